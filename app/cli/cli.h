@@ -1,0 +1,36 @@
+#pragma once
+
+#include "core/config/configloader.h"
+#include "core/error.h"
+
+#include <QCommandLineParser>
+#include <QStringList>
+
+#include <optional>
+#include <string>
+
+namespace envsync::cli {
+
+/// Exit codes of the CLI contract (DESIGN.md).
+enum Exit : int { Ok = 0, Found = 1, Usage = 2, Runtime = 3, Refused = 4 };
+
+/// Prints "envsyncctl: <message>" on stderr.
+void printError(const std::string &message);
+/// Prints an Error and returns its exit code.
+int reportError(const Error &error);
+
+/// Parses a subcommand's arguments (args[0] is "envsyncctl <command>"); handles --help.
+/// Returns an exit code when the command should stop here (help shown, or a usage error).
+[[nodiscard]] std::optional<int> parseCommandLine(QCommandLineParser &parser,
+                                                  const QStringList &args);
+
+/// Adds the usual "-c, --config FILE" option.
+void addConfigOption(QCommandLineParser &parser);
+/// Loads the config named by -c, printing every diagnostic; nullopt means exit 2.
+[[nodiscard]] std::optional<config::Config> loadConfigOrReport(const QCommandLineParser &parser);
+
+int runValidate(const QStringList &args);
+int runDemo(const QStringList &args);
+int runStatus(const QStringList &args);
+
+} // namespace envsync::cli

@@ -1,0 +1,89 @@
+#include "cli.h"
+
+#include "core/demo/demo.h"
+
+#include <cstdio>
+
+namespace envsync::cli {
+
+namespace {
+
+void printProgress(const std::string &step)
+{
+    std::fprintf(stderr, "demo: %s\n", step.c_str());
+}
+
+} // namespace
+
+int runDemo(const QStringList &args)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+            "Runs a complete EnvSync estate on this machine: five local PostgreSQL 15 clusters\n"
+            "(source, golden, eu, us, apac), each on its own port with its socket in DIR. The\n"
+            "source holds a seeded shop with PII-like data; the regions are copies with injected\n"
+            "schema drift and a refresh history (eu fresh, us due, apac overdue).\n\n"
+            "  up      create/start the clusters (idempotent); prints the config path on stdout\n"
+            "  down    stop every cluster and delete DIR\n"
+            "  status  show which clusters run\n\n"
+            "Example:\n  envsyncctl status -c \"$(envsyncctl demo up)\""));
+    parser.addPositionalArgument(QStringLiteral("action"), QStringLiteral("up, down or status"));
+    parser.addOption({QStringLiteral("dir"),
+                      QStringLiteral("Where the clusters live (default: %1).")
+                              .arg(QString::fromStdString(demo::defaultDirectory().string())),
+                      QStringLiteral("DIR")});
+    parser.addOption({QStringLiteral("rows"),
+                      QStringLiteral("Orders to seed (customers = rows/4; default 100000)."),
+                      QStringLiteral("N"), QStringLiteral("100000")});
+    if (auto stop = parseCommandLine(parser, args))
+        return *stop;
+    const QStringList positional = parser.positionalArguments();
+    const QString action = positional.value(0);
+    const std::filesystem::path dir = parser.value(QStringLiteral("dir")).toStdString();
+    bool rowsOk = false;
+    const int rows = parser.value(QStringLiteral("rows")).toInt(&rowsOk);
+    if (!rowsOk || rows < 10 || rows > 50'000'000) {
+        printError("--rows must be a number from 10 to 50000000");
+        return Exit::Usage;
+    }
+    if (positional.size() != 1) {
+        printError("demo takes one action: up, down or status (see 'envsyncctl demo --help')");
+        return Exit::Usage;
+    }
+
+    if (action == QLatin1String("up")) {
+        auto state = demo::up({dir, rows}, printProgress);
+        if (!state)
+            return reportError(state.error());
+        std::printf("%s\n", state->configPath.c_str());
+        std::fprintf(stderr,
+                     "demo: next: envsyncctl status -c %s\n"
+                     "demo: console: envsync --demo   (needs a display; headless: "
+                     "xvfb-run -a envsync --demo)\n"
+                     "demo: stop everything: envsyncctl demo down\n",
+                     state->configPath.c_str());
+        return Exit::Ok;
+    }
+    if (action == QLatin1String("down")) {
+        if (auto stopped = demo::down(dir, printProgress); !stopped)
+            return reportError(stopped.error());
+        return Exit::Ok;
+    }
+    if (action == QLatin1String("status")) {
+        auto state = demo::status(dir);
+        if (!state)
+            return reportError(state.error());
+        bool allRunning = true;
+        for (const auto &cluster : state->clusters) {
+            std::printf("%-8s port %-6d %s\n", cluster.name.c_str(), cluster.port,
+                        cluster.running ? "running" : "stopped");
+            allRunning = allRunning && cluster.running;
+        }
+        std::printf("config: %s\n", state->configPath.c_str());
+        return allRunning ? Exit::Ok : Exit::Found;
+    }
+    printError("unknown demo action \"" + action.toStdString() + "\" (up, down or status)");
+    return Exit::Usage;
+}
+
+} // namespace envsync::cli

@@ -1,0 +1,79 @@
+// envsyncctl: the headless entry point. Thin: parses the command and hands over to core.
+#include "cli.h"
+
+#include <QCoreApplication>
+
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+#include <map>
+
+namespace {
+
+constexpr const char *usage = R"(envsyncctl — keep regional PostgreSQL test databases in sync with production
+
+Usage: envsyncctl [--verbose] <command> [options]     (envsyncctl <command> --help for details)
+
+Commands:
+  validate -c FILE          check a config; every error as FILE:LINE:COL: path: message
+  status   -c FILE          reachability, version, size and freshness of every database
+  demo     up|down|status   a local estate (source, golden, eu, us, apac) with seeded data
+
+Planned (not in this build yet): diff, drift, snapshot, refresh, rollback, mask, env,
+  calendar, cdc, report, agent, virt.
+
+Exit codes: 0 ok · 1 found something (drift, conflicts, overdue) · 2 usage/config error ·
+            3 runtime failure (database, I/O) · 4 refused by a safety guard
+
+Get started:
+  envsyncctl demo up                       # prints the demo's config path
+  envsyncctl status -c /tmp/envsync-demo-$(id -u)/envsync.yaml
+)";
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("envsyncctl"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(ENVSYNC_VERSION));
+
+    auto logger = spdlog::stderr_color_mt("envsync");
+    logger->set_pattern("envsyncctl: %l: %v");
+    spdlog::set_default_logger(logger);
+    spdlog::set_level(spdlog::level::warn);
+
+    QStringList args = QCoreApplication::arguments();
+    if (args.size() > 1 && (args[1] == QLatin1String("-v") || args[1] == QLatin1String("--verbose"))) {
+        spdlog::set_level(spdlog::level::debug);
+        args.removeAt(1);
+    }
+    const QString command = args.value(1);
+    if (command.isEmpty() || command == QLatin1String("--help") || command == QLatin1String("-h")
+        || command == QLatin1String("help")) {
+        std::fputs(usage, command.isEmpty() ? stderr : stdout);
+        return command.isEmpty() ? envsync::cli::Exit::Usage : envsync::cli::Exit::Ok;
+    }
+    if (command == QLatin1String("--version")) {
+        std::printf("envsyncctl %s\n", ENVSYNC_VERSION);
+        return 0;
+    }
+
+    using Runner = int (*)(const QStringList &);
+    const std::map<QString, Runner> commands = {
+            {QStringLiteral("validate"), envsync::cli::runValidate},
+            {QStringLiteral("status"), envsync::cli::runStatus},
+            {QStringLiteral("demo"), envsync::cli::runDemo},
+    };
+    const auto it = commands.find(command);
+    if (it == commands.end()) {
+        envsync::cli::printError("unknown command \"" + command.toStdString()
+                                 + "\" (see 'envsyncctl --help')");
+        return envsync::cli::Exit::Usage;
+    }
+    // The subcommand's parser sees "envsyncctl <command> [options]" as its argv.
+    QStringList commandArgs = args.mid(2);
+    commandArgs.prepend(args[0] + QLatin1Char(' ') + command);
+    return it->second(commandArgs);
+}

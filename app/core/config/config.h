@@ -1,0 +1,147 @@
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace envsync::config {
+
+/// Where in the YAML file a value came from, for error messages and edits (1-based).
+struct SourceLocation
+{
+    int line = 0;
+    int column = 0;
+};
+
+struct SourceConfig
+{
+    std::string name = "source";
+    std::string dsn;
+    bool production = true; ///< fail-safe: the source is production unless it says otherwise
+    int maxParallelReads = 1;
+    SourceLocation location;
+};
+
+struct GoldenConfig
+{
+    std::string dsn; ///< a database on the golden cluster; snapshots and envsync_control live there
+    int keep = 5;
+    int maxParallelRefreshes = 1;
+    SourceLocation location;
+};
+
+struct WindowConfig
+{
+    std::string rrule;                 ///< RFC 5545 recurrence rule, e.g. "FREQ=WEEKLY;BYDAY=MO"
+    int startMinutes = 0;              ///< local start time, minutes after midnight ("02:00" → 120)
+    std::chrono::seconds duration{0};
+    SourceLocation location;
+};
+
+struct HooksConfig
+{
+    std::vector<std::string> pre;  ///< SQL run in the shadow database before the swap
+    std::vector<std::string> post; ///< SQL run in the shadow database after the data is in
+};
+
+struct RegionConfig
+{
+    std::string name;
+    std::string dsn;
+    std::string timezone = "UTC"; ///< IANA name
+    std::optional<WindowConfig> window;
+    std::chrono::seconds freshnessSla{std::chrono::hours(24 * 7)};
+    std::string owner;
+    std::vector<std::string> preserve; ///< tables kept from the current database on refresh
+    HooksConfig hooks;
+    SourceLocation location;
+};
+
+struct BlackoutConfig
+{
+    std::string from; ///< ISO date, inclusive
+    std::string to;   ///< ISO date, inclusive
+    std::string reason;
+    std::vector<std::string> regions; ///< empty: every region
+    SourceLocation location;
+};
+
+/// Where the masking salt comes from; the salt itself never appears in the config.
+struct SaltSource
+{
+    enum class Kind { None, Environment, Keychain };
+    Kind kind = Kind::None;
+    std::string name; ///< variable name or keychain entry
+};
+
+enum class UnclassifiedPolicy { Fail, Keep, Null };
+
+struct MaskRule
+{
+    std::string column;    ///< schema.table.column
+    std::string transform; ///< one of knownTransforms()
+    bool unique = false;
+    std::map<std::string, std::string> params; ///< transform-specific scalar parameters
+    SourceLocation location;
+};
+
+struct MaskingConfig
+{
+    SaltSource salt;
+    UnclassifiedPolicy unclassified = UnclassifiedPolicy::Fail;
+    std::vector<std::string> keep; ///< columns deliberately copied unmasked
+    std::vector<MaskRule> rules;
+};
+
+struct CdcConfig
+{
+    std::string plugin = "pgoutput"; ///< pgoutput | wal2json
+    std::chrono::seconds maxLag{60};
+    std::chrono::seconds heartbeat{10};
+};
+
+struct ServiceConfig
+{
+    std::string name;
+    std::string listen;   ///< host:port
+    std::string upstream; ///< http(s) URL
+    std::string mappings; ///< folder of recorded stubs, relative to the config file
+    SourceLocation location;
+};
+
+struct DriftIgnoreConfig
+{
+    std::vector<std::string> schemas;
+    std::vector<std::string> names; ///< glob patterns over "schema.name"
+    std::vector<std::string> kinds; ///< object kinds, e.g. "comment", "privilege"
+};
+
+struct TimeoutsConfig
+{
+    std::chrono::seconds connect{5};
+    std::chrono::seconds statement{300};
+};
+
+struct Config
+{
+    int version = 1;
+    std::string path; ///< the file it was loaded from (absolute)
+    SourceConfig source;
+    GoldenConfig golden;
+    std::vector<RegionConfig> regions;
+    std::vector<BlackoutConfig> blackouts;
+    MaskingConfig masking;
+    CdcConfig cdc;
+    std::vector<ServiceConfig> services;
+    DriftIgnoreConfig driftIgnore;
+    TimeoutsConfig timeouts;
+
+    [[nodiscard]] const RegionConfig *findRegion(const std::string &name) const;
+};
+
+/// The masking transforms EnvSync knows (issue "copy-and-mask engine").
+const std::vector<std::string> &knownTransforms();
+
+} // namespace envsync::config

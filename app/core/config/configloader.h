@@ -1,0 +1,31 @@
+#pragma once
+
+#include "core/config/config.h"
+
+#include <expected>
+#include <string>
+#include <vector>
+
+namespace envsync::config {
+
+/// One problem found in a config file; format() gives "FILE:LINE:COL: path: message".
+struct Diagnostic
+{
+    std::string file;
+    int line = 0;   ///< 1-based; 0 when the problem has no position (e.g. unreadable file)
+    int column = 0; ///< 1-based
+    std::string path; ///< e.g. "regions[1].window.rrule"; empty for file-level problems
+    std::string message;
+
+    [[nodiscard]] std::string format() const;
+};
+
+using LoadResult = std::expected<Config, std::vector<Diagnostic>>;
+
+/// Reads, parses and validates a config file; on failure returns every problem found, in file order.
+[[nodiscard]] LoadResult loadConfigFile(const std::string &path);
+
+/// Same for text already in memory; fileName is used in diagnostics and to resolve relative paths.
+[[nodiscard]] LoadResult parseConfig(const std::string &yamlText, const std::string &fileName);
+
+} // namespace envsync::config

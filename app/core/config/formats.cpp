@@ -1,0 +1,225 @@
+#include "core/config/formats.h"
+
+#include "core/config/suggest.h"
+
+#include <QByteArray>
+#include <QFile>
+#include <QString>
+#include <QTimeZone>
+#include <QUrl>
+
+#include <charconv>
+#include <cstdlib>
+
+namespace envsync::config {
+
+namespace {
+
+bool isDigit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+bool isDigits(std::string_view text)
+{
+    return !text.empty() && std::ranges::all_of(text, isDigit);
+}
+
+int toInt(std::string_view digits)
+{
+    int value = 0;
+    std::from_chars(digits.data(), digits.data() + digits.size(), value);
+    return value;
+}
+
+/// Letters, digits and "_-+" in slash-separated segments, never "." or "..": a zone name is
+/// looked up as a file, so anything that could walk out of the zoneinfo folder is refused.
+bool looksLikeZoneName(std::string_view name)
+{
+    if (name.empty() || name.size() > 64 || name.front() == '/' || name.back() == '/')
+        return false;
+    bool segmentStart = true;
+    for (const char c : name) {
+        if (c == '/') {
+            if (segmentStart)
+                return false;
+            segmentStart = true;
+            continue;
+        }
+        const bool letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+        if (segmentStart && !letter)
+            return false;
+        if (!letter && !isDigit(c) && c != '_' && c != '-' && c != '+')
+            return false;
+        segmentStart = false;
+    }
+    return true;
+}
+
+/// The tz database file exists and is a compiled zone (TZif), not a folder or zone.tab.
+bool zoneFileExists(std::string_view name)
+{
+    const char *tzdir = std::getenv("TZDIR");
+    const QString directory = tzdir && *tzdir ? QString::fromLocal8Bit(tzdir)
+                                              : QStringLiteral("/usr/share/zoneinfo");
+    QFile file(directory + u'/' + QString::fromUtf8(name.data(), qsizetype(name.size())));
+    if (!file.open(QIODevice::ReadOnly))
+        return false;
+    return file.read(4) == QByteArrayLiteral("TZif");
+}
+
+} // namespace
+
+bool isValidRegionName(std::string_view name)
+{
+    if (name.empty())
+        return false;
+    return std::ranges::all_of(name, [](char c) {
+        return (c >= 'a' && c <= 'z') || isDigit(c) || c == '_' || c == '-';
+    });
+}
+
+std::optional<int> parseTimeOfDay(std::string_view text)
+{
+    const std::size_t colon = text.find(':');
+    if (colon == std::string_view::npos)
+        return std::nullopt;
+    const std::string_view hours = text.substr(0, colon);
+    const std::string_view minutes = text.substr(colon + 1);
+    if (!isDigits(hours) || hours.size() > 2 || !isDigits(minutes) || minutes.size() != 2)
+        return std::nullopt;
+    const int h = toInt(hours);
+    const int m = toInt(minutes);
+    if (h > 23 || m > 59)
+        return std::nullopt;
+    return h * 60 + m;
+}
+
+std::optional<std::chrono::year_month_day> parseIsoDate(std::string_view text)
+{
+    if (text.size() != 10 || text[4] != '-' || text[7] != '-')
+        return std::nullopt;
+    const std::string_view y = text.substr(0, 4);
+    const std::string_view m = text.substr(5, 2);
+    const std::string_view d = text.substr(8, 2);
+    if (!isDigits(y) || !isDigits(m) || !isDigits(d))
+        return std::nullopt;
+    const std::chrono::year_month_day date{std::chrono::year(toInt(y)),
+                                           std::chrono::month(static_cast<unsigned>(toInt(m))),
+                                           std::chrono::day(static_cast<unsigned>(toInt(d)))};
+    if (!date.ok())
+        return std::nullopt;
+    return date;
+}
+
+std::expected<std::vector<std::string>, std::string>
+splitQualifiedName(std::string_view text, std::size_t partCount)
+{
+    const std::string expected = partCount == 3 ? "schema.table.column" : "schema.table";
+    std::vector<std::string> parts;
+    std::string current;
+    bool quoted = false;
+    bool wasQuoted = false;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if (quoted) {
+            if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') {
+                current += "\"\"";
+                ++i;
+            } else if (c == '"') {
+                current += c;
+                quoted = false;
+                wasQuoted = true;
+            } else {
+                current += c;
+            }
+            continue;
+        }
+        if (c == '"') {
+            if (!current.empty())
+                return std::unexpected("misplaced quote in \"" + std::string(text)
+                                       + "\" (expected " + expected + ")");
+            current += c;
+            quoted = true;
+        } else if (c == '.') {
+            if (current.empty())
+                return std::unexpected("empty name in \"" + std::string(text) + "\" (expected "
+                                       + expected + ")");
+            parts.push_back(std::move(current));
+            current.clear();
+            wasQuoted = false;
+        } else if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || wasQuoted) {
+            return std::unexpected("unexpected character in \"" + std::string(text)
+                                   + "\" (expected " + expected + ")");
+        } else {
+            current += c;
+        }
+    }
+    if (quoted)
+        return std::unexpected("unterminated quote in \"" + std::string(text) + "\"");
+    if (current.empty())
+        return std::unexpected("empty name in \"" + std::string(text) + "\" (expected "
+                               + expected + ")");
+    parts.push_back(std::move(current));
+    if (parts.size() != partCount)
+        return std::unexpected("\"" + std::string(text) + "\" is not " + expected);
+    return parts;
+}
+
+bool isEnvironmentVariableName(std::string_view name)
+{
+    if (name.empty() || isDigit(name.front()))
+        return false;
+    return std::ranges::all_of(name, [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || isDigit(c) || c == '_';
+    });
+}
+
+std::expected<void, std::string> checkListenAddress(std::string_view text)
+{
+    const std::size_t colon = text.rfind(':');
+    if (colon == std::string_view::npos || colon == 0)
+        return std::unexpected("expected host:port, e.g. \"127.0.0.1:18081\", not \""
+                               + std::string(text) + "\"");
+    std::string_view host = text.substr(0, colon);
+    const std::string_view port = text.substr(colon + 1);
+    if (host.front() == '[') {
+        if (host.size() < 3 || host.back() != ']')
+            return std::unexpected("malformed IPv6 address in \"" + std::string(text) + "\"");
+    } else if (host.find(':') != std::string_view::npos) {
+        return std::unexpected("write IPv6 addresses in brackets, e.g. \"[::1]:18081\"");
+    }
+    if (!isDigits(port) || port.size() > 5 || toInt(port) < 1 || toInt(port) > 65535)
+        return std::unexpected("invalid port \"" + std::string(port) + "\" (1..65535)");
+    return {};
+}
+
+std::expected<void, std::string> checkHttpUrl(std::string_view text)
+{
+    const QUrl url(QString::fromUtf8(text.data(), qsizetype(text.size())), QUrl::StrictMode);
+    const QString scheme = url.scheme();
+    if (!url.isValid() || (scheme != u"http" && scheme != u"https") || url.host().isEmpty())
+        return std::unexpected("expected an http:// or https:// URL, not \"" + std::string(text)
+                               + "\"");
+    return {};
+}
+
+bool isKnownTimeZone(std::string_view name)
+{
+    if (!looksLikeZoneName(name) && !name.starts_with("UTC"))
+        return false;
+    const QByteArray id(name.data(), qsizetype(name.size()));
+    if (QTimeZone::isTimeZoneIdAvailable(id))
+        return true;
+    return looksLikeZoneName(name) && zoneFileExists(name);
+}
+
+std::string suggestTimeZone(std::string_view name)
+{
+    std::vector<std::string> candidates;
+    for (const QByteArray &id : QTimeZone::availableTimeZoneIds())
+        candidates.push_back(id.toStdString());
+    return nearestMatch(name, candidates);
+}
+
+} // namespace envsync::config

@@ -1,0 +1,45 @@
+#pragma once
+
+#include <chrono>
+#include <expected>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace envsync::config {
+
+// Checks for the small textual formats of the config. Each returns a message without position;
+// the loader adds file:line:column and the path.
+
+/// [a-z0-9_-]+: region names end up in database, slot and file names.
+[[nodiscard]] bool isValidRegionName(std::string_view name);
+
+/// "HH:MM" (or "H:MM") between 00:00 and 23:59 → minutes after midnight.
+[[nodiscard]] std::optional<int> parseTimeOfDay(std::string_view text);
+
+/// A real calendar date written YYYY-MM-DD.
+[[nodiscard]] std::optional<std::chrono::year_month_day> parseIsoDate(std::string_view text);
+
+/// Splits "schema.table.column" (partCount 3) or "schema.table" (partCount 2) into identifiers;
+/// double-quoted identifiers may contain dots ("public"."my.table"). Quotes are kept.
+[[nodiscard]] std::expected<std::vector<std::string>, std::string>
+splitQualifiedName(std::string_view text, std::size_t partCount);
+
+/// A POSIX environment variable name: [A-Za-z_][A-Za-z0-9_]*.
+[[nodiscard]] bool isEnvironmentVariableName(std::string_view name);
+
+/// "host:port" or "[ipv6]:port" with a port 1..65535.
+[[nodiscard]] std::expected<void, std::string> checkListenAddress(std::string_view text);
+
+/// An absolute http:// or https:// URL with a host.
+[[nodiscard]] std::expected<void, std::string> checkHttpUrl(std::string_view text);
+
+/// True for IANA zone names Qt knows, including backward-compatible links such as "Etc/UTC" or
+/// "Europe/Kiev" that Qt's zone.tab-based list omits but the tz database on disk has.
+[[nodiscard]] bool isKnownTimeZone(std::string_view name);
+
+/// The closest known zone name, for "did you mean"; empty when nothing is close.
+[[nodiscard]] std::string suggestTimeZone(std::string_view name);
+
+} // namespace envsync::config

@@ -1,0 +1,76 @@
+#include "core/db/connection.h"
+
+#include "core/db/dsn.h"
+#include "core/db/threadguard.h"
+
+#include <pqxx/except>
+
+#include <spdlog/spdlog.h>
+
+namespace envsync::db {
+
+namespace {
+
+std::string trimmed(std::string text)
+{
+    while (!text.empty() && (text.back() == '\n' || text.back() == ' '))
+        text.pop_back();
+    return text;
+}
+
+} // namespace
+
+Result<std::string> effectiveConnectionString(const std::string &dsn, const ConnectOptions &options)
+{
+    auto parsed = Dsn::parse(dsn);
+    if (!parsed)
+        return std::unexpected(parsed.error());
+    Dsn effective = parsed->with("application_name", options.applicationName);
+    if (!effective.has("connect_timeout"))
+        effective = effective.with("connect_timeout", std::to_string(options.connectTimeout.count()));
+    std::string serverOptions = effective.value("options");
+    if (!serverOptions.empty())
+        serverOptions += ' ';
+    serverOptions += "-c statement_timeout="
+            + std::to_string(std::chrono::milliseconds(options.statementTimeout).count());
+    return effective.with("options", serverOptions).toConnectionString();
+}
+
+Result<ConnectionPtr> connect(const std::string &dsn, const ConnectOptions &options,
+                              const std::string &who)
+{
+    if (auto refused = refuseOnGuiThread("database connect"))
+        return std::unexpected(withContext(*refused, who));
+    auto connectionString = effectiveConnectionString(dsn, options);
+    if (!connectionString)
+        return std::unexpected(withContext(connectionString.error(), who));
+    try {
+        return std::make_unique<pqxx::connection>(*connectionString);
+    } catch (...) {
+        Error error = currentExceptionToError(who, "connect");
+        error.code = ErrorCode::Unreachable;
+        return std::unexpected(error);
+    }
+}
+
+Error currentExceptionToError(const std::string &who, const std::string &operation)
+{
+    const std::string context = operation.empty() ? who : who + ": " + operation;
+    try {
+        throw;
+    } catch (const pqxx::broken_connection &e) {
+        return Error{ErrorCode::Unreachable, trimmed(e.what()), context};
+    } catch (const pqxx::sql_error &e) {
+        // e.query() may contain values; never put it into the message.
+        std::string message = trimmed(e.what());
+        if (!e.sqlstate().empty())
+            message += " (SQLSTATE " + e.sqlstate() + ")";
+        return Error{ErrorCode::Database, message, context};
+    } catch (const std::exception &e) {
+        return Error{ErrorCode::Database, trimmed(e.what()), context};
+    } catch (...) {
+        return Error{ErrorCode::Internal, "unknown exception", context};
+    }
+}
+
+} // namespace envsync::db

@@ -1,0 +1,255 @@
+#include "core/db/controldb.h"
+
+#include "core/db/dsn.h"
+
+#include <pqxx/pqxx>
+
+#include <pwd.h>
+#include <unistd.h>
+
+#include <array>
+
+namespace envsync::db {
+
+namespace {
+
+constexpr const char *who = "control database";
+constexpr std::int64_t migrationLockKey = 0x456e7653796e63; // "EnvSync"
+
+struct Migration
+{
+    int version;
+    const char *description;
+    const char *sql;
+};
+
+// Append-only: never edit a migration that has shipped; add a new one.
+constexpr std::array migrations = {
+        Migration{1, "refresh_log, audit_log, snapshots", R"sql(
+CREATE SCHEMA IF NOT EXISTS envsync;
+CREATE TABLE envsync.refresh_log (
+    id           bigserial PRIMARY KEY,
+    region       text        NOT NULL,
+    snapshot     text,
+    source_as_of timestamptz,
+    started_at   timestamptz NOT NULL,
+    finished_at  timestamptz,
+    result       text        NOT NULL
+                 CHECK (result IN ('running','success','failed','cancelled','rolled_back')),
+    rows_copied  bigint      NOT NULL DEFAULT 0,
+    actor        text        NOT NULL,
+    detail       text        NOT NULL DEFAULT ''
+);
+CREATE INDEX refresh_log_region_finished ON envsync.refresh_log (region, finished_at DESC);
+CREATE TABLE envsync.audit_log (
+    id     bigserial PRIMARY KEY,
+    at     timestamptz NOT NULL DEFAULT now(),
+    actor  text        NOT NULL,
+    action text        NOT NULL,
+    target text        NOT NULL,
+    result text        NOT NULL,
+    detail jsonb       NOT NULL DEFAULT '{}'
+);
+CREATE TABLE envsync.snapshots (
+    version      integer PRIMARY KEY,
+    name         text        NOT NULL UNIQUE,
+    state        text        NOT NULL CHECK (state IN ('building','ready','pruned')),
+    created_at   timestamptz NOT NULL DEFAULT now(),
+    source_as_of timestamptz,
+    source_lsn   pg_lsn,
+    rules_hash   text,
+    row_counts   jsonb       NOT NULL DEFAULT '{}',
+    size_bytes   bigint,
+    duration_ms  bigint,
+    created_by   text        NOT NULL
+);
+)sql"},
+};
+
+/// Timestamps travel as epoch milliseconds: no parsing of server-formatted dates.
+QDateTime fromEpochMs(const std::optional<std::int64_t> &ms)
+{
+    if (!ms)
+        return {};
+    return QDateTime::fromMSecsSinceEpoch(*ms, Qt::UTC);
+}
+
+std::optional<std::string> toSql(const QDateTime &time)
+{
+    if (!time.isValid())
+        return std::nullopt;
+    return time.toUTC().toString(Qt::ISODateWithMs).toStdString();
+}
+
+} // namespace
+
+std::string currentActor()
+{
+    if (const passwd *pw = ::getpwuid(::geteuid()))
+        return pw->pw_name;
+    return "uid " + std::to_string(::geteuid());
+}
+
+ControlDb::ControlDb(ConnectionPtr connection)
+    : m_connection(std::move(connection))
+{}
+
+Result<std::string> ControlDb::controlDsn(const std::string &goldenDsn)
+{
+    auto dsn = Dsn::parse(goldenDsn);
+    if (!dsn)
+        return std::unexpected(withContext(dsn.error(), "golden"));
+    return dsn->with("dbname", databaseName).toConnectionString();
+}
+
+Result<std::optional<ControlDb>> ControlDb::openExisting(const std::string &goldenDsn,
+                                                         const ConnectOptions &options)
+{
+    auto dsn = controlDsn(goldenDsn);
+    if (!dsn)
+        return std::unexpected(dsn.error());
+    auto connection = connect(*dsn, options, who);
+    if (!connection) {
+        // 3D000 invalid_catalog_name: not created yet, which is not a failure.
+        if (connection.error().message.find("does not exist") != std::string::npos)
+            return std::optional<ControlDb>{};
+        return std::unexpected(connection.error());
+    }
+    auto applied = guarded(who, "read schema version", [&] {
+        pqxx::nontransaction tx(**connection);
+        tx.exec0("SET TIME ZONE 'UTC'");
+        return tx.exec1("SELECT to_regclass('envsync.schema_migrations') IS NOT NULL")[0]
+                .as<bool>();
+    });
+    if (!applied)
+        return std::unexpected(applied.error());
+    if (!*applied)
+        return std::optional<ControlDb>{};
+    return std::optional<ControlDb>(ControlDb(std::move(*connection)));
+}
+
+Result<ControlDb> ControlDb::open(const std::string &goldenDsn, const ConnectOptions &options)
+{
+    auto dsn = controlDsn(goldenDsn);
+    if (!dsn)
+        return std::unexpected(dsn.error());
+    auto connection = connect(*dsn, options, who);
+    if (!connection && connection.error().message.find("does not exist") != std::string::npos) {
+        auto admin = connect(goldenDsn, options, "golden");
+        if (!admin)
+            return std::unexpected(admin.error());
+        auto created = guarded("golden", "create envsync_control", [&] {
+            pqxx::nontransaction tx(**admin);
+            try {
+                tx.exec0("CREATE DATABASE " + tx.quote_name(databaseName));
+            } catch (const pqxx::sql_error &e) {
+                // duplicate_database, or the catalog's unique index: a concurrent first use won.
+                if (e.sqlstate() != "42P04" && e.sqlstate() != "23505")
+                    throw;
+            }
+        });
+        if (!created)
+            return std::unexpected(created.error());
+        connection = connect(*dsn, options, who);
+    }
+    if (!connection)
+        return std::unexpected(connection.error());
+    ControlDb control(std::move(*connection));
+    if (auto migrated = control.migrate(); !migrated)
+        return std::unexpected(migrated.error());
+    return control;
+}
+
+Result<void> ControlDb::migrate()
+{
+    return guarded(who, "migrate", [&] {
+        pqxx::work tx(*m_connection);
+        tx.exec0("SET TIME ZONE 'UTC'");
+        tx.exec_params("SELECT pg_advisory_xact_lock($1)", migrationLockKey);
+        tx.exec0("CREATE SCHEMA IF NOT EXISTS envsync");
+        tx.exec0("CREATE TABLE IF NOT EXISTS envsync.schema_migrations ("
+                 " version integer PRIMARY KEY,"
+                 " description text NOT NULL,"
+                 " applied_at timestamptz NOT NULL DEFAULT now())");
+        const int applied = tx.exec1("SELECT coalesce(max(version), 0) FROM "
+                                     "envsync.schema_migrations")[0]
+                                    .as<int>();
+        for (const Migration &migration : migrations) {
+            if (migration.version <= applied)
+                continue;
+            tx.exec0(migration.sql);
+            tx.exec_params0("INSERT INTO envsync.schema_migrations (version, description) "
+                            "VALUES ($1, $2)",
+                            migration.version, migration.description);
+        }
+        tx.commit();
+    });
+}
+
+Result<int> ControlDb::appliedVersion()
+{
+    return guarded(who, "read schema version", [&] {
+        pqxx::nontransaction tx(*m_connection);
+        return tx.exec1("SELECT coalesce(max(version), 0) FROM envsync.schema_migrations")[0]
+                .as<int>();
+    });
+}
+
+Result<std::map<std::string, RefreshRecord>> ControlDb::lastSuccessfulRefreshes()
+{
+    return guarded(who, "read refresh_log", [&] {
+        pqxx::nontransaction tx(*m_connection);
+        tx.exec0("SET TIME ZONE 'UTC'");
+        const pqxx::result rows = tx.exec(
+                "SELECT DISTINCT ON (region) region, snapshot,"
+                " (extract(epoch FROM source_as_of) * 1000)::bigint,"
+                " (extract(epoch FROM started_at) * 1000)::bigint,"
+                " (extract(epoch FROM finished_at) * 1000)::bigint,"
+                " rows_copied, actor, detail"
+                " FROM envsync.refresh_log WHERE result = 'success'"
+                " ORDER BY region, finished_at DESC NULLS LAST");
+        std::map<std::string, RefreshRecord> last;
+        for (const auto &row : rows) {
+            RefreshRecord record;
+            record.region = row[0].as<std::string>();
+            record.snapshot = row[1].get<std::string>().value_or("");
+            record.sourceAsOf = fromEpochMs(row[2].get<std::int64_t>());
+            record.startedAt = fromEpochMs(row[3].get<std::int64_t>());
+            record.finishedAt = fromEpochMs(row[4].get<std::int64_t>());
+            record.rows = row[5].as<std::int64_t>();
+            record.actor = row[6].as<std::string>();
+            record.detail = row[7].as<std::string>();
+            last.emplace(record.region, std::move(record));
+        }
+        return last;
+    });
+}
+
+Result<void> ControlDb::recordRefresh(const RefreshRecord &record)
+{
+    return guarded(who, "write refresh_log", [&] {
+        pqxx::work tx(*m_connection);
+        tx.exec_params0("INSERT INTO envsync.refresh_log (region, snapshot, source_as_of,"
+                        " started_at, finished_at, result, rows_copied, actor, detail)"
+                        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                        record.region, record.snapshot, toSql(record.sourceAsOf),
+                        toSql(record.startedAt).value_or("now"), toSql(record.finishedAt),
+                        record.result, record.rows, record.actor, record.detail);
+        tx.commit();
+    });
+}
+
+Result<void> ControlDb::audit(const std::string &actor, const std::string &action,
+                              const std::string &target, const std::string &result,
+                              const std::string &detailJson)
+{
+    return guarded(who, "write audit_log", [&] {
+        pqxx::work tx(*m_connection);
+        tx.exec_params0("INSERT INTO envsync.audit_log (actor, action, target, result, detail)"
+                        " VALUES ($1, $2, $3, $4, $5::jsonb)",
+                        actor, action, target, result, detailJson);
+        tx.commit();
+    });
+}
+
+} // namespace envsync::db

@@ -1,0 +1,68 @@
+#pragma once
+
+#include "core/db/connection.h"
+#include "core/error.h"
+
+#include <QDateTime>
+
+#include <map>
+#include <optional>
+#include <string>
+
+namespace envsync::db {
+
+/// A refresh of a region as recorded in envsync_control.refresh_log.
+struct RefreshRecord
+{
+    std::string region;
+    std::string snapshot;
+    QDateTime sourceAsOf; ///< when the snapshot's data was read from the source (UTC)
+    QDateTime startedAt;
+    QDateTime finishedAt;
+    std::string result = "success"; ///< running | success | failed | cancelled | rolled_back
+    std::int64_t rows = 0;
+    std::string actor;
+    std::string detail;
+};
+
+/// The control database `envsync_control` on the golden cluster: refresh history, audit log and
+/// snapshot catalogue. It is never renamed, so advisory locks taken in it are stable.
+class ControlDb
+{
+public:
+    static constexpr const char *databaseName = "envsync_control";
+    /// Current schema version; migrations up to it run on first use.
+    static constexpr int schemaVersion = 1;
+
+    /// The golden DSN with dbname replaced by envsync_control.
+    [[nodiscard]] static Result<std::string> controlDsn(const std::string &goldenDsn);
+
+    /// Connects, creating the database and applying migrations when needed (idempotent and
+    /// safe to run concurrently: migrations hold an advisory lock).
+    [[nodiscard]] static Result<ControlDb> open(const std::string &goldenDsn,
+                                                const ConnectOptions &options);
+    /// Connects without creating anything; nullopt (not an error) when it does not exist yet.
+    [[nodiscard]] static Result<std::optional<ControlDb>> openExisting(
+            const std::string &goldenDsn, const ConnectOptions &options);
+
+    /// Newest successful refresh per region.
+    [[nodiscard]] Result<std::map<std::string, RefreshRecord>> lastSuccessfulRefreshes();
+    [[nodiscard]] Result<void> recordRefresh(const RefreshRecord &record);
+    [[nodiscard]] Result<void> audit(const std::string &actor, const std::string &action,
+                                     const std::string &target, const std::string &result,
+                                     const std::string &detailJson = "{}");
+    [[nodiscard]] Result<int> appliedVersion();
+
+    pqxx::connection &connection() { return *m_connection; }
+
+private:
+    explicit ControlDb(ConnectionPtr connection);
+    [[nodiscard]] Result<void> migrate();
+
+    ConnectionPtr m_connection;
+};
+
+/// The OS user name for audit records ("who").
+[[nodiscard]] std::string currentActor();
+
+} // namespace envsync::db

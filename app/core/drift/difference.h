@@ -1,0 +1,120 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace envsync::drift {
+
+/// What a difference is about; the JSON `object_kind` strings are kindName().
+enum class ObjectKind {
+    Schema,
+    Extension,
+    Table,
+    Column,
+    Constraint,
+    Index,
+    Sequence,
+    View,
+    MaterializedView,
+    Function,
+    Procedure,
+    Trigger,
+    Enum,
+    Domain,
+    Type, ///< composite type
+    Policy,
+    Rls,
+    Comment,
+    Privilege,
+};
+
+/// Relative to FROM → TO (migra's direction). With FROM = region and TO = reference,
+/// `Added` means "the region is missing it" and `Removed` means "the region has it extra".
+enum class Change { Added, Removed, Changed };
+
+/// Ordered: a difference's severity is the maximum over its aspects.
+enum class Severity { Info, Warning, Breaking };
+
+/// When, within a reconcile script, a statement runs. Drops of dependants first, then
+/// creations in dependency order, then data-dropping drops, then the rest in dependency order.
+enum class Phase {
+    DropTriggers,
+    DropPolicies,
+    DropViews,
+    DropForeignKeys,
+    DropConstraints,
+    DropIndexes,
+    DropReplacedFunctions,
+    DropRecreatedTables,
+    CreateSchemas,
+    CreateExtensions,
+    CreateTypes,
+    CreateSequences,
+    CreateFunctions,
+    DetachPartitions,
+    CreateTables,
+    AlterTables,
+    AttachPartitions,
+    OwnSequences,
+    DropColumns,
+    DropTables,
+    DropSequences,
+    DropFunctions,
+    DropTypes,
+    DropExtensions,
+    DropSchemas,
+    CreateConstraints,
+    CreateIndexes,
+    CreateForeignKeys,
+    CreateViews,
+    CreateTriggers,
+    CreatePolicies,
+    RowSecurity,
+    Comments,
+};
+
+/// One SQL statement of a reconcile script (without the trailing ';').
+struct DdlStatement
+{
+    Phase phase = Phase::AlterTables;
+    int order = 0; ///< within a phase: dependency depth (tables, views, types)
+    std::string sql;
+    bool unsafe = false; ///< may drop data: emitted only as a comment unless allowUnsafe
+    std::string reason;  ///< why it is unsafe ("drops table public.t and its rows")
+};
+
+/// One object-level difference between two schema snapshots.
+struct Difference
+{
+    ObjectKind kind = ObjectKind::Table;
+    std::string schema;
+    /// Display name inside the schema: "customers" (table), "customers.email" (column),
+    /// "customers.orders_pkey" (constraint, index, trigger, policy), "f(a integer)" (function).
+    std::string name;
+    std::string table; ///< the table for table-scoped objects, else empty
+    Change change = Change::Changed;
+    Severity severity = Severity::Warning;
+    /// What differs, FROM → TO: {"type: numeric(12,2) → numeric(10,2)", "default: 'US' → 'DE'"}.
+    std::vector<std::string> details;
+    /// Statements that turn FROM into TO for this difference (children of an added or removed
+    /// table are folded into the table's statements).
+    std::vector<DdlStatement> statements;
+
+    [[nodiscard]] bool unsafe() const;
+    /// details joined with "; ".
+    [[nodiscard]] std::string detailText() const;
+    /// The statements as SQL text, each unsafe one after a "-- unsafe: …" line.
+    [[nodiscard]] std::string ddl() const;
+    /// "schema.name"
+    [[nodiscard]] std::string qualifiedName() const { return schema + '.' + name; }
+};
+
+[[nodiscard]] std::string_view kindName(ObjectKind kind);
+[[nodiscard]] std::optional<ObjectKind> kindFromName(std::string_view name);
+[[nodiscard]] std::string_view changeName(Change change);
+[[nodiscard]] std::string_view severityName(Severity severity);
+[[nodiscard]] const std::vector<ObjectKind> &allKinds();
+
+} // namespace envsync::drift

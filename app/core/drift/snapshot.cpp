@@ -1,0 +1,664 @@
+#include "core/drift/snapshot.h"
+
+#include "core/db/connection.h"
+
+#include <pqxx/pqxx>
+
+#include <QByteArray>
+#include <QJsonArray>
+#include <QJsonDocument>
+
+#include <algorithm>
+#include <map>
+#include <tuple>
+
+namespace envsync::drift {
+
+const TableDef *SchemaSnapshot::findTable(const QualifiedName &name) const
+{
+    const auto it = std::ranges::find(tables, name, &TableDef::name);
+    return it == tables.end() ? nullptr : &*it;
+}
+
+const ViewDef *SchemaSnapshot::findView(const QualifiedName &name) const
+{
+    const auto it = std::ranges::find(views, name, &ViewDef::name);
+    return it == views.end() ? nullptr : &*it;
+}
+
+const std::vector<std::string> &alwaysExcludedSchemas()
+{
+    static const std::vector<std::string> schemas = {"pg_catalog", "information_schema", "envsync",
+                                                     "_envsync"};
+    return schemas;
+}
+
+namespace {
+
+std::string text(const pqxx::field &field)
+{
+    return field.is_null() ? std::string() : std::string(field.c_str());
+}
+
+bool flag(const pqxx::field &field)
+{
+    return !field.is_null() && field.as<bool>();
+}
+
+std::int64_t number(const pqxx::field &field)
+{
+    return field.is_null() ? 0 : field.as<std::int64_t>();
+}
+
+QJsonArray jsonArray(const pqxx::field &field)
+{
+    if (field.is_null())
+        return {};
+    return QJsonDocument::fromJson(QByteArray(field.c_str(), static_cast<qsizetype>(field.size())))
+            .array();
+}
+
+std::vector<std::string> jsonStrings(const pqxx::field &field)
+{
+    std::vector<std::string> out;
+    for (const auto &value : jsonArray(field))
+        out.push_back(value.toString().toStdString());
+    return out;
+}
+
+/// [[a, b], [c, d]] → {{a, b}, {c, d}}
+std::vector<std::pair<std::string, std::string>> jsonPairs(const pqxx::field &field)
+{
+    std::vector<std::pair<std::string, std::string>> out;
+    for (const auto &value : jsonArray(field)) {
+        const QJsonArray pair = value.toArray();
+        out.emplace_back(pair.at(0).toString().toStdString(), pair.at(1).toString().toStdString());
+    }
+    return out;
+}
+
+/// SQL text of the schema filter for namespace alias `ns`.
+std::string schemaFilter(const pqxx::transaction_base &tx, const SnapshotOptions &options,
+                         const std::string &ns)
+{
+    std::string excluded;
+    auto addExcluded = [&](const std::string &name) {
+        if (!excluded.empty())
+            excluded += ", ";
+        excluded += tx.quote(name);
+    };
+    for (const auto &name : alwaysExcludedSchemas())
+        addExcluded(name);
+    for (const auto &name : options.excludeSchemas)
+        addExcluded(name);
+    std::string filter = ns + ".nspname NOT IN (" + excluded + ") AND " + ns
+            + ".nspname NOT LIKE 'pg\\_toast%' AND " + ns + ".nspname NOT LIKE 'pg\\_temp\\_%'";
+    if (!options.includeSchemas.empty()) {
+        std::string included;
+        for (const auto &name : options.includeSchemas)
+            included += (included.empty() ? "" : ", ") + tx.quote(name);
+        filter += " AND " + ns + ".nspname IN (" + included + ")";
+    }
+    return filter;
+}
+
+/// "… AND the object is not a member of an extension".
+std::string notExtensionMember(const std::string &catalog, const std::string &oid)
+{
+    return "NOT EXISTS (SELECT 1 FROM pg_depend ext WHERE ext.classid = '" + catalog
+            + "'::regclass AND ext.objid = " + oid + " AND ext.deptype = 'e')";
+}
+
+template<typename T, typename Key>
+void sortBy(std::vector<T> &items, Key key)
+{
+    std::ranges::sort(items, [&](const T &a, const T &b) { return key(a) < key(b); });
+}
+
+class Reader
+{
+public:
+    Reader(pqxx::transaction_base &tx, const SnapshotOptions &options, std::string &step)
+        : m_tx(tx)
+        , m_options(options)
+        , m_step(step)
+    {}
+
+    SchemaSnapshot read();
+
+private:
+    pqxx::result query(const char *step, const std::string &sql)
+    {
+        m_step = step;
+        if (m_options.progress)
+            m_options.progress(m_step, m_done, totalSteps);
+        pqxx::result result = m_tx.exec(sql);
+        ++m_done;
+        return result;
+    }
+    std::string ns(const std::string &alias) const { return schemaFilter(m_tx, m_options, alias); }
+
+    void readSchemas(SchemaSnapshot &s);
+    void readExtensions(SchemaSnapshot &s);
+    void readTables(SchemaSnapshot &s);
+    void readColumns(SchemaSnapshot &s);
+    void readConstraints(SchemaSnapshot &s);
+    void readIndexes(SchemaSnapshot &s);
+    void readSequences(SchemaSnapshot &s);
+    void readViews(SchemaSnapshot &s);
+    void readViewDependencies(SchemaSnapshot &s);
+    void readFunctions(SchemaSnapshot &s);
+    void readTriggers(SchemaSnapshot &s);
+    void readEnums(SchemaSnapshot &s);
+    void readDomains(SchemaSnapshot &s);
+    void readCompositeTypes(SchemaSnapshot &s);
+    void readPolicies(SchemaSnapshot &s);
+
+    static constexpr int totalSteps = 16;
+    pqxx::transaction_base &m_tx;
+    const SnapshotOptions &m_options;
+    std::string &m_step;
+    int m_done = 0;
+};
+
+SchemaSnapshot Reader::read()
+{
+    SchemaSnapshot s;
+    // Every deparsing function qualifies names that are not visible: with an empty search_path
+    // all of them are qualified the same way, whatever the session or the database default.
+    m_tx.exec0("SET LOCAL search_path = ''");
+    const pqxx::row version =
+            query("server", "SELECT current_database(), current_setting('server_version')")[0];
+    s.database = text(version[0]);
+    s.serverVersion = text(version[1]);
+    readSchemas(s);
+    readExtensions(s);
+    readTables(s);
+    readColumns(s);
+    readConstraints(s);
+    readIndexes(s);
+    readSequences(s);
+    readViews(s);
+    readViewDependencies(s);
+    readFunctions(s);
+    readTriggers(s);
+    readEnums(s);
+    readDomains(s);
+    readCompositeTypes(s);
+    readPolicies(s);
+    if (m_options.progress)
+        m_options.progress("done", totalSteps, totalSteps);
+    return s;
+}
+
+void Reader::readSchemas(SchemaSnapshot &s)
+{
+    const auto rows = query("schemas",
+                            "SELECT n.nspname, obj_description(n.oid, 'pg_namespace') "
+                            "FROM pg_namespace n WHERE "
+                                    + ns("n") + " AND "
+                                    + notExtensionMember("pg_namespace", "n.oid"));
+    for (const auto &row : rows)
+        s.schemas.push_back({text(row[0]), text(row[1])});
+    sortBy(s.schemas, [](const SchemaDef &d) { return d.name; });
+}
+
+void Reader::readExtensions(SchemaSnapshot &s)
+{
+    const auto rows = query("extensions",
+                            "SELECT e.extname, e.extversion, n.nspname, "
+                            "obj_description(e.oid, 'pg_extension') "
+                            "FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace");
+    for (const auto &row : rows)
+        s.extensions.push_back({text(row[0]), text(row[1]), text(row[2]), text(row[3])});
+    sortBy(s.extensions, [](const ExtensionDef &d) { return d.name; });
+}
+
+void Reader::readTables(SchemaSnapshot &s)
+{
+    const auto rows = query(
+            "tables",
+            "SELECT n.nspname, c.relname, c.relkind, c.relpersistence, c.relrowsecurity, "
+            "  c.relforcerowsecurity, c.relispartition, pg_get_expr(c.relpartbound, c.oid), "
+            "  CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END, "
+            "  (SELECT json_agg(json_build_array(pn.nspname, pc.relname) ORDER BY i.inhseqno) "
+            "     FROM pg_inherits i JOIN pg_class pc ON pc.oid = i.inhparent "
+            "     JOIN pg_namespace pn ON pn.oid = pc.relnamespace WHERE i.inhrelid = c.oid), "
+            "  to_json(c.reloptions), obj_description(c.oid, 'pg_class') "
+            "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE c.relkind IN ('r', 'p') AND "
+                    + ns("n") + " AND " + notExtensionMember("pg_class", "c.oid"));
+    for (const auto &row : rows) {
+        TableDef t;
+        t.name = {text(row[0]), text(row[1])};
+        t.kind = text(row[2]) == "p" ? TableKind::Partitioned : TableKind::Ordinary;
+        t.unlogged = text(row[3]) == "u";
+        t.rowSecurity = flag(row[4]);
+        t.forceRowSecurity = flag(row[5]);
+        const bool isPartition = flag(row[6]);
+        t.partitionBound = text(row[7]);
+        t.partitionKey = text(row[8]);
+        for (const auto &[schema, name] : jsonPairs(row[9])) {
+            if (isPartition)
+                t.partitionOf = QualifiedName{schema, name};
+            else
+                t.inherits.push_back({schema, name});
+        }
+        t.options = jsonStrings(row[10]);
+        std::ranges::sort(t.options);
+        t.comment = text(row[11]);
+        s.tables.push_back(std::move(t));
+    }
+    sortBy(s.tables, [](const TableDef &d) { return d.name; });
+}
+
+void Reader::readColumns(SchemaSnapshot &s)
+{
+    const auto rows = query(
+            "columns",
+            "SELECT n.nspname, c.relname, a.attname, a.attnum, "
+            "  format_type(a.atttypid, a.atttypmod), a.attnotnull, "
+            "  CASE WHEN a.attgenerated = '' THEN pg_get_expr(d.adbin, d.adrelid) END, "
+            "  a.attidentity, "
+            "  CASE WHEN a.attgenerated <> '' THEN pg_get_expr(d.adbin, d.adrelid) END, "
+            "  CASE WHEN a.attcollation <> t.typcollation "
+            "       THEN quote_ident(cn.nspname) || '.' || quote_ident(co.collname) END, "
+            "  col_description(c.oid, a.attnum), etn.nspname, et.typname, "
+            "  t.typsubscript = 'pg_catalog.array_subscript_handler'::regproc "
+            "FROM pg_attribute a "
+            "JOIN pg_class c ON c.oid = a.attrelid "
+            "JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "JOIN pg_type t ON t.oid = a.atttypid "
+            "JOIN pg_type et ON et.oid = CASE WHEN t.typsubscript = "
+            "     'pg_catalog.array_subscript_handler'::regproc THEN t.typelem ELSE t.oid END "
+            "JOIN pg_namespace etn ON etn.oid = et.typnamespace "
+            "LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
+            "LEFT JOIN pg_collation co ON co.oid = a.attcollation "
+            "LEFT JOIN pg_namespace cn ON cn.oid = co.collnamespace "
+            "WHERE a.attnum > 0 AND NOT a.attisdropped AND a.attislocal "
+            "  AND c.relkind IN ('r', 'p') AND "
+                    + ns("n") + " AND " + notExtensionMember("pg_class", "c.oid")
+                    + " ORDER BY a.attnum");
+    std::map<QualifiedName, TableDef *> byName;
+    for (auto &t : s.tables)
+        byName[t.name] = &t;
+    for (const auto &row : rows) {
+        const auto table = byName.find({text(row[0]), text(row[1])});
+        if (table == byName.end())
+            continue;
+        ColumnDef c;
+        c.name = text(row[2]);
+        c.position = static_cast<int>(number(row[3]));
+        c.type = text(row[4]);
+        c.notNull = flag(row[5]);
+        c.defaultExpr = text(row[6]);
+        const std::string identity = text(row[7]);
+        c.identity = identity == "a"   ? Identity::Always
+                : identity == "d" ? Identity::ByDefault
+                                  : Identity::None;
+        c.generatedExpr = text(row[8]);
+        c.collation = text(row[9]);
+        c.comment = text(row[10]);
+        c.typeRef = {text(row[11]), text(row[12])};
+        c.isArray = flag(row[13]);
+        table->second->columns.push_back(std::move(c));
+    }
+}
+
+ConstraintType constraintType(const std::string &code)
+{
+    if (code == "p")
+        return ConstraintType::PrimaryKey;
+    if (code == "u")
+        return ConstraintType::Unique;
+    if (code == "f")
+        return ConstraintType::ForeignKey;
+    if (code == "x")
+        return ConstraintType::Exclusion;
+    return ConstraintType::Check;
+}
+
+void Reader::readConstraints(SchemaSnapshot &s)
+{
+    const auto rows = query(
+            "constraints",
+            "SELECT n.nspname, c.relname, con.conname, con.contype, "
+            "  pg_get_constraintdef(con.oid), rn.nspname, rc.relname, ixn.nspname, ix.relname, "
+            "  obj_description(con.oid, 'pg_constraint') "
+            "FROM pg_constraint con "
+            "JOIN pg_class c ON c.oid = con.conrelid "
+            "JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "LEFT JOIN pg_class rc ON rc.oid = con.confrelid "
+            "LEFT JOIN pg_namespace rn ON rn.oid = rc.relnamespace "
+            "LEFT JOIN pg_class ix ON ix.oid = con.conindid AND con.contype = 'f' "
+            "LEFT JOIN pg_namespace ixn ON ixn.oid = ix.relnamespace "
+            "WHERE con.contype IN ('p', 'u', 'f', 'c', 'x') AND con.conislocal "
+            "  AND con.conparentid = 0 AND c.relkind IN ('r', 'p') AND "
+                    + ns("n") + " AND " + notExtensionMember("pg_class", "c.oid"));
+    for (const auto &row : rows) {
+        ConstraintDef c;
+        c.table = {text(row[0]), text(row[1])};
+        c.name = text(row[2]);
+        c.type = constraintType(text(row[3]));
+        c.definition = text(row[4]);
+        if (!row[6].is_null())
+            c.referencedTable = QualifiedName{text(row[5]), text(row[6])};
+        if (!row[8].is_null())
+            c.referencedIndex = QualifiedName{text(row[7]), text(row[8])};
+        c.comment = text(row[9]);
+        s.constraints.push_back(std::move(c));
+    }
+    sortBy(s.constraints, [](const ConstraintDef &d) { return std::tie(d.table, d.name); });
+}
+
+void Reader::readIndexes(SchemaSnapshot &s)
+{
+    const auto rows = query(
+            "indexes",
+            "SELECT n.nspname, tc.relname, ic.relname, pg_get_indexdef(i.indexrelid), "
+            "  obj_description(ic.oid, 'pg_class') "
+            "FROM pg_index i "
+            "JOIN pg_class ic ON ic.oid = i.indexrelid "
+            "JOIN pg_class tc ON tc.oid = i.indrelid "
+            "JOIN pg_namespace n ON n.oid = tc.relnamespace "
+            "WHERE tc.relkind IN ('r', 'p', 'm') AND NOT ic.relispartition "
+            "  AND NOT EXISTS (SELECT 1 FROM pg_constraint con WHERE con.conindid = i.indexrelid "
+            "       AND con.conrelid = i.indrelid AND con.contype IN ('p', 'u', 'x')) AND "
+                    + ns("n") + " AND " + notExtensionMember("pg_class", "tc.oid") + " AND "
+                    + notExtensionMember("pg_class", "ic.oid"));
+    for (const auto &row : rows)
+        s.indexes.push_back({{text(row[0]), text(row[1])}, text(row[2]), text(row[3]),
+                             text(row[4])});
+    sortBy(s.indexes, [](const IndexDef &d) { return std::tie(d.table.schema, d.name); });
+}
+
+void Reader::readSequences(SchemaSnapshot &s)
+{
+    const auto rows = query(
+            "sequences",
+            "SELECT n.nspname, c.relname, format_type(q.seqtypid, NULL), q.seqstart, "
+            "  q.seqincrement, q.seqmin, q.seqmax, q.seqcache, q.seqcycle, "
+            "  tn.nspname, tc.relname, ta.attname, obj_description(c.oid, 'pg_class') "
+            "FROM pg_sequence q "
+            "JOIN pg_class c ON c.oid = q.seqrelid "
+            "JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "LEFT JOIN pg_depend d ON d.classid = 'pg_class'::regclass AND d.objid = c.oid "
+            "     AND d.refclassid = 'pg_class'::regclass AND d.deptype = 'a' "
+            "LEFT JOIN pg_class tc ON tc.oid = d.refobjid "
+            "LEFT JOIN pg_namespace tn ON tn.oid = tc.relnamespace "
+            "LEFT JOIN pg_attribute ta ON ta.attrelid = d.refobjid AND ta.attnum = d.refobjsubid "
+            "WHERE NOT EXISTS (SELECT 1 FROM pg_depend x WHERE x.classid = 'pg_class'::regclass "
+            "      AND x.objid = c.oid AND x.deptype = 'i') AND "
+                    + ns("n") + " AND " + notExtensionMember("pg_class", "c.oid"));
+    for (const auto &row : rows) {
+        SequenceDef q;
+        q.name = {text(row[0]), text(row[1])};
+        q.dataType = text(row[2]);
+        q.start = number(row[3]);
+        q.increment = number(row[4]);
+        q.minValue = number(row[5]);
+        q.maxValue = number(row[6]);
+        q.cache = number(row[7]);
+        q.cycle = flag(row[8]);
+        if (!row[11].is_null())
+            q.ownedBy = ColumnRef{{text(row[9]), text(row[10])}, text(row[11])};
+        q.comment = text(row[12]);
+        s.sequences.push_back(std::move(q));
+    }
+    sortBy(s.sequences, [](const SequenceDef &d) { return d.name; });
+}
+
+void Reader::readViews(SchemaSnapshot &s)
+{
+    const auto rows = query("views",
+                            "SELECT n.nspname, c.relname, c.relkind, pg_get_viewdef(c.oid), "
+                            "  to_json(c.reloptions), obj_description(c.oid, 'pg_class') "
+                            "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                            "WHERE c.relkind IN ('v', 'm') AND "
+                                    + ns("n") + " AND " + notExtensionMember("pg_class", "c.oid"));
+    for (const auto &row : rows) {
+        ViewDef v;
+        v.name = {text(row[0]), text(row[1])};
+        v.kind = text(row[2]) == "m" ? ViewKind::Materialized : ViewKind::View;
+        v.definition = text(row[3]);
+        while (!v.definition.empty()
+               && (v.definition.back() == ';' || v.definition.back() == '\n'
+                   || v.definition.back() == ' '))
+            v.definition.pop_back();
+        v.options = jsonStrings(row[4]);
+        std::ranges::sort(v.options);
+        v.comment = text(row[5]);
+        s.views.push_back(std::move(v));
+    }
+    sortBy(s.views, [](const ViewDef &d) { return d.name; });
+}
+
+void Reader::readViewDependencies(SchemaSnapshot &s)
+{
+    const auto rows = query(
+            "view dependencies",
+            "SELECT DISTINCT vn.nspname, v.relname, p.oid IS NOT NULL, rn.nspname, "
+            "  COALESCE(rc.relname, p.proname), a.attname, "
+            "  CASE WHEN p.oid IS NOT NULL THEN pg_get_function_identity_arguments(p.oid) END "
+            "FROM pg_rewrite r "
+            "JOIN pg_class v ON v.oid = r.ev_class "
+            "JOIN pg_namespace vn ON vn.oid = v.relnamespace "
+            "JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = r.oid "
+            "LEFT JOIN pg_class rc ON d.refclassid = 'pg_class'::regclass AND rc.oid = d.refobjid "
+            "LEFT JOIN pg_proc p ON d.refclassid = 'pg_proc'::regclass AND p.oid = d.refobjid "
+            "LEFT JOIN pg_attribute a ON a.attrelid = rc.oid AND a.attnum = d.refobjsubid "
+            "     AND d.refobjsubid > 0 "
+            "JOIN pg_namespace rn ON rn.oid = COALESCE(rc.relnamespace, p.pronamespace) "
+            "WHERE v.relkind IN ('v', 'm') AND d.refobjid <> r.ev_class "
+            "  AND (rc.oid IS NOT NULL OR p.oid IS NOT NULL) AND "
+                    + ns("vn") + " AND " + ns("rn"));
+    std::map<QualifiedName, ViewDef *> byName;
+    for (auto &v : s.views)
+        byName[v.name] = &v;
+    for (const auto &row : rows) {
+        const auto view = byName.find({text(row[0]), text(row[1])});
+        if (view == byName.end())
+            continue;
+        ViewDef &v = *view->second;
+        const QualifiedName referenced{text(row[3]), text(row[4])};
+        if (flag(row[2])) {
+            v.dependsOnFunctions.push_back(FunctionDef::makeKey(referenced, text(row[6])));
+        } else {
+            v.dependsOnRelations.push_back(referenced);
+            if (!row[5].is_null())
+                v.dependsOnColumns.push_back({referenced, text(row[5])});
+        }
+    }
+    for (auto &v : s.views) {
+        auto unique = [](auto &items) {
+            std::ranges::sort(items);
+            items.erase(std::unique(items.begin(), items.end()), items.end());
+        };
+        unique(v.dependsOnRelations);
+        unique(v.dependsOnColumns);
+        unique(v.dependsOnFunctions);
+    }
+}
+
+void Reader::readFunctions(SchemaSnapshot &s)
+{
+    const auto rows = query(
+            "functions",
+            "SELECT n.nspname, p.proname, p.prokind, pg_get_function_identity_arguments(p.oid), "
+            "  CASE WHEN p.prokind = 'f' THEN pg_get_function_result(p.oid) END, "
+            "  pg_get_functiondef(p.oid), obj_description(p.oid, 'pg_proc') "
+            "FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "
+            "WHERE p.prokind IN ('f', 'p') AND "
+                    + ns("n") + " AND " + notExtensionMember("pg_proc", "p.oid"));
+    for (const auto &row : rows) {
+        FunctionDef f;
+        f.name = {text(row[0]), text(row[1])};
+        f.kind = text(row[2]) == "p" ? FunctionKind::Procedure : FunctionKind::Function;
+        f.identityArguments = text(row[3]);
+        f.result = text(row[4]);
+        f.definition = text(row[5]);
+        while (!f.definition.empty() && f.definition.back() == '\n')
+            f.definition.pop_back();
+        f.comment = text(row[6]);
+        s.functions.push_back(std::move(f));
+    }
+    sortBy(s.functions, [](const FunctionDef &d) { return d.key(); });
+}
+
+void Reader::readTriggers(SchemaSnapshot &s)
+{
+    const auto rows = query(
+            "triggers",
+            "SELECT n.nspname, c.relname, t.tgname, pg_get_triggerdef(t.oid), fn.nspname, "
+            "  p.proname, pg_get_function_identity_arguments(p.oid), "
+            "  obj_description(t.oid, 'pg_trigger') "
+            "FROM pg_trigger t "
+            "JOIN pg_class c ON c.oid = t.tgrelid "
+            "JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "JOIN pg_proc p ON p.oid = t.tgfoid "
+            "JOIN pg_namespace fn ON fn.oid = p.pronamespace "
+            "WHERE NOT t.tgisinternal AND t.tgparentid = 0 AND "
+                    + ns("n") + " AND " + notExtensionMember("pg_class", "c.oid"));
+    for (const auto &row : rows) {
+        TriggerDef t;
+        t.table = {text(row[0]), text(row[1])};
+        t.name = text(row[2]);
+        t.definition = text(row[3]);
+        t.functionKey = FunctionDef::makeKey({text(row[4]), text(row[5])}, text(row[6]));
+        t.comment = text(row[7]);
+        s.triggers.push_back(std::move(t));
+    }
+    sortBy(s.triggers, [](const TriggerDef &d) { return std::tie(d.table, d.name); });
+}
+
+void Reader::readEnums(SchemaSnapshot &s)
+{
+    const auto rows = query(
+            "enums",
+            "SELECT n.nspname, t.typname, "
+            "  (SELECT json_agg(e.enumlabel ORDER BY e.enumsortorder) FROM pg_enum e "
+            "    WHERE e.enumtypid = t.oid), obj_description(t.oid, 'pg_type') "
+            "FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace "
+            "WHERE t.typtype = 'e' AND "
+                    + ns("n") + " AND " + notExtensionMember("pg_type", "t.oid"));
+    for (const auto &row : rows)
+        s.enums.push_back({{text(row[0]), text(row[1])}, jsonStrings(row[2]), text(row[3])});
+    sortBy(s.enums, [](const EnumDef &d) { return d.name; });
+}
+
+void Reader::readDomains(SchemaSnapshot &s)
+{
+    const auto rows = query(
+            "domains",
+            "SELECT n.nspname, t.typname, format_type(t.typbasetype, t.typtypmod), t.typnotnull, "
+            "  pg_get_expr(t.typdefaultbin, 0), "
+            "  CASE WHEN t.typcollation <> bt.typcollation "
+            "       THEN quote_ident(cn.nspname) || '.' || quote_ident(co.collname) END, "
+            "  (SELECT json_agg(json_build_array(con.conname, pg_get_constraintdef(con.oid)) "
+            "     ORDER BY con.conname) FROM pg_constraint con WHERE con.contypid = t.oid), "
+            "  obj_description(t.oid, 'pg_type') "
+            "FROM pg_type t "
+            "JOIN pg_namespace n ON n.oid = t.typnamespace "
+            "JOIN pg_type bt ON bt.oid = t.typbasetype "
+            "LEFT JOIN pg_collation co ON co.oid = t.typcollation "
+            "LEFT JOIN pg_namespace cn ON cn.oid = co.collnamespace "
+            "WHERE t.typtype = 'd' AND "
+                    + ns("n") + " AND " + notExtensionMember("pg_type", "t.oid"));
+    for (const auto &row : rows) {
+        DomainDef d;
+        d.name = {text(row[0]), text(row[1])};
+        d.baseType = text(row[2]);
+        d.notNull = flag(row[3]);
+        d.defaultExpr = text(row[4]);
+        d.collation = text(row[5]);
+        for (auto &[name, definition] : jsonPairs(row[6]))
+            d.constraints.push_back({name, definition});
+        std::ranges::sort(d.constraints);
+        d.comment = text(row[7]);
+        s.domains.push_back(std::move(d));
+    }
+    sortBy(s.domains, [](const DomainDef &d) { return d.name; });
+}
+
+void Reader::readCompositeTypes(SchemaSnapshot &s)
+{
+    const auto rows = query(
+            "composite types",
+            "SELECT n.nspname, t.typname, "
+            "  (SELECT json_agg(json_build_array(a.attname, format_type(a.atttypid, a.atttypmod)) "
+            "     ORDER BY a.attnum) FROM pg_attribute a "
+            "    WHERE a.attrelid = t.typrelid AND a.attnum > 0 AND NOT a.attisdropped), "
+            "  obj_description(t.oid, 'pg_type') "
+            "FROM pg_type t "
+            "JOIN pg_class c ON c.oid = t.typrelid AND c.relkind = 'c' "
+            "JOIN pg_namespace n ON n.oid = t.typnamespace "
+            "WHERE t.typtype = 'c' AND "
+                    + ns("n") + " AND " + notExtensionMember("pg_type", "t.oid") + " AND "
+                    + notExtensionMember("pg_class", "c.oid"));
+    for (const auto &row : rows) {
+        CompositeTypeDef c;
+        c.name = {text(row[0]), text(row[1])};
+        for (auto &[name, type] : jsonPairs(row[2]))
+            c.attributes.push_back({name, type});
+        c.comment = text(row[3]);
+        s.compositeTypes.push_back(std::move(c));
+    }
+    sortBy(s.compositeTypes, [](const CompositeTypeDef &d) { return d.name; });
+}
+
+void Reader::readPolicies(SchemaSnapshot &s)
+{
+    const auto rows = query(
+            "policies",
+            "SELECT n.nspname, c.relname, p.polname, p.polcmd, p.polpermissive, "
+            "  (SELECT json_agg(CASE WHEN r = 0 THEN 'PUBLIC' "
+            "                        ELSE quote_ident(pg_get_userbyid(r)) END) "
+            "     FROM unnest(p.polroles) r), "
+            "  pg_get_expr(p.polqual, p.polrelid), pg_get_expr(p.polwithcheck, p.polrelid), "
+            "  obj_description(p.oid, 'pg_policy') "
+            "FROM pg_policy p "
+            "JOIN pg_class c ON c.oid = p.polrelid "
+            "JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE "
+                    + ns("n") + " AND " + notExtensionMember("pg_class", "c.oid"));
+    for (const auto &row : rows) {
+        PolicyDef p;
+        p.table = {text(row[0]), text(row[1])};
+        p.name = text(row[2]);
+        const std::string cmd = text(row[3]);
+        p.command = cmd == "r"   ? "SELECT"
+                : cmd == "a" ? "INSERT"
+                : cmd == "w" ? "UPDATE"
+                : cmd == "d" ? "DELETE"
+                             : "ALL";
+        p.permissive = flag(row[4]);
+        p.roles = jsonStrings(row[5]);
+        std::ranges::sort(p.roles);
+        p.usingExpr = text(row[6]);
+        p.withCheckExpr = text(row[7]);
+        p.comment = text(row[8]);
+        s.policies.push_back(std::move(p));
+    }
+    sortBy(s.policies, [](const PolicyDef &d) { return std::tie(d.table, d.name); });
+}
+
+} // namespace
+
+Result<SchemaSnapshot> takeSnapshot(pqxx::connection_base &connection,
+                                    const SnapshotOptions &options)
+{
+    std::string step = "begin";
+    try {
+        pqxx::transaction<pqxx::repeatable_read, pqxx::read_only> tx(connection,
+                                                                     "envsync_drift_snapshot");
+        Reader reader(tx, options, step);
+        SchemaSnapshot snapshot = reader.read();
+        tx.commit();
+        return snapshot;
+    } catch (...) {
+        return std::unexpected(
+                db::currentExceptionToError(options.who, "schema snapshot (" + step + ")"));
+    }
+}
+
+} // namespace envsync::drift

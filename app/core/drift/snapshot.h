@@ -1,0 +1,38 @@
+#pragma once
+
+#include "core/drift/schemasnapshot.h"
+#include "core/error.h"
+
+#include <pqxx/connection_base>
+
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace envsync::drift {
+
+/// Called once per catalog query: ("tables", 3, 14). Runs on the snapshotting thread.
+using SnapshotProgressFn = std::function<void(const std::string &step, int done, int total)>;
+
+struct SnapshotOptions
+{
+    /// Names the database in errors: "region eu", "source".
+    std::string who = "database";
+    /// Skipped in addition to the system schemas and EnvSync's own (`envsync`, `_envsync`).
+    std::vector<std::string> excludeSchemas;
+    /// When not empty, only these schemas are read.
+    std::vector<std::string> includeSchemas;
+    SnapshotProgressFn progress;
+};
+
+/// Reads the schema of the connected database in one read-only REPEATABLE READ transaction
+/// with one batched query per object category (≈15 round trips, whatever the schema size).
+/// Skips system schemas, EnvSync's own schemas and objects that belong to extensions.
+/// Blocking: call it from a worker thread that owns `connection`. Never throws.
+[[nodiscard]] Result<SchemaSnapshot> takeSnapshot(pqxx::connection_base &connection,
+                                                  const SnapshotOptions &options = {});
+
+/// The schemas a snapshot always skips (besides pg_toast* and pg_temp*).
+[[nodiscard]] const std::vector<std::string> &alwaysExcludedSchemas();
+
+} // namespace envsync::drift

@@ -1,0 +1,45 @@
+#pragma once
+
+#include <expected>
+#include <string>
+
+namespace envsync {
+
+/// What kind of failure an Error is; maps one-to-one onto the CLI's exit codes.
+enum class ErrorCode {
+    Usage,       ///< bad command line or input (exit 2)
+    Config,      ///< invalid configuration (exit 2)
+    Database,    ///< a database call failed (exit 3)
+    Io,          ///< file or process failure (exit 3)
+    Unreachable, ///< could not connect (exit 3)
+    Refused,     ///< a safety guard said no (exit 4)
+    Cancelled,   ///< the user cancelled (exit 3)
+    WrongThread, ///< a blocking call was attempted on the GUI thread (programming error)
+    Internal,    ///< a bug (exit 3)
+};
+
+/// A failure with enough context for one clear line: "region eu: connect: could not ...".
+/// Never holds secrets: callers pass messages from libpq/libpqxx, which never echo passwords.
+struct Error
+{
+    ErrorCode code = ErrorCode::Internal;
+    std::string message;
+    std::string context; ///< e.g. "region eu", "config.yaml:12:7", "table public.orders"
+
+    /// "context: message", or just the message without context.
+    [[nodiscard]] std::string describe() const;
+    /// Exit code of the CLI contract (DESIGN.md): 2 usage/config, 3 runtime, 4 refused.
+    [[nodiscard]] int exitCode() const;
+};
+
+template<typename T>
+using Result = std::expected<T, Error>;
+
+/// Shorthand for returning failures: `return fail(ErrorCode::Io, "cannot open", path);`
+[[nodiscard]] std::unexpected<Error> fail(ErrorCode code, std::string message,
+                                          std::string context = {});
+
+/// Prefixes more context onto an existing error ("region eu" + "connect" → "region eu: connect").
+[[nodiscard]] Error withContext(Error error, const std::string &outer);
+
+} // namespace envsync

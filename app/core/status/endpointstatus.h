@@ -1,0 +1,58 @@
+#pragma once
+
+#include <QDateTime>
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace envsync::status {
+
+enum class EndpointRole { Source, Golden, Region };
+/// ok: younger than 80 % of the SLA; due: in the last 20 % of it; overdue: older than the SLA;
+/// unknown: never refreshed, or the refresh history could not be read.
+enum class Freshness { Ok, Due, Overdue, Unknown };
+
+[[nodiscard]] const char *roleName(EndpointRole role);
+[[nodiscard]] const char *freshnessName(Freshness freshness);
+
+/// The newest successful refresh of a region, from envsync_control.refresh_log.
+struct LastRefresh
+{
+    QDateTime finishedAt;   ///< UTC
+    std::string snapshot;   ///< e.g. "golden_v3"
+    QDateTime sourceAsOf;   ///< UTC; when the snapshot's data was read from the source
+};
+
+/// One row of `envsyncctl status` and of the GUI dashboard.
+struct EndpointStatus
+{
+    std::string name;
+    EndpointRole role = EndpointRole::Region;
+    std::string address; ///< Dsn::displayName(): host:port/dbname, never secrets
+    bool reachable = false;
+    std::string serverVersion;
+    std::int64_t sizeBytes = 0;
+    std::optional<LastRefresh> lastRefresh;
+    Freshness freshness = Freshness::Unknown;
+    std::optional<std::chrono::seconds> age; ///< of the data: now − sourceAsOf (regions only)
+    std::optional<std::chrono::seconds> sla; ///< regions only
+    std::optional<std::string> error;
+    std::chrono::milliseconds probeTime{0};
+};
+
+struct StatusReport
+{
+    std::vector<EndpointStatus> endpoints;
+    QDateTime checkedAt; ///< UTC
+
+    [[nodiscard]] bool allReachable() const;
+};
+
+/// Classifies data age against an SLA (see Freshness).
+[[nodiscard]] Freshness classifyFreshness(std::optional<std::chrono::seconds> age,
+                                          std::chrono::seconds sla);
+
+} // namespace envsync::status

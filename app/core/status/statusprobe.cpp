@@ -1,0 +1,158 @@
+#include "core/status/statusprobe.h"
+
+#include "core/db/connection.h"
+#include "core/db/controldb.h"
+#include "core/db/dsn.h"
+
+#include <QThreadPool>
+#include <QtConcurrent/QtConcurrentRun>
+
+#include <pqxx/pqxx>
+
+#include <spdlog/spdlog.h>
+
+#include <mutex>
+
+namespace envsync::status {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct Target
+{
+    EndpointStatus planned;
+    std::string dsn;
+};
+
+std::vector<Target> targetsOf(const config::Config &config)
+{
+    std::vector<Target> targets;
+    auto add = [&](std::string name, EndpointRole role, const std::string &dsn,
+                   std::optional<std::chrono::seconds> sla) {
+        EndpointStatus status;
+        status.name = std::move(name);
+        status.role = role;
+        if (auto parsed = db::Dsn::parse(dsn))
+            status.address = parsed->displayName();
+        status.sla = sla;
+        targets.push_back({std::move(status), dsn});
+    };
+    add(config.source.name, EndpointRole::Source, config.source.dsn, std::nullopt);
+    add("golden", EndpointRole::Golden, config.golden.dsn, std::nullopt);
+    for (const auto &region : config.regions)
+        add(region.name, EndpointRole::Region, region.dsn, region.freshnessSla);
+    return targets;
+}
+
+std::string whoIs(const EndpointStatus &status)
+{
+    return std::string(roleName(status.role)) + ' ' + status.name;
+}
+
+/// Connects and reads version and size; fills reachable/error.
+void probe(EndpointStatus &status, const std::string &dsn, const db::ConnectOptions &options)
+{
+    const auto started = Clock::now();
+    auto connection = db::connect(dsn, options, whoIs(status));
+    if (connection) {
+        auto facts = db::guarded(whoIs(status), "read server facts", [&] {
+            pqxx::nontransaction tx(**connection);
+            const pqxx::row row = tx.exec1(
+                    "SELECT split_part(current_setting('server_version'), ' ', 1),"
+                    " pg_database_size(current_database())");
+            status.serverVersion = row[0].as<std::string>();
+            status.sizeBytes = row[1].as<std::int64_t>();
+        });
+        if (facts)
+            status.reachable = true;
+        else
+            status.error = facts.error().describe();
+    } else {
+        status.error = connection.error().describe();
+    }
+    status.probeTime = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now()
+                                                                             - started);
+}
+
+using History = Result<std::map<std::string, db::RefreshRecord>>;
+
+History readHistory(const config::Config &config, const db::ConnectOptions &options)
+{
+    auto control = db::ControlDb::openExisting(config.golden.dsn, options);
+    if (!control)
+        return std::unexpected(control.error());
+    if (!*control)
+        return std::map<std::string, db::RefreshRecord>{};
+    return (*control)->lastSuccessfulRefreshes();
+}
+
+void applyHistory(EndpointStatus &status, const History &history, const QDateTime &now)
+{
+    if (status.role != EndpointRole::Region || !history)
+        return;
+    const auto it = history->find(status.name);
+    if (it == history->end())
+        return;
+    const db::RefreshRecord &record = it->second;
+    status.lastRefresh = LastRefresh{record.finishedAt, record.snapshot, record.sourceAsOf};
+    const QDateTime &asOf = record.sourceAsOf.isValid() ? record.sourceAsOf : record.finishedAt;
+    if (asOf.isValid())
+        status.age = std::chrono::seconds(std::max<qint64>(0, asOf.secsTo(now)));
+    status.freshness = classifyFreshness(status.age, status.sla.value_or(std::chrono::seconds(0)));
+}
+
+} // namespace
+
+std::vector<EndpointStatus> plannedEndpoints(const config::Config &config)
+{
+    std::vector<EndpointStatus> planned;
+    for (auto &target : targetsOf(config))
+        planned.push_back(std::move(target.planned));
+    return planned;
+}
+
+StatusReport collectStatus(const config::Config &config, const EndpointCallback &onEndpoint)
+{
+    const db::ConnectOptions options{config.timeouts.connect, config.timeouts.statement};
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    std::vector<Target> targets = targetsOf(config);
+
+    // I/O-bound: one thread per endpoint plus one for the history, so nobody waits for a slot
+    // behind a host that is timing out.
+    QThreadPool pool;
+    pool.setMaxThreadCount(static_cast<int>(targets.size()) + 1);
+    QFuture<History> history = QtConcurrent::run(&pool, [&] { return readHistory(config, options); });
+
+    std::mutex callbackMutex;
+    std::vector<QFuture<void>> probes;
+    probes.reserve(targets.size());
+    for (std::size_t i = 0; i < targets.size(); ++i) {
+        probes.push_back(QtConcurrent::run(&pool, [&, i] {
+            Target &target = targets[i];
+            probe(target.planned, target.dsn, options);
+            const History &records = history.result();
+            applyHistory(target.planned, records, now);
+            if (target.planned.role == EndpointRole::Region && !records && !target.planned.error) {
+                spdlog::debug("freshness of {} unknown: {}", target.planned.name,
+                              records.error().describe());
+            }
+            if (onEndpoint) {
+                std::scoped_lock lock(callbackMutex);
+                onEndpoint(i, target.planned);
+            }
+        }));
+    }
+    for (auto &future : probes)
+        future.waitForFinished();
+    if (const History &records = history.result(); !records)
+        spdlog::warn("refresh history unavailable: {}", records.error().describe());
+
+    StatusReport report;
+    report.checkedAt = now;
+    for (auto &target : targets)
+        report.endpoints.push_back(std::move(target.planned));
+    return report;
+}
+
+} // namespace envsync::status

@@ -1,0 +1,31 @@
+#pragma once
+
+#include "core/error.h"
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+namespace envsync::util {
+
+struct ProcessResult
+{
+    int exitCode = -1;
+    std::string output; ///< stdout and stderr merged
+};
+
+/// Runs a program to completion (blocking; never call on the GUI thread). When EnvSync runs as
+/// root and asPostgresUser is set, the program runs as the `postgres` OS user via runuser,
+/// because initdb and postgres refuse to run as root.
+[[nodiscard]] Result<ProcessResult> runProcess(const std::string &program,
+                                               const std::vector<std::string> &arguments,
+                                               bool asPostgresUser,
+                                               std::chrono::seconds timeout = std::chrono::minutes(5));
+
+/// True when the effective user is root.
+[[nodiscard]] bool runningAsRoot();
+
+/// Hands a path to the postgres OS user when running as root (no-op otherwise).
+[[nodiscard]] Result<void> giveToPostgresUser(const std::string &path);
+
+} // namespace envsync::util

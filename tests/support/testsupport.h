@@ -1,0 +1,53 @@
+#pragma once
+
+#include <QString>
+
+#include <filesystem>
+#include <string>
+
+namespace envsync::test {
+
+/// The repository root (CTest sets ENVSYNC_SOURCE_DIR).
+[[nodiscard]] std::filesystem::path sourceDir();
+/// The envsyncctl binary built with the tests (CTest sets ENVSYNC_CLI).
+[[nodiscard]] std::string cliPath();
+/// The shared demo estate's config, started by the `demo` CTest fixture; fails loudly if absent.
+[[nodiscard]] std::string demoConfigPath();
+/// Reads a whole file; empty on failure (tests compare content anyway).
+[[nodiscard]] std::string readFile(const std::filesystem::path &path);
+
+} // namespace envsync::test
+
+#include "core/demo/localcluster.h"
+
+#include <QTemporaryDir>
+
+#include <memory>
+
+namespace envsync::test {
+
+/// A throw-away PostgreSQL cluster for one test executable: started in the constructor (fails
+/// the test loudly when it cannot), stopped and deleted in the destructor.
+class TestCluster
+{
+public:
+    TestCluster();
+    ~TestCluster();
+    TestCluster(const TestCluster &) = delete;
+    TestCluster &operator=(const TestCluster &) = delete;
+
+    [[nodiscard]] bool ok() const { return m_ok; }
+    [[nodiscard]] std::string dsn(const std::string &database = "postgres") const;
+    /// Runs SQL on a database (autocommit); returns false and warns on failure.
+    bool execute(const std::string &sql, const std::string &database = "postgres") const;
+    /// First column of the first row as text (empty on error).
+    [[nodiscard]] std::string queryValue(const std::string &sql,
+                                         const std::string &database = "postgres") const;
+
+private:
+    QTemporaryDir m_dir;
+    std::unique_ptr<demo::LocalCluster> m_cluster;
+    bool m_ok = false;
+};
+
+} // namespace envsync::test

@@ -1,0 +1,136 @@
+// The command-line contract: exit codes, one-line errors on stderr, --help that teaches.
+#include "testsupport.h"
+
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <fstream>
+
+namespace {
+
+struct CliRun
+{
+    int exitCode = -1;
+    QString out;
+    QString err;
+};
+
+CliRun runCli(const QStringList &arguments)
+{
+    QProcess process;
+    process.start(QString::fromStdString(envsync::test::cliPath()), arguments);
+    if (!process.waitForFinished(30000))
+        qFatal("envsyncctl did not finish");
+    return {process.exitCode(), QString::fromUtf8(process.readAllStandardOutput()),
+            QString::fromUtf8(process.readAllStandardError())};
+}
+
+QString writeFile(const QTemporaryDir &dir, const QString &name, const std::string &text)
+{
+    const QString path = dir.filePath(name);
+    std::ofstream(path.toStdString()) << text;
+    return path;
+}
+
+} // namespace
+
+class TestCli : public QObject
+{
+    Q_OBJECT
+private slots:
+    void exitCodes_data()
+    {
+        QTest::addColumn<QStringList>("arguments");
+        QTest::addColumn<int>("exitCode");
+        QTest::addColumn<QString>("stderrContains");
+        QTest::newRow("no command") << QStringList{} << 2 << "Usage: envsyncctl";
+        QTest::newRow("unknown command") << QStringList{QStringLiteral("frobnicate")} << 2
+                                         << "envsyncctl: unknown command \"frobnicate\"";
+        QTest::newRow("unknown option")
+                << QStringList{QStringLiteral("status"), QStringLiteral("--bogus")} << 2
+                << "envsyncctl: Unknown option 'bogus'";
+        QTest::newRow("status without config") << QStringList{QStringLiteral("status")} << 2
+                                               << "envsyncctl: missing -c FILE";
+        QTest::newRow("bad format")
+                << QStringList{QStringLiteral("status"), QStringLiteral("-c"),
+                               QStringLiteral("x.yaml"), QStringLiteral("--format"),
+                               QStringLiteral("xml")}
+                << 2 << "--format must be table or json";
+        QTest::newRow("missing file")
+                << QStringList{QStringLiteral("validate"), QStringLiteral("-c"),
+                               QStringLiteral("/nonexistent/envsync.yaml")}
+                << 2 << "envsyncctl: /nonexistent/envsync.yaml: cannot read";
+        QTest::newRow("demo without action") << QStringList{QStringLiteral("demo")} << 2
+                                             << "demo takes one action";
+        QTest::newRow("demo bad rows")
+                << QStringList{QStringLiteral("demo"), QStringLiteral("up"), QStringLiteral("--rows"),
+                               QStringLiteral("lots")}
+                << 2 << "--rows must be a number";
+    }
+    void exitCodes()
+    {
+        QFETCH(QStringList, arguments);
+        QFETCH(int, exitCode);
+        QFETCH(QString, stderrContains);
+        const CliRun run = runCli(arguments);
+        QCOMPARE(run.exitCode, exitCode);
+        QVERIFY2(run.err.contains(stderrContains), qPrintable(run.err));
+        QVERIFY2(run.out.isEmpty(), qPrintable(run.out));
+    }
+
+    void helpTeaches()
+    {
+        const CliRun run = runCli({QStringLiteral("--help")});
+        QCOMPARE(run.exitCode, 0);
+        for (const char *word : {"validate", "status", "demo", "Exit codes", "envsyncctl demo up"})
+            QVERIFY2(run.out.contains(QString::fromLatin1(word)), word);
+        const CliRun status = runCli({QStringLiteral("status"), QStringLiteral("--help")});
+        QCOMPARE(status.exitCode, 0);
+        QVERIFY(status.out.contains(u"--format"));
+        QVERIFY(status.out.contains(u"overdue"));
+    }
+
+    void versionPrints()
+    {
+        const CliRun run = runCli({QStringLiteral("--version")});
+        QCOMPARE(run.exitCode, 0);
+        QVERIFY(run.out.startsWith(u"envsyncctl "));
+    }
+
+    void validateAcceptsTheExample()
+    {
+        const QString example = QString::fromStdString(
+                (envsync::test::sourceDir() / "resources/envsync.example.yaml").string());
+        const CliRun run = runCli({QStringLiteral("validate"), QStringLiteral("-c"), example});
+        QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+        QVERIFY(run.out.contains(u"valid"));
+    }
+
+    void validateListsEveryErrorWithLocation()
+    {
+        QTemporaryDir dir;
+        const QString path = writeFile(dir, QStringLiteral("bad.yaml"),
+                                       "version: 1\n"
+                                       "source: { dsn: \"host=a dbname=p\" }\n"
+                                       "golden: { dsn: \"host=b dbname=g\" }\n"
+                                       "regions:\n"
+                                       "  - name: eu\n"
+                                       "    dsn: \"host=c dbname=x password=hunter2\"\n"
+                                       "    timezne: Europe/Berlin\n");
+        const CliRun run = runCli({QStringLiteral("validate"), QStringLiteral("-c"), path});
+        QCOMPARE(run.exitCode, 2);
+        const QStringList lines = run.err.split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+        QCOMPARE(lines.size(), 2);
+        QVERIFY2(lines[0].startsWith(QStringLiteral("envsyncctl: ") + path + u":6:"),
+                 qPrintable(lines[0]));
+        QVERIFY2(lines[1].startsWith(QStringLiteral("envsyncctl: ") + path + u":7:5: "),
+                 qPrintable(lines[1]));
+        QVERIFY(lines[1].contains(u"did you mean \"timezone\""));
+        // The secret itself never reaches the terminal.
+        QVERIFY(!run.err.contains(u"hunter2"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCli)
+#include "tst_cli.moc"

@@ -1,0 +1,634 @@
+#include "ui/mainwindow.h"
+
+#include "ui/agechartmapping.h"
+#include "ui/agechartview.h"
+#include "ui/configerrordialog.h"
+#include "ui/dashboardmodel.h"
+#include "ui/dashboardproxymodel.h"
+#include "ui/logview.h"
+#include "ui/regiontreemodel.h"
+#include "ui/statuscontroller.h"
+#include "ui/statusicons.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QClipboard>
+#include <QCloseEvent>
+#include <QDir>
+#include <QDockWidget>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QHeaderView>
+#include <QItemSelectionModel>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMenu>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QProgressBar>
+#include <QScreen>
+#include <QSettings>
+#include <QStackedWidget>
+#include <QStatusBar>
+#include <QStyle>
+#include <QTableView>
+#include <QToolBar>
+#include <QTreeView>
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <array>
+#include <chrono>
+
+namespace envsync::ui {
+
+namespace {
+
+constexpr int windowStateVersion = 1;
+constexpr int defaultAutoRefreshSeconds = 60;
+
+const QString geometryKey = QStringLiteral("mainWindow/geometry");
+const QString stateKey = QStringLiteral("mainWindow/state");
+const QString autoRefreshKey = QStringLiteral("status/autoRefreshSeconds");
+const QString lastDirKey = QStringLiteral("mainWindow/lastConfigDir");
+
+int configuredAutoRefreshSeconds()
+{
+    return QSettings().value(autoRefreshKey, defaultAutoRefreshSeconds).toInt();
+}
+
+} // namespace
+
+MainWindow::MainWindow(QWidget *parent)
+    : QMainWindow(parent)
+    , m_controller(new StatusController(this))
+    , m_dashboardModel(new DashboardModel(this))
+    , m_proxy(new DashboardProxyModel(this))
+    , m_treeModel(new RegionTreeModel(this))
+{
+    setObjectName(QStringLiteral("mainWindow"));
+    setWindowTitle(QStringLiteral("EnvSync"));
+    setWindowIcon(QIcon(QStringLiteral(":/envsync/icons/envsync.svg")));
+    setDockOptions(QMainWindow::AnimatedDocks | QMainWindow::AllowTabbedDocks);
+    m_proxy->setSourceModel(m_dashboardModel);
+
+    createActions();
+    createCentralWidget();
+    createDocks();
+    createToolBar();
+    createMenus();
+    createStatusBar();
+
+    connect(m_controller, &StatusController::configLoading, this, &MainWindow::onConfigLoading);
+    connect(m_controller, &StatusController::configLoaded, this, &MainWindow::onConfigLoaded);
+    connect(m_controller, &StatusController::configFailed, this, &MainWindow::onConfigFailed);
+    connect(m_controller, &StatusController::probeStarted, this, &MainWindow::onProbeStarted);
+    connect(m_controller, &StatusController::endpointProbed, this, &MainWindow::onEndpointProbed);
+    connect(m_controller, &StatusController::probeFinished, this, &MainWindow::onProbeFinished);
+    connect(m_controller, &StatusController::busyChanged, this, &MainWindow::onBusyChanged);
+    connect(m_controller, &StatusController::demoProgress, this, [this](const QString &step) {
+        statusBar()->showMessage(QStringLiteral("Demo: ") + step);
+    });
+    connect(m_controller, &StatusController::demoReady, this, &MainWindow::openConfig);
+    connect(m_controller, &StatusController::demoFailed, this, [this](const QString &message) {
+        statusBar()->showMessage(QStringLiteral("The demo could not start"), 10000);
+        auto *box = new QMessageBox(QMessageBox::Critical, QStringLiteral("Demo"),
+                                    QStringLiteral("The demo clusters could not be started."),
+                                    QMessageBox::Close, this);
+        box->setInformativeText(message);
+        box->setAttribute(Qt::WA_DeleteOnClose);
+        box->open();
+    });
+
+    const int seconds = configuredAutoRefreshSeconds();
+    m_controller->setAutoRefreshInterval(std::chrono::seconds(std::max(0, seconds)));
+    m_autoRefreshAction->setText(QStringLiteral("&Auto Refresh Every %1 s")
+                                         .arg(seconds > 0 ? seconds : defaultAutoRefreshSeconds));
+    m_autoRefreshAction->setChecked(seconds > 0);
+
+    restoreWindowState();
+    updateSummary();
+    spdlog::info("EnvSync {} ready", ENVSYNC_VERSION);
+}
+
+MainWindow::~MainWindow()
+{
+    // Wait for the workers first, while every widget its signals might reach still exists.
+    delete m_controller;
+    m_controller = nullptr;
+}
+
+// --- construction ----------------------------------------------------------------------------
+
+void MainWindow::createActions()
+{
+    m_openAction = new QAction(style()->standardIcon(QStyle::SP_DialogOpenButton),
+                               QStringLiteral("&Open Config…"), this);
+    m_openAction->setShortcut(QKeySequence::Open);
+    m_openAction->setStatusTip(QStringLiteral("Open an EnvSync YAML configuration"));
+    connect(m_openAction, &QAction::triggered, this, &MainWindow::chooseConfig);
+
+    m_refreshAction = new QAction(style()->standardIcon(QStyle::SP_BrowserReload),
+                                  QStringLiteral("&Refresh Status"), this);
+    m_refreshAction->setShortcut(QKeySequence(Qt::Key_F5));
+    m_refreshAction->setStatusTip(
+            QStringLiteral("Probe every endpoint again: reachability, version, size, freshness"));
+    m_refreshAction->setEnabled(false);
+    connect(m_refreshAction, &QAction::triggered, this, [this] { m_controller->refresh(); });
+
+    m_quitAction = new QAction(QStringLiteral("&Quit"), this);
+    m_quitAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Q));
+    m_quitAction->setMenuRole(QAction::QuitRole);
+    connect(m_quitAction, &QAction::triggered, this, &QWidget::close);
+
+    m_copyAction = new QAction(QStringLiteral("&Copy Rows"), this);
+    m_copyAction->setShortcut(QKeySequence::Copy);
+    m_copyAction->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    m_copyAction->setStatusTip(QStringLiteral("Copy the selected rows as tab-separated text"));
+    connect(m_copyAction, &QAction::triggered, this, &MainWindow::copySelectedRows);
+
+    m_problemsOnlyAction = new QAction(QStringLiteral("&Problems Only"), this);
+    m_problemsOnlyAction->setCheckable(true);
+    m_problemsOnlyAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_P));
+    m_problemsOnlyAction->setStatusTip(
+            QStringLiteral("Show only unreachable endpoints and regions that are not fresh"));
+    connect(m_problemsOnlyAction, &QAction::toggled, m_proxy,
+            &DashboardProxyModel::setProblemsOnly);
+
+    m_autoRefreshAction = new QAction(QStringLiteral("&Auto Refresh"), this);
+    m_autoRefreshAction->setCheckable(true);
+    connect(m_autoRefreshAction, &QAction::toggled, this, &MainWindow::setAutoRefresh);
+
+    m_aboutAction = new QAction(QStringLiteral("&About EnvSync"), this);
+    m_aboutAction->setMenuRole(QAction::AboutRole);
+    connect(m_aboutAction, &QAction::triggered, this, &MainWindow::showAbout);
+}
+
+void MainWindow::createMenus()
+{
+    QMenu *file = menuBar()->addMenu(QStringLiteral("&File"));
+    file->addAction(m_openAction);
+    m_recentMenu = file->addMenu(QStringLiteral("Open &Recent"));
+    connect(m_recentMenu, &QMenu::aboutToShow, this, &MainWindow::rebuildRecentMenu);
+    rebuildRecentMenu();
+    file->addSeparator();
+    file->addAction(m_refreshAction);
+    file->addSeparator();
+    file->addAction(m_quitAction);
+
+    QMenu *edit = menuBar()->addMenu(QStringLiteral("&Edit"));
+    edit->addAction(m_copyAction);
+    QAction *find = edit->addAction(QStringLiteral("&Filter…"));
+    find->setShortcut(QKeySequence::Find);
+    connect(find, &QAction::triggered, this, [this] {
+        m_filterEdit->setFocus(Qt::ShortcutFocusReason);
+        m_filterEdit->selectAll();
+    });
+
+    m_viewMenu = menuBar()->addMenu(QStringLiteral("&View"));
+    m_viewMenu->addAction(m_treeDock->toggleViewAction());
+    m_viewMenu->addAction(m_chartDock->toggleViewAction());
+    m_viewMenu->addAction(m_logDock->toggleViewAction());
+    m_viewMenu->addSeparator();
+    m_viewMenu->addAction(m_problemsOnlyAction);
+    m_viewMenu->addAction(m_autoRefreshAction);
+
+    QMenu *help = menuBar()->addMenu(QStringLiteral("&Help"));
+    help->addAction(m_aboutAction);
+    QAction *aboutQt = help->addAction(QStringLiteral("About &Qt"));
+    aboutQt->setMenuRole(QAction::AboutQtRole);
+    connect(aboutQt, &QAction::triggered, qApp, &QApplication::aboutQt);
+}
+
+void MainWindow::createToolBar()
+{
+    QToolBar *toolBar = addToolBar(QStringLiteral("Main Toolbar"));
+    toolBar->setObjectName(QStringLiteral("mainToolBar"));
+    toolBar->setMovable(false);
+    toolBar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    toolBar->addAction(m_openAction);
+    toolBar->addAction(m_refreshAction);
+    toolBar->addSeparator();
+
+    m_filterEdit = new QLineEdit(toolBar);
+    m_filterEdit->setObjectName(QStringLiteral("filterEdit"));
+    m_filterEdit->setPlaceholderText(QStringLiteral("Filter by name, address or error (Ctrl+F)"));
+    m_filterEdit->setClearButtonEnabled(true);
+    m_filterEdit->setMaximumWidth(360);
+    m_filterEdit->setMinimumWidth(220);
+    connect(m_filterEdit, &QLineEdit::textChanged, m_proxy, &DashboardProxyModel::setFilterText);
+    toolBar->addWidget(m_filterEdit);
+    toolBar->addAction(m_problemsOnlyAction);
+}
+
+void MainWindow::createCentralWidget()
+{
+    m_table = new QTableView;
+    m_table->setObjectName(QStringLiteral("dashboardTable"));
+    m_table->setModel(m_proxy);
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    m_table->setAlternatingRowColors(true);
+    m_table->setWordWrap(false);
+    // Middle: socket paths and long errors keep their informative ends (port/db, the cause).
+    m_table->setTextElideMode(Qt::ElideMiddle);
+    m_table->setIconSize(QSize(16, 16));
+    m_table->verticalHeader()->hide();
+    m_table->verticalHeader()->setDefaultSectionSize(
+            std::max(26, m_table->fontMetrics().height() + 10));
+    QHeaderView *header = m_table->horizontalHeader();
+    header->setStretchLastSection(true);
+    header->setHighlightSections(false);
+    header->setSortIndicatorClearable(true);
+    header->setSortIndicator(-1, Qt::AscendingOrder); // config order until the user sorts
+    m_table->setSortingEnabled(true);
+    m_table->setContextMenuPolicy(Qt::CustomContextMenu);
+    m_table->addAction(m_copyAction);
+    connect(m_table, &QWidget::customContextMenuRequested, this,
+            &MainWindow::showTableContextMenu);
+
+    // Starting widths from the font; fitColumns() adjusts them to the data once it arrives.
+    const int ch = m_table->fontMetrics().averageCharWidth();
+    const std::array<int, DashboardModel::ColumnCount - 1> chars = {12, 8, 30, 10, 11, 9,
+                                                                     24, 9, 7, 11};
+    for (std::size_t column = 0; column < chars.size(); ++column)
+        header->resizeSection(static_cast<int>(column), chars[column] * ch + 28);
+
+    auto *placeholder = new QLabel(
+            QStringLiteral("<h3>No configuration open</h3>"
+                           "<p>File › Open Config… (Ctrl+O) opens an EnvSync YAML file.<br>"
+                           "Run <tt>envsync --demo</tt> to try it with local demo clusters.</p>"));
+    placeholder->setAlignment(Qt::AlignCenter);
+    placeholder->setObjectName(QStringLiteral("emptyPlaceholder"));
+    placeholder->setForegroundRole(QPalette::PlaceholderText);
+
+    m_centralStack = new QStackedWidget;
+    m_centralStack->addWidget(placeholder);
+    m_centralStack->addWidget(m_table);
+    setCentralWidget(m_centralStack);
+}
+
+void MainWindow::createDocks()
+{
+    m_tree = new QTreeView;
+    m_tree->setObjectName(QStringLiteral("regionTree"));
+    m_tree->setModel(m_treeModel);
+    m_tree->setUniformRowHeights(true);
+    m_tree->setIconSize(QSize(16, 16));
+    m_tree->setAllColumnsShowFocus(true);
+    m_tree->header()->setStretchLastSection(true);
+    m_tree->header()->setSectionResizeMode(RegionTreeModel::NameColumn,
+                                           QHeaderView::ResizeToContents);
+    connect(m_treeModel, &QAbstractItemModel::modelReset, m_tree, &QTreeView::expandAll);
+    connect(m_tree->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            &MainWindow::selectFromTree);
+
+    m_treeDock = new QDockWidget(QStringLiteral("Regions"), this);
+    m_treeDock->setObjectName(QStringLiteral("regionsDock"));
+    m_treeDock->setWidget(m_tree);
+    m_treeDock->toggleViewAction()->setShortcut(QKeySequence(Qt::ALT | Qt::Key_1));
+    addDockWidget(Qt::LeftDockWidgetArea, m_treeDock);
+
+    m_chart = new AgeChartView;
+    m_chart->setObjectName(QStringLiteral("ageChart"));
+    m_chartDock = new QDockWidget(QStringLiteral("Data Age"), this);
+    m_chartDock->setObjectName(QStringLiteral("chartDock"));
+    m_chartDock->setWidget(m_chart);
+    m_chartDock->toggleViewAction()->setShortcut(QKeySequence(Qt::ALT | Qt::Key_2));
+    addDockWidget(Qt::BottomDockWidgetArea, m_chartDock);
+
+    m_log = new LogView;
+    m_log->setObjectName(QStringLiteral("logView"));
+    m_logDock = new QDockWidget(QStringLiteral("Log"), this);
+    m_logDock->setObjectName(QStringLiteral("logDock"));
+    m_logDock->setWidget(m_log);
+    m_logDock->toggleViewAction()->setShortcut(QKeySequence(Qt::ALT | Qt::Key_3));
+    addDockWidget(Qt::BottomDockWidgetArea, m_logDock);
+    splitDockWidget(m_chartDock, m_logDock, Qt::Horizontal);
+}
+
+void MainWindow::createStatusBar()
+{
+    m_busyBar = new QProgressBar;
+    m_busyBar->setObjectName(QStringLiteral("busyIndicator"));
+    m_busyBar->setRange(0, 0); // indeterminate
+    m_busyBar->setMaximumWidth(120);
+    m_busyBar->setMaximumHeight(statusBar()->fontMetrics().height() + 4);
+    m_busyBar->setTextVisible(false);
+    m_busyBar->hide();
+
+    m_summaryLabel = new QLabel;
+    m_summaryLabel->setObjectName(QStringLiteral("statusSummary"));
+    m_summaryLabel->setContentsMargins(6, 0, 6, 0);
+
+    statusBar()->addPermanentWidget(m_busyBar);
+    statusBar()->addPermanentWidget(m_summaryLabel);
+}
+
+void MainWindow::restoreWindowState()
+{
+    QSettings settings;
+    const bool geometryRestored = restoreGeometry(settings.value(geometryKey).toByteArray());
+    const bool stateRestored = restoreState(settings.value(stateKey).toByteArray(),
+                                            windowStateVersion);
+    if (!geometryRestored) {
+        QSize size(1440, 900);
+        if (const QScreen *screen = QApplication::primaryScreen())
+            size = size.boundedTo(screen->availableSize() * 0.92);
+        resize(size);
+    }
+    if (!stateRestored) {
+        resizeDocks({m_treeDock}, {265}, Qt::Horizontal);
+        const int dockHeight = height() * 45 / 100;
+        resizeDocks({m_chartDock, m_logDock}, {dockHeight, dockHeight}, Qt::Vertical);
+        resizeDocks({m_chartDock, m_logDock}, {width() / 2, width() / 2}, Qt::Horizontal);
+    }
+}
+
+void MainWindow::saveWindowState() const
+{
+    QSettings settings;
+    settings.setValue(geometryKey, saveGeometry());
+    settings.setValue(stateKey, saveState(windowStateVersion));
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    saveWindowState();
+    QMainWindow::closeEvent(event);
+}
+
+// --- commands --------------------------------------------------------------------------------
+
+void MainWindow::openConfig(const QString &path)
+{
+    if (path.isEmpty())
+        return;
+    const QString absolute = QFileInfo(path).absoluteFilePath();
+    m_recent.add(absolute);
+    m_controller->openConfig(absolute);
+}
+
+void MainWindow::startDemo(const demo::DemoOptions &options)
+{
+    statusBar()->showMessage(QStringLiteral("Starting the demo clusters…"));
+    m_controller->startDemo(options);
+}
+
+void MainWindow::chooseConfig()
+{
+    QSettings settings;
+    QString directory = settings.value(lastDirKey).toString();
+    if (directory.isEmpty() && !m_controller->configPath().isEmpty())
+        directory = QFileInfo(m_controller->configPath()).absolutePath();
+    const QString path = QFileDialog::getOpenFileName(
+            this, QStringLiteral("Open EnvSync Config"), directory,
+            QStringLiteral("EnvSync config (*.yaml *.yml);;All files (*)"));
+    if (path.isEmpty())
+        return;
+    settings.setValue(lastDirKey, QFileInfo(path).absolutePath());
+    openConfig(path);
+}
+
+void MainWindow::rebuildRecentMenu()
+{
+    m_recentMenu->clear();
+    const QStringList files = m_recent.files();
+    for (qsizetype i = 0; i < files.size(); ++i) {
+        const QString &path = files[i];
+        const QString label = QStringLiteral("&%1  %2").arg(i + 1).arg(
+                QDir::toNativeSeparators(path).replace(QLatin1Char('&'), QStringLiteral("&&")));
+        QAction *action = m_recentMenu->addAction(label);
+        action->setData(path);
+        connect(action, &QAction::triggered, this, [this, path] { openConfig(path); });
+    }
+    if (files.isEmpty()) {
+        m_recentMenu->addAction(QStringLiteral("No recent configs"))->setEnabled(false);
+        return;
+    }
+    m_recentMenu->addSeparator();
+    m_recentMenu->addAction(QStringLiteral("Clear List"), this, [this] { m_recent.clear(); });
+}
+
+void MainWindow::showAbout()
+{
+    QMessageBox::about(
+            this, QStringLiteral("About EnvSync"),
+            QStringLiteral("<h3>EnvSync %1</h3>"
+                           "<p>Keeps regional PostgreSQL test databases in sync with production "
+                           "without freeze days: masked golden snapshots, staggered refresh "
+                           "windows, atomic swaps, drift detection and freshness reports.</p>"
+                           "<p>Built with Qt %2.</p>")
+                    .arg(QStringLiteral(ENVSYNC_VERSION), QString::fromLatin1(qVersion())));
+}
+
+void MainWindow::setAutoRefresh(bool enabled)
+{
+    int seconds = configuredAutoRefreshSeconds();
+    if (enabled && seconds <= 0)
+        seconds = defaultAutoRefreshSeconds;
+    QSettings().setValue(autoRefreshKey, enabled ? seconds : 0);
+    m_controller->setAutoRefreshInterval(std::chrono::seconds(enabled ? seconds : 0));
+    m_autoRefreshAction->setText(QStringLiteral("&Auto Refresh Every %1 s").arg(seconds));
+}
+
+// --- controller signals ----------------------------------------------------------------------
+
+void MainWindow::onConfigLoading(const QString &path)
+{
+    statusBar()->showMessage(QStringLiteral("Loading %1…").arg(QDir::toNativeSeparators(path)));
+}
+
+void MainWindow::onConfigLoaded(const QString &path,
+                                const std::vector<status::EndpointStatus> &planned)
+{
+    setWindowTitle(QStringLiteral("%1 — EnvSync").arg(QFileInfo(path).fileName()));
+    setWindowFilePath(path);
+    m_dashboardModel->resetData(planned);
+    m_treeModel->resetData(planned);
+    m_columnsFitted = false;
+    m_centralStack->setCurrentWidget(m_table);
+    m_refreshAction->setEnabled(true);
+    statusBar()->showMessage(QStringLiteral("Opened %1").arg(QDir::toNativeSeparators(path)),
+                             5000);
+    updateChart();
+}
+
+void MainWindow::onConfigFailed(const QString &path, const QStringList &diagnostics)
+{
+    statusBar()->showMessage(QStringLiteral("%1 has errors").arg(QFileInfo(path).fileName()),
+                             10000);
+    if (m_errorDialog)
+        m_errorDialog->close();
+    m_errorDialog = new ConfigErrorDialog(path, diagnostics, this);
+    m_errorDialog->setAttribute(Qt::WA_DeleteOnClose);
+    m_errorDialog->open();
+}
+
+void MainWindow::onProbeStarted()
+{
+    m_dashboardModel->markAllPending();
+    m_treeModel->markAllPending();
+    updateSummary();
+}
+
+void MainWindow::onEndpointProbed(int index, const status::EndpointStatus &endpoint)
+{
+    const auto i = static_cast<std::size_t>(index);
+    m_dashboardModel->updateEndpoint(i, endpoint);
+    m_treeModel->updateEndpoint(i, endpoint);
+    updateChart();
+    updateSummary();
+}
+
+void MainWindow::onProbeFinished()
+{
+    updateSummary();
+    if (!m_columnsFitted) {
+        fitColumns();
+        m_columnsFitted = true;
+    }
+}
+
+void MainWindow::onBusyChanged(bool busy)
+{
+    m_busyBar->setVisible(busy);
+    if (!busy && statusBar()->currentMessage().startsWith(QStringLiteral("Loading")))
+        statusBar()->clearMessage();
+    updateSummary();
+}
+
+// --- view helpers ----------------------------------------------------------------------------
+
+void MainWindow::updateChart()
+{
+    m_chart->setBars(AgeChartMapping::bars(m_dashboardModel->endpoints(),
+                                           m_dashboardModel->probedFlags()));
+}
+
+QString MainWindow::statusSummary() const
+{
+    return m_summaryLabel->text();
+}
+
+void MainWindow::updateSummary()
+{
+    const int total = m_dashboardModel->rowCount();
+    QString text;
+    if (m_controller->isProbing()) {
+        text = QStringLiteral("Probing… %1/%2 answered")
+                       .arg(total - m_dashboardModel->pendingCount())
+                       .arg(total);
+    } else if (m_controller->lastChecked().isValid()) {
+        text = QStringLiteral("Checked %1 · %2/%3 reachable")
+                       .arg(m_controller->lastChecked().toString(QStringLiteral("HH:mm:ss")))
+                       .arg(m_dashboardModel->reachableCount())
+                       .arg(total);
+    } else if (m_controller->isDemoRunning()) {
+        text = QStringLiteral("Starting demo…");
+    } else if (!m_controller->hasConfig()) {
+        text = QStringLiteral("No config");
+    }
+    m_summaryLabel->setText(text);
+    m_summaryLabel->setToolTip(m_controller->configPath());
+}
+
+void MainWindow::fitColumns()
+{
+    // Fit to the data, within bounds; the error column takes what is left.
+    QHeaderView *header = m_table->horizontalHeader();
+    const int ch = m_table->fontMetrics().averageCharWidth();
+    for (int column = 0; column < DashboardModel::ErrorColumn; ++column) {
+        const int before = header->sectionSize(column);
+        const int widest = (column == DashboardModel::AddressColumn ? 26 : 34) * ch;
+        m_table->resizeColumnToContents(column);
+        const int fitted = header->sectionSize(column) + ch;
+        header->resizeSection(column, std::clamp(fitted, std::min(before, 8 * ch), widest));
+    }
+}
+
+std::vector<int> MainWindow::selectedEndpoints() const
+{
+    std::vector<int> endpoints;
+    for (const QModelIndex &index : m_table->selectionModel()->selectedRows())
+        endpoints.push_back(index.data(DashboardModel::EndpointIndexRole).toInt());
+    std::ranges::sort(endpoints);
+    return endpoints;
+}
+
+void MainWindow::selectFromTree()
+{
+    const QModelIndex current = m_tree->currentIndex();
+    if (!current.isValid())
+        return;
+    std::vector<int> endpoints;
+    if (const int endpoint = m_treeModel->endpointAt(current); endpoint >= 0) {
+        endpoints.push_back(endpoint);
+    } else {
+        const QModelIndex group = current.siblingAtColumn(0);
+        for (int row = 0; row < m_treeModel->rowCount(group); ++row)
+            endpoints.push_back(m_treeModel->endpointAt(m_treeModel->index(row, 0, group)));
+    }
+    QItemSelection selection;
+    for (int endpoint : endpoints) {
+        const QModelIndex proxyIndex = m_proxy->mapFromSource(m_dashboardModel->index(endpoint, 0));
+        if (proxyIndex.isValid())
+            selection.select(proxyIndex, proxyIndex.siblingAtColumn(DashboardModel::ColumnCount - 1));
+    }
+    m_table->selectionModel()->select(selection, QItemSelectionModel::ClearAndSelect);
+    if (!selection.isEmpty())
+        m_table->scrollTo(selection.first().topLeft());
+}
+
+void MainWindow::copySelectedRows() const
+{
+    const std::vector<int> endpoints = selectedEndpoints();
+    if (endpoints.empty())
+        return;
+    QStringList lines;
+    QStringList header;
+    for (int column = 0; column < DashboardModel::ColumnCount; ++column)
+        header << m_dashboardModel->headerData(column, Qt::Horizontal).toString();
+    lines << header.join(QLatin1Char('\t'));
+    for (int endpoint : endpoints) {
+        QStringList cells;
+        for (int column = 0; column < DashboardModel::ColumnCount; ++column) {
+            QString cell = m_dashboardModel->index(endpoint, column).data().toString();
+            if (column == DashboardModel::ErrorColumn) {
+                const auto &all = m_dashboardModel->endpoints();
+                const auto &error = all[static_cast<std::size_t>(endpoint)].error;
+                cell = error ? QString::fromStdString(*error).simplified() : QString();
+            }
+            cells << cell;
+        }
+        lines << cells.join(QLatin1Char('\t'));
+    }
+    QApplication::clipboard()->setText(lines.join(QLatin1Char('\n')) + QLatin1Char('\n'));
+}
+
+void MainWindow::showTableContextMenu(const QPoint &position)
+{
+    const QModelIndex index = m_table->indexAt(position);
+    if (!index.isValid())
+        return;
+    const auto endpoint = static_cast<std::size_t>(index.data(DashboardModel::EndpointIndexRole).toInt());
+    const status::EndpointStatus &clicked = m_dashboardModel->endpoints()[endpoint];
+
+    QMenu menu(this);
+    menu.addAction(m_copyAction);
+    QAction *copyAddress = menu.addAction(QStringLiteral("Copy Address"));
+    copyAddress->setEnabled(!clicked.address.empty());
+    QAction *copyError = menu.addAction(QStringLiteral("Copy Error Message"));
+    copyError->setEnabled(clicked.error.has_value());
+    menu.addSeparator();
+    menu.addAction(m_refreshAction);
+
+    QAction *chosen = menu.exec(m_table->viewport()->mapToGlobal(position));
+    if (chosen == copyAddress)
+        QApplication::clipboard()->setText(QString::fromStdString(clicked.address));
+    else if (chosen == copyError && clicked.error)
+        QApplication::clipboard()->setText(QString::fromStdString(*clicked.error));
+}
+
+} // namespace envsync::ui

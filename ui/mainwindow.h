@@ -1,0 +1,129 @@
+#pragma once
+
+#include "core/demo/demo.h"
+#include "core/status/endpointstatus.h"
+#include "ui/configerrordialog.h"
+#include "ui/recentfiles.h"
+
+#include <QMainWindow>
+#include <QPointer>
+
+#include <vector>
+
+QT_BEGIN_NAMESPACE
+class QAction;
+class QDockWidget;
+class QLabel;
+class QLineEdit;
+class QMenu;
+class QProgressBar;
+class QStackedWidget;
+class QTableView;
+class QTreeView;
+QT_END_NAMESPACE
+
+namespace envsync::ui {
+
+class AgeChartView;
+class DashboardModel;
+class DashboardProxyModel;
+class LogView;
+class RegionTreeModel;
+class StatusController;
+
+/// The DBA console: region tree (left), dashboard table (centre), data-age chart and log
+/// (bottom docks). All blocking work goes through StatusController; this class only reacts to
+/// its signals on the GUI thread.
+class MainWindow : public QMainWindow
+{
+    Q_OBJECT
+
+public:
+    explicit MainWindow(QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    /// Loads the config on a worker, then probes it; remembered in File › Open Recent.
+    void openConfig(const QString &path);
+    /// Starts the local demo clusters on a worker and opens their config when they are up.
+    void startDemo(const demo::DemoOptions &options);
+
+    [[nodiscard]] StatusController *controller() const { return m_controller; }
+    [[nodiscard]] DashboardModel *dashboardModel() const { return m_dashboardModel; }
+    [[nodiscard]] DashboardProxyModel *dashboardProxy() const { return m_proxy; }
+    [[nodiscard]] RegionTreeModel *regionTreeModel() const { return m_treeModel; }
+    [[nodiscard]] QTableView *dashboardView() const { return m_table; }
+    [[nodiscard]] QTreeView *regionTreeView() const { return m_tree; }
+    [[nodiscard]] AgeChartView *chartView() const { return m_chart; }
+    [[nodiscard]] LogView *logView() const { return m_log; }
+    /// "Checked 12:34:56 · 4/5 reachable", or the probe's progress.
+    [[nodiscard]] QString statusSummary() const;
+    /// The open configuration-error dialog, if any.
+    [[nodiscard]] ConfigErrorDialog *configErrorDialog() const { return m_errorDialog; }
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+
+private:
+    void createActions();
+    void createMenus();
+    void createToolBar();
+    void createCentralWidget();
+    void createDocks();
+    void createStatusBar();
+    void restoreWindowState();
+    void saveWindowState() const;
+
+    void chooseConfig();
+    void rebuildRecentMenu();
+    void showAbout();
+    void setAutoRefresh(bool enabled);
+
+    void onConfigLoading(const QString &path);
+    void onConfigLoaded(const QString &path, const std::vector<status::EndpointStatus> &planned);
+    void onConfigFailed(const QString &path, const QStringList &diagnostics);
+    void onProbeStarted();
+    void onEndpointProbed(int index, const status::EndpointStatus &endpoint);
+    void onProbeFinished();
+    void onBusyChanged(bool busy);
+
+    void updateChart();
+    void updateSummary();
+    void fitColumns();
+    void selectFromTree();
+    void copySelectedRows() const;
+    void showTableContextMenu(const QPoint &position);
+    [[nodiscard]] std::vector<int> selectedEndpoints() const;
+
+    StatusController *m_controller = nullptr;
+    DashboardModel *m_dashboardModel = nullptr;
+    DashboardProxyModel *m_proxy = nullptr;
+    RegionTreeModel *m_treeModel = nullptr;
+
+    QStackedWidget *m_centralStack = nullptr;
+    QTableView *m_table = nullptr;
+    QTreeView *m_tree = nullptr;
+    AgeChartView *m_chart = nullptr;
+    LogView *m_log = nullptr;
+    QDockWidget *m_treeDock = nullptr;
+    QDockWidget *m_chartDock = nullptr;
+    QDockWidget *m_logDock = nullptr;
+    QLineEdit *m_filterEdit = nullptr;
+    QLabel *m_summaryLabel = nullptr;
+    QProgressBar *m_busyBar = nullptr;
+
+    QAction *m_openAction = nullptr;
+    QAction *m_refreshAction = nullptr;
+    QAction *m_quitAction = nullptr;
+    QAction *m_copyAction = nullptr;
+    QAction *m_problemsOnlyAction = nullptr;
+    QAction *m_autoRefreshAction = nullptr;
+    QAction *m_aboutAction = nullptr;
+    QMenu *m_recentMenu = nullptr;
+    QMenu *m_viewMenu = nullptr;
+
+    RecentFiles m_recent;
+    QPointer<ConfigErrorDialog> m_errorDialog;
+    bool m_columnsFitted = false;
+};
+
+} // namespace envsync::ui
