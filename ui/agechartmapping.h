@@ -29,8 +29,9 @@ struct AgeChartMapping
 {
     [[nodiscard]] static double toDays(std::chrono::seconds duration);
     /// Regions only, in config order.
-    [[nodiscard]] static std::vector<AgeBar> bars(const std::vector<status::EndpointStatus> &endpoints,
-                                                  const std::vector<bool> &probed = {});
+    [[nodiscard]] static std::vector<AgeBar>
+    bars(const std::vector<status::EndpointStatus> &endpoints,
+         const std::vector<bool> &probed = {});
     /// Upper end of the value axis: the largest age or SLA plus 15 % headroom; 1 when empty.
     [[nodiscard]] static double axisMaximum(const std::vector<AgeBar> &bars);
     /// "18 h", "2.3 d", "12 d".

@@ -20,8 +20,8 @@ using status::Freshness;
 
 namespace {
 
-constexpr std::array setOrder = {Freshness::Ok, Freshness::Due, Freshness::Overdue,
-                                 Freshness::Unknown};
+constexpr std::array setOrder
+        = {Freshness::Ok, Freshness::Due, Freshness::Overdue, Freshness::Unknown};
 /// Half the width of an SLA marker in category units (a bar is 0.5 wide at barWidth 0.5).
 constexpr double markerHalfWidth = 0.34;
 
@@ -64,15 +64,17 @@ AgeChartView::AgeChartView(QWidget *parent)
     m_barSeries->attachAxis(m_valueAxis);
 
     setChart(chart);
+    rebuildSlaMarkers(); // also hides the legend entries of empty sets
     setRenderHint(QPainter::Antialiasing);
     setMinimumSize(320, 220);
 }
 
 void AgeChartView::setBars(const std::vector<AgeBar> &bars)
 {
-    const bool sameRegions = bars.size() == m_bars.size()
-            && std::equal(bars.begin(), bars.end(), m_bars.begin(),
-                          [](const AgeBar &a, const AgeBar &b) { return a.region == b.region; });
+    const bool sameRegions
+            = bars.size() == m_bars.size()
+              && std::equal(bars.begin(), bars.end(), m_bars.begin(),
+                            [](const AgeBar &a, const AgeBar &b) { return a.region == b.region; });
     if (sameRegions && bars == m_bars)
         return;
     m_bars = bars;

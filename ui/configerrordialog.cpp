@@ -47,9 +47,8 @@ ConfigErrorDialog::ConfigErrorDialog(const QString &path, const QStringList &dia
 
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Close);
     QPushButton *copy = buttons->addButton(QStringLiteral("&Copy"), QDialogButtonBox::ActionRole);
-    connect(copy, &QPushButton::clicked, this, [this] {
-        QApplication::clipboard()->setText(m_diagnostics.join(QLatin1Char('\n')));
-    });
+    connect(copy, &QPushButton::clicked, this,
+            [this] { QApplication::clipboard()->setText(m_diagnostics.join(QLatin1Char('\n'))); });
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
 
     auto *top = new QHBoxLayout;

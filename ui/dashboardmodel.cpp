@@ -43,8 +43,8 @@ QString firstLine(const std::string &text)
 /// tooltip and Copy keep the whole message).
 QString withoutEndpointPrefix(const QString &error, const EndpointStatus &endpoint)
 {
-    const QString prefix = QString::fromLatin1(status::roleName(endpoint.role))
-            + QLatin1Char(' ') + qs(endpoint.name) + QStringLiteral(": ");
+    const QString prefix = QString::fromLatin1(status::roleName(endpoint.role)) + QLatin1Char(' ')
+                           + qs(endpoint.name) + QStringLiteral(": ");
     return error.startsWith(prefix) ? error.mid(prefix.size()) : error;
 }
 
@@ -57,7 +57,7 @@ QString localTime(const QDateTime &utc)
 QString wrappedToolTip(const QString &text)
 {
     return QStringLiteral("<p style='white-space:pre-wrap'>") + text.toHtmlEscaped()
-            + QStringLiteral("</p>");
+           + QStringLiteral("</p>");
 }
 
 } // namespace
@@ -271,8 +271,8 @@ QVariant DashboardModel::sortData(const EndpointStatus &endpoint, int row, int c
         return endpoint.sla ? static_cast<qlonglong>(endpoint.sla->count()) : qlonglong(-1);
     case FreshnessColumn:
         return endpoint.role == EndpointRole::Region
-                ? StatusPalette::freshnessSeverity(endpoint.freshness)
-                : -1;
+                       ? StatusPalette::freshnessSeverity(endpoint.freshness)
+                       : -1;
     case ErrorColumn:
         return endpoint.error ? qs(*endpoint.error) : QString();
     default:
@@ -298,7 +298,8 @@ QVariant DashboardModel::toolTipData(const EndpointStatus &endpoint, int row, in
             if (!last.snapshot.empty())
                 text += QStringLiteral("\nSnapshot %1").arg(qs(last.snapshot));
             if (last.sourceAsOf.isValid())
-                text += QStringLiteral("\nProduction data as of %1").arg(localTime(last.sourceAsOf));
+                text += QStringLiteral("\nProduction data as of %1")
+                                .arg(localTime(last.sourceAsOf));
             return text;
         }
         return {};
@@ -310,8 +311,8 @@ QVariant DashboardModel::toolTipData(const EndpointStatus &endpoint, int row, in
             text += QStringLiteral("\n") + qs(endpoint.address);
         if (m_probed[static_cast<std::size_t>(row)])
             text += QStringLiteral("\nProbe took %1 ms")
-                            .arg(QLocale().toString(static_cast<qlonglong>(
-                                    endpoint.probeTime.count())));
+                            .arg(QLocale().toString(
+                                    static_cast<qlonglong>(endpoint.probeTime.count())));
         if (endpoint.error)
             text += QStringLiteral("\n") + qs(*endpoint.error);
         return text;
@@ -369,8 +370,8 @@ QVariant DashboardModel::headerData(int section, Qt::Orientation orientation, in
             return {};
         }
     }
-    if (role == Qt::TextAlignmentRole && (section == SizeColumn || section == AgeColumn
-                                          || section == SlaColumn))
+    if (role == Qt::TextAlignmentRole
+        && (section == SizeColumn || section == AgeColumn || section == SlaColumn))
         return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
     return QAbstractTableModel::headerData(section, orientation, role);
 }

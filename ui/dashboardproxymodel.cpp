@@ -50,12 +50,12 @@ bool DashboardProxyModel::filterAcceptsRow(int sourceRow, const QModelIndex &sou
         const bool reachable = index.data(DashboardModel::ReachableRole).toBool();
         const auto role = static_cast<status::EndpointRole>(
                 index.data(DashboardModel::EndpointRoleRole).toInt());
-        const auto freshness = static_cast<status::Freshness>(
-                index.data(DashboardModel::FreshnessRole).toInt());
+        const auto freshness
+                = static_cast<status::Freshness>(index.data(DashboardModel::FreshnessRole).toInt());
         const bool problem = !pending
-                && (!reachable
-                    || (role == status::EndpointRole::Region
-                        && freshness != status::Freshness::Ok));
+                             && (!reachable
+                                 || (role == status::EndpointRole::Region
+                                     && freshness != status::Freshness::Ok));
         if (!problem)
             return false;
     }

@@ -22,8 +22,8 @@ std::shared_ptr<spdlog::sinks::dist_sink_mt> hub()
         static std::shared_ptr<spdlog::logger> previous = spdlog::default_logger();
         std::vector<spdlog::sink_ptr> sinks = previous->sinks();
         sinks.push_back(fanOut);
-        auto logger = std::make_shared<spdlog::logger>(previous->name(), sinks.begin(),
-                                                       sinks.end());
+        auto logger
+                = std::make_shared<spdlog::logger>(previous->name(), sinks.begin(), sinks.end());
         logger->set_level(previous->level());
         logger->flush_on(previous->flush_level());
         spdlog::set_default_logger(logger);

@@ -50,13 +50,9 @@ constexpr int defaultAutoRefreshSeconds = 60;
 
 const QString geometryKey = QStringLiteral("mainWindow/geometry");
 const QString stateKey = QStringLiteral("mainWindow/state");
-const QString autoRefreshKey = QStringLiteral("status/autoRefreshSeconds");
+const QString autoRefreshKey = QStringLiteral("status/autoRefresh");
+const QString autoRefreshSecondsKey = QStringLiteral("status/autoRefreshSeconds");
 const QString lastDirKey = QStringLiteral("mainWindow/lastConfigDir");
-
-int configuredAutoRefreshSeconds()
-{
-    return QSettings().value(autoRefreshKey, defaultAutoRefreshSeconds).toInt();
-}
 
 } // namespace
 
@@ -66,7 +62,19 @@ MainWindow::MainWindow(QWidget *parent)
     , m_dashboardModel(new DashboardModel(this))
     , m_proxy(new DashboardProxyModel(this))
     , m_treeModel(new RegionTreeModel(this))
+    , m_recent(&m_settingsWriter)
 {
+    // Settings are read once, here (before the window shows); writes go through
+    // m_settingsWriter so an fdatasync never stalls the GUI thread.
+    {
+        const QSettings settings;
+        m_lastConfigDir = settings.value(lastDirKey).toString();
+        m_autoRefreshEnabled = settings.value(autoRefreshKey, true).toBool();
+        m_autoRefreshSeconds
+                = settings.value(autoRefreshSecondsKey, defaultAutoRefreshSeconds).toInt();
+        if (m_autoRefreshSeconds <= 0)
+            m_autoRefreshSeconds = defaultAutoRefreshSeconds;
+    }
     setObjectName(QStringLiteral("mainWindow"));
     setWindowTitle(QStringLiteral("EnvSync"));
     setWindowIcon(QIcon(QStringLiteral(":/envsync/icons/envsync.svg")));
@@ -101,11 +109,11 @@ MainWindow::MainWindow(QWidget *parent)
         box->open();
     });
 
-    const int seconds = configuredAutoRefreshSeconds();
-    m_controller->setAutoRefreshInterval(std::chrono::seconds(std::max(0, seconds)));
-    m_autoRefreshAction->setText(QStringLiteral("&Auto Refresh Every %1 s")
-                                         .arg(seconds > 0 ? seconds : defaultAutoRefreshSeconds));
-    m_autoRefreshAction->setChecked(seconds > 0);
+    m_controller->setAutoRefreshInterval(
+            std::chrono::seconds(m_autoRefreshEnabled ? m_autoRefreshSeconds : 0));
+    m_autoRefreshAction->setText(
+            QStringLiteral("&Auto Refresh Every %1 s").arg(m_autoRefreshSeconds));
+    m_autoRefreshAction->setChecked(m_autoRefreshEnabled);
 
     restoreWindowState();
     updateSummary();
@@ -158,7 +166,9 @@ void MainWindow::createActions()
 
     m_autoRefreshAction = new QAction(QStringLiteral("&Auto Refresh"), this);
     m_autoRefreshAction->setCheckable(true);
-    connect(m_autoRefreshAction, &QAction::toggled, this, &MainWindow::setAutoRefresh);
+    m_autoRefreshAction->setStatusTip(
+            QStringLiteral("Probe every endpoint again a while after each check"));
+    connect(m_autoRefreshAction, &QAction::triggered, this, &MainWindow::setAutoRefresh);
 
     m_aboutAction = new QAction(QStringLiteral("&About EnvSync"), this);
     m_aboutAction->setMenuRole(QAction::AboutRole);
@@ -245,13 +255,12 @@ void MainWindow::createCentralWidget()
     m_table->setSortingEnabled(true);
     m_table->setContextMenuPolicy(Qt::CustomContextMenu);
     m_table->addAction(m_copyAction);
-    connect(m_table, &QWidget::customContextMenuRequested, this,
-            &MainWindow::showTableContextMenu);
+    connect(m_table, &QWidget::customContextMenuRequested, this, &MainWindow::showTableContextMenu);
 
     // Starting widths from the font; fitColumns() adjusts them to the data once it arrives.
     const int ch = m_table->fontMetrics().averageCharWidth();
-    const std::array<int, DashboardModel::ColumnCount - 1> chars = {12, 8, 30, 10, 11, 9,
-                                                                     24, 9, 7, 11};
+    const std::array<int, DashboardModel::ColumnCount - 1> chars
+            = {12, 8, 30, 10, 11, 9, 24, 9, 7, 11};
     for (std::size_t column = 0; column < chars.size(); ++column)
         header->resizeSection(static_cast<int>(column), chars[column] * ch + 28);
 
@@ -330,8 +339,8 @@ void MainWindow::restoreWindowState()
 {
     QSettings settings;
     const bool geometryRestored = restoreGeometry(settings.value(geometryKey).toByteArray());
-    const bool stateRestored = restoreState(settings.value(stateKey).toByteArray(),
-                                            windowStateVersion);
+    const bool stateRestored
+            = restoreState(settings.value(stateKey).toByteArray(), windowStateVersion);
     if (!geometryRestored) {
         QSize size(1440, 900);
         if (const QScreen *screen = QApplication::primaryScreen())
@@ -339,18 +348,17 @@ void MainWindow::restoreWindowState()
         resize(size);
     }
     if (!stateRestored) {
-        resizeDocks({m_treeDock}, {265}, Qt::Horizontal);
+        resizeDocks({m_treeDock}, {290}, Qt::Horizontal);
         const int dockHeight = height() * 45 / 100;
         resizeDocks({m_chartDock, m_logDock}, {dockHeight, dockHeight}, Qt::Vertical);
         resizeDocks({m_chartDock, m_logDock}, {width() / 2, width() / 2}, Qt::Horizontal);
     }
 }
 
-void MainWindow::saveWindowState() const
+void MainWindow::saveWindowState()
 {
-    QSettings settings;
-    settings.setValue(geometryKey, saveGeometry());
-    settings.setValue(stateKey, saveState(windowStateVersion));
+    m_settingsWriter.setValue(geometryKey, saveGeometry());
+    m_settingsWriter.setValue(stateKey, saveState(windowStateVersion));
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)
@@ -378,8 +386,7 @@ void MainWindow::startDemo(const demo::DemoOptions &options)
 
 void MainWindow::chooseConfig()
 {
-    QSettings settings;
-    QString directory = settings.value(lastDirKey).toString();
+    QString directory = m_lastConfigDir;
     if (directory.isEmpty() && !m_controller->configPath().isEmpty())
         directory = QFileInfo(m_controller->configPath()).absolutePath();
     const QString path = QFileDialog::getOpenFileName(
@@ -387,7 +394,8 @@ void MainWindow::chooseConfig()
             QStringLiteral("EnvSync config (*.yaml *.yml);;All files (*)"));
     if (path.isEmpty())
         return;
-    settings.setValue(lastDirKey, QFileInfo(path).absolutePath());
+    m_lastConfigDir = QFileInfo(path).absolutePath();
+    m_settingsWriter.setValue(lastDirKey, m_lastConfigDir);
     openConfig(path);
 }
 
@@ -425,12 +433,9 @@ void MainWindow::showAbout()
 
 void MainWindow::setAutoRefresh(bool enabled)
 {
-    int seconds = configuredAutoRefreshSeconds();
-    if (enabled && seconds <= 0)
-        seconds = defaultAutoRefreshSeconds;
-    QSettings().setValue(autoRefreshKey, enabled ? seconds : 0);
-    m_controller->setAutoRefreshInterval(std::chrono::seconds(enabled ? seconds : 0));
-    m_autoRefreshAction->setText(QStringLiteral("&Auto Refresh Every %1 s").arg(seconds));
+    m_autoRefreshEnabled = enabled;
+    m_settingsWriter.setValue(autoRefreshKey, enabled);
+    m_controller->setAutoRefreshInterval(std::chrono::seconds(enabled ? m_autoRefreshSeconds : 0));
 }
 
 // --- controller signals ----------------------------------------------------------------------
@@ -450,8 +455,7 @@ void MainWindow::onConfigLoaded(const QString &path,
     m_columnsFitted = false;
     m_centralStack->setCurrentWidget(m_table);
     m_refreshAction->setEnabled(true);
-    statusBar()->showMessage(QStringLiteral("Opened %1").arg(QDir::toNativeSeparators(path)),
-                             5000);
+    statusBar()->showMessage(QStringLiteral("Opened %1").arg(QDir::toNativeSeparators(path)), 5000);
     updateChart();
 }
 
@@ -503,8 +507,8 @@ void MainWindow::onBusyChanged(bool busy)
 
 void MainWindow::updateChart()
 {
-    m_chart->setBars(AgeChartMapping::bars(m_dashboardModel->endpoints(),
-                                           m_dashboardModel->probedFlags()));
+    m_chart->setBars(
+            AgeChartMapping::bars(m_dashboardModel->endpoints(), m_dashboardModel->probedFlags()));
 }
 
 QString MainWindow::statusSummary() const
@@ -574,7 +578,8 @@ void MainWindow::selectFromTree()
     for (int endpoint : endpoints) {
         const QModelIndex proxyIndex = m_proxy->mapFromSource(m_dashboardModel->index(endpoint, 0));
         if (proxyIndex.isValid())
-            selection.select(proxyIndex, proxyIndex.siblingAtColumn(DashboardModel::ColumnCount - 1));
+            selection.select(proxyIndex,
+                             proxyIndex.siblingAtColumn(DashboardModel::ColumnCount - 1));
     }
     m_table->selectionModel()->select(selection, QItemSelectionModel::ClearAndSelect);
     if (!selection.isEmpty())
@@ -612,7 +617,8 @@ void MainWindow::showTableContextMenu(const QPoint &position)
     const QModelIndex index = m_table->indexAt(position);
     if (!index.isValid())
         return;
-    const auto endpoint = static_cast<std::size_t>(index.data(DashboardModel::EndpointIndexRole).toInt());
+    const auto endpoint
+            = static_cast<std::size_t>(index.data(DashboardModel::EndpointIndexRole).toInt());
     const status::EndpointStatus &clicked = m_dashboardModel->endpoints()[endpoint];
 
     QMenu menu(this);

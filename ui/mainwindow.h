@@ -4,6 +4,7 @@
 #include "core/status/endpointstatus.h"
 #include "ui/configerrordialog.h"
 #include "ui/recentfiles.h"
+#include "ui/settingswriter.h"
 
 #include <QMainWindow>
 #include <QPointer>
@@ -71,7 +72,7 @@ private:
     void createDocks();
     void createStatusBar();
     void restoreWindowState();
-    void saveWindowState() const;
+    void saveWindowState();
 
     void chooseConfig();
     void rebuildRecentMenu();
@@ -121,7 +122,11 @@ private:
     QMenu *m_recentMenu = nullptr;
     QMenu *m_viewMenu = nullptr;
 
+    SettingsWriter m_settingsWriter; ///< settings are written off the GUI thread
     RecentFiles m_recent;
+    QString m_lastConfigDir;
+    int m_autoRefreshSeconds = 60; ///< settings key status/autoRefreshSeconds
+    bool m_autoRefreshEnabled = true;
     QPointer<ConfigErrorDialog> m_errorDialog;
     bool m_columnsFitted = false;
 };

@@ -1,34 +1,35 @@
 #include "ui/recentfiles.h"
 
+#include "ui/settingswriter.h"
+
 #include <QSettings>
 
 namespace envsync::ui {
 
-RecentFiles::RecentFiles(QString settingsKey)
-    : m_key(std::move(settingsKey))
+RecentFiles::RecentFiles(SettingsWriter *writer)
+    : m_writer(writer)
+    , m_files(QSettings().value(QLatin1String(settingsKey)).toStringList())
 {
-}
-
-QStringList RecentFiles::files() const
-{
-    return QSettings().value(m_key).toStringList();
+    while (m_files.size() > maximum)
+        m_files.removeLast();
 }
 
 void RecentFiles::add(const QString &path)
 {
-    store(withAdded(files(), path));
+    m_files = withAdded(m_files, path);
+    store();
 }
 
 void RecentFiles::remove(const QString &path)
 {
-    QStringList list = files();
-    list.removeAll(path);
-    store(list);
+    m_files.removeAll(path);
+    store();
 }
 
 void RecentFiles::clear()
 {
-    store({});
+    m_files.clear();
+    store();
 }
 
 QStringList RecentFiles::withAdded(QStringList list, const QString &path, int limit)
@@ -42,13 +43,11 @@ QStringList RecentFiles::withAdded(QStringList list, const QString &path, int li
     return list;
 }
 
-void RecentFiles::store(const QStringList &files)
+void RecentFiles::store()
 {
-    QSettings settings;
-    if (files.isEmpty())
-        settings.remove(m_key);
-    else
-        settings.setValue(m_key, files);
+    if (m_writer)
+        m_writer->setValue(QLatin1String(settingsKey),
+                           m_files.isEmpty() ? QVariant() : QVariant(m_files));
 }
 
 } // namespace envsync::ui

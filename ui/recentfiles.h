@@ -5,15 +5,20 @@
 
 namespace envsync::ui {
 
-/// File › Open Recent: the last few config paths, newest first, stored in QSettings.
+class SettingsWriter;
+
+/// File › Open Recent: the last few config paths, newest first. Read from QSettings once;
+/// changes are written in the background through a SettingsWriter.
 class RecentFiles
 {
 public:
     static constexpr int maximum = 8;
+    static constexpr const char *settingsKey = "recentConfigs";
 
-    explicit RecentFiles(QString settingsKey = QStringLiteral("recentConfigs"));
+    /// Reads the stored list. Without a writer, changes stay in memory.
+    explicit RecentFiles(SettingsWriter *writer = nullptr);
 
-    [[nodiscard]] QStringList files() const;
+    [[nodiscard]] QStringList files() const { return m_files; }
     /// Moves (or inserts) path to the front and trims the list to `maximum`.
     void add(const QString &path);
     void remove(const QString &path);
@@ -24,9 +29,10 @@ public:
                                                int limit = maximum);
 
 private:
-    void store(const QStringList &files);
+    void store();
 
-    QString m_key;
+    SettingsWriter *m_writer;
+    QStringList m_files;
 };
 
 } // namespace envsync::ui

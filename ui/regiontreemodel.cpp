@@ -160,8 +160,8 @@ int RegionTreeModel::kindOf(const Node &node) const
     auto worst = static_cast<StatusIcons::Kind>(
             kindOf(m_nodes[static_cast<std::size_t>(node.children.front())]));
     for (int child : node.children) {
-        worst = StatusIcons::worse(worst, static_cast<StatusIcons::Kind>(
-                                                  kindOf(m_nodes[static_cast<std::size_t>(child)])));
+        worst = StatusIcons::worse(worst, static_cast<StatusIcons::Kind>(kindOf(
+                                                  m_nodes[static_cast<std::size_t>(child)])));
     }
     return static_cast<int>(worst);
 }
@@ -174,10 +174,10 @@ QString RegionTreeModel::statusText(const Node &node) const
         for (int child : node.children)
             ++counts[kindOf(m_nodes[static_cast<std::size_t>(child)])];
         QStringList parts;
-        for (auto kind : {StatusIcons::Kind::Unreachable, StatusIcons::Kind::Overdue,
-                          StatusIcons::Kind::Due, StatusIcons::Kind::Unknown,
-                          StatusIcons::Kind::Pending, StatusIcons::Kind::Ok,
-                          StatusIcons::Kind::Reachable}) {
+        for (auto kind :
+             {StatusIcons::Kind::Unreachable, StatusIcons::Kind::Overdue, StatusIcons::Kind::Due,
+              StatusIcons::Kind::Unknown, StatusIcons::Kind::Pending, StatusIcons::Kind::Ok,
+              StatusIcons::Kind::Reachable}) {
             if (const auto it = counts.find(static_cast<int>(kind)); it != counts.end())
                 parts << QStringLiteral("%1 %2").arg(it->second).arg(StatusIcons::describe(kind));
         }
@@ -198,7 +198,8 @@ QString RegionTreeModel::statusText(const Node &node) const
     }
     QString text = StatusPalette::freshnessText(endpoint.freshness);
     if (endpoint.age)
-        text += QStringLiteral(" · ") + QString::fromStdString(status::humanDuration(*endpoint.age));
+        text += QStringLiteral(" · ")
+                + QString::fromStdString(status::humanDuration(*endpoint.age));
     return text;
 }
 
@@ -208,7 +209,8 @@ QString RegionTreeModel::toolTip(const Node &node) const
         return node.label + QStringLiteral(": ") + statusText(node);
     const EndpointStatus &endpoint = m_endpoints[static_cast<std::size_t>(node.endpoint)];
     QString text = StatusPalette::roleText(endpoint.role) + QStringLiteral(" ")
-            + QString::fromStdString(endpoint.name) + QStringLiteral(" — ") + statusText(node);
+                   + QString::fromStdString(endpoint.name) + QStringLiteral(" — ")
+                   + statusText(node);
     if (!endpoint.address.empty())
         text += QStringLiteral("\n") + QString::fromStdString(endpoint.address);
     if (endpoint.sla)

@@ -62,7 +62,7 @@ private:
     std::vector<status::EndpointStatus> m_endpoints;
     std::vector<bool> m_pending;
     std::vector<Node> m_nodes;
-    std::vector<int> m_topLevel;     ///< node indexes in display order
+    std::vector<int> m_topLevel; ///< node indexes in display order
     std::vector<int> m_nodeOfEndpoint;
 };
 

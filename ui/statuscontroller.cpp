@@ -244,23 +244,24 @@ void StatusController::startDemo(const demo::DemoOptions &options)
                  (options.dir.empty() ? demo::defaultDirectory() : options.dir).string());
 
     auto *watcher = new QFutureWatcher<DemoEvent>(this);
-    connect(watcher, &QFutureWatcherBase::resultsReadyAt, this, [this, watcher](int begin, int end) {
-        for (int i = begin; i < end; ++i) {
-            const DemoEvent event = watcher->resultAt(i);
-            if (!event.done) {
-                emit demoProgress(event.step);
-                continue;
-            }
+    connect(watcher, &QFutureWatcherBase::resultsReadyAt, this,
+            [this, watcher](int begin, int end) {
+                for (int i = begin; i < end; ++i) {
+                    const DemoEvent event = watcher->resultAt(i);
+                    if (!event.done) {
+                        emit demoProgress(event.step);
+                        continue;
+                    }
                     m_demoRunning = false;
-            updateBusy();
-            if (event.error.isEmpty()) {
-                emit demoReady(event.configPath);
-            } else {
-                spdlog::error("demo: {}", event.error.toStdString());
-                emit demoFailed(event.error);
-            }
-        }
-    });
+                    updateBusy();
+                    if (event.error.isEmpty()) {
+                        emit demoReady(event.configPath);
+                    } else {
+                        spdlog::error("demo: {}", event.error.toStdString());
+                        emit demoFailed(event.error);
+                    }
+                }
+            });
     connect(watcher, &QFutureWatcherBase::finished, watcher, &QObject::deleteLater);
     watcher->setFuture(QtConcurrent::run(&m_pool, runDemo, options));
 }

@@ -17,8 +17,7 @@
 #include <vector>
 
 QT_BEGIN_NAMESPACE
-template<typename T>
-class QFutureWatcher;
+template<typename T> class QFutureWatcher;
 QT_END_NAMESPACE
 
 namespace envsync::ui {

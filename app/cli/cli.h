@@ -32,5 +32,7 @@ void addConfigOption(QCommandLineParser &parser);
 int runValidate(const QStringList &args);
 int runDemo(const QStringList &args);
 int runStatus(const QStringList &args);
+int runDiff(const QStringList &args);
+int runDrift(const QStringList &args);
 
 } // namespace envsync::cli

@@ -19,8 +19,10 @@ Commands:
   validate -c FILE          check a config; every error as FILE:LINE:COL: path: message
   status   -c FILE          reachability, version, size and freshness of every database
   demo     up|down|status   a local estate (source, golden, eu, us, apac) with seeded data
+  diff     FROM_DSN TO_DSN  the DDL that turns FROM's schema into TO's (table|json|sql)
+  drift    -c FILE          schema drift of every region against golden or the source
 
-Planned (not in this build yet): diff, drift, snapshot, refresh, rollback, mask, env,
+Planned (not in this build yet): snapshot, refresh, rollback, mask, env,
   calendar, cdc, report, agent, virt.
 
 Exit codes: 0 ok · 1 found something (drift, conflicts, overdue) · 2 usage/config error ·
@@ -29,6 +31,7 @@ Exit codes: 0 ok · 1 found something (drift, conflicts, overdue) · 2 usage/con
 Get started:
   envsyncctl demo up                       # prints the demo's config path
   envsyncctl status -c /tmp/envsync-demo-$(id -u)/envsync.yaml
+  envsyncctl drift  -c /tmp/envsync-demo-$(id -u)/envsync.yaml
 )";
 
 } // namespace
@@ -65,6 +68,8 @@ int main(int argc, char *argv[])
             {QStringLiteral("validate"), envsync::cli::runValidate},
             {QStringLiteral("status"), envsync::cli::runStatus},
             {QStringLiteral("demo"), envsync::cli::runDemo},
+            {QStringLiteral("diff"), envsync::cli::runDiff},
+            {QStringLiteral("drift"), envsync::cli::runDrift},
     };
     const auto it = commands.find(command);
     if (it == commands.end()) {

@@ -9,13 +9,16 @@
 #include "ui/logview.h"
 #include "ui/recentfiles.h"
 #include "ui/regiontreemodel.h"
+#include "ui/settingswriter.h"
 #include "ui/statusicons.h"
 #include "ui/statuspalette.h"
 
 #include <QAbstractItemModelTester>
 #include <QBarSet>
 #include <QLineSeries>
+#include <QSettings>
 #include <QSignalSpy>
+#include <QTemporaryDir>
 #include <QTest>
 #include <QTimeZone>
 
@@ -92,6 +95,10 @@ class TestModels : public QObject
 private slots:
     void initTestCase()
     {
+        QVERIFY(m_settingsDir.isValid());
+        QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, m_settingsDir.path());
+        QCoreApplication::setOrganizationName(QStringLiteral("EnvSyncTest"));
+        QCoreApplication::setApplicationName(QStringLiteral("tst_models"));
         // Keep the flood tests' output out of the test log: the default logger gets no sinks
         // of its own (LogView adds its sink to it).
         spdlog::set_default_logger(std::make_shared<spdlog::logger>("tst_models"));
@@ -197,10 +204,10 @@ private slots:
         QTest::addColumn<bool>("hasAge");
         QTest::addColumn<QString>("label");
         QTest::newRow("pending") << false << false << false << QStringLiteral("us · probing…");
-        QTest::newRow("unreachable") << true << false << false
-                                     << QStringLiteral("us · unreachable");
-        QTest::newRow("never refreshed") << true << true << false
-                                         << QStringLiteral("us · no refresh");
+        QTest::newRow("unreachable")
+                << true << false << false << QStringLiteral("us · unreachable");
+        QTest::newRow("never refreshed")
+                << true << true << false << QStringLiteral("us · no refresh");
         QTest::newRow("age") << true << true << true << QStringLiteral("us · 18 h");
     }
 
@@ -227,14 +234,14 @@ private slots:
         QTest::addColumn<bool>("reachable");
         QTest::addColumn<StatusIcons::Kind>("kind");
         QTest::newRow("pending wins") << 4 << true << true << StatusIcons::Kind::Pending;
-        QTest::newRow("unreachable source") << 0 << false << false
-                                            << StatusIcons::Kind::Unreachable;
+        QTest::newRow("unreachable source")
+                << 0 << false << false << StatusIcons::Kind::Unreachable;
         QTest::newRow("reachable golden") << 1 << false << true << StatusIcons::Kind::Reachable;
         QTest::newRow("eu ok") << 2 << false << true << StatusIcons::Kind::Ok;
         QTest::newRow("us due") << 3 << false << true << StatusIcons::Kind::Due;
         QTest::newRow("apac overdue") << 4 << false << true << StatusIcons::Kind::Overdue;
-        QTest::newRow("unreachable region") << 4 << false << false
-                                            << StatusIcons::Kind::Unreachable;
+        QTest::newRow("unreachable region")
+                << 4 << false << false << StatusIcons::Kind::Unreachable;
     }
 
     void iconKinds()
@@ -288,6 +295,29 @@ private slots:
         QFETCH(QString, added);
         QFETCH(QStringList, after);
         QCOMPARE(RecentFiles::withAdded(before, added), after);
+    }
+
+    void recentFilesPersistInTheBackground()
+    {
+        {
+            SettingsWriter writer;
+            RecentFiles recent(&writer);
+            QVERIFY(recent.files().isEmpty());
+            for (int i = 1; i <= 10; ++i)
+                recent.add(QStringLiteral("/configs/%1.yaml").arg(i));
+            recent.remove(QStringLiteral("/configs/9.yaml"));
+            QCOMPARE(recent.files().size(), 7);
+            writer.waitForDone();
+        }
+        const QStringList stored = RecentFiles().files();
+        QCOMPARE(stored.size(), 7);
+        QCOMPARE(stored.first(), QStringLiteral("/configs/10.yaml"));
+        QVERIFY(!stored.contains(QStringLiteral("/configs/9.yaml")));
+        {
+            SettingsWriter writer;
+            RecentFiles(&writer).clear();
+        }
+        QVERIFY(RecentFiles().files().isEmpty());
     }
 
     // --- models ------------------------------------------------------------------------------
@@ -383,9 +413,9 @@ private slots:
         QStringList names;
         for (int row = 0; row < proxy.rowCount(); ++row)
             names << cell(proxy, row, DashboardModel::NameColumn);
-        QCOMPARE(names, (QStringList{QStringLiteral("prod"), QStringLiteral("golden"),
-                                     QStringLiteral("apac"), QStringLiteral("eu"),
-                                     QStringLiteral("us")}));
+        QCOMPARE(names,
+                 (QStringList{QStringLiteral("prod"), QStringLiteral("golden"),
+                              QStringLiteral("apac"), QStringLiteral("eu"), QStringLiteral("us")}));
 
         proxy.sort(DashboardModel::FreshnessColumn, Qt::DescendingOrder);
         QCOMPARE(cell(proxy, 0, DashboardModel::NameColumn), QStringLiteral("apac"));
@@ -437,7 +467,8 @@ private slots:
         QVERIFY(changed.count() >= 5);
         QCOMPARE(model.index(0, RegionTreeModel::StatusColumn).data().toString(),
                  QStringLiteral("reachable"));
-        QCOMPARE(model.index(1, 0, regions).siblingAtColumn(RegionTreeModel::StatusColumn)
+        QCOMPARE(model.index(1, 0, regions)
+                         .siblingAtColumn(RegionTreeModel::StatusColumn)
                          .data()
                          .toString(),
                  QStringLiteral("due · 6d 0h"));
@@ -524,6 +555,9 @@ private slots:
         QVERIFY(view.document()->blockCount() <= LogView::maximumLines());
         QVERIFY(view.toPlainText().contains(u"messages skipped"));
     }
+
+private:
+    QTemporaryDir m_settingsDir;
 };
 
 QTEST_MAIN(TestModels)

@@ -22,9 +22,8 @@ constexpr std::uint32_t seed = 20260105;
 std::string readExample()
 {
     QByteArray dir = qgetenv("ENVSYNC_SOURCE_DIR");
-    QString path = dir.isEmpty()
-            ? QFINDTESTDATA("../../resources/envsync.example.yaml")
-            : QString::fromLocal8Bit(dir) + u"/resources/envsync.example.yaml";
+    QString path = dir.isEmpty() ? QFINDTESTDATA("../../resources/envsync.example.yaml")
+                                 : QString::fromLocal8Bit(dir) + u"/resources/envsync.example.yaml";
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly))
         return {};
@@ -70,8 +69,8 @@ std::size_t pick(std::mt19937 &rng, std::size_t size)
 std::string randomWord(std::mt19937 &rng, std::size_t minLength, std::size_t maxLength)
 {
     static constexpr std::string_view letters = "abcdefghijklmnopqrstuvwxyz0123456789_";
-    const std::size_t length =
-            std::uniform_int_distribution<std::size_t>(minLength, maxLength)(rng);
+    const std::size_t length
+            = std::uniform_int_distribution<std::size_t>(minLength, maxLength)(rng);
     std::string word;
     for (std::size_t i = 0; i < length; ++i)
         word += letters[pick(rng, letters.size())];
@@ -81,10 +80,11 @@ std::string randomWord(std::mt19937 &rng, std::size_t minLength, std::size_t max
 /// One random edit; the name says which, for failure messages.
 std::string mutate(std::mt19937 &rng, std::string text, std::string &what)
 {
-    static const std::vector<std::string> punctuation = {
-            ":", "-", "- ", "[", "]", "{", "}", ",", "#", "&a ", "*a", "!", "|", ">", "'", "\"",
-            "%", "@", "`", "?", "\t", "\n", "\n---\n", "...", ": ", "&x [*x]", "!!binary ", "~",
-            "\\", "\r", "<<: ", "\xC3", "\xFF"};
+    static const std::vector<std::string> punctuation
+            = {":",   "-",  "- ", "[",    "]",       "{",   "}",  ",",       "#",
+               "&a ", "*a", "!",  "|",    ">",       "'",   "\"", "%",       "@",
+               "`",   "?",  "\t", "\n",   "\n---\n", "...", ": ", "&x [*x]", "!!binary ",
+               "~",   "\\", "\r", "<<: ", "\xC3",    "\xFF"};
     if (text.empty())
         text = " ";
     std::vector<std::string> lines = splitLines(text);
@@ -177,7 +177,7 @@ std::size_t lineCount(const std::string &text)
 {
     // Upper bound: yaml-cpp also breaks lines at a lone CR, and a CRLF counts twice here.
     return static_cast<std::size_t>(std::ranges::count(text, '\n') + std::ranges::count(text, '\r'))
-            + 1;
+           + 1;
 }
 
 /// Loads text and checks the contract: a config, or at least one diagnostic, each with a
@@ -207,8 +207,8 @@ bool checkContract(const std::string &text, const std::string &what, bool &loade
         const Diagnostic &d = diagnostics[i];
         const bool positioned = d.line == 0 || (d.line <= lines + 1 && d.column >= 1);
         const bool sorted = i == 0
-                || std::tie(diagnostics[i - 1].line, diagnostics[i - 1].column)
-                        <= std::tie(d.line, d.column);
+                            || std::tie(diagnostics[i - 1].line, diagnostics[i - 1].column)
+                                       <= std::tie(d.line, d.column);
         if (d.line < 0 || d.message.empty() || !positioned || !sorted) {
             qWarning("%s: bad diagnostic %s", what.c_str(), d.format().c_str());
             return false;
@@ -234,13 +234,16 @@ private slots:
 
     void randomMutations()
     {
-        // ENVSYNC_FUZZ_ITERATIONS / ENVSYNC_FUZZ_SEED allow longer local runs; CI uses the defaults.
+        // ENVSYNC_FUZZ_ITERATIONS / ENVSYNC_FUZZ_SEED allow longer local runs; CI uses the
+        // defaults.
         bool ok = false;
         int iterations = qEnvironmentVariableIntValue("ENVSYNC_FUZZ_ITERATIONS", &ok);
         if (!ok || iterations < 1500)
             iterations = 1500;
         const int customSeed = qEnvironmentVariableIntValue("ENVSYNC_FUZZ_SEED", &ok);
         std::mt19937 rng(ok ? static_cast<std::uint32_t>(customSeed) : seed);
+        // ENVSYNC_FUZZ_DUMP=FILE writes each case there before loading it, to catch a hang.
+        const QString dumpPath = qEnvironmentVariable("ENVSYNC_FUZZ_DUMP");
         int loaded = 0;
         int rejected = 0;
         for (int i = 0; i < iterations; ++i) {
@@ -252,10 +255,16 @@ private slots:
                 text = mutate(rng, std::move(text), what);
                 steps += what + "; ";
             }
+            if (!dumpPath.isEmpty()) {
+                QFile dump(dumpPath);
+                if (dump.open(QIODevice::WriteOnly | QIODevice::Truncate))
+                    dump.write(QByteArray::fromStdString(text));
+            }
             bool accepted = false;
             QVERIFY2(checkContract(text, "case " + std::to_string(i) + ": " + steps, accepted),
-                     qPrintable(QStringLiteral("case %1: %2").arg(i).arg(
-                             QString::fromStdString(steps))));
+                     qPrintable(QStringLiteral("case %1: %2")
+                                        .arg(i)
+                                        .arg(QString::fromStdString(steps))));
             ++(accepted ? loaded : rejected);
         }
         qInfo("%d mutated configs: %d loaded, %d rejected with diagnostics", iterations, loaded,
@@ -289,9 +298,8 @@ private slots:
 
         // A version other than 1.
         const auto versionLine = static_cast<std::size_t>(
-                std::ranges::find_if(lines, [](const std::string &l) {
-                    return l.starts_with("version:");
-                })
+                std::ranges::find_if(lines,
+                                     [](const std::string &l) { return l.starts_with("version:"); })
                 - lines.begin());
         QVERIFY(versionLine < lines.size());
         for (int i = 0; i < 50; ++i, ++count) {
@@ -343,8 +351,7 @@ private slots:
         }
         const QByteArray example = QByteArray::fromStdString(m_example);
         QTest::newRow("deep flow sequence") << "regions: " + QByteArray(100000, '[') << 0;
-        QTest::newRow("deep flow mapping")
-                << "source: " + QByteArray("{a: ").repeated(20000) << 0;
+        QTest::newRow("deep flow mapping") << "source: " + QByteArray("{a: ").repeated(20000) << 0;
         QByteArray block;
         for (int depth = 0; depth < 1200; ++depth)
             block += QByteArray(depth * 2, ' ') + "a:\n";
@@ -358,8 +365,8 @@ private slots:
                 << 0;
         QByteArray lol = "a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n";
         for (int level = 1; level < 10; ++level) {
-            QByteArray line = "a" + QByteArray::number(level) + ": &a" + QByteArray::number(level)
-                    + " [";
+            QByteArray line
+                    = "a" + QByteArray::number(level) + ": &a" + QByteArray::number(level) + " [";
             for (int k = 0; k < 9; ++k)
                 line += (k ? ", *a" : "*a") + QByteArray::number(level - 1);
             lol += line + "]\n";
@@ -373,6 +380,8 @@ private slots:
         for (int k = 0; k < 400; ++k)
             fanOut += "  - { from: 2026-01-01, to: 2026-01-02, regions: *n }\n";
         QTest::newRow("alias fan-out") << fanOut << 0;
+        QTest::newRow("stray comma after comments")
+                << "# comment\n" + QByteArray(", 60s, 90m\n") + example << 0;
         QTest::newRow("cyclic sequence alias") << QByteArray("regions: &r [*r, *r]\n") << 0;
         QTest::newRow("cyclic mapping alias")
                 << QByteArray("source: &s { dsn: a, name: *s, production: *s }\n") << 0;
@@ -382,8 +391,7 @@ private slots:
         QTest::newRow("megabyte scalar") << "version: " + QByteArray(1 << 20, '9') << 0;
         QTest::newRow("too large") << QByteArray(5 << 20, '#') << 0;
         QTest::newRow("invalid UTF-8 keys")
-                << QByteArray("version: 1\n\xff\xfe: 1\n\xc3\x28: 2\nsource: {\x80: 1}\n")
-                << 0;
+                << QByteArray("version: 1\n\xff\xfe: 1\n\xc3\x28: 2\nsource: {\x80: 1}\n") << 0;
         QTest::newRow("many documents") << QByteArray("---\n").repeated(1000) + example << 0;
         for (const char *tiny : {"---", "...", "~", "null", "[]", "{}", "&a", "*a", "!!binary x",
                                  "? [a, b]\n: c", "- - -", ":", "'", "\"", "%YAML 1.2\n---",
@@ -392,7 +400,7 @@ private slots:
         QByteArray regions = "version: 1\nsource: { dsn: a }\ngolden: { dsn: b }\nregions:\n";
         for (int k = 0; k < 1500; ++k)
             regions += "  - { name: r" + QByteArray::number(k) + ", dsn: \"dbname=r"
-                    + QByteArray::number(k) + "\" }\n";
+                       + QByteArray::number(k) + "\" }\n";
         QTest::newRow("too many regions") << regions << 0;
         QByteArray unknown = "version: 1\n";
         for (int k = 0; k < 5000; ++k)
@@ -438,9 +446,9 @@ private:
         std::string all;
         for (const Diagnostic &d : result.error())
             all += d.format() + '\n';
-        QVERIFY2(found, qPrintable(QString::fromStdString(what + ": expected \"" + message
-                                                          + "\" on line " + std::to_string(line)
-                                                          + ", got:\n" + all)));
+        QVERIFY2(found,
+                 qPrintable(QString::fromStdString(what + ": expected \"" + message + "\" on line "
+                                                   + std::to_string(line) + ", got:\n" + all)));
     }
 
     std::string m_example;

@@ -13,10 +13,10 @@
 
 using envsync::config::Config;
 using envsync::config::Diagnostic;
-using envsync::config::LoadResult;
-using envsync::config::UnclassifiedPolicy;
 using envsync::config::loadConfigFile;
+using envsync::config::LoadResult;
 using envsync::config::parseConfig;
+using envsync::config::UnclassifiedPolicy;
 using namespace std::chrono_literals;
 
 namespace {
@@ -126,12 +126,22 @@ private slots:
             "tabs are not allowed");
         row("syntax: unknown alias", withLine(7, "    timezone: *zone"), 7, 15, "",
             "malformed YAML");
+        // yaml-cpp's LoadAll() loops forever on this one (a stray "," starting a document).
+        row("syntax: stray comma after a mapping", withExtra(", 60s, 90m\n"), 9, 1, "",
+            "malformed YAML: end of map not found");
+        row("syntax: stray comma at document start", "# settings\n, 60s, 90m\n" + baseConfig, 2, 1,
+            "", "malformed YAML: unexpected \",\" where a value should start");
+        row("syntax: stray comma in second document", withExtra("---\n, x\n"), 10, 1, "",
+            "malformed YAML: unexpected \",\"");
+        row("config in a later document", "---\n---\n" + baseConfig, 3, 1, "",
+            "must be in the first YAML document");
+        row("leading document marker is fine but second config is not",
+            "---\n" + baseConfig + "---\n" + baseConfig, 11, 1, "", "only one YAML document");
         row("empty file", "", 1, 1, "", "the file is empty");
         row("only comments", "# nothing here\n\n", 1, 1, "", "the file is empty");
         row("top level is a list", "- version: 1\n", 1, 1, "", "the top level must be a mapping");
         row("top level is a scalar", "hello\n", 1, 1, "", "got \"hello\"");
-        row("second document", withExtra("---\nversion: 1\n"), 10, 1, "",
-            "only one YAML document");
+        row("second document", withExtra("---\nversion: 1\n"), 10, 1, "", "only one YAML document");
         row("NUL byte", withLine(7, std::string("    timezone: Eu\0rope", 21)), 7, 17, "",
             "NUL byte");
 
@@ -156,8 +166,8 @@ private slots:
         row("missing region name", withLine(5, "  - owner: me"), 5, 5, "regions[0]",
             "missing required key \"name\"");
         row("missing window duration",
-            withLine(8, "    window: { rrule: \"FREQ=WEEKLY;BYDAY=MO\", start: \"02:00\" }"), 8,
-            13, "regions[0].window", "missing required key \"duration\"");
+            withLine(8, "    window: { rrule: \"FREQ=WEEKLY;BYDAY=MO\", start: \"02:00\" }"), 8, 13,
+            "regions[0].window", "missing required key \"duration\"");
         row("missing regions", "version: 1\nsource: { dsn: a }\ngolden: { dsn: b }\n", 1, 1, "",
             "missing required key \"regions\"");
 
@@ -167,8 +177,8 @@ private slots:
         row("keep: many", withLine(3, "golden: { dsn: \"service=golden\", keep: many }"), 3, 40,
             "golden.keep", "expected a whole number, got \"many\"");
         row("production: maybe",
-            withLine(2, "source: { name: prod, dsn: \"service=prod\", production: maybe }"), 2,
-            56, "source.production", "expected true or false, got \"maybe\"");
+            withLine(2, "source: { name: prod, dsn: \"service=prod\", production: maybe }"), 2, 56,
+            "source.production", "expected true or false, got \"maybe\"");
         const std::string head = "version: 1\nsource: { dsn: a }\ngolden: { dsn: b }\n";
         row("regions is a scalar", head + "regions: eu\n", 4, 10, "regions",
             "expected a list, got \"eu\"");
@@ -180,8 +190,9 @@ private slots:
             "expected a mapping (key: value), got an empty value");
         row("hooks.pre is a scalar", withExtra("    hooks: { pre: \"VACUUM\" }\n"), 9, 19,
             "regions[0].hooks.pre", "expected a list");
-        row("huge number", withLine(3, "golden: { dsn: \"service=golden\", keep: 99999999999999999999999 }"),
-            3, 40, "golden.keep", "must be at most 1000");
+        row("huge number",
+            withLine(3, "golden: { dsn: \"service=golden\", keep: 99999999999999999999999 }"), 3,
+            40, "golden.keep", "must be at most 1000");
         row("non-positive keep", withLine(3, "golden: { dsn: \"service=golden\", keep: 0 }"), 3, 40,
             "golden.keep", "must be at least 1, got 0");
         row("negative max_parallel_reads",
@@ -211,8 +222,8 @@ private slots:
             "regions[0].freshness_sla", "missing unit after 60");
         row("zero duration", withExtra("timeouts: { connect: 0s }\n"), 9, 22, "timeouts.connect",
             "longer than 0s");
-        row("sub-second duration", withExtra("cdc: { heartbeat: 500ms }\n"), 9, 19,
-            "cdc.heartbeat", "whole number of seconds");
+        row("sub-second duration", withExtra("cdc: { heartbeat: 500ms }\n"), 9, 19, "cdc.heartbeat",
+            "whole number of seconds");
         row("RRULE unknown BYDAY",
             withLine(8, "    window: { rrule: \"FREQ=WEEKLY;BYDAY=XX\", start: \"02:00\", "
                         "duration: 3h }"),
@@ -249,21 +260,21 @@ private slots:
             "regions[0].preserve[0]", "is not schema.table");
 
         // --- DSNs
-        row("malformed DSN", withLine(6, "    dsn: \"host=db1 nonsense\""), 6, 10,
-            "regions[0].dsn", "malformed DSN");
+        row("malformed DSN", withLine(6, "    dsn: \"host=db1 nonsense\""), 6, 10, "regions[0].dsn",
+            "malformed DSN");
         row("empty DSN", withLine(6, "    dsn: \"  \""), 6, 10, "regions[0].dsn",
             "DSN must not be empty");
         row("password in DSN", withLine(6, "    dsn: \"host=db1 dbname=eu password=hunter2\""), 6,
             10, "regions[0].dsn", "passwords never go into the config: use PGPASSFILE");
-        row("password in URI", withLine(2, "source: { dsn: \"postgresql://app:hunter2@db1/prod\" }"),
-            2, 16, "source.dsn", "passwords never go into the config");
+        row("password in URI",
+            withLine(2, "source: { dsn: \"postgresql://app:hunter2@db1/prod\" }"), 2, 16,
+            "source.dsn", "passwords never go into the config");
         row("region on the source database", withLine(6, "    dsn: \"service=prod\""), 6, 10,
             "regions[0].dsn", "same database as the source");
         row("region on the golden database", withLine(6, "    dsn: \"service=golden\""), 6, 10,
             "regions[0].dsn", "same database as golden");
-        row("two regions on one database",
-            withExtra("  - name: us\n    dsn: \"service=qa-eu\"\n"), 10, 10, "regions[1].dsn",
-            "same database as region \"eu\" (line 6)");
+        row("two regions on one database", withExtra("  - name: us\n    dsn: \"service=qa-eu\"\n"),
+            10, 10, "regions[1].dsn", "same database as region \"eu\" (line 6)");
         row("golden on the source database", withLine(3, "golden: { dsn: \"service=prod\" }"), 3,
             16, "golden.dsn", "golden points at the same database as the source");
 
@@ -347,16 +358,74 @@ private slots:
         QVERIFY(!diagnostics.empty());
         const auto match = std::ranges::find_if(diagnostics, [&](const Diagnostic &d) {
             return d.line == line && d.column == column && QString::fromStdString(d.path) == path
-                    && QString::fromStdString(d.message).contains(message);
+                   && QString::fromStdString(d.message).contains(message);
         });
         QVERIFY2(match != diagnostics.end(),
-                 qPrintable(QStringLiteral("expected bad.yaml:%1:%2: %3: ...%4...\ngot:\n%5").arg(line)
+                 qPrintable(QStringLiteral("expected bad.yaml:%1:%2: %3: ...%4...\ngot:\n%5")
+                                    .arg(line)
                                     .arg(column)
                                     .arg(path, message, describe(diagnostics))));
         for (const Diagnostic &diagnostic : diagnostics) {
             QCOMPARE(diagnostic.file, std::string("bad.yaml"));
             QVERIFY(!diagnostic.message.empty());
         }
+    }
+
+    void rejectsBadRRules_data()
+    {
+        QTest::addColumn<QString>("rrule");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("empty") << ""
+                               << "empty RRULE";
+        QTest::newRow("not NAME=VALUE") << "FREQ=DAILY;WEEKLY"
+                                        << "is not NAME=VALUE";
+        QTest::newRow("stray semicolon") << "FREQ=DAILY;"
+                                         << "stray \";\"";
+        QTest::newRow("part twice") << "FREQ=DAILY;FREQ=WEEKLY"
+                                    << "FREQ appears twice";
+        QTest::newRow("lower-case day") << "FREQ=WEEKLY;BYDAY=xx"
+                                        << "unknown BYDAY value \"XX\"";
+        QTest::newRow("ordinal on WEEKLY") << "FREQ=WEEKLY;BYDAY=1MO"
+                                           << "needs FREQ=MONTHLY";
+        QTest::newRow("ordinal too big") << "FREQ=MONTHLY;BYDAY=54MO"
+                                         << "ordinal out of range";
+        QTest::newRow("interval zero") << "FREQ=DAILY;INTERVAL=0"
+                                       << "INTERVAL must be a positive";
+        QTest::newRow("count and until") << "FREQ=DAILY;COUNT=3;UNTIL=20270101"
+                                         << "COUNT and UNTIL cannot both";
+        QTest::newRow("bad until") << "FREQ=DAILY;UNTIL=20270230"
+                                   << "invalid UNTIL";
+        QTest::newRow("BYWEEKNO monthly") << "FREQ=MONTHLY;BYWEEKNO=3"
+                                          << "BYWEEKNO needs";
+        QTest::newRow("BYMONTHDAY weekly") << "FREQ=WEEKLY;BYMONTHDAY=3"
+                                           << "BYMONTHDAY cannot";
+        QTest::newRow("BYMONTH 13") << "FREQ=YEARLY;BYMONTH=13"
+                                    << "BYMONTH value 13 out of range";
+        QTest::newRow("empty list value") << "FREQ=WEEKLY;BYDAY=MO,,TU"
+                                          << "empty value in BYDAY";
+        QTest::newRow("bad WKST") << "FREQ=WEEKLY;WKST=XY"
+                                  << "invalid WKST";
+        QTest::newRow("BYSETPOS alone") << "FREQ=MONTHLY;BYSETPOS=1"
+                                        << "BYSETPOS needs";
+        QTest::newRow("FREQ typo") << "FREQ=WEEKYL"
+                                   << "did you mean \"WEEKLY\"";
+    }
+
+    void rejectsBadRRules()
+    {
+        QFETCH(QString, rrule);
+        QFETCH(QString, message);
+        const std::string yaml = withLine(8, "    window: { rrule: \"" + rrule.toStdString()
+                                                     + "\", start: \"02:00\", duration: 3h }");
+        const LoadResult result = parseConfig(yaml, "rrule.yaml");
+        QVERIFY(!result.has_value());
+        QCOMPARE(result.error().size(), std::size_t(1));
+        const Diagnostic &diagnostic = result.error().front();
+        QCOMPARE(diagnostic.line, 8);
+        QCOMPARE(diagnostic.column, 22);
+        QCOMPARE(diagnostic.path, std::string("regions[0].window.rrule"));
+        QVERIFY2(QString::fromStdString(diagnostic.message).contains(message),
+                 diagnostic.message.c_str());
     }
 
     void reportsEveryProblemInFileOrder()
@@ -497,10 +566,10 @@ private slots:
         QTest::newRow("minutes and seconds") << "cdc: { heartbeat: 1m30s }\n" << qint64(90) << 0;
         QTest::newRow("weeks") << "cdc: { heartbeat: 2w }\n" << qint64(14 * 86400) << 0;
         QTest::newRow("whole-second ms") << "cdc: { heartbeat: 2000ms }\n" << qint64(2) << 0;
-        QTest::newRow("literal null policy")
-                << "masking: { unclassified: null }\n" << qint64(10) << 2;
-        QTest::newRow("quoted null policy")
-                << "masking: { unclassified: \"null\" }\n" << qint64(10) << 2;
+        QTest::newRow("literal null policy") << "masking: { unclassified: null }\n"
+                                             << qint64(10) << 2;
+        QTest::newRow("quoted null policy") << "masking: { unclassified: \"null\" }\n"
+                                            << qint64(10) << 2;
         QTest::newRow("keep policy") << "masking: { unclassified: keep }\n" << qint64(10) << 1;
     }
 
@@ -518,15 +587,15 @@ private slots:
     void acceptsVariants_data()
     {
         QTest::addColumn<QString>("yaml");
-        QTest::newRow("tz link Etc/UTC") << QString::fromStdString(
-                withLine(7, "    timezone: Etc/UTC"));
+        QTest::newRow("tz link Etc/UTC")
+                << QString::fromStdString(withLine(7, "    timezone: Etc/UTC"));
         QTest::newRow("RRULE: prefix, lower case") << QString::fromStdString(
                 withLine(8, "    window: { rrule: \"rrule:freq=daily\", start: \"0:05\", "
                             "duration: 30m }"));
         QTest::newRow("keychain salt") << QString::fromStdString(
                 withExtra("masking: { salt: { keychain: envsync-salt } }\n"));
-        QTest::newRow("quoted identifiers") << QString::fromStdString(withExtra(
-                "masking: { keep: ['\"my.schema\".\"Tab\".col'] }\n"));
+        QTest::newRow("quoted identifiers") << QString::fromStdString(
+                withExtra("masking: { keep: ['\"my.schema\".\"Tab\".col'] }\n"));
         QTest::newRow("production: no") << QString::fromStdString(
                 withLine(2, "source: { dsn: \"service=prod\", production: no }"));
         QTest::newRow("anchors and aliases") << QString::fromStdString(withExtra(
@@ -544,10 +613,20 @@ private slots:
         QVERIFY2(result.has_value(), qPrintable(problems(result)));
     }
 
+    void normalizesRRule()
+    {
+        const LoadResult result = parseConfig(
+                withLine(8, "    window: { rrule: \" RRULE:freq=monthly;byday=1sa\", start: "
+                            "\"02:00\", duration: 3h }"),
+                "rrule.yaml");
+        QVERIFY2(result.has_value(), qPrintable(problems(result)));
+        QCOMPARE(result->regions.at(0).window->rrule, std::string("FREQ=MONTHLY;BYDAY=1SA"));
+    }
+
     void bomKeepsPositions()
     {
-        const LoadResult result = parseConfig("\xEF\xBB\xBF" + withLine(7, "    timezone: Nowhere"),
-                                              "bom.yaml");
+        const LoadResult result
+                = parseConfig("\xEF\xBB\xBF" + withLine(7, "    timezone: Nowhere"), "bom.yaml");
         QVERIFY(!result.has_value());
         QCOMPARE(result.error().at(0).line, 7);
         QCOMPARE(result.error().at(0).column, 15);
@@ -593,8 +672,10 @@ private slots:
     {
         QTest::addColumn<QString>("kind");
         QTest::addColumn<QString>("reason");
-        QTest::newRow("missing") << "missing" << "No such file or directory";
-        QTest::newRow("directory") << "directory" << "Is a directory";
+        QTest::newRow("missing") << "missing"
+                                 << "No such file or directory";
+        QTest::newRow("directory") << "directory"
+                                   << "Is a directory";
     }
 
     void unreadableFile()

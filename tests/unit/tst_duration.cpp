@@ -21,8 +21,8 @@ private slots:
         QTest::newRow("weeks") << "2w" << qint64(1'209'600'000);
         QTest::newRow("milliseconds") << "500ms" << qint64(500);
         QTest::newRow("combined") << "1h30m" << qint64(5'400'000);
-        QTest::newRow("all units") << "1w2d3h4m5s6ms"
-                                   << qint64(((((7 + 2) * 24 + 3) * 60 + 4) * 60 + 5) * 1000 + 6);
+        QTest::newRow("all units")
+                << "1w2d3h4m5s6ms" << qint64(((((7 + 2) * 24 + 3) * 60 + 4) * 60 + 5) * 1000 + 6);
         QTest::newRow("zero") << "0s" << qint64(0);
         QTest::newRow("surrounding blanks") << " 5m\t" << qint64(300'000);
         QTest::newRow("leading zeros") << "007s" << qint64(7000);
@@ -41,20 +41,34 @@ private slots:
     {
         QTest::addColumn<QString>("text");
         QTest::addColumn<QString>("message");
-        QTest::newRow("empty") << "" << "empty duration";
-        QTest::newRow("blank") << "  " << "empty duration";
-        QTest::newRow("bare number") << "60" << "missing unit after 60";
-        QTest::newRow("unknown unit") << "3y" << "unknown unit \"y\"";
-        QTest::newRow("upper case") << "3H" << "unknown unit \"H\"";
-        QTest::newRow("wrong order") << "30m1h" << "out of order";
-        QTest::newRow("unit twice") << "1h1h" << "out of order";
-        QTest::newRow("negative") << "-5s" << "cannot be negative";
-        QTest::newRow("fraction") << "1.5h" << "fractions are not supported";
-        QTest::newRow("inner space") << "1h 30m" << "expected a number at \" 30m\"";
-        QTest::newRow("unit only") << "h" << "expected a number";
-        QTest::newRow("overflow") << "99999999999999999999s" << "too large";
-        QTest::newRow("overflow by unit") << "999999999999w" << "too large";
-        QTest::newRow("overflow by sum") << "15250000w9223372036854ms" << "too large";
+        QTest::newRow("empty") << ""
+                               << "empty duration";
+        QTest::newRow("blank") << "  "
+                               << "empty duration";
+        QTest::newRow("bare number") << "60"
+                                     << "missing unit after 60";
+        QTest::newRow("unknown unit") << "3y"
+                                      << "unknown unit \"y\"";
+        QTest::newRow("upper case") << "3H"
+                                    << "unknown unit \"H\"";
+        QTest::newRow("wrong order") << "30m1h"
+                                     << "out of order";
+        QTest::newRow("unit twice") << "1h1h"
+                                    << "out of order";
+        QTest::newRow("negative") << "-5s"
+                                  << "cannot be negative";
+        QTest::newRow("fraction") << "1.5h"
+                                  << "fractions are not supported";
+        QTest::newRow("inner space") << "1h 30m"
+                                     << "expected a number at \" 30m\"";
+        QTest::newRow("unit only") << "h"
+                                   << "expected a number";
+        QTest::newRow("overflow") << "99999999999999999999s"
+                                  << "too large";
+        QTest::newRow("overflow by unit") << "999999999999w"
+                                          << "too large";
+        QTest::newRow("overflow by sum") << "15250000w9223372036854ms"
+                                         << "too large";
     }
 
     void rejects()
@@ -63,8 +77,7 @@ private slots:
         QFETCH(QString, message);
         const auto parsed = parseDuration(text.toStdString());
         QVERIFY(!parsed.has_value());
-        QVERIFY2(QString::fromStdString(parsed.error()).contains(message),
-                 parsed.error().c_str());
+        QVERIFY2(QString::fromStdString(parsed.error()).contains(message), parsed.error().c_str());
     }
 
     void formats_data()
@@ -88,9 +101,8 @@ private slots:
 
     void roundTrips()
     {
-        for (const std::int64_t value :
-             {std::int64_t(1), std::int64_t(999), std::int64_t(61'001), std::int64_t(86'400'000),
-              std::int64_t(123'456'789'012)}) {
+        for (const std::int64_t value : {std::int64_t(1), std::int64_t(999), std::int64_t(61'001),
+                                         std::int64_t(86'400'000), std::int64_t(123'456'789'012)}) {
             const auto parsed = parseDuration(formatDuration(std::chrono::milliseconds(value)));
             QVERIFY(parsed.has_value());
             QCOMPARE(parsed->count(), value);

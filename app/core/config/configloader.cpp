@@ -1,5 +1,6 @@
 #include "core/config/configloader.h"
 
+#include "core/config/documentscan.h"
 #include "core/config/formats.h"
 #include "core/config/rrulecheck.h"
 #include "core/config/suggest.h"
@@ -14,10 +15,10 @@
 #include <cerrno>
 #include <climits>
 #include <cstdio>
-#include <cstring>
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <system_error>
 
 namespace envsync::config {
 
@@ -29,8 +30,8 @@ constexpr std::size_t maxFileSize = 4 * 1024 * 1024;
 /// Far more than any estate has; keeps the pairwise "same database" check cheap.
 constexpr std::size_t maxRegions = 1000;
 
-const std::string passwordMessage =
-        "passwords never go into the config: use PGPASSFILE, a service file or the keychain";
+const std::string passwordMessage
+        = "passwords never go into the config: use PGPASSFILE, a service file or the keychain";
 
 /// A DSN that parsed, kept for the checks across sections (two entries on one database).
 struct DsnEntry
@@ -144,8 +145,8 @@ std::vector<std::string> readNameList(YamlReader &reader, const YamlField &field
 void readSource(Context &ctx, const YamlField &field, SourceConfig &source)
 {
     YamlReader &reader = ctx.reader;
-    const auto map = reader.mapping(field, {"name", "dsn", "production", "max_parallel_reads"},
-                                    {"dsn"});
+    const auto map
+            = reader.mapping(field, {"name", "dsn", "production", "max_parallel_reads"}, {"dsn"});
     if (!map)
         return;
     source.location = reader.location(field);
@@ -181,8 +182,8 @@ void readGolden(Context &ctx, const YamlField &field, GoldenConfig &golden)
 void readWindow(Context &ctx, const YamlField &field, RegionConfig &region)
 {
     YamlReader &reader = ctx.reader;
-    const auto map = reader.mapping(field, {"rrule", "start", "duration"},
-                                    {"rrule", "start", "duration"});
+    const auto map
+            = reader.mapping(field, {"rrule", "start", "duration"}, {"rrule", "start", "duration"});
     if (!map)
         return;
     WindowConfig window;
@@ -191,7 +192,7 @@ void readWindow(Context &ctx, const YamlField &field, RegionConfig &region)
     if (const std::optional<std::string> rrule = reader.string(rruleField)) {
         if (const auto valid = validateRRule(*rrule); !valid)
             reader.reportValue(rruleField, valid.error());
-        window.rrule = *rrule;
+        window.rrule = normalizeRRule(*rrule);
     }
     const YamlField startField = map->get("start");
     if (const std::optional<std::string> start = reader.string(startField)) {
@@ -224,10 +225,10 @@ void readHooks(YamlReader &reader, const YamlField &field, HooksConfig &hooks)
 void readRegion(Context &ctx, const YamlField &field, std::vector<RegionConfig> &regions)
 {
     YamlReader &reader = ctx.reader;
-    const auto map = reader.mapping(field,
-                                    {"name", "dsn", "timezone", "window", "freshness_sla", "owner",
-                                     "preserve", "hooks"},
-                                    {"name", "dsn"});
+    const auto map = reader.mapping(
+            field,
+            {"name", "dsn", "timezone", "window", "freshness_sla", "owner", "preserve", "hooks"},
+            {"name", "dsn"});
     if (!map)
         return;
     RegionConfig region;
@@ -252,8 +253,8 @@ void readRegion(Context &ctx, const YamlField &field, std::vector<RegionConfig> 
     const YamlField dsnField = map->get("dsn");
     if (std::optional<db::Dsn> dsn = readDsn(ctx, dsnField)) {
         region.dsn = dsnField.node.Scalar();
-        ctx.regions.push_back(DsnEntry{std::move(*dsn), dsnField,
-                                       "region " + YamlReader::quote(region.name)});
+        ctx.regions.push_back(
+                DsnEntry{std::move(*dsn), dsnField, "region " + YamlReader::quote(region.name)});
     }
 
     const YamlField zoneField = map->get("timezone");
@@ -286,8 +287,8 @@ void readRegions(Context &ctx, const YamlField &field, std::vector<RegionConfig>
         ctx.reader.reportValue(field, "at least one region is required");
     for (std::size_t i = 0; i < items.size(); ++i) {
         if (i == maxRegions) {
-            ctx.reader.reportValue(items[i], "too many regions (at most "
-                                                     + std::to_string(maxRegions) + ")");
+            ctx.reader.reportValue(items[i],
+                                   "too many regions (at most " + std::to_string(maxRegions) + ")");
             break;
         }
         readRegion(ctx, items[i], regions);
@@ -426,8 +427,8 @@ void readRule(YamlReader &reader, const YamlField &field, std::vector<MaskRule> 
             continue;
         }
         if (value.node.IsNull()) {
-            reader.reportValue(value, "transform parameter " + YamlReader::quote(key)
-                                              + " has no value");
+            reader.reportValue(value,
+                               "transform parameter " + YamlReader::quote(key) + " has no value");
             continue;
         }
         if (!value.node.IsScalar()) {
@@ -448,9 +449,9 @@ void readMasking(YamlReader &reader, const YamlField &field, MaskingConfig &mask
         return;
     readSalt(reader, map->get("salt"), masking.salt);
     if (const auto policy = reader.choice(map->get("unclassified"), {"fail", "keep", "null"})) {
-        masking.unclassified = *policy == "keep" ? UnclassifiedPolicy::Keep
-                : *policy == "null"              ? UnclassifiedPolicy::Null
-                                                 : UnclassifiedPolicy::Fail;
+        masking.unclassified = *policy == "keep"   ? UnclassifiedPolicy::Keep
+                               : *policy == "null" ? UnclassifiedPolicy::Null
+                                                   : UnclassifiedPolicy::Fail;
     }
     masking.keep = readNameList(reader, map->get("keep"), 3);
     std::map<std::string, int, std::less<>> ruleLines;
@@ -575,10 +576,11 @@ void readConfig(Context &ctx, const YAML::Node &document, Config &config)
     if (!root)
         return;
     const YamlField versionField = root->get("version");
-    if (const std::optional<long long> version = reader.integer(versionField, LLONG_MIN,
-                                                                LLONG_MAX)) {
+    if (const std::optional<long long> version
+        = reader.integer(versionField, LLONG_MIN, LLONG_MAX)) {
         if (*version != 1)
-            reader.reportValue(versionField, "unsupported config version " + std::to_string(*version)
+            reader.reportValue(versionField, "unsupported config version "
+                                                     + std::to_string(*version)
                                                      + " (this EnvSync reads version 1)");
     }
     readSource(ctx, root->get("source"), config.source);
@@ -612,6 +614,12 @@ std::string absolutePath(const std::string &fileName)
     return error ? fileName : path.lexically_normal().string();
 }
 
+/// strerror() text without strerror()'s shared buffer: the loader runs on worker threads too.
+std::string errorText(int error)
+{
+    return std::generic_category().message(error);
+}
+
 /// Whether the 0-based line's indentation contains a tab.
 bool indentedWithTab(std::string_view text, std::size_t line)
 {
@@ -642,14 +650,18 @@ LoadResult parseText(std::string_view text, const std::string &fileName)
         const std::string_view before = text.substr(0, nul);
         const auto line = static_cast<int>(std::ranges::count(before, '\n')) + 1;
         const std::size_t lineStart = before.rfind('\n');
-        const auto column = static_cast<int>(
-                lineStart == std::string_view::npos ? nul + 1 : nul - lineStart);
+        const auto column
+                = static_cast<int>(lineStart == std::string_view::npos ? nul + 1 : nul - lineStart);
         return failure(fileName, line, column, "the file contains a NUL byte (is it binary?)");
     }
 
-    std::vector<YAML::Node> documents;
+    std::optional<YAML::Node> document; // emplaced: assigning to a YAML::Node rewrites its target
+    DocumentScan scan;
     try {
-        documents = YAML::LoadAll(std::string(text));
+        // Scan first: YAML::LoadAll() can loop forever; YAML::Load() reads only the first one.
+        scan = scanDocuments(std::string(text));
+        if (!scan.stuckAt)
+            document.emplace(YAML::Load(std::string(text)));
     } catch (const YAML::DeepRecursion &error) {
         const YAML::Mark &mark = error.mark;
         const bool known = !mark.is_null() && mark.line >= 0 && mark.column >= 0;
@@ -660,7 +672,7 @@ LoadResult parseText(std::string_view text, const std::string &fileName)
         const YAML::Mark &mark = error.mark;
         const bool known = !mark.is_null() && mark.line >= 0 && mark.column >= 0;
         std::string message = "malformed YAML: "
-                + (error.msg.empty() ? std::string("syntax error") : error.msg);
+                              + (error.msg.empty() ? std::string("syntax error") : error.msg);
         // yaml-cpp never mentions the usual culprit: a tab in the indentation.
         if (known && indentedWithTab(text, static_cast<std::size_t>(mark.line)))
             message += " (tabs are not allowed for indentation in YAML; use spaces)";
@@ -669,30 +681,41 @@ LoadResult parseText(std::string_view text, const std::string &fileName)
     }
 
     YamlReader reader(fileName, text);
-    for (std::size_t i = 1; i < documents.size(); ++i) {
-        if (documents[i].IsNull())
-            continue; // a stray trailing "---" holds nothing that could be lost
-        reader.report(documents[i].Mark(), {},
-                      "only one YAML document is allowed (remove the second \"---\")");
-        break;
+    if (scan.stuckAt) {
+        const SourceLocation where = reader.position(*scan.stuckAt);
+        const std::size_t offset = reader.offsetOf(*scan.stuckAt);
+        const std::string token = offset < text.size() ? std::string(1, text[offset]) : "";
+        return failure(fileName, where.line, where.column,
+                       "malformed YAML: unexpected " + YamlReader::quote(token)
+                               + " where a value should start");
     }
-    if (documents.empty() || documents.front().IsNull()) {
+    if (scan.extraDocument) {
+        reader.report(*scan.extraDocument, {},
+                      "only one YAML document is allowed (remove the second \"---\")");
+    }
+    if (scan.firstContentIndex > 0) {
+        reader.report(*scan.firstContent, {},
+                      "the config must be in the first YAML document (remove the \"---\" "
+                      "lines before this one)");
+        return std::unexpected(reader.takeDiagnostics());
+    }
+    if (!document || document->IsNull()) {
         reader.report(YAML::Mark(), {},
                       "the file is empty: expected a mapping with version, source, golden and "
                       "regions");
         return std::unexpected(reader.takeDiagnostics());
     }
-    if (!documents.front().IsMap()) {
+    if (!document->IsMap()) {
         reader.report(YAML::Mark(), {},
                       "the top level must be a mapping (version: 1, source: ..., golden: ..., "
                       "regions: ...), got "
-                              + YamlReader::describe(documents.front()));
+                              + YamlReader::describe(*document));
         return std::unexpected(reader.takeDiagnostics());
     }
 
     Config config;
     Context ctx{reader, {}, {}, {}, {}, {}};
-    readConfig(ctx, documents.front(), config);
+    readConfig(ctx, *document, config);
     if (reader.hasDiagnostics())
         return std::unexpected(reader.takeDiagnostics());
     config.path = absolutePath(fileName);
@@ -735,7 +758,7 @@ LoadResult loadConfigFile(const std::string &path)
     errno = 0;
     const std::unique_ptr<std::FILE, FileCloser> file(std::fopen(path.c_str(), "rb"));
     if (!file)
-        return failure(path, 0, 0, std::string("cannot read: ") + std::strerror(errno));
+        return failure(path, 0, 0, "cannot read: " + errorText(errno));
     std::string text;
     std::array<char, 65536> buffer{};
     while (true) {
@@ -747,7 +770,7 @@ LoadResult loadConfigFile(const std::string &path)
                                    + std::to_string(maxFileSize / 1024 / 1024) + " MiB)");
         if (count < buffer.size()) {
             if (std::ferror(file.get()))
-                return failure(path, 0, 0, std::string("cannot read: ") + std::strerror(errno));
+                return failure(path, 0, 0, "cannot read: " + errorText(errno));
             break;
         }
     }

@@ -16,9 +16,12 @@ struct Unit
 
 /// Largest first: the order parseDuration() enforces and formatDuration() writes.
 constexpr std::array units = {
-        Unit{"w", 7LL * 24 * 3600 * 1000}, Unit{"d", 24LL * 3600 * 1000},
-        Unit{"h", 3600LL * 1000},          Unit{"m", 60LL * 1000},
-        Unit{"s", 1000},                   Unit{"ms", 1},
+        Unit{"w", 7LL * 24 * 3600 * 1000},
+        Unit{"d", 24LL * 3600 * 1000},
+        Unit{"h", 3600LL * 1000},
+        Unit{"m", 60LL * 1000},
+        Unit{"s", 1000},
+        Unit{"ms", 1},
 };
 
 /// About 290 years: far beyond any sensible window or SLA, and safely inside int64 milliseconds.
@@ -102,8 +105,8 @@ std::string formatDuration(std::chrono::milliseconds duration)
     if (rest < 0) {
         text = "-";
         rest = rest == std::numeric_limits<std::int64_t>::min()
-                ? std::numeric_limits<std::int64_t>::max()
-                : -rest;
+                       ? std::numeric_limits<std::int64_t>::max()
+                       : -rest;
     }
     for (const Unit &unit : units) {
         if (rest >= unit.milliseconds) {

@@ -112,8 +112,8 @@ std::optional<std::chrono::year_month_day> parseIsoDate(std::string_view text)
     return date;
 }
 
-std::expected<std::vector<std::string>, std::string>
-splitQualifiedName(std::string_view text, std::size_t partCount)
+std::expected<std::vector<std::string>, std::string> splitQualifiedName(std::string_view text,
+                                                                        std::size_t partCount)
 {
     const std::string expected = partCount == 3 ? "schema.table.column" : "schema.table";
     std::vector<std::string> parts;
@@ -137,8 +137,8 @@ splitQualifiedName(std::string_view text, std::size_t partCount)
         }
         if (c == '"') {
             if (!current.empty())
-                return std::unexpected("misplaced quote in \"" + std::string(text)
-                                       + "\" (expected " + expected + ")");
+                return std::unexpected("misplaced quote in \"" + std::string(text) + "\" (expected "
+                                       + expected + ")");
             current += c;
             quoted = true;
         } else if (c == '.') {
@@ -158,8 +158,8 @@ splitQualifiedName(std::string_view text, std::size_t partCount)
     if (quoted)
         return std::unexpected("unterminated quote in \"" + std::string(text) + "\"");
     if (current.empty())
-        return std::unexpected("empty name in \"" + std::string(text) + "\" (expected "
-                               + expected + ")");
+        return std::unexpected("empty name in \"" + std::string(text) + "\" (expected " + expected
+                               + ")");
     parts.push_back(std::move(current));
     if (parts.size() != partCount)
         return std::unexpected("\"" + std::string(text) + "\" is not " + expected);

@@ -21,17 +21,16 @@ using Failure = std::unexpected<std::string>;
 const std::vector<std::string> &partNames()
 {
     static const std::vector<std::string> names = {
-            "FREQ",     "UNTIL",      "COUNT",     "INTERVAL", "BYSECOND",
-            "BYMINUTE", "BYHOUR",     "BYDAY",     "BYMONTHDAY", "BYYEARDAY",
-            "BYWEEKNO", "BYMONTH",    "BYSETPOS",  "WKST",
+            "FREQ",  "UNTIL",      "COUNT",     "INTERVAL", "BYSECOND", "BYMINUTE", "BYHOUR",
+            "BYDAY", "BYMONTHDAY", "BYYEARDAY", "BYWEEKNO", "BYMONTH",  "BYSETPOS", "WKST",
     };
     return names;
 }
 
 const std::vector<std::string> &frequencies()
 {
-    static const std::vector<std::string> names = {"SECONDLY", "MINUTELY", "HOURLY", "DAILY",
-                                                   "WEEKLY",   "MONTHLY",  "YEARLY"};
+    static const std::vector<std::string> names
+            = {"SECONDLY", "MINUTELY", "HOURLY", "DAILY", "WEEKLY", "MONTHLY", "YEARLY"};
     return names;
 }
 
@@ -108,7 +107,7 @@ std::expected<void, std::string> checkNumberList(std::string_view name, std::str
             return Failure("invalid " + std::string(name) + " value \"" + std::string(item)
                            + "\" (expected a number)");
         const bool inRange = (*number >= min && *number <= max)
-                || (allowNegative && *number <= -min && *number >= -max);
+                             || (allowNegative && *number <= -min && *number >= -max);
         if (!inRange) {
             std::string range = std::to_string(min) + ".." + std::to_string(max);
             if (allowNegative)
@@ -132,8 +131,8 @@ bool isValidUntil(std::string_view value)
     const int day = std::stoi(std::string(value.substr(6, 2)));
     if (year < 1900 || month < 1 || month > 12 || day < 1)
         return false;
-    static constexpr std::array<int, 12> monthDays = {31, 29, 31, 30, 31, 30,
-                                                       31, 31, 30, 31, 30, 31};
+    static constexpr std::array<int, 12> monthDays
+            = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
     const int daysInMonth = (month == 2 && !leap) ? 28 : monthDays[static_cast<size_t>(month - 1)];
     if (day > daysInMonth)
@@ -185,15 +184,21 @@ struct IteratorFree
 
 } // namespace
 
-std::expected<void, std::string> validateRRule(std::string_view rule)
+std::string normalizeRRule(std::string_view rule)
 {
     std::string text = upper(rule);
     while (!text.empty() && (text.back() == ' ' || text.back() == '\t'))
         text.pop_back();
-    while (!text.empty() && (text.front() == ' ' || text.front() == '\t'))
-        text.erase(0, 1);
+    const std::size_t start = text.find_first_not_of(" \t");
+    text.erase(0, start == std::string::npos ? text.size() : start);
     if (text.starts_with("RRULE:"))
         text.erase(0, 6);
+    return text;
+}
+
+std::expected<void, std::string> validateRRule(std::string_view rule)
+{
+    const std::string text = normalizeRRule(rule);
     if (text.empty())
         return Failure("empty RRULE (expected e.g. \"FREQ=WEEKLY;BYDAY=MO\")");
 
@@ -227,9 +232,9 @@ std::expected<void, std::string> validateRRule(std::string_view rule)
     if (std::ranges::find(frequencies(), freq) == frequencies().end()) {
         std::string message = "unknown FREQ \"" + freq + "\"";
         const std::string suggestion = nearestMatch(freq, frequencies());
-        message += suggestion.empty()
-                ? " (expected SECONDLY, MINUTELY, HOURLY, DAILY, WEEKLY, MONTHLY or YEARLY)"
-                : " (did you mean \"" + suggestion + "\"?)";
+        message += suggestion.empty() ? " (expected SECONDLY, MINUTELY, HOURLY, DAILY, WEEKLY, "
+                                        "MONTHLY or YEARLY)"
+                                      : " (did you mean \"" + suggestion + "\"?)";
         return Failure(message);
     }
 
@@ -244,8 +249,9 @@ std::expected<void, std::string> validateRRule(std::string_view rule)
                                + "\" (expected YYYYMMDD or YYYYMMDDTHHMMSSZ)");
         } else if (name == "WKST") {
             if (!isWeekday(value))
-                return Failure("invalid WKST \"" + value + "\" (expected MO, TU, WE, TH, FR, SA "
-                                                           "or SU)");
+                return Failure("invalid WKST \"" + value
+                               + "\" (expected MO, TU, WE, TH, FR, SA "
+                                 "or SU)");
         } else if (name == "BYDAY") {
             result = checkByDay(value, freq == "MONTHLY" || freq == "YEARLY");
         } else if (name == "BYSECOND") {

@@ -13,4 +13,8 @@ namespace envsync::config {
 /// The error is a message without position, e.g. "unknown BYDAY value \"XX\"".
 [[nodiscard]] std::expected<void, std::string> validateRRule(std::string_view rule);
 
+/// The form stored in the config and handed to libical: trimmed, without an "RRULE:" prefix and
+/// upper-case (RFC 5545 names are case-insensitive, libical only reads upper case).
+[[nodiscard]] std::string normalizeRRule(std::string_view rule);
+
 } // namespace envsync::config

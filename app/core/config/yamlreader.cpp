@@ -191,7 +191,7 @@ std::optional<YamlMap> YamlReader::mapping(const YamlField &field,
         const YamlField value = map.get(key);
         if (!value.exists)
             report(valueMark(field), field.path, "missing required key " + quote(key));
-        else if (value.exists && value.node.IsNull())
+        else if (value.node.IsNull())
             reportValue(value, "missing value for required key " + quote(key));
     }
     return map;
@@ -425,8 +425,8 @@ YAML::Mark YamlReader::valueMark(const YamlField &field) const
         if (!field.hasKey || valueAt.is_null())
             return valueAt;
         const YAML::Mark keyAt = field.key.Mark();
-        const bool beforeKey = std::tie(valueAt.line, valueAt.column)
-                < std::tie(keyAt.line, keyAt.column);
+        const bool beforeKey
+                = std::tie(valueAt.line, valueAt.column) < std::tie(keyAt.line, keyAt.column);
         return beforeKey ? keyAt : valueAt;
     }
     // An empty value gets the position of the next token, often on another line: point at its
@@ -466,7 +466,7 @@ bool YamlReader::isNullLiteral(const YAML::Node &node) const
     const std::size_t offset = offsetOf(node.Mark());
     const std::string_view rest = m_text.substr(std::min(offset, m_text.size()));
     return rest.starts_with("null") || rest.starts_with("Null") || rest.starts_with("NULL")
-            || rest.starts_with('~');
+           || rest.starts_with('~');
 }
 
 std::size_t YamlReader::offsetOf(const YAML::Mark &mark) const
@@ -475,7 +475,7 @@ std::size_t YamlReader::offsetOf(const YAML::Mark &mark) const
     if (mark.line < 0 || static_cast<std::size_t>(mark.line) >= m_lineStarts.size())
         return m_text.size();
     const std::size_t offset = m_lineStarts[static_cast<std::size_t>(mark.line)]
-            + static_cast<std::size_t>(std::max(mark.column, 0));
+                               + static_cast<std::size_t>(std::max(mark.column, 0));
     return std::min(offset, m_text.size());
 }
 

@@ -22,10 +22,12 @@ namespace envsync::config {
 struct YamlField
 {
     YAML::Node node;
-    YAML::Node key;       ///< only meaningful when hasKey
-    std::string path;     ///< "regions[1].window.rrule"; empty for the document root
-    bool exists = false;  ///< false for an absent optional key
-    bool hasKey = false;  ///< true for mapping values
+    YAML::Node key;      ///< only meaningful when hasKey
+    std::string path;    ///< "regions[1].window.rrule"; empty for the document root
+    bool exists = false; ///< false for an absent optional key
+    bool hasKey = false; ///< true for mapping values
+
+    YamlField &operator=(const YamlField &) = delete; // see above; copies are constructed
 };
 
 /// The entries of one mapping that passed the key checks, first occurrence of each key, in order.
@@ -84,6 +86,8 @@ public:
     /// 1-based position of the value, as stored in the config structs.
     [[nodiscard]] SourceLocation location(const YamlField &field) const;
     [[nodiscard]] SourceLocation position(const YAML::Mark &mark) const;
+    /// Byte offset of a mark in the text (yaml-cpp columns count bytes).
+    [[nodiscard]] std::size_t offsetOf(const YAML::Mark &mark) const;
 
     [[nodiscard]] bool hasDiagnostics() const { return !m_diagnostics.empty(); }
     /// True once maxDiagnostics problems were collected: callers may skip expensive checks.
@@ -104,7 +108,6 @@ public:
 private:
     [[nodiscard]] YAML::Mark valueMark(const YamlField &field) const;
     [[nodiscard]] bool isNullLiteral(const YAML::Node &node) const;
-    [[nodiscard]] std::size_t offsetOf(const YAML::Mark &mark) const;
     [[nodiscard]] YAML::Mark markAt(std::size_t offset) const;
     /// Counts nodes walked; false (reported once) when the document is too big to check.
     [[nodiscard]] bool spend(std::size_t nodes, const YamlField &field);

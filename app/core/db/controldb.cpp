@@ -225,6 +225,17 @@ Result<std::map<std::string, RefreshRecord>> ControlDb::lastSuccessfulRefreshes(
     });
 }
 
+Result<std::optional<std::string>> ControlDb::newestReadySnapshot()
+{
+    return guarded(who, "read snapshots", [&] {
+        pqxx::nontransaction tx(*m_connection);
+        const pqxx::result rows = tx.exec("SELECT name FROM envsync.snapshots"
+                                          " WHERE state = 'ready' ORDER BY version DESC LIMIT 1");
+        return rows.empty() ? std::optional<std::string>{}
+                            : std::optional(rows[0][0].as<std::string>());
+    });
+}
+
 Result<void> ControlDb::recordRefresh(const RefreshRecord &record)
 {
     return guarded(who, "write refresh_log", [&] {

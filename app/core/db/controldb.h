@@ -47,6 +47,8 @@ public:
 
     /// Newest successful refresh per region.
     [[nodiscard]] Result<std::map<std::string, RefreshRecord>> lastSuccessfulRefreshes();
+    /// Name of the newest snapshot in state 'ready' (e.g. "golden_v3"); nullopt when none.
+    [[nodiscard]] Result<std::optional<std::string>> newestReadySnapshot();
     [[nodiscard]] Result<void> recordRefresh(const RefreshRecord &record);
     [[nodiscard]] Result<void> audit(const std::string &actor, const std::string &action,
                                      const std::string &target, const std::string &result,

@@ -83,17 +83,27 @@ std::string renderScript(const std::vector<Difference> &differences, bool allowU
         return {};
     std::ranges::stable_sort(items, [](const Item &a, const Item &b) {
         return std::tuple(a.statement->phase, a.statement->order, a.sequence)
-                < std::tuple(b.statement->phase, b.statement->order, b.sequence);
+               < std::tuple(b.statement->phase, b.statement->order, b.sequence);
     });
     std::string out = "-- EnvSync reconcile script: turns FROM's schema into TO's.\n"
                       "-- Run it in one transaction; review every \"-- unsafe\" statement.\n"
                       "SET check_function_bodies = false;\n";
+    // The same statement may come from several differences (a view rebuilt for two column
+    // changes); it runs once, and it is safe when any of them needs it as a safe statement.
+    std::set<std::string> safe;
+    for (const auto &item : items) {
+        if (!item.statement->unsafe)
+            safe.insert(item.statement->sql);
+    }
     std::set<std::string> seen;
     for (const auto &item : items) {
         if (!seen.insert(item.statement->sql).second)
             continue;
+        DdlStatement statement = *item.statement;
+        if (safe.contains(statement.sql))
+            statement.unsafe = false;
         out += '\n';
-        out += renderStatement(*item.statement, allowUnsafe);
+        out += renderStatement(statement, allowUnsafe);
     }
     return out;
 }

@@ -102,6 +102,19 @@ std::string_view changeName(Change change)
     return "changed";
 }
 
+std::string_view regionChangeName(Change change)
+{
+    switch (change) {
+    case Change::Added:
+        return "missing";
+    case Change::Removed:
+        return "extra";
+    case Change::Changed:
+        return "changed";
+    }
+    return "changed";
+}
+
 std::string_view severityName(Severity severity)
 {
     switch (severity) {

@@ -60,6 +60,7 @@ enum class Phase {
     OwnSequences,
     DropColumns,
     DropTables,
+    AlterTypesLate,
     DropSequences,
     DropFunctions,
     DropTypes,
@@ -107,13 +108,19 @@ struct Difference
     [[nodiscard]] std::string detailText() const;
     /// The statements as SQL text, each unsafe one after a "-- unsafe: …" line.
     [[nodiscard]] std::string ddl() const;
-    /// "schema.name"
-    [[nodiscard]] std::string qualifiedName() const { return schema + '.' + name; }
+    /// "schema.name" (just the name for schemas): what ignore globs match.
+    [[nodiscard]] std::string qualifiedName() const
+    {
+        return kind == ObjectKind::Schema ? name : schema + '.' + name;
+    }
 };
 
 [[nodiscard]] std::string_view kindName(ObjectKind kind);
 [[nodiscard]] std::optional<ObjectKind> kindFromName(std::string_view name);
 [[nodiscard]] std::string_view changeName(Change change);
+/// The same change seen from a region compared with its reference (FROM = region):
+/// Added → "missing", Removed → "extra", Changed → "changed".
+[[nodiscard]] std::string_view regionChangeName(Change change);
 [[nodiscard]] std::string_view severityName(Severity severity);
 [[nodiscard]] const std::vector<ObjectKind> &allKinds();
 

@@ -33,9 +33,9 @@ enum class Identity { None, Always, ByDefault };
 struct ColumnDef
 {
     std::string name;
-    int position = 0;        ///< attnum; kept for display, never diffed (ALTER cannot reorder)
-    std::string type;        ///< format_type(): "numeric(10,2)", "public.order_status"
-    QualifiedName typeRef;   ///< the type (the element type for arrays), for type recreation
+    int position = 0;      ///< attnum; kept for display, never diffed (ALTER cannot reorder)
+    std::string type;      ///< format_type(): "numeric(10,2)", "public.order_status"
+    QualifiedName typeRef; ///< the type (the element type for arrays), for type recreation
     bool isArray = false;
     bool notNull = false;
     std::string defaultExpr; ///< pg_get_expr(); empty when none (and for generated columns)
@@ -52,10 +52,10 @@ struct TableDef
     QualifiedName name;
     TableKind kind = TableKind::Ordinary;
     bool unlogged = false;
-    std::string partitionKey;                ///< pg_get_partkeydef(): "RANGE (ordered_at)"
+    std::string partitionKey;                 ///< pg_get_partkeydef(): "RANGE (ordered_at)"
     std::optional<QualifiedName> partitionOf; ///< parent when this table is a partition
-    std::string partitionBound;              ///< "FOR VALUES FROM (...) TO (...)", "DEFAULT"
-    std::vector<QualifiedName> inherits;     ///< INHERITS parents (not the partition parent)
+    std::string partitionBound;               ///< "FOR VALUES FROM (...) TO (...)", "DEFAULT"
+    std::vector<QualifiedName> inherits;      ///< INHERITS parents (not the partition parent)
     bool rowSecurity = false;
     bool forceRowSecurity = false;
     std::vector<std::string> options; ///< reloptions, "fillfactor=70"
@@ -79,10 +79,11 @@ struct ConstraintDef
 /// An index that does not back a PK/unique/exclusion constraint.
 struct IndexDef
 {
-    QualifiedName table; ///< table or materialized view
-    std::string name;    ///< lives in table.schema
-    std::string definition; ///< pg_get_indexdef()
+    QualifiedName table;    ///< table or materialized view
+    std::string name;       ///< lives in table.schema
+    std::string definition; ///< pg_get_indexdef() (without ONLY for partitioned indexes)
     std::string comment;
+    bool valid = true; ///< false after a failed CREATE INDEX CONCURRENTLY, or an ONLY index
 };
 
 /// Definition only, never the current value.
@@ -106,8 +107,9 @@ struct ViewDef
 {
     QualifiedName name;
     ViewKind kind = ViewKind::View;
-    std::string definition;           ///< pg_get_viewdef() without the trailing ';'
-    std::vector<std::string> options; ///< reloptions ("security_barrier=true", "check_option=local")
+    std::string definition; ///< pg_get_viewdef() without the trailing ';'
+    std::vector<std::string>
+            options; ///< reloptions ("security_barrier=true", "check_option=local")
     std::vector<QualifiedName> dependsOnRelations; ///< tables and views it reads
     std::vector<ColumnRef> dependsOnColumns;
     std::vector<std::string> dependsOnFunctions; ///< FunctionDef::key()
@@ -163,7 +165,7 @@ struct DomainDef
     std::string baseType; ///< format_type()
     bool notNull = false;
     std::string defaultExpr;
-    std::string collation; ///< empty when the base type's default
+    std::string collation;                        ///< empty when the base type's default
     std::vector<DomainConstraintDef> constraints; ///< sorted by name
     std::string comment;
 };

@@ -21,10 +21,10 @@ enum class Aspect {
     Identity,
     Generated,
     Collation,
-    Signature,     ///< function identity arguments or result type
+    Signature,         ///< function identity arguments or result type
     EnumValuesMissing, ///< TO has labels FROM lacks
     EnumValuesOther,   ///< FROM has extra labels, or the order differs
-    Definition,    ///< any other part of the definition (body, options, partitioning…)
+    Definition,        ///< any other part of the definition (body, options, partitioning…)
     Comment,
     Privileges,
 };

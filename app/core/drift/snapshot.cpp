@@ -1,6 +1,7 @@
 #include "core/drift/snapshot.h"
 
 #include "core/db/connection.h"
+#include "core/db/threadguard.h"
 
 #include <pqxx/pqxx>
 
@@ -28,8 +29,8 @@ const ViewDef *SchemaSnapshot::findView(const QualifiedName &name) const
 
 const std::vector<std::string> &alwaysExcludedSchemas()
 {
-    static const std::vector<std::string> schemas = {"pg_catalog", "information_schema", "envsync",
-                                                     "_envsync"};
+    static const std::vector<std::string> schemas
+            = {"pg_catalog", "information_schema", "envsync", "_envsync"};
     return schemas;
 }
 
@@ -92,7 +93,8 @@ std::string schemaFilter(const pqxx::transaction_base &tx, const SnapshotOptions
     for (const auto &name : options.excludeSchemas)
         addExcluded(name);
     std::string filter = ns + ".nspname NOT IN (" + excluded + ") AND " + ns
-            + ".nspname NOT LIKE 'pg\\_toast%' AND " + ns + ".nspname NOT LIKE 'pg\\_temp\\_%'";
+                         + ".nspname NOT LIKE 'pg\\_toast%' AND " + ns
+                         + ".nspname NOT LIKE 'pg\\_temp\\_%'";
     if (!options.includeSchemas.empty()) {
         std::string included;
         for (const auto &name : options.includeSchemas)
@@ -106,11 +108,10 @@ std::string schemaFilter(const pqxx::transaction_base &tx, const SnapshotOptions
 std::string notExtensionMember(const std::string &catalog, const std::string &oid)
 {
     return "NOT EXISTS (SELECT 1 FROM pg_depend ext WHERE ext.classid = '" + catalog
-            + "'::regclass AND ext.objid = " + oid + " AND ext.deptype = 'e')";
+           + "'::regclass AND ext.objid = " + oid + " AND ext.deptype = 'e')";
 }
 
-template<typename T, typename Key>
-void sortBy(std::vector<T> &items, Key key)
+template<typename T, typename Key> void sortBy(std::vector<T> &items, Key key)
 {
     std::ranges::sort(items, [&](const T &a, const T &b) { return key(a) < key(b); });
 }
@@ -122,7 +123,8 @@ public:
         : m_tx(tx)
         , m_options(options)
         , m_step(step)
-    {}
+    {
+    }
 
     SchemaSnapshot read();
 
@@ -167,8 +169,8 @@ SchemaSnapshot Reader::read()
     // Every deparsing function qualifies names that are not visible: with an empty search_path
     // all of them are qualified the same way, whatever the session or the database default.
     m_tx.exec0("SET LOCAL search_path = ''");
-    const pqxx::row version =
-            query("server", "SELECT current_database(), current_setting('server_version')")[0];
+    const pqxx::row version
+            = query("server", "SELECT current_database(), current_setting('server_version')")[0];
     s.database = text(version[0]);
     s.serverVersion = text(version[1]);
     readSchemas(s);
@@ -193,11 +195,10 @@ SchemaSnapshot Reader::read()
 
 void Reader::readSchemas(SchemaSnapshot &s)
 {
-    const auto rows = query("schemas",
-                            "SELECT n.nspname, obj_description(n.oid, 'pg_namespace') "
-                            "FROM pg_namespace n WHERE "
-                                    + ns("n") + " AND "
-                                    + notExtensionMember("pg_namespace", "n.oid"));
+    const auto rows = query("schemas", "SELECT n.nspname, obj_description(n.oid, 'pg_namespace') "
+                                       "FROM pg_namespace n WHERE "
+                                               + ns("n") + " AND "
+                                               + notExtensionMember("pg_namespace", "n.oid"));
     for (const auto &row : rows)
         s.schemas.push_back({text(row[0]), text(row[1])});
     sortBy(s.schemas, [](const SchemaDef &d) { return d.name; });
@@ -275,7 +276,7 @@ void Reader::readColumns(SchemaSnapshot &s)
             "LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
             "LEFT JOIN pg_collation co ON co.oid = a.attcollation "
             "LEFT JOIN pg_namespace cn ON cn.oid = co.collnamespace "
-            "WHERE a.attnum > 0 AND NOT a.attisdropped AND a.attislocal "
+            "WHERE a.attnum > 0 AND NOT a.attisdropped AND a.attislocal AND NOT c.relispartition "
             "  AND c.relkind IN ('r', 'p') AND "
                     + ns("n") + " AND " + notExtensionMember("pg_class", "c.oid")
                     + " ORDER BY a.attnum");
@@ -294,8 +295,8 @@ void Reader::readColumns(SchemaSnapshot &s)
         c.defaultExpr = text(row[6]);
         const std::string identity = text(row[7]);
         c.identity = identity == "a"   ? Identity::Always
-                : identity == "d" ? Identity::ByDefault
-                                  : Identity::None;
+                     : identity == "d" ? Identity::ByDefault
+                                       : Identity::None;
         c.generatedExpr = text(row[8]);
         c.collation = text(row[9]);
         c.comment = text(row[10]);
@@ -356,7 +357,8 @@ void Reader::readIndexes(SchemaSnapshot &s)
     const auto rows = query(
             "indexes",
             "SELECT n.nspname, tc.relname, ic.relname, pg_get_indexdef(i.indexrelid), "
-            "  obj_description(ic.oid, 'pg_class') "
+            "  obj_description(ic.oid, 'pg_class'), i.indisvalid, ic.relkind = 'I', "
+            "  quote_ident(ic.relname) "
             "FROM pg_index i "
             "JOIN pg_class ic ON ic.oid = i.indexrelid "
             "JOIN pg_class tc ON tc.oid = i.indrelid "
@@ -366,9 +368,21 @@ void Reader::readIndexes(SchemaSnapshot &s)
             "       AND con.conrelid = i.indrelid AND con.contype IN ('p', 'u', 'x')) AND "
                     + ns("n") + " AND " + notExtensionMember("pg_class", "tc.oid") + " AND "
                     + notExtensionMember("pg_class", "ic.oid"));
-    for (const auto &row : rows)
-        s.indexes.push_back({{text(row[0]), text(row[1])}, text(row[2]), text(row[3]),
-                             text(row[4])});
+    for (const auto &row : rows) {
+        IndexDef index{{text(row[0]), text(row[1])},
+                       text(row[2]),
+                       text(row[3]),
+                       text(row[4]),
+                       flag(row[5])};
+        if (flag(row[6])) {
+            // A partitioned index prints as "… ON ONLY parent …" (pg_dump attaches the partitions'
+            // indexes afterwards); recreated, it must cascade to the partitions.
+            const std::string only = "INDEX " + text(row[7]) + " ON ONLY ";
+            if (const auto at = index.definition.find(only); at != std::string::npos)
+                index.definition.replace(at, only.size(), "INDEX " + text(row[7]) + " ON ");
+        }
+        s.indexes.push_back(std::move(index));
+    }
     sortBy(s.indexes, [](const IndexDef &d) { return std::tie(d.table.schema, d.name); });
 }
 
@@ -410,12 +424,12 @@ void Reader::readSequences(SchemaSnapshot &s)
 
 void Reader::readViews(SchemaSnapshot &s)
 {
-    const auto rows = query("views",
-                            "SELECT n.nspname, c.relname, c.relkind, pg_get_viewdef(c.oid), "
-                            "  to_json(c.reloptions), obj_description(c.oid, 'pg_class') "
-                            "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-                            "WHERE c.relkind IN ('v', 'm') AND "
-                                    + ns("n") + " AND " + notExtensionMember("pg_class", "c.oid"));
+    const auto rows
+            = query("views", "SELECT n.nspname, c.relname, c.relkind, pg_get_viewdef(c.oid), "
+                             "  to_json(c.reloptions), obj_description(c.oid, 'pg_class') "
+                             "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                             "WHERE c.relkind IN ('v', 'm') AND "
+                                     + ns("n") + " AND " + notExtensionMember("pg_class", "c.oid"));
     for (const auto &row : rows) {
         ViewDef v;
         v.name = {text(row[0]), text(row[1])};
@@ -507,18 +521,18 @@ void Reader::readFunctions(SchemaSnapshot &s)
 
 void Reader::readTriggers(SchemaSnapshot &s)
 {
-    const auto rows = query(
-            "triggers",
-            "SELECT n.nspname, c.relname, t.tgname, pg_get_triggerdef(t.oid), fn.nspname, "
-            "  p.proname, pg_get_function_identity_arguments(p.oid), "
-            "  obj_description(t.oid, 'pg_trigger') "
-            "FROM pg_trigger t "
-            "JOIN pg_class c ON c.oid = t.tgrelid "
-            "JOIN pg_namespace n ON n.oid = c.relnamespace "
-            "JOIN pg_proc p ON p.oid = t.tgfoid "
-            "JOIN pg_namespace fn ON fn.oid = p.pronamespace "
-            "WHERE NOT t.tgisinternal AND t.tgparentid = 0 AND "
-                    + ns("n") + " AND " + notExtensionMember("pg_class", "c.oid"));
+    const auto rows
+            = query("triggers",
+                    "SELECT n.nspname, c.relname, t.tgname, pg_get_triggerdef(t.oid), fn.nspname, "
+                    "  p.proname, pg_get_function_identity_arguments(p.oid), "
+                    "  obj_description(t.oid, 'pg_trigger') "
+                    "FROM pg_trigger t "
+                    "JOIN pg_class c ON c.oid = t.tgrelid "
+                    "JOIN pg_namespace n ON n.oid = c.relnamespace "
+                    "JOIN pg_proc p ON p.oid = t.tgfoid "
+                    "JOIN pg_namespace fn ON fn.oid = p.pronamespace "
+                    "WHERE NOT t.tgisinternal AND t.tgparentid = 0 AND "
+                            + ns("n") + " AND " + notExtensionMember("pg_class", "c.oid"));
     for (const auto &row : rows) {
         TriggerDef t;
         t.table = {text(row[0]), text(row[1])};
@@ -534,13 +548,12 @@ void Reader::readTriggers(SchemaSnapshot &s)
 void Reader::readEnums(SchemaSnapshot &s)
 {
     const auto rows = query(
-            "enums",
-            "SELECT n.nspname, t.typname, "
-            "  (SELECT json_agg(e.enumlabel ORDER BY e.enumsortorder) FROM pg_enum e "
-            "    WHERE e.enumtypid = t.oid), obj_description(t.oid, 'pg_type') "
-            "FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace "
-            "WHERE t.typtype = 'e' AND "
-                    + ns("n") + " AND " + notExtensionMember("pg_type", "t.oid"));
+            "enums", "SELECT n.nspname, t.typname, "
+                     "  (SELECT json_agg(e.enumlabel ORDER BY e.enumsortorder) FROM pg_enum e "
+                     "    WHERE e.enumtypid = t.oid), obj_description(t.oid, 'pg_type') "
+                     "FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace "
+                     "WHERE t.typtype = 'e' AND "
+                             + ns("n") + " AND " + notExtensionMember("pg_type", "t.oid"));
     for (const auto &row : rows)
         s.enums.push_back({{text(row[0]), text(row[1])}, jsonStrings(row[2]), text(row[3])});
     sortBy(s.enums, [](const EnumDef &d) { return d.name; });
@@ -619,18 +632,18 @@ void Reader::readPolicies(SchemaSnapshot &s)
             "FROM pg_policy p "
             "JOIN pg_class c ON c.oid = p.polrelid "
             "JOIN pg_namespace n ON n.oid = c.relnamespace "
-            "WHERE "
-                    + ns("n") + " AND " + notExtensionMember("pg_class", "c.oid"));
+            "WHERE " + ns("n")
+                    + " AND " + notExtensionMember("pg_class", "c.oid"));
     for (const auto &row : rows) {
         PolicyDef p;
         p.table = {text(row[0]), text(row[1])};
         p.name = text(row[2]);
         const std::string cmd = text(row[3]);
         p.command = cmd == "r"   ? "SELECT"
-                : cmd == "a" ? "INSERT"
-                : cmd == "w" ? "UPDATE"
-                : cmd == "d" ? "DELETE"
-                             : "ALL";
+                    : cmd == "a" ? "INSERT"
+                    : cmd == "w" ? "UPDATE"
+                    : cmd == "d" ? "DELETE"
+                                 : "ALL";
         p.permissive = flag(row[4]);
         p.roles = jsonStrings(row[5]);
         std::ranges::sort(p.roles);
@@ -647,6 +660,8 @@ void Reader::readPolicies(SchemaSnapshot &s)
 Result<SchemaSnapshot> takeSnapshot(pqxx::connection_base &connection,
                                     const SnapshotOptions &options)
 {
+    if (auto refused = db::refuseOnGuiThread("schema snapshot"))
+        return std::unexpected(withContext(*refused, options.who));
     std::string step = "begin";
     try {
         pqxx::transaction<pqxx::repeatable_read, pqxx::read_only> tx(connection,

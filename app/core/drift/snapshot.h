@@ -11,7 +11,8 @@
 
 namespace envsync::drift {
 
-/// Called once per catalog query: ("tables", 3, 14). Runs on the snapshotting thread.
+/// Called before each catalog query ("tables", 3, 16) and once at the end ("done", 16, 16).
+/// Runs on the snapshotting thread.
 using SnapshotProgressFn = std::function<void(const std::string &step, int done, int total)>;
 
 struct SnapshotOptions
@@ -28,7 +29,9 @@ struct SnapshotOptions
 /// Reads the schema of the connected database in one read-only REPEATABLE READ transaction
 /// with one batched query per object category (≈15 round trips, whatever the schema size).
 /// Skips system schemas, EnvSync's own schemas and objects that belong to extensions.
-/// Blocking: call it from a worker thread that owns `connection`. Never throws.
+/// Blocking: call it from a worker thread that owns `connection` (refused with WrongThread on
+/// the registered GUI thread). Never throws: libpqxx errors become an Error whose context is
+/// "<who>: schema snapshot (<step>)".
 [[nodiscard]] Result<SchemaSnapshot> takeSnapshot(pqxx::connection_base &connection,
                                                   const SnapshotOptions &options = {});
 

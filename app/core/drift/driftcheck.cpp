@@ -1,0 +1,124 @@
+#include "core/drift/driftcheck.h"
+
+#include "core/db/connection.h"
+#include "core/db/controldb.h"
+#include "core/db/dsn.h"
+#include "core/drift/diff.h"
+#include "core/drift/ignorerules.h"
+#include "core/drift/snapshot.h"
+
+#include <QThreadPool>
+#include <QtConcurrent/QtConcurrentRun>
+
+#include <pqxx/pqxx>
+
+#include <algorithm>
+
+namespace envsync::drift {
+
+namespace {
+
+struct ReferenceTarget
+{
+    std::string dsn;
+    std::string name;
+    bool fellBack = false;
+};
+
+Result<ReferenceTarget> chooseReference(const config::Config &config, Reference against)
+{
+    const ReferenceTarget source{config.source.dsn, "source " + config.source.name, false};
+    if (against == Reference::Source)
+        return source;
+    const db::ConnectOptions options{config.timeouts.connect, config.timeouts.statement};
+    auto control = db::ControlDb::openExisting(config.golden.dsn, options);
+    if (!control)
+        return std::unexpected(control.error());
+    std::optional<std::string> newest;
+    if (*control) {
+        auto found = (*control)->newestReadySnapshot();
+        if (!found)
+            return std::unexpected(found.error());
+        newest = *found;
+    }
+    if (!newest)
+        return ReferenceTarget{source.dsn, source.name, true};
+    auto golden = db::Dsn::parse(config.golden.dsn);
+    if (!golden)
+        return std::unexpected(withContext(golden.error(), "golden"));
+    return ReferenceTarget{golden->with("dbname", *newest).toConnectionString(), *newest, false};
+}
+
+} // namespace
+
+bool DriftReport::anyDrift() const
+{
+    return std::ranges::any_of(drifts, [](const RegionDrift &d) { return !d.differences.empty(); });
+}
+
+Result<SchemaSnapshot> snapshotDatabase(const std::string &dsn, const std::string &who,
+                                        const config::TimeoutsConfig &timeouts)
+{
+    auto connection = db::connect(dsn, {timeouts.connect, timeouts.statement}, who);
+    if (!connection)
+        return std::unexpected(connection.error());
+    SnapshotOptions options;
+    options.who = who;
+    return takeSnapshot(**connection, options);
+}
+
+Result<DriftReport> checkDrift(const config::Config &config, const DriftRequest &request,
+                               const RegionDoneFn &onRegionDone)
+{
+    std::vector<const config::RegionConfig *> regions;
+    for (const auto &region : config.regions) {
+        if (!request.region || *request.region == region.name)
+            regions.push_back(&region);
+    }
+    if (regions.empty())
+        return fail(ErrorCode::Usage, "no region named \"" + request.region.value_or("") + '"');
+
+    auto target = chooseReference(config, request.against);
+    if (!target)
+        return std::unexpected(target.error());
+
+    // Reference and regions are read at the same time, each on its own connection.
+    QThreadPool pool;
+    pool.setMaxThreadCount(static_cast<int>(regions.size()) + 1);
+    QFuture<Result<SchemaSnapshot>> reference = QtConcurrent::run(&pool, [&] {
+        return snapshotDatabase(target->dsn, target->name, config.timeouts);
+    });
+    std::vector<QFuture<Result<SchemaSnapshot>>> regionSnapshots;
+    for (const auto *region : regions) {
+        regionSnapshots.push_back(QtConcurrent::run(&pool, [&config, region] {
+            return snapshotDatabase(region->dsn, "region " + region->name, config.timeouts);
+        }));
+    }
+
+    Result<SchemaSnapshot> referenceSnapshot = reference.result();
+    if (!referenceSnapshot) {
+        pool.waitForDone();
+        return std::unexpected(referenceSnapshot.error());
+    }
+    DriftReport report;
+    report.referenceName = target->name;
+    report.fellBackToSource = target->fellBack;
+    report.reference = std::move(*referenceSnapshot);
+    const IgnoreRules ignore = IgnoreRules::fromConfig(config.driftIgnore);
+    const int total = static_cast<int>(regions.size());
+    for (int i = 0; i < total; ++i) {
+        Result<SchemaSnapshot> snapshot = regionSnapshots[static_cast<std::size_t>(i)].result();
+        const std::string &name = regions[static_cast<std::size_t>(i)]->name;
+        if (snapshot) {
+            report.drifts.push_back({name, diff(*snapshot, report.reference, ignore)});
+            report.snapshots.emplace(name, std::move(*snapshot));
+        } else {
+            report.errors.push_back(snapshot.error());
+        }
+        if (onRegionDone)
+            onRegionDone(name, i + 1, total);
+    }
+    return report;
+}
+
+} // namespace envsync::drift

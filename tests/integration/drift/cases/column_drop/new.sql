@@ -1,0 +1,2 @@
+CREATE TABLE customers (id bigint PRIMARY KEY, email text NOT NULL);
+INSERT INTO customers VALUES (1, 'a@example.com');

@@ -1,0 +1,1 @@
+CREATE TABLE measurements (id integer PRIMARY KEY, value real, code integer, amount numeric(10,2));

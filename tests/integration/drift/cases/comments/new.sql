@@ -1,0 +1,11 @@
+CREATE SCHEMA sales;
+COMMENT ON SCHEMA sales IS 'Sales data';
+CREATE TABLE sales.orders (id int CONSTRAINT orders_pkey PRIMARY KEY, total numeric);
+CREATE INDEX orders_total_idx ON sales.orders (total);
+CREATE FUNCTION sales.f() RETURNS int LANGUAGE sql AS $$ SELECT 1 $$;
+CREATE TYPE sales.kind AS ENUM ('a');
+COMMENT ON TABLE sales.orders IS 'new comment with ''quotes'' and ünïcode';
+COMMENT ON CONSTRAINT orders_pkey ON sales.orders IS 'pk';
+COMMENT ON INDEX sales.orders_total_idx IS 'by total';
+COMMENT ON TYPE sales.kind IS 'kinds';
+COMMENT ON EXTENSION plpgsql IS 'PL/pgSQL, the procedural language';

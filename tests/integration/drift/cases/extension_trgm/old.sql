@@ -1,0 +1,2 @@
+CREATE EXTENSION hstore;
+CREATE TABLE products (id int PRIMARY KEY, name text, attrs hstore);

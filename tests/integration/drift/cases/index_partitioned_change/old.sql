@@ -1,0 +1,5 @@
+CREATE TABLE logs (id bigint NOT NULL, at date NOT NULL, level text) PARTITION BY RANGE (at);
+CREATE TABLE logs_2024 PARTITION OF logs FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+CREATE TABLE logs_2025 PARTITION OF logs FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
+CREATE INDEX logs_level_idx ON logs (level);
+CREATE TRIGGER logs_noop BEFORE INSERT ON logs FOR EACH ROW EXECUTE FUNCTION suppress_redundant_updates_trigger();

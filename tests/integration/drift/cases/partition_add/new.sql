@@ -1,0 +1,5 @@
+CREATE TABLE measurements (city_id int NOT NULL, logdate date NOT NULL, peaktemp int) PARTITION BY LIST (city_id);
+CREATE TABLE measurements_1 PARTITION OF measurements FOR VALUES IN (1);
+CREATE TABLE measurements_2 PARTITION OF measurements FOR VALUES IN (2);
+CREATE TABLE measurements_3 PARTITION OF measurements FOR VALUES IN (3, 4);
+CREATE INDEX ON measurements (logdate);

@@ -1,0 +1,2 @@
+CREATE SCHEMA legacy;
+CREATE TABLE legacy.things (id int PRIMARY KEY);

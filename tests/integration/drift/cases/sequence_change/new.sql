@@ -1,0 +1,4 @@
+CREATE SEQUENCE invoice_no AS integer START 5000 INCREMENT 5 MAXVALUE 900000 CACHE 10 CYCLE;
+CREATE SEQUENCE new_seq;
+COMMENT ON SEQUENCE new_seq IS 'fresh';
+CREATE TABLE invoices (id int PRIMARY KEY, no bigint DEFAULT nextval('invoice_no'));

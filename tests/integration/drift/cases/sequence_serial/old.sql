@@ -1,0 +1,2 @@
+CREATE TABLE a (id serial PRIMARY KEY, name text);
+CREATE TABLE b (id int PRIMARY KEY);

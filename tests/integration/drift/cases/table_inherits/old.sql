@@ -1,0 +1,2 @@
+CREATE TABLE base_entity (id bigint NOT NULL, created_at timestamptz);
+CREATE TABLE cities (id bigint NOT NULL, created_at timestamptz, name text);

@@ -1,0 +1,1 @@
+CREATE TABLE users (id int PRIMARY KEY, email text UNIQUE, login text, CONSTRAINT users_login_key UNIQUE (login, id));
