@@ -11,24 +11,10 @@
 
 #include <set>
 
+using envsync::test::CliRun;
+using envsync::test::runCli;
+
 namespace {
-
-struct CliRun
-{
-    int exitCode = -1;
-    QByteArray out;
-    QString err;
-};
-
-CliRun runCli(const QStringList &arguments)
-{
-    QProcess process;
-    process.start(QString::fromStdString(envsync::test::cliPath()), arguments);
-    if (!process.waitForFinished(120000))
-        qFatal("envsyncctl did not finish");
-    return {process.exitCode(), process.readAllStandardOutput(),
-            QString::fromUtf8(process.readAllStandardError())};
-}
 
 QStringList driftArgs(const QStringList &extra)
 {

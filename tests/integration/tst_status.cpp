@@ -14,26 +14,10 @@
 #include <fstream>
 #include <set>
 
+using envsync::test::runCli;
+using envsync::test::CliRun;
+
 namespace {
-
-struct CliRun
-{
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-    qint64 elapsedMs = 0;
-};
-
-CliRun runCli(const QStringList &arguments)
-{
-    QProcess process;
-    QElapsedTimer timer;
-    timer.start();
-    process.start(QString::fromStdString(envsync::test::cliPath()), arguments);
-    process.waitForFinished(120000);
-    return {process.exitCode(), process.readAllStandardOutput(), process.readAllStandardError(),
-            timer.elapsed()};
-}
 
 QJsonObject endpointNamed(const QJsonArray &endpoints, const QString &name)
 {
@@ -78,7 +62,7 @@ private slots:
         const CliRun run = runCli({QStringLiteral("status"), QStringLiteral("-c"),
                                    QString::fromStdString(envsync::test::demoConfigPath()),
                                    QStringLiteral("--format"), QStringLiteral("json")});
-        QVERIFY2(run.exitCode == 0, run.err.constData());
+        QVERIFY2(run.exitCode == 0, qPrintable(run.err));
         QJsonParseError parseError;
         const QJsonDocument document = QJsonDocument::fromJson(run.out, &parseError);
         QVERIFY2(!document.isNull(), qPrintable(parseError.errorString()));
@@ -143,7 +127,7 @@ private slots:
                              .toBool(),
                      name);
         }
-        QVERIFY(QString::fromUtf8(run.err).contains(u"envsyncctl: region us: connect: "));
+        QVERIFY(run.err.contains(u"envsyncctl: region us: connect: "));
     }
 
     void silentHostCostsOnlyItsConnectTimeout()
@@ -177,9 +161,8 @@ private slots:
         std::ofstream(path.toStdString()) << "version: 1\nsource: [\n";
         const CliRun run = runCli({QStringLiteral("status"), QStringLiteral("-c"), path});
         QCOMPARE(run.exitCode, 2);
-        QVERIFY2(QString::fromUtf8(run.err).startsWith(QStringLiteral("envsyncctl: ") + path
-                                                       + QLatin1Char(':')),
-                 run.err.constData());
+        QVERIFY2(run.err.startsWith(QStringLiteral("envsyncctl: ") + path + QLatin1Char(':')),
+                 qPrintable(run.err));
     }
 };
 

@@ -1,5 +1,7 @@
 #include "testsupport.h"
 
+#include <QElapsedTimer>
+#include <QProcess>
 #include <QTest>
 
 #include <fstream>
@@ -40,6 +42,35 @@ std::string readFile(const std::filesystem::path &path)
     std::ostringstream text;
     text << in.rdbuf();
     return text.str();
+}
+
+std::vector<std::string> splitLines(const std::string &text)
+{
+    std::vector<std::string> lines;
+    std::istringstream stream(text);
+    for (std::string line; std::getline(stream, line);)
+        lines.push_back(line);
+    return lines;
+}
+
+std::string joinLines(const std::vector<std::string> &lines)
+{
+    std::string text;
+    for (const std::string &line : lines)
+        text += line + '\n';
+    return text;
+}
+
+CliRun runCli(const QStringList &arguments)
+{
+    QProcess process;
+    QElapsedTimer timer;
+    timer.start();
+    process.start(QString::fromStdString(cliPath()), arguments);
+    if (!process.waitForFinished(120000))
+        qFatal("envsyncctl did not finish within 120 s");
+    return {process.exitCode(), process.readAllStandardOutput(),
+            QString::fromUtf8(process.readAllStandardError()), timer.elapsed()};
 }
 
 } // namespace envsync::test

@@ -1,9 +1,12 @@
 #pragma once
 
+#include <QByteArray>
 #include <QString>
+#include <QStringList>
 
 #include <filesystem>
 #include <string>
+#include <vector>
 
 namespace envsync::test {
 
@@ -15,6 +18,20 @@ namespace envsync::test {
 [[nodiscard]] std::string demoConfigPath();
 /// Reads a whole file; empty on failure (tests compare content anyway).
 [[nodiscard]] std::string readFile(const std::filesystem::path &path);
+/// Splits text into lines (without the newlines) and joins them back (each line + '\n').
+[[nodiscard]] std::vector<std::string> splitLines(const std::string &text);
+[[nodiscard]] std::string joinLines(const std::vector<std::string> &lines);
+
+/// One run of envsyncctl: exit code, stdout, stderr and wall-clock time.
+struct CliRun
+{
+    int exitCode = -1;
+    QByteArray out;
+    QString err;
+    qint64 elapsedMs = 0;
+};
+/// Runs envsyncctl with arguments to completion (fails the test process after 120 s).
+[[nodiscard]] CliRun runCli(const QStringList &arguments);
 
 } // namespace envsync::test
 

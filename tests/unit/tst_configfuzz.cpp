@@ -1,3 +1,5 @@
+#include "testsupport.h"
+
 #include "core/config/configloader.h"
 
 #include <QElapsedTimer>
@@ -30,22 +32,8 @@ std::string readExample()
     return file.readAll().toStdString();
 }
 
-std::vector<std::string> splitLines(const std::string &text)
-{
-    std::vector<std::string> lines;
-    std::istringstream stream(text);
-    for (std::string line; std::getline(stream, line);)
-        lines.push_back(line);
-    return lines;
-}
-
-std::string joinLines(const std::vector<std::string> &lines)
-{
-    std::string text;
-    for (const std::string &line : lines)
-        text += line + '\n';
-    return text;
-}
+using envsync::test::joinLines;
+using envsync::test::splitLines;
 
 /// Block-style "key:" lines (optionally after "- "): every such key in the example sits in a
 /// mapping with a closed set of keys (the free-form rule mappings are written in flow style).

@@ -1,3 +1,5 @@
+#include "testsupport.h"
+
 #include "core/config/configloader.h"
 
 #include <QDir>
@@ -33,22 +35,8 @@ regions:
     window: { rrule: "FREQ=WEEKLY;BYDAY=MO", start: "02:00", duration: 3h }
 )";
 
-std::vector<std::string> splitLines(const std::string &text)
-{
-    std::vector<std::string> lines;
-    std::istringstream stream(text);
-    for (std::string line; std::getline(stream, line);)
-        lines.push_back(line);
-    return lines;
-}
-
-std::string joinLines(const std::vector<std::string> &lines)
-{
-    std::string text;
-    for (const std::string &line : lines)
-        text += line + '\n';
-    return text;
-}
+using envsync::test::joinLines;
+using envsync::test::splitLines;
 
 /// baseConfig with 1-based line `number` replaced.
 std::string withLine(int number, const std::string &replacement)
