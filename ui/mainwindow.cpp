@@ -5,6 +5,7 @@
 #include "ui/configerrordialog.h"
 #include "ui/dashboardmodel.h"
 #include "ui/dashboardproxymodel.h"
+#include "ui/driftview.h"
 #include "ui/logview.h"
 #include "ui/regiontreemodel.h"
 #include "ui/statuscontroller.h"
@@ -31,6 +32,7 @@
 #include <QStackedWidget>
 #include <QStatusBar>
 #include <QStyle>
+#include <QTabWidget>
 #include <QTableView>
 #include <QToolBar>
 #include <QTreeView>
@@ -95,6 +97,9 @@ MainWindow::MainWindow(QWidget *parent)
     connect(m_controller, &StatusController::endpointProbed, this, &MainWindow::onEndpointProbed);
     connect(m_controller, &StatusController::probeFinished, this, &MainWindow::onProbeFinished);
     connect(m_controller, &StatusController::busyChanged, this, &MainWindow::onBusyChanged);
+    // A new config's drift is checked once, after its first probe round has answered.
+    connect(m_controller, &StatusController::probeFinished, m_driftView,
+            &DriftView::startPendingCheck);
     connect(m_controller, &StatusController::demoProgress, this, [this](const QString &step) {
         statusBar()->showMessage(QStringLiteral("Demo: ") + step);
     });
@@ -184,6 +189,7 @@ void MainWindow::createMenus()
     rebuildRecentMenu();
     file->addSeparator();
     file->addAction(m_refreshAction);
+    file->addAction(m_driftView->recheckAction());
     file->addSeparator();
     file->addAction(m_quitAction);
 
@@ -197,6 +203,15 @@ void MainWindow::createMenus()
     });
 
     m_viewMenu = menuBar()->addMenu(QStringLiteral("&View"));
+    QAction *showDashboard = m_viewMenu->addAction(QStringLiteral("&Dashboard"));
+    showDashboard->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_1));
+    connect(showDashboard, &QAction::triggered, this,
+            [this] { m_tabs->setCurrentWidget(m_table); });
+    QAction *showDrift = m_viewMenu->addAction(QStringLiteral("Schema D&rift"));
+    showDrift->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_2));
+    connect(showDrift, &QAction::triggered, this,
+            [this] { m_tabs->setCurrentWidget(m_driftView); });
+    m_viewMenu->addSeparator();
     m_viewMenu->addAction(m_treeDock->toggleViewAction());
     m_viewMenu->addAction(m_chartDock->toggleViewAction());
     m_viewMenu->addAction(m_logDock->toggleViewAction());
@@ -272,9 +287,20 @@ void MainWindow::createCentralWidget()
     placeholder->setObjectName(QStringLiteral("emptyPlaceholder"));
     placeholder->setForegroundRole(QPalette::PlaceholderText);
 
+    m_driftView = new DriftView;
+    m_driftView->setObjectName(QStringLiteral("driftView"));
+    connect(m_driftView->recheckAction(), &QAction::triggered, this,
+            [this] { m_tabs->setCurrentWidget(m_driftView); });
+
+    m_tabs = new QTabWidget;
+    m_tabs->setObjectName(QStringLiteral("centralTabs"));
+    m_tabs->setDocumentMode(true);
+    m_tabs->addTab(m_table, QStringLiteral("Dashboard"));
+    m_tabs->addTab(m_driftView, QStringLiteral("Schema Drift"));
+
     m_centralStack = new QStackedWidget;
     m_centralStack->addWidget(placeholder);
-    m_centralStack->addWidget(m_table);
+    m_centralStack->addWidget(m_tabs);
     setCentralWidget(m_centralStack);
 }
 
@@ -453,7 +479,8 @@ void MainWindow::onConfigLoaded(const QString &path,
     m_dashboardModel->resetData(planned);
     m_treeModel->resetData(planned);
     m_columnsFitted = false;
-    m_centralStack->setCurrentWidget(m_table);
+    m_centralStack->setCurrentWidget(m_tabs);
+    m_driftView->setConfig(m_controller->config());
     m_refreshAction->setEnabled(true);
     statusBar()->showMessage(QStringLiteral("Opened %1").arg(QDir::toNativeSeparators(path)), 5000);
     updateChart();

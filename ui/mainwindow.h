@@ -19,6 +19,7 @@ class QLineEdit;
 class QMenu;
 class QProgressBar;
 class QStackedWidget;
+class QTabWidget;
 class QTableView;
 class QTreeView;
 QT_END_NAMESPACE
@@ -28,6 +29,7 @@ namespace envsync::ui {
 class AgeChartView;
 class DashboardModel;
 class DashboardProxyModel;
+class DriftView;
 class LogView;
 class RegionTreeModel;
 class StatusController;
@@ -56,6 +58,9 @@ public:
     [[nodiscard]] QTreeView *regionTreeView() const { return m_tree; }
     [[nodiscard]] AgeChartView *chartView() const { return m_chart; }
     [[nodiscard]] LogView *logView() const { return m_log; }
+    /// The Schema Drift tab (Ctrl+2).
+    [[nodiscard]] DriftView *driftView() const { return m_driftView; }
+    [[nodiscard]] QTabWidget *centralTabs() const { return m_tabs; }
     /// "Checked 12:34:56 · 4/5 reachable", or the probe's progress.
     [[nodiscard]] QString statusSummary() const;
     /// The open configuration-error dialog, if any.
@@ -101,7 +106,9 @@ private:
     RegionTreeModel *m_treeModel = nullptr;
 
     QStackedWidget *m_centralStack = nullptr;
+    QTabWidget *m_tabs = nullptr; ///< Dashboard, Schema Drift
     QTableView *m_table = nullptr;
+    DriftView *m_driftView = nullptr;
     QTreeView *m_tree = nullptr;
     AgeChartView *m_chart = nullptr;
     LogView *m_log = nullptr;

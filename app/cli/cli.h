@@ -34,5 +34,7 @@ int runDemo(const QStringList &args);
 int runStatus(const QStringList &args);
 int runDiff(const QStringList &args);
 int runDrift(const QStringList &args);
+int runSnapshot(const QStringList &args);
+int runMask(const QStringList &args);
 
 } // namespace envsync::cli

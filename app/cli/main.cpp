@@ -21,8 +21,11 @@ Commands:
   demo     up|down|status   a local estate (source, golden, eu, us, apac) with seeded data
   diff     FROM_DSN TO_DSN  the DDL that turns FROM's schema into TO's (table|json|sql)
   drift    -c FILE          schema drift of every region against golden or the source
+  snapshot create|list|prune|verify -c FILE
+                            masked, versioned golden_vN copies of the source
+  mask     -c FILE --check  masking rule coverage (fail-closed); --detect DSN proposes rules
 
-Planned (not in this build yet): snapshot, refresh, rollback, mask, env,
+Planned (not in this build yet): refresh, rollback, env,
   calendar, cdc, report, agent, virt.
 
 Exit codes: 0 ok · 1 found something (drift, conflicts, overdue) · 2 usage/config error ·
@@ -70,6 +73,8 @@ int main(int argc, char *argv[])
             {QStringLiteral("demo"), envsync::cli::runDemo},
             {QStringLiteral("diff"), envsync::cli::runDiff},
             {QStringLiteral("drift"), envsync::cli::runDrift},
+            {QStringLiteral("snapshot"), envsync::cli::runSnapshot},
+            {QStringLiteral("mask"), envsync::cli::runMask},
     };
     const auto it = commands.find(command);
     if (it == commands.end()) {

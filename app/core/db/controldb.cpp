@@ -263,4 +263,114 @@ Result<void> ControlDb::audit(const std::string &actor, const std::string &actio
     });
 }
 
+Result<std::vector<SnapshotRecord>> ControlDb::snapshots()
+{
+    return guarded(who, "read snapshots", [&] {
+        pqxx::nontransaction tx(*m_connection);
+        const pqxx::result rows = tx.exec(
+                "SELECT version, name, state, (extract(epoch FROM created_at) * 1000)::bigint,"
+                " (extract(epoch FROM source_as_of) * 1000)::bigint, source_lsn::text,"
+                " rules_hash, row_counts::text, size_bytes, duration_ms, created_by"
+                " FROM envsync.snapshots ORDER BY version");
+        std::vector<SnapshotRecord> out;
+        for (const auto &row : rows) {
+            SnapshotRecord record;
+            record.version = row[0].as<int>();
+            record.name = row[1].as<std::string>();
+            record.state = row[2].as<std::string>();
+            record.createdAt = fromEpochMs(row[3].get<std::int64_t>());
+            record.sourceAsOf = fromEpochMs(row[4].get<std::int64_t>());
+            record.sourceLsn = row[5].get<std::string>().value_or("");
+            record.rulesHash = row[6].get<std::string>().value_or("");
+            record.rowCountsJson = row[7].as<std::string>();
+            record.sizeBytes = row[8].get<std::int64_t>().value_or(0);
+            record.durationMs = row[9].get<std::int64_t>().value_or(0);
+            record.createdBy = row[10].as<std::string>();
+            out.push_back(std::move(record));
+        }
+        return out;
+    });
+}
+
+Result<int> ControlDb::reserveSnapshotVersion(const std::string &namePrefix,
+                                              const std::string &actor)
+{
+    return guarded(who, "reserve snapshot version", [&] {
+        pqxx::work tx(*m_connection);
+        tx.exec0("LOCK TABLE envsync.snapshots IN SHARE ROW EXCLUSIVE MODE");
+        const int version =
+                tx.exec1("SELECT coalesce(max(version), 0) + 1 FROM envsync.snapshots")[0].as<int>();
+        tx.exec_params0("INSERT INTO envsync.snapshots (version, name, state, created_by)"
+                        " VALUES ($1, $2, 'building', $3)",
+                        version, namePrefix + std::to_string(version), actor);
+        tx.commit();
+        return version;
+    });
+}
+
+Result<void> ControlDb::markSnapshotReady(const SnapshotRecord &record)
+{
+    return guarded(who, "update snapshot", [&] {
+        pqxx::work tx(*m_connection);
+        tx.exec_params0("UPDATE envsync.snapshots SET state = 'ready', source_as_of = $2,"
+                        " source_lsn = $3::pg_lsn, rules_hash = $4, row_counts = $5::jsonb,"
+                        " size_bytes = $6, duration_ms = $7 WHERE version = $1",
+                        record.version, toSql(record.sourceAsOf),
+                        record.sourceLsn.empty() ? std::optional<std::string>()
+                                                 : std::optional(record.sourceLsn),
+                        record.rulesHash, record.rowCountsJson, record.sizeBytes,
+                        record.durationMs);
+        tx.commit();
+    });
+}
+
+Result<void> ControlDb::markSnapshotPruned(int version)
+{
+    return guarded(who, "update snapshot", [&] {
+        pqxx::work tx(*m_connection);
+        tx.exec_params0("UPDATE envsync.snapshots SET state = 'pruned' WHERE version = $1",
+                        version);
+        tx.commit();
+    });
+}
+
+Result<void> ControlDb::deleteSnapshotRow(int version)
+{
+    return guarded(who, "delete snapshot row", [&] {
+        pqxx::work tx(*m_connection);
+        tx.exec_params0("DELETE FROM envsync.snapshots WHERE version = $1", version);
+        tx.commit();
+    });
+}
+
+Result<std::vector<std::string>> ControlDb::deleteBuildingSnapshots()
+{
+    return guarded(who, "delete unfinished snapshots", [&] {
+        pqxx::work tx(*m_connection);
+        const pqxx::result rows =
+                tx.exec("DELETE FROM envsync.snapshots WHERE state = 'building' RETURNING name");
+        tx.commit();
+        std::vector<std::string> names;
+        for (const auto &row : rows)
+            names.push_back(row[0].as<std::string>());
+        return names;
+    });
+}
+
+Result<bool> ControlDb::tryAdvisoryLock(std::int64_t key)
+{
+    return guarded(who, "advisory lock", [&] {
+        pqxx::nontransaction tx(*m_connection);
+        return tx.exec_params1("SELECT pg_try_advisory_lock($1)", key)[0].as<bool>();
+    });
+}
+
+Result<void> ControlDb::advisoryUnlock(std::int64_t key)
+{
+    return guarded(who, "advisory unlock", [&] {
+        pqxx::nontransaction tx(*m_connection);
+        tx.exec_params("SELECT pg_advisory_unlock($1)", key);
+    });
+}
+
 } // namespace envsync::db

@@ -7,6 +7,7 @@
 
 #include <map>
 #include <optional>
+#include <vector>
 #include <string>
 
 namespace envsync::db {
@@ -23,6 +24,22 @@ struct RefreshRecord
     std::int64_t rows = 0;
     std::string actor;
     std::string detail;
+};
+
+/// A row of envsync.snapshots (the golden snapshot catalogue).
+struct SnapshotRecord
+{
+    int version = 0;
+    std::string name;
+    std::string state = "building"; ///< building | ready | pruned
+    QDateTime createdAt;
+    QDateTime sourceAsOf;
+    std::string sourceLsn;
+    std::string rulesHash;
+    std::string rowCountsJson = "{}"; ///< {"schema.table": rows, ...}
+    std::int64_t sizeBytes = 0;
+    std::int64_t durationMs = 0;
+    std::string createdBy;
 };
 
 /// The control database `envsync_control` on the golden cluster: refresh history, audit log and
@@ -54,6 +71,23 @@ public:
                                      const std::string &target, const std::string &result,
                                      const std::string &detailJson = "{}");
     [[nodiscard]] Result<int> appliedVersion();
+
+    // --- snapshot catalogue -----------------------------------------------------------------
+    /// Every snapshot row, oldest first.
+    [[nodiscard]] Result<std::vector<SnapshotRecord>> snapshots();
+    /// Inserts a 'building' row with version max(version)+1 named namePrefix + version, in one
+    /// transaction that locks the table; returns the version.
+    [[nodiscard]] Result<int> reserveSnapshotVersion(const std::string &namePrefix,
+                                                     const std::string &actor);
+    /// Sets state 'ready' and the recorded facts of record.version.
+    [[nodiscard]] Result<void> markSnapshotReady(const SnapshotRecord &record);
+    [[nodiscard]] Result<void> markSnapshotPruned(int version);
+    [[nodiscard]] Result<void> deleteSnapshotRow(int version);
+    /// Deletes every row still in state 'building' (leftovers of killed runs); their names.
+    [[nodiscard]] Result<std::vector<std::string>> deleteBuildingSnapshots();
+    /// Session-level pg_try_advisory_lock on this connection (released when it closes).
+    [[nodiscard]] Result<bool> tryAdvisoryLock(std::int64_t key);
+    [[nodiscard]] Result<void> advisoryUnlock(std::int64_t key);
 
     pqxx::connection &connection() { return *m_connection; }
 

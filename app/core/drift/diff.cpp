@@ -332,11 +332,40 @@ struct Pending
     std::vector<Aspect> aspects;
 };
 
+/// Tables and views of one snapshot by name. The differ asks "does it exist on both sides?"
+/// for every object, so a linear SchemaSnapshot::findTable made large diffs quadratic.
+class RelationIndex
+{
+public:
+    explicit RelationIndex(const SchemaSnapshot &s)
+    {
+        for (const auto &t : s.tables)
+            m_tables.emplace(t.name, &t);
+        for (const auto &v : s.views)
+            m_views.emplace(v.name, &v);
+    }
+
+    [[nodiscard]] const TableDef *table(const QualifiedName &name) const
+    {
+        const auto it = m_tables.find(name);
+        return it == m_tables.end() ? nullptr : it->second;
+    }
+    [[nodiscard]] const ViewDef *view(const QualifiedName &name) const
+    {
+        const auto it = m_views.find(name);
+        return it == m_views.end() ? nullptr : it->second;
+    }
+
+private:
+    std::map<QualifiedName, const TableDef *> m_tables;
+    std::map<QualifiedName, const ViewDef *> m_views;
+};
+
 /// Tables and views with their inheritance / view-on-view depth, per snapshot.
 class Depths
 {
 public:
-    explicit Depths(const SchemaSnapshot &s)
+    explicit Depths(const RelationIndex &s)
         : m_s(s)
     {
     }
@@ -346,7 +375,7 @@ public:
         if (const auto it = m_tables.find(name); it != m_tables.end())
             return it->second;
         m_tables[name] = 0; // cycles cannot happen, but never recurse forever
-        const TableDef *t = m_s.findTable(name);
+        const TableDef *t = m_s.table(name);
         int depth = 0;
         if (t) {
             if (t->partitionOf)
@@ -362,11 +391,11 @@ public:
         if (const auto it = m_views.find(name); it != m_views.end())
             return it->second;
         m_views[name] = 0;
-        const ViewDef *v = m_s.findView(name);
+        const ViewDef *v = m_s.view(name);
         int depth = 0;
         if (v) {
             for (const auto &dependency : v->dependsOnRelations) {
-                if (m_s.findView(dependency))
+                if (m_s.view(dependency))
                     depth = std::max(depth, view(dependency) + 1);
             }
         }
@@ -374,7 +403,7 @@ public:
     }
 
 private:
-    const SchemaSnapshot &m_s;
+    const RelationIndex &m_s;
     std::map<QualifiedName, int> m_tables;
     std::map<QualifiedName, int> m_views;
 };
@@ -389,8 +418,10 @@ public:
     Differ(const SchemaSnapshot &from, const SchemaSnapshot &to)
         : m_from(from)
         , m_to(to)
-        , m_fromDepth(from)
-        , m_toDepth(to)
+        , m_fromRelations(from)
+        , m_toRelations(to)
+        , m_fromDepth(m_fromRelations)
+        , m_toDepth(m_toRelations)
     {
     }
 
@@ -440,11 +471,11 @@ private:
 
     bool tableStable(const QualifiedName &name) const
     {
-        return m_from.findTable(name) && m_to.findTable(name) && !m_recreatedTables.contains(name);
+        return m_fromRelations.table(name) && m_toRelations.table(name) && !m_recreatedTables.contains(name);
     }
     bool viewStable(const QualifiedName &name) const
     {
-        return m_from.findView(name) && m_to.findView(name) && !m_changedViews.contains(name);
+        return m_fromRelations.view(name) && m_toRelations.view(name) && !m_changedViews.contains(name);
     }
     bool relationStable(const QualifiedName &name) const
     {
@@ -455,9 +486,9 @@ private:
         return tableStable(column.table) && !m_addedColumns.contains(column)
                && !m_removedColumns.contains(column) && !m_recreatedColumns.contains(column);
     }
-    bool isMatView(const SchemaSnapshot &s, const QualifiedName &name) const
+    static bool isMatView(const RelationIndex &s, const QualifiedName &name)
     {
-        const ViewDef *v = s.findView(name);
+        const ViewDef *v = s.view(name);
         return v && v->kind == ViewKind::Materialized;
     }
 
@@ -511,6 +542,8 @@ private:
 
     const SchemaSnapshot &m_from;
     const SchemaSnapshot &m_to;
+    RelationIndex m_fromRelations; // declared before the Depths that refer to them
+    RelationIndex m_toRelations;
     Depths m_fromDepth;
     Depths m_toDepth;
     std::deque<Pending> m_pending; // add() hands out references: never invalidated
@@ -524,7 +557,7 @@ private:
 void Differ::classify()
 {
     for (const auto &t : m_to.tables) {
-        const TableDef *f = m_from.findTable(t.name);
+        const TableDef *f = m_fromRelations.table(t.name);
         if (f && (f->kind != t.kind || f->partitionKey != t.partitionKey))
             m_recreatedTables.insert(t.name);
     }
@@ -534,12 +567,12 @@ void Differ::classify()
         grown = false;
         for (const auto &t : m_from.tables) {
             if (t.partitionOf && m_recreatedTables.contains(*t.partitionOf)
-                && m_to.findTable(t.name) && m_recreatedTables.insert(t.name).second)
+                && m_toRelations.table(t.name) && m_recreatedTables.insert(t.name).second)
                 grown = true;
         }
     }
     for (const auto &t : m_to.tables) {
-        const TableDef *f = m_from.findTable(t.name);
+        const TableDef *f = m_fromRelations.table(t.name);
         if (!f || m_recreatedTables.contains(t.name))
             continue;
         auto names = [](const TableDef &table) {
@@ -566,7 +599,7 @@ void Differ::classify()
         }
     }
     for (const auto &v : m_to.views) {
-        const ViewDef *f = m_from.findView(v.name);
+        const ViewDef *f = m_fromRelations.view(v.name);
         if (f && (f->kind != v.kind || f->definition != v.definition || f->options != v.options))
             m_changedViews.insert(v.name);
     }
@@ -668,7 +701,7 @@ void Differ::dropConstraint(Pending &p, const ConstraintDef &c)
 
 void Differ::createIndex(Pending &p, const IndexDef &i)
 {
-    if (isMatView(m_to, i.table))
+    if (isMatView(m_toRelations, i.table))
         stmt(p, Phase::CreateViews, i.definition, m_toDepth.view(i.table) * 10 + 5);
     else
         stmt(p, Phase::CreateIndexes, i.definition);
@@ -762,8 +795,8 @@ void Differ::rebuildDependentViews(Pending &p, std::set<ColumnRef> columns,
         }
     }
     for (const auto &name : affected) {
-        dropView(p, *m_from.findView(name));
-        if (const ViewDef *v = m_to.findView(name))
+        dropView(p, *m_fromRelations.view(name));
+        if (const ViewDef *v = m_toRelations.view(name))
             createView(p, *v);
     }
 }
@@ -772,11 +805,11 @@ void Differ::rebuildDependentForeignKeys(Pending &p, const std::set<QualifiedNam
                                          const std::set<QualifiedName> &tables)
 {
     for (const auto &fk : m_from.constraints) {
-        if (fk.type != ConstraintType::ForeignKey || !tableStable(fk.table))
+        if (fk.type != ConstraintType::ForeignKey)
             continue;
         const bool usesIndex = fk.referencedIndex && indexes.contains(*fk.referencedIndex);
         const bool referencesTable = fk.referencedTable && tables.contains(*fk.referencedTable);
-        if (!usesIndex && !referencesTable)
+        if ((!usesIndex && !referencesTable) || !tableStable(fk.table))
             continue;
         stmt(p, Phase::DropForeignKeys,
              alterTable(fk.table) + "DROP CONSTRAINT IF EXISTS " + q(fk.name));
@@ -811,7 +844,7 @@ void Differ::rewriteColumnsOfType(Pending &p, const QualifiedName &type, bool vi
             const ColumnRef ref{t.name, c.name};
             if (c.typeRef != type || !columnStable(ref))
                 continue;
-            const TableDef *toTable = m_to.findTable(t.name);
+            const TableDef *toTable = m_toRelations.table(t.name);
             const auto toColumn = std::ranges::find(toTable->columns, c.name, &ColumnDef::name);
             if (toColumn == toTable->columns.end())
                 continue;

@@ -74,6 +74,10 @@ struct ConstraintDef
     std::optional<QualifiedName> referencedTable; ///< foreign keys
     std::optional<QualifiedName> referencedIndex; ///< foreign keys: the unique index they use
     std::string comment;
+    /// Key columns in key order (conkey): PK/unique/FK columns; empty for checks.
+    std::vector<std::string> columns;
+    /// Foreign keys: the referenced columns (confkey), pairwise with `columns`.
+    std::vector<std::string> referencedColumns;
 };
 
 /// An index that does not back a PK/unique/exclusion constraint.

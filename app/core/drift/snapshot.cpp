@@ -325,7 +325,13 @@ void Reader::readConstraints(SchemaSnapshot &s)
             "constraints",
             "SELECT n.nspname, c.relname, con.conname, con.contype, "
             "  pg_get_constraintdef(con.oid), rn.nspname, rc.relname, ixn.nspname, ix.relname, "
-            "  obj_description(con.oid, 'pg_constraint') "
+            "  obj_description(con.oid, 'pg_constraint'), "
+            "  (SELECT json_agg(a.attname ORDER BY k.i) FROM unnest(con.conkey) "
+            "     WITH ORDINALITY k(n, i) "
+            "     JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.n), "
+            "  (SELECT json_agg(a.attname ORDER BY k.i) FROM unnest(con.confkey) "
+            "     WITH ORDINALITY k(n, i) "
+            "     JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.n) "
             "FROM pg_constraint con "
             "JOIN pg_class c ON c.oid = con.conrelid "
             "JOIN pg_namespace n ON n.oid = c.relnamespace "
@@ -347,6 +353,8 @@ void Reader::readConstraints(SchemaSnapshot &s)
         if (!row[8].is_null())
             c.referencedIndex = QualifiedName{text(row[7]), text(row[8])};
         c.comment = text(row[9]);
+        c.columns = jsonStrings(row[10]);
+        c.referencedColumns = jsonStrings(row[11]);
         s.constraints.push_back(std::move(c));
     }
     sortBy(s.constraints, [](const ConstraintDef &d) { return std::tie(d.table, d.name); });

@@ -1,0 +1,327 @@
+#include "cli.h"
+
+#include "core/snapshot/snapshot.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+#include <unistd.h>
+
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <mutex>
+
+namespace envsync::cli {
+
+namespace {
+
+constexpr const char *description = R"(Masked, versioned golden snapshots of the source (data flow 1).
+
+  create   read the source once, in one consistent snapshot, on --jobs parallel connections;
+           mask every classified column; write golden_vN on the golden cluster as a read-only
+           template. Refuses (exit 4) while a column has no masking rule and is not in
+           masking.keep (masking.unclassified: fail). A create that was killed is cleaned up
+           by the next one.
+  list     the catalogue: version, state, source as-of time, rows, size, duration, who.
+  prune    drop ready snapshots beyond the --keep newest (default: golden.keep), never one a
+           region was last refreshed from.
+  verify   prove a snapshot (--name, default the newest): row counts equal the source's as
+           recorded, every foreign key joins as many rows as in the source, and no sampled
+           source value of a masked column appears in golden. Exit 1 when a check fails.
+
+Progress goes to stderr (rows, MB/s, ETA); results to stdout. Ctrl-C cancels a create and
+drops the half-built database. Exit codes: 0 ok, 1 verify found a problem, 2 usage/config,
+3 runtime failure, 4 refused (fail-closed masking, production guard).
+
+Examples:
+  envsyncctl snapshot create -c envsync.yaml --jobs 4
+  envsyncctl snapshot list   -c envsync.yaml --format json
+  envsyncctl snapshot verify -c envsync.yaml --name golden_v3
+  envsyncctl snapshot prune  -c envsync.yaml --keep 3)";
+
+std::shared_ptr<copy::CancelToken> g_cancel;
+
+void onInterrupt(int)
+{
+    if (g_cancel)
+        g_cancel->cancel();
+}
+
+std::string formatTime(const QDateTime &time)
+{
+    return time.isValid() ? time.toUTC().toString(Qt::ISODate).toStdString() : std::string("-");
+}
+
+std::int64_t totalRows(const snapshot::SnapshotInfo &info)
+{
+    std::int64_t rows = 0;
+    for (const auto &[table, count] : info.rowCounts)
+        rows += count;
+    return rows;
+}
+
+QJsonObject toJson(const snapshot::SnapshotInfo &info)
+{
+    QJsonObject rows;
+    for (const auto &[table, count] : info.rowCounts)
+        rows.insert(QString::fromStdString(table), static_cast<qint64>(count));
+    return {{QStringLiteral("version"), info.version},
+            {QStringLiteral("name"), QString::fromStdString(info.name)},
+            {QStringLiteral("state"), QString::fromStdString(info.state)},
+            {QStringLiteral("created_at"), QString::fromStdString(formatTime(info.createdAt))},
+            {QStringLiteral("source_as_of"), QString::fromStdString(formatTime(info.sourceAsOf))},
+            {QStringLiteral("source_lsn"), QString::fromStdString(info.sourceLsn)},
+            {QStringLiteral("rules_hash"), QString::fromStdString(info.rulesHash)},
+            {QStringLiteral("rows"), static_cast<qint64>(totalRows(info))},
+            {QStringLiteral("row_counts"), rows},
+            {QStringLiteral("size_bytes"), static_cast<qint64>(info.sizeBytes)},
+            {QStringLiteral("duration_ms"), static_cast<qint64>(info.durationMs)},
+            {QStringLiteral("created_by"), QString::fromStdString(info.createdBy)}};
+}
+
+void printTable(const std::vector<snapshot::SnapshotInfo> &snapshots)
+{
+    std::printf("%-12s %-8s %-20s %10s %10s %9s  %s\n", "NAME", "STATE", "SOURCE AS OF", "ROWS",
+                "SIZE MB", "SECONDS", "BY");
+    for (const auto &info : snapshots) {
+        std::printf("%-12s %-8s %-20s %10lld %10.1f %9.1f  %s\n", info.name.c_str(),
+                    info.state.c_str(), formatTime(info.sourceAsOf).c_str(),
+                    static_cast<long long>(totalRows(info)),
+                    static_cast<double>(info.sizeBytes) / 1e6,
+                    static_cast<double>(info.durationMs) / 1000.0, info.createdBy.c_str());
+    }
+}
+
+/// One stderr line per update: overwritten in place on a terminal, ≤1 line/s otherwise.
+class ProgressPrinter
+{
+public:
+    ProgressPrinter()
+        : m_tty(::isatty(STDERR_FILENO) != 0)
+    {}
+    void step(const std::string &text)
+    {
+        std::lock_guard lock(m_mutex);
+        finishLine();
+        std::fprintf(stderr, "snapshot: %s\n", text.c_str());
+    }
+    void progress(const copy::CopyProgress &p)
+    {
+        std::lock_guard lock(m_mutex);
+        const auto now = std::chrono::steady_clock::now();
+        const bool phaseChanged = p.phase != m_phase;
+        if (!m_tty && !phaseChanged && now - m_last < std::chrono::seconds(1))
+            return;
+        m_last = now;
+        m_phase = p.phase;
+        char eta[32] = "?";
+        if (p.etaSeconds >= 0)
+            std::snprintf(eta, sizeof eta, "%.0fs", p.etaSeconds);
+        char line[256];
+        std::snprintf(line, sizeof line,
+                      "copy %-11s %lld/%lld rows  %d/%d tables  %.1f MB/s  %.0f rows/s  ETA %s",
+                      p.phase.c_str(), static_cast<long long>(p.rowsDone),
+                      static_cast<long long>(p.rowsEstimated), p.tablesDone, p.tablesTotal,
+                      p.bytesPerSecond / 1e6, p.rowsPerSecond, eta);
+        if (m_tty) {
+            std::fprintf(stderr, "\r%-100s", line);
+            m_open = true;
+        } else {
+            std::fprintf(stderr, "%s\n", line);
+        }
+        std::fflush(stderr);
+    }
+    void finishLine()
+    {
+        if (m_open) {
+            std::fputc('\n', stderr);
+            m_open = false;
+        }
+    }
+
+private:
+    std::mutex m_mutex;
+    bool m_tty;
+    bool m_open = false;
+    std::string m_phase;
+    std::chrono::steady_clock::time_point m_last;
+};
+
+int runCreate(const config::Config &config, const QCommandLineParser &parser)
+{
+    snapshot::CreateOptions options;
+    bool ok = true;
+    options.jobs = parser.value(QStringLiteral("jobs")).toInt(&ok);
+    if (!ok || options.jobs < 0) {
+        printError("--jobs must be a number ≥ 0");
+        return Exit::Usage;
+    }
+    if (parser.isSet(QStringLiteral("max-rows-per-second"))) {
+        options.maxRowsPerSecond =
+                parser.value(QStringLiteral("max-rows-per-second")).toLongLong(&ok);
+        if (!ok || options.maxRowsPerSecond < 0) {
+            printError("--max-rows-per-second must be a number ≥ 0");
+            return Exit::Usage;
+        }
+    }
+    ProgressPrinter printer;
+    options.step = [&](const std::string &text) { printer.step(text); };
+    options.progress = [&](const copy::CopyProgress &p) { printer.progress(p); };
+    g_cancel = std::make_shared<copy::CancelToken>();
+    options.cancel = g_cancel;
+    std::signal(SIGINT, onInterrupt);
+    std::signal(SIGTERM, onInterrupt);
+    auto created = snapshot::createSnapshot(config, options);
+    std::signal(SIGINT, SIG_DFL);
+    std::signal(SIGTERM, SIG_DFL);
+    printer.finishLine();
+    if (!created)
+        return reportError(created.error());
+    if (parser.value(QStringLiteral("format")) == QLatin1String("json")) {
+        std::puts(QJsonDocument(toJson(*created)).toJson(QJsonDocument::Indented).constData());
+    } else {
+        const double seconds = static_cast<double>(created->durationMs) / 1000.0;
+        std::printf("%s ready: %lld rows, %.1f MB, %.1f s, source as of %s (LSN %s)\n",
+                    created->name.c_str(), static_cast<long long>(totalRows(*created)),
+                    static_cast<double>(created->sizeBytes) / 1e6, seconds,
+                    formatTime(created->sourceAsOf).c_str(), created->sourceLsn.c_str());
+    }
+    return Exit::Ok;
+}
+
+int runList(const config::Config &config, const QCommandLineParser &parser)
+{
+    auto snapshots = snapshot::listSnapshots(config);
+    if (!snapshots)
+        return reportError(snapshots.error());
+    if (parser.value(QStringLiteral("format")) == QLatin1String("json")) {
+        QJsonArray array;
+        for (const auto &info : *snapshots)
+            array.append(toJson(info));
+        std::puts(QJsonDocument(array).toJson(QJsonDocument::Indented).constData());
+    } else {
+        printTable(*snapshots);
+    }
+    return Exit::Ok;
+}
+
+int runPrune(const config::Config &config, const QCommandLineParser &parser)
+{
+    int keep = config.golden.keep;
+    if (parser.isSet(QStringLiteral("keep"))) {
+        bool ok = false;
+        keep = parser.value(QStringLiteral("keep")).toInt(&ok);
+        if (!ok || keep < 1) {
+            printError("--keep must be a number ≥ 1");
+            return Exit::Usage;
+        }
+    }
+    auto pruned = snapshot::pruneSnapshots(config, keep);
+    if (!pruned)
+        return reportError(pruned.error());
+    if (parser.value(QStringLiteral("format")) == QLatin1String("json")) {
+        auto array = [](const std::vector<std::string> &names) {
+            QJsonArray out;
+            for (const auto &name : names)
+                out.append(QString::fromStdString(name));
+            return out;
+        };
+        const QJsonObject object{{QStringLiteral("pruned"), array(pruned->pruned)},
+                                 {QStringLiteral("kept"), array(pruned->kept)},
+                                 {QStringLiteral("kept_in_use"), array(pruned->keptInUse)}};
+        std::puts(QJsonDocument(object).toJson(QJsonDocument::Indented).constData());
+    } else {
+        for (const auto &name : pruned->pruned)
+            std::printf("pruned %s\n", name.c_str());
+        for (const auto &name : pruned->keptInUse)
+            std::printf("kept   %s: in use\n", name.c_str());
+        for (const auto &name : pruned->kept)
+            std::printf("kept   %s\n", name.c_str());
+    }
+    return Exit::Ok;
+}
+
+int runVerify(const config::Config &config, const QCommandLineParser &parser)
+{
+    auto report = snapshot::verifySnapshot(config,
+                                           parser.value(QStringLiteral("name")).toStdString());
+    if (!report)
+        return reportError(report.error());
+    if (parser.value(QStringLiteral("format")) == QLatin1String("json")) {
+        QJsonArray checks;
+        for (const auto &check : report->checks) {
+            checks.append(QJsonObject{{QStringLiteral("check"), QString::fromStdString(check.check)},
+                                      {QStringLiteral("object"), QString::fromStdString(check.object)},
+                                      {QStringLiteral("ok"), check.ok},
+                                      {QStringLiteral("detail"), QString::fromStdString(check.detail)}});
+        }
+        const QJsonObject object{{QStringLiteral("name"), QString::fromStdString(report->name)},
+                                 {QStringLiteral("ok"), report->ok()},
+                                 {QStringLiteral("checks"), checks}};
+        std::puts(QJsonDocument(object).toJson(QJsonDocument::Indented).constData());
+    } else {
+        std::printf("%-6s %-12s %-50s %s\n", "RESULT", "CHECK", "OBJECT", "DETAIL");
+        for (const auto &check : report->checks) {
+            std::printf("%-6s %-12s %-50s %s\n", check.ok ? "ok" : "FAIL", check.check.c_str(),
+                        check.object.c_str(), check.detail.c_str());
+        }
+        std::printf("%s: %s\n", report->name.c_str(),
+                    report->ok() ? "verified" : "PROBLEMS FOUND");
+    }
+    return report->ok() ? Exit::Ok : Exit::Found;
+}
+
+} // namespace
+
+int runSnapshot(const QStringList &args)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QString::fromUtf8(description));
+    parser.addPositionalArgument(QStringLiteral("action"),
+                                 QStringLiteral("create, list, prune or verify"));
+    addConfigOption(parser);
+    parser.addOption({QStringLiteral("jobs"),
+                      QStringLiteral("create: parallel copy workers (default: number of cores)."),
+                      QStringLiteral("N"), QStringLiteral("0")});
+    parser.addOption({QStringLiteral("max-rows-per-second"),
+                      QStringLiteral("create: throttle reads from the source (default: none)."),
+                      QStringLiteral("N")});
+    parser.addOption({QStringLiteral("keep"),
+                      QStringLiteral("prune: how many ready snapshots to keep (default: golden.keep)."),
+                      QStringLiteral("N")});
+    parser.addOption({QStringLiteral("name"),
+                      QStringLiteral("verify: the snapshot (default: the newest ready one)."),
+                      QStringLiteral("golden_vN")});
+    parser.addOption({QStringLiteral("format"), QStringLiteral("table (default) or json."),
+                      QStringLiteral("FORMAT"), QStringLiteral("table")});
+    if (auto stop = parseCommandLine(parser, args))
+        return *stop;
+    const QStringList positional = parser.positionalArguments();
+    const QString action = positional.value(0);
+    static const QStringList actions = {QStringLiteral("create"), QStringLiteral("list"),
+                                        QStringLiteral("prune"), QStringLiteral("verify")};
+    if (positional.size() != 1 || !actions.contains(action)) {
+        printError("snapshot takes one action: create, list, prune or verify (see 'envsyncctl "
+                   "snapshot --help')");
+        return Exit::Usage;
+    }
+    const QString format = parser.value(QStringLiteral("format"));
+    if (format != QLatin1String("table") && format != QLatin1String("json")) {
+        printError("--format must be table or json, not \"" + format.toStdString() + '"');
+        return Exit::Usage;
+    }
+    const auto config = loadConfigOrReport(parser);
+    if (!config)
+        return Exit::Usage;
+    if (action == QLatin1String("create"))
+        return runCreate(*config, parser);
+    if (action == QLatin1String("list"))
+        return runList(*config, parser);
+    if (action == QLatin1String("prune"))
+        return runPrune(*config, parser);
+    return runVerify(*config, parser);
+}
+
+} // namespace envsync::cli

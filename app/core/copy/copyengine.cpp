@@ -1,0 +1,1068 @@
+#include "core/copy/copyengine.h"
+
+#include "core/copy/postdata.h"
+#include "core/db/connection.h"
+#include "core/masking/maskplan.h"
+#include "core/util/process.h"
+
+#include <QTemporaryDir>
+#include <QThreadPool>
+#include <QtConcurrent/QtConcurrentRun>
+
+#include <libpq-fe.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <chrono>
+#include <condition_variable>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <sstream>
+#include <thread>
+
+namespace envsync::copy {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// ---------------------------------------------------------------------------------------------
+// libpq helpers
+
+struct ConnDeleter
+{
+    void operator()(PGconn *conn) const { PQfinish(conn); }
+};
+using Conn = std::unique_ptr<PGconn, ConnDeleter>;
+
+struct ResultDeleter
+{
+    void operator()(PGresult *result) const { PQclear(result); }
+};
+using PgResult = std::unique_ptr<PGresult, ResultDeleter>;
+
+std::string trimmed(std::string text)
+{
+    while (!text.empty() && (text.back() == '\n' || text.back() == ' '))
+        text.pop_back();
+    return text;
+}
+
+std::string connError(PGconn *conn)
+{
+    return trimmed(PQerrorMessage(conn));
+}
+
+/// Connection string with EnvSync's application_name and no statement timeout (copies are long).
+Result<std::string> connectionString(const std::string &dsn, const std::string &role)
+{
+    db::ConnectOptions options;
+    options.statementTimeout = std::chrono::seconds(0);
+    options.applicationName = "envsync copy " + role;
+    return db::effectiveConnectionString(dsn, options);
+}
+
+Result<Conn> open(const std::string &dsn, const std::string &role)
+{
+    auto text = connectionString(dsn, role);
+    if (!text)
+        return std::unexpected(withContext(text.error(), role));
+    Conn conn(PQconnectdb(text->c_str()));
+    if (!conn || PQstatus(conn.get()) != CONNECTION_OK)
+        return fail(ErrorCode::Unreachable, conn ? connError(conn.get()) : "out of memory",
+                    role + ": connect");
+    return conn;
+}
+
+std::string resultError(PGconn *conn, PGresult *result)
+{
+    std::string message = result ? trimmed(PQresultErrorMessage(result)) : connError(conn);
+    if (message.empty())
+        message = connError(conn);
+    if (result) {
+        if (const char *state = PQresultErrorField(result, PG_DIAG_SQLSTATE))
+            message += std::string(" (SQLSTATE ") + state + ")";
+    }
+    return message;
+}
+
+/// Runs SQL (possibly several statements); returns the last result's rows.
+Result<PgResult> exec(PGconn *conn, const std::string &sql, const std::string &context)
+{
+    PgResult result(PQexec(conn, sql.c_str()));
+    const auto status = result ? PQresultStatus(result.get()) : PGRES_FATAL_ERROR;
+    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
+        return fail(ErrorCode::Database, resultError(conn, result.get()), context);
+    return result;
+}
+
+Result<PgResult> execParams(PGconn *conn, const std::string &sql,
+                            const std::vector<std::string> &params, const std::string &context)
+{
+    std::vector<const char *> values;
+    values.reserve(params.size());
+    for (const auto &param : params)
+        values.push_back(param.c_str());
+    PgResult result(PQexecParams(conn, sql.c_str(), static_cast<int>(values.size()), nullptr,
+                                 values.data(), nullptr, nullptr, 0));
+    const auto status = result ? PQresultStatus(result.get()) : PGRES_FATAL_ERROR;
+    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
+        return fail(ErrorCode::Database, resultError(conn, result.get()), context);
+    return result;
+}
+
+std::string value(const PgResult &result, int row, int column)
+{
+    return PQgetisnull(result.get(), row, column) ? std::string()
+                                                  : std::string(PQgetvalue(result.get(), row, column));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cancellation: every busy connection is registered so a watcher can PQcancel it.
+
+class CancelRegistry
+{
+public:
+    void add(PGconn *conn)
+    {
+        std::lock_guard lock(m_mutex);
+        m_cancels[conn] = PQgetCancel(conn);
+    }
+    void remove(PGconn *conn)
+    {
+        std::lock_guard lock(m_mutex);
+        if (auto it = m_cancels.find(conn); it != m_cancels.end()) {
+            PQfreeCancel(it->second);
+            m_cancels.erase(it);
+        }
+    }
+    void cancelAll()
+    {
+        std::lock_guard lock(m_mutex);
+        for (auto &[conn, cancel] : m_cancels) {
+            char message[256];
+            if (cancel)
+                PQcancel(cancel, message, sizeof message);
+        }
+    }
+
+private:
+    std::mutex m_mutex;
+    std::map<PGconn *, PGcancel *> m_cancels;
+};
+
+/// Registers a connection for the lifetime of a scope.
+class CancelScope
+{
+public:
+    CancelScope(CancelRegistry &registry, PGconn *conn)
+        : m_registry(registry), m_conn(conn)
+    {
+        m_registry.add(conn);
+    }
+    ~CancelScope() { m_registry.remove(m_conn); }
+    CancelScope(const CancelScope &) = delete;
+    CancelScope &operator=(const CancelScope &) = delete;
+
+private:
+    CancelRegistry &m_registry;
+    PGconn *m_conn;
+};
+
+// ---------------------------------------------------------------------------------------------
+// The plan of work
+
+struct TableInfo
+{
+    std::string schema;
+    std::string name;
+    std::vector<std::string> columns;
+    std::vector<std::string> selectExpressions; ///< quoted column, or NULL for null columns
+    std::int64_t estimatedRows = 0;
+    std::int64_t blocks = 0;
+    std::string integerKey; ///< single-column int2/4/8 primary key, when there is one
+    bool binarySafe = true;
+    std::shared_ptr<const masking::TableMasker> masker;
+    bool binary = false;
+    // live counters
+    std::atomic<std::int64_t> rows{0};
+    std::atomic<std::int64_t> bytes{0};
+    std::atomic<int> pendingRanges{0};
+    std::atomic<std::int64_t> copiedRows{0}; ///< what the target's COPY reported
+    // steady-clock ticks of the first range's start and the last range's end (0: not yet),
+    // for the per-table rate and ETA in CopyProgress::tables
+    std::atomic<Clock::rep> startedTicks{0};
+    std::atomic<Clock::rep> finishedTicks{0};
+    int ranges = 1;
+
+    void markStarted()
+    {
+        Clock::rep expected = 0;
+        startedTicks.compare_exchange_strong(expected, Clock::now().time_since_epoch().count());
+    }
+
+    [[nodiscard]] std::string qualified() const
+    {
+        return quoteIdentifier(schema) + '.' + quoteIdentifier(name);
+    }
+    [[nodiscard]] std::string display() const { return schema + '.' + name; }
+};
+
+struct WorkItem
+{
+    TableInfo *table = nullptr;
+    std::string where; ///< empty: the whole table
+    std::int64_t weight = 0;
+};
+
+struct Shared
+{
+    const CopyRequest *request = nullptr;
+    std::string snapshotId;
+    CancelRegistry registry;
+    std::atomic<bool> stop{false}; ///< cancel or a failure elsewhere
+    std::mutex errorMutex;
+    std::optional<Error> firstError;
+    std::atomic<std::int64_t> rowsDone{0};
+    std::atomic<std::int64_t> bytesDone{0};
+    std::atomic<int> tablesDone{0};
+    std::mutex currentMutex;
+    std::string currentTable;
+    Clock::time_point dataStarted;
+
+    [[nodiscard]] bool cancelled() const
+    {
+        return request->cancel && request->cancel->isCancelled();
+    }
+    [[nodiscard]] bool shouldStop() const { return stop.load() || cancelled(); }
+    void recordError(Error error)
+    {
+        std::lock_guard lock(errorMutex);
+        if (!firstError)
+            firstError = std::move(error);
+        stop = true;
+    }
+    void setCurrent(const std::string &table)
+    {
+        std::lock_guard lock(currentMutex);
+        currentTable = table;
+    }
+    std::string current()
+    {
+        std::lock_guard lock(currentMutex);
+        return currentTable;
+    }
+};
+
+int defaultJobs()
+{
+    const unsigned cores = std::thread::hardware_concurrency();
+    return cores == 0 ? 2 : static_cast<int>(cores);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Schema through pg_dump
+
+Result<std::string> dumpSection(const CopyRequest &request, const std::string &snapshotId,
+                                const std::string &section)
+{
+    QTemporaryDir dir;
+    if (!dir.isValid())
+        return fail(ErrorCode::Io, "cannot create a temporary directory", "pg_dump");
+    const std::string file = dir.filePath(QStringLiteral("section.sql")).toStdString();
+    auto conninfo = connectionString(request.sourceDsn, "pg_dump");
+    if (!conninfo)
+        return std::unexpected(conninfo.error());
+    std::vector<std::string> args = {"--schema-only", "--section=" + section, "--no-owner",
+                                     "--no-privileges", "--no-publications",
+                                     "--no-subscriptions", "--no-security-labels",
+                                     "--snapshot=" + snapshotId, "-f", file, "-d", *conninfo};
+    auto run = util::runProcess(pgProgram("pg_dump"), args, false, std::chrono::hours(1));
+    if (!run)
+        return std::unexpected(withContext(run.error(), "pg_dump " + section));
+    if (run->exitCode != 0)
+        return fail(ErrorCode::Database, trimmed(run->output),
+                    "pg_dump --section=" + section);
+    std::ifstream in(file, std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Data
+
+/// Reads the tables to copy inside the exporting transaction (so they match the snapshot).
+Result<std::vector<std::unique_ptr<TableInfo>>> readTables(PGconn *conn, const CopyRequest &request)
+{
+    std::string excluded = "'pg_catalog','information_schema'";
+    for (const auto &schema : request.excludeSchemas)
+        excluded += ',' + quoteLiteral(schema);
+    const std::string sql =
+            "SELECT n.nspname, c.relname, c.oid, greatest(c.reltuples, 0)::bigint,"
+            " (pg_relation_size(c.oid) / current_setting('block_size')::bigint)::bigint,"
+            " (SELECT a.attname FROM pg_index i JOIN pg_attribute a"
+            "    ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0]"
+            "  WHERE i.indrelid = c.oid AND i.indisprimary AND i.indnkeyatts = 1"
+            "    AND a.atttypid IN ('int2'::regtype, 'int4'::regtype, 'int8'::regtype))"
+            " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+            " WHERE c.relkind = 'r' AND c.relpersistence <> 't'"
+            "   AND n.nspname NOT IN (" + excluded + ") AND n.nspname NOT LIKE 'pg\\_toast%'"
+            "   AND n.nspname NOT LIKE 'pg\\_temp%'"
+            "   AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass"
+            "                   AND d.objid = c.oid AND d.deptype = 'e')"
+            " ORDER BY 1, 2";
+    auto tables = exec(conn, sql, "source: list tables");
+    if (!tables)
+        return std::unexpected(tables.error());
+    const std::string columnsSql =
+            "SELECT a.attname,"
+            " (t.oid < 16384 AND (t.typelem = 0 OR t.typelem < 16384))"
+            "   OR (t.typtype = 'e')"
+            " FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid"
+            " WHERE a.attrelid = $1::oid AND a.attnum > 0 AND NOT a.attisdropped"
+            "   AND a.attgenerated = '' ORDER BY a.attnum";
+    std::vector<std::unique_ptr<TableInfo>> out;
+    for (int row = 0; row < PQntuples(tables->get()); ++row) {
+        auto info = std::make_unique<TableInfo>();
+        info->schema = value(*tables, row, 0);
+        info->name = value(*tables, row, 1);
+        info->estimatedRows = std::stoll(value(*tables, row, 3));
+        info->blocks = std::stoll(value(*tables, row, 4));
+        info->integerKey = value(*tables, row, 5);
+        auto columns = execParams(conn, columnsSql, {value(*tables, row, 2)},
+                                  "source: columns of " + info->display());
+        if (!columns)
+            return std::unexpected(columns.error());
+        bool anyNull = false;
+        for (int c = 0; c < PQntuples(columns->get()); ++c) {
+            const std::string column = value(*columns, c, 0);
+            info->columns.push_back(column);
+            if (value(*columns, c, 1) != "t")
+                info->binarySafe = false;
+            if (request.nullColumns.contains(info->display() + '.' + column)) {
+                info->selectExpressions.push_back("NULL");
+                anyNull = true;
+            } else {
+                info->selectExpressions.push_back(quoteIdentifier(column));
+            }
+        }
+        if (request.plan)
+            info->masker = request.plan->forTable(info->schema, info->name, info->columns);
+        info->binary = info->binarySafe && !info->masker && !anyNull;
+        out.push_back(std::move(info));
+    }
+    return out;
+}
+
+/// Splits big tables into ranges; every other table is one item. Biggest first.
+Result<std::vector<WorkItem>> planWork(PGconn *conn, std::vector<std::unique_ptr<TableInfo>> &tables,
+                                       const CopyRequest &request)
+{
+    std::vector<WorkItem> items;
+    const std::int64_t rangeRows = std::max<std::int64_t>(request.rangeRows, 1);
+    for (auto &table : tables) {
+        const std::int64_t estimate = std::max<std::int64_t>(table->estimatedRows, 0);
+        if (estimate > rangeRows && !table->integerKey.empty()) {
+            const std::string key = quoteIdentifier(table->integerKey);
+            auto bounds = exec(conn, "SELECT min(" + key + "), max(" + key + ") FROM ONLY "
+                                   + table->qualified(),
+                               "source: key range of " + table->display());
+            if (!bounds)
+                return std::unexpected(bounds.error());
+            if (!PQgetisnull(bounds->get(), 0, 0)) {
+                const std::int64_t low = std::stoll(value(*bounds, 0, 0));
+                const std::int64_t high = std::stoll(value(*bounds, 0, 1));
+                const std::int64_t parts = std::max<std::int64_t>(1, (estimate + rangeRows - 1) / rangeRows);
+                // unsigned arithmetic: the key range may span the whole int64 domain
+                const auto span = static_cast<std::uint64_t>(high) - static_cast<std::uint64_t>(low);
+                const std::uint64_t step = std::max<std::uint64_t>(1, span / static_cast<std::uint64_t>(parts) + 1);
+                int count = 0;
+                for (std::uint64_t offset = 0;; offset += step) {
+                    const auto from = static_cast<std::int64_t>(static_cast<std::uint64_t>(low) + offset);
+                    const bool last = span - offset < step;
+                    std::string where = key + " >= " + std::to_string(from);
+                    if (!last) {
+                        const auto to = static_cast<std::int64_t>(static_cast<std::uint64_t>(from) + step);
+                        where += " AND " + key + " < " + std::to_string(to);
+                    }
+                    items.push_back({table.get(), where, estimate / parts});
+                    ++count;
+                    if (last)
+                        break;
+                }
+                table->ranges = count;
+                table->pendingRanges = count;
+                continue;
+            }
+        }
+        if (estimate > rangeRows && table->blocks > 1) {
+            const std::int64_t parts = std::min<std::int64_t>(
+                    table->blocks, std::max<std::int64_t>(1, (estimate + rangeRows - 1) / rangeRows));
+            const std::int64_t step = (table->blocks + parts - 1) / parts;
+            int count = 0;
+            for (std::int64_t block = 0; block < table->blocks; block += step) {
+                std::string where = "ctid >= '(" + std::to_string(block) + ",0)'::tid";
+                if (block + step < table->blocks)
+                    where += " AND ctid < '(" + std::to_string(block + step) + ",0)'::tid";
+                items.push_back({table.get(), where, estimate / parts});
+                ++count;
+            }
+            table->ranges = count;
+            table->pendingRanges = count;
+            continue;
+        }
+        table->pendingRanges = 1;
+        items.push_back({table.get(), {}, estimate});
+    }
+    std::stable_sort(items.begin(), items.end(),
+                     [](const WorkItem &a, const WorkItem &b) { return a.weight > b.weight; });
+    return items;
+}
+
+/// A global rows/s budget shared by the workers (the source must not be saturated).
+class Throttle
+{
+public:
+    explicit Throttle(std::int64_t rowsPerSecond)
+        : m_rate(rowsPerSecond), m_start(Clock::now())
+    {}
+    /// Sleeps until `rowsSoFar` rows are allowed; false when the copy should stop meanwhile.
+    bool wait(std::int64_t rowsSoFar, const Shared &shared) const
+    {
+        if (m_rate <= 0)
+            return true;
+        for (;;) {
+            const double allowed = std::chrono::duration<double>(Clock::now() - m_start).count()
+                    * static_cast<double>(m_rate);
+            if (static_cast<double>(rowsSoFar) <= allowed)
+                return true;
+            if (shared.shouldStop())
+                return false;
+            std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        }
+    }
+
+private:
+    std::int64_t m_rate;
+    Clock::time_point m_start;
+};
+
+/// Ends a COPY TO STDOUT early: asks the server to cancel it, then discards what is still in
+/// flight. PQgetResult alone would loop forever here, since it keeps reporting PGRES_COPY_OUT
+/// until the stream has been read to its end.
+void abandonCopyOut(PGconn *source)
+{
+    if (PGcancel *cancel = PQgetCancel(source)) {
+        char message[256];
+        PQcancel(cancel, message, sizeof message);
+        PQfreeCancel(cancel);
+    }
+    for (;;) {
+        char *buffer = nullptr;
+        const int length = PQgetCopyData(source, &buffer, 0);
+        if (buffer)
+            PQfreemem(buffer);
+        if (length < 0)
+            break;
+    }
+    while (PgResult(PQgetResult(source))) {}
+}
+
+Result<std::int64_t> copyItem(PGconn *source, PGconn *target, const WorkItem &item,
+                              Shared &shared, const Throttle &throttle)
+{
+    TableInfo &table = *item.table;
+    std::string columns;
+    std::string selects;
+    for (std::size_t i = 0; i < table.columns.size(); ++i) {
+        if (i > 0) {
+            columns += ", ";
+            selects += ", ";
+        }
+        columns += quoteIdentifier(table.columns[i]);
+        selects += table.selectExpressions[i];
+    }
+    const std::string format = table.binary ? " WITH (FORMAT binary)" : "";
+    std::string query = "SELECT " + selects + " FROM ONLY " + table.qualified();
+    if (table.columns.empty())
+        query = "SELECT FROM ONLY " + table.qualified();
+    if (!item.where.empty())
+        query += " WHERE " + item.where;
+    const std::string copyOut = "COPY (" + query + ") TO STDOUT" + format;
+    const std::string copyIn = "COPY " + table.qualified() + " (" + columns + ") FROM STDIN" + format;
+    const std::string context = "table " + table.display();
+    shared.setCurrent(table.display());
+    table.markStarted();
+
+    PgResult in(PQexec(target, copyIn.c_str()));
+    if (!in || PQresultStatus(in.get()) != PGRES_COPY_IN)
+        return fail(ErrorCode::Database, resultError(target, in.get()), context + ": COPY FROM");
+    PgResult out(PQexec(source, copyOut.c_str()));
+    if (!out || PQresultStatus(out.get()) != PGRES_COPY_OUT) {
+        const std::string message = resultError(source, out.get());
+        PQputCopyEnd(target, "source failed");
+        while (PgResult(PQgetResult(target))) {}
+        return fail(ErrorCode::Database, message, context + ": COPY TO");
+    }
+
+    std::string row;
+    std::int64_t messages = 0;
+    bool aborted = false;
+    for (;;) {
+        char *buffer = nullptr;
+        const int length = PQgetCopyData(source, &buffer, 0);
+        if (length == -1)
+            break;
+        if (length < 0) {
+            aborted = true;
+            break;
+        }
+        int sent = 0;
+        if (table.masker) {
+            row.assign(buffer, static_cast<std::size_t>(length));
+            if (!row.empty() && row.back() == '\n')
+                row.pop_back();
+            table.masker->maskRow(row);
+            row += '\n';
+            sent = PQputCopyData(target, row.data(), static_cast<int>(row.size()));
+        } else {
+            sent = PQputCopyData(target, buffer, length);
+        }
+        PQfreemem(buffer);
+        if (sent != 1) {
+            aborted = true;
+            break;
+        }
+        ++messages;
+        table.bytes.fetch_add(length, std::memory_order_relaxed);
+        shared.bytesDone.fetch_add(length, std::memory_order_relaxed);
+        // binary: the header travels with the first row and the trailer alone at the end, so
+        // counting from the second message counts every row once
+        if (!table.binary || messages > 1) {
+            table.rows.fetch_add(1, std::memory_order_relaxed);
+            const auto done = shared.rowsDone.fetch_add(1, std::memory_order_relaxed) + 1;
+            if ((messages & 63) == 0 && !throttle.wait(done, shared)) {
+                aborted = true;
+                break;
+            }
+        }
+        if (shared.shouldStop()) {
+            aborted = true;
+            break;
+        }
+    }
+    if (aborted) {
+        PQputCopyEnd(target, "envsync: copy aborted");
+        while (PgResult(PQgetResult(target))) {}
+        abandonCopyOut(source);
+        if (shared.cancelled())
+            return fail(ErrorCode::Cancelled, "cancelled", context);
+        if (shared.stop)
+            return fail(ErrorCode::Cancelled, "stopped after a failure elsewhere", context);
+        return fail(ErrorCode::Database, connError(source) + " " + connError(target), context);
+    }
+    PgResult sourceDone(PQgetResult(source));
+    if (!sourceDone || PQresultStatus(sourceDone.get()) != PGRES_COMMAND_OK) {
+        const std::string message = resultError(source, sourceDone.get());
+        PQputCopyEnd(target, "source failed");
+        while (PgResult(PQgetResult(target))) {}
+        return fail(ErrorCode::Database, message, context + ": COPY TO");
+    }
+    while (PgResult(PQgetResult(source))) {}
+    if (PQputCopyEnd(target, nullptr) != 1)
+        return fail(ErrorCode::Database, connError(target), context + ": COPY FROM");
+    PgResult targetDone(PQgetResult(target));
+    if (!targetDone || PQresultStatus(targetDone.get()) != PGRES_COMMAND_OK) {
+        const std::string message = resultError(target, targetDone.get());
+        while (PgResult(PQgetResult(target))) {}
+        if (shared.cancelled())
+            return fail(ErrorCode::Cancelled, "cancelled", context);
+        return fail(ErrorCode::Database, message, context + ": COPY FROM");
+    }
+    const std::int64_t copied = std::atoll(PQcmdTuples(targetDone.get()));
+    while (PgResult(PQgetResult(target))) {}
+    return copied;
+}
+
+/// One worker: its own source connection in the exported snapshot and its own target connection.
+void dataWorker(Shared &shared, std::vector<WorkItem> &items, std::atomic<std::size_t> &next,
+                const Throttle &throttle, int index)
+{
+    const CopyRequest &request = *shared.request;
+    const std::string role = "worker " + std::to_string(index);
+    auto source = open(request.sourceDsn, "source " + role);
+    if (!source) {
+        shared.recordError(source.error());
+        return;
+    }
+    auto target = open(request.targetDsn, "target " + role);
+    if (!target) {
+        shared.recordError(target.error());
+        return;
+    }
+    CancelScope sourceScope(shared.registry, source->get());
+    CancelScope targetScope(shared.registry, target->get());
+    if (auto begun = exec(source->get(),
+                          "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET TRANSACTION "
+                          "SNAPSHOT " + quoteLiteral(shared.snapshotId),
+                          "source " + role + ": join snapshot");
+        !begun) {
+        shared.recordError(begun.error());
+        return;
+    }
+    if (auto set = exec(target->get(), "SET synchronous_commit = off", "target " + role); !set) {
+        shared.recordError(set.error());
+        return;
+    }
+    for (;;) {
+        if (shared.shouldStop())
+            return;
+        const std::size_t mine = next.fetch_add(1);
+        if (mine >= items.size())
+            break;
+        auto copied = copyItem(source->get(), target->get(), items[mine], shared, throttle);
+        if (!copied) {
+            shared.recordError(copied.error());
+            return;
+        }
+        items[mine].table->copiedRows.fetch_add(*copied);
+        if (items[mine].table->pendingRanges.fetch_sub(1) == 1) {
+            items[mine].table->finishedTicks.store(Clock::now().time_since_epoch().count());
+            shared.tablesDone.fetch_add(1);
+        }
+    }
+    (void)exec(source->get(), "COMMIT", "source " + role);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Progress
+
+class ProgressReporter
+{
+public:
+    ProgressReporter(const CopyRequest &request, Shared &shared)
+        : m_request(request), m_shared(shared), m_started(Clock::now())
+    {}
+    void setTotals(std::int64_t estimatedRows, int tables)
+    {
+        m_estimated = estimatedRows;
+        m_tables = tables;
+    }
+    /// The tables whose live counters go into CopyProgress::tables (they outlive the reporter's
+    /// last publish: both live until copyDatabase returns).
+    void setTables(const std::vector<std::unique_ptr<TableInfo>> *tables) { m_tableInfos = tables; }
+    void phase(const std::string &name)
+    {
+        m_phase = name;
+        publish();
+    }
+    void publish()
+    {
+        if (!m_request.progress)
+            return;
+        CopyProgress p;
+        p.phase = m_phase;
+        p.currentTable = m_shared.current();
+        p.rowsDone = m_shared.rowsDone.load();
+        p.bytesDone = m_shared.bytesDone.load();
+        p.rowsEstimated = std::max(m_estimated, p.rowsDone);
+        p.tablesDone = m_shared.tablesDone.load();
+        p.tablesTotal = m_tables;
+        p.elapsedSeconds = std::chrono::duration<double>(Clock::now() - m_started).count();
+        if (m_phase == "data") {
+            const double seconds =
+                    std::chrono::duration<double>(Clock::now() - m_shared.dataStarted).count();
+            if (seconds > 0.05) {
+                p.rowsPerSecond = static_cast<double>(p.rowsDone) / seconds;
+                p.bytesPerSecond = static_cast<double>(p.bytesDone) / seconds;
+                if (p.rowsPerSecond > 0 && m_estimated > 0)
+                    p.etaSeconds = static_cast<double>(p.rowsEstimated - p.rowsDone)
+                            / p.rowsPerSecond;
+            }
+        }
+        if (m_tableInfos)
+            p.tables = tableProgress();
+        try {
+            m_request.progress(p);
+        } catch (...) {
+            spdlog::warn("copy: a progress callback threw; ignored");
+        }
+    }
+
+private:
+    [[nodiscard]] std::vector<TableProgress> tableProgress() const
+    {
+        const Clock::rep now = Clock::now().time_since_epoch().count();
+        std::vector<TableProgress> out;
+        out.reserve(m_tableInfos->size());
+        for (const auto &info : *m_tableInfos) {
+            TableProgress t;
+            t.table = info->display();
+            t.rowsDone = info->rows.load(std::memory_order_relaxed);
+            t.bytesDone = info->bytes.load(std::memory_order_relaxed);
+            t.rowsEstimated = std::max<std::int64_t>(info->estimatedRows, 0);
+            t.masked = info->masker != nullptr;
+            t.binary = info->binary;
+            const Clock::rep started = info->startedTicks.load();
+            const Clock::rep finished = info->finishedTicks.load();
+            t.started = started != 0;
+            t.done = finished != 0;
+            if (t.done)
+                t.rowsEstimated = t.rowsDone; // the estimate was only a guess
+            else
+                t.rowsEstimated = std::max(t.rowsEstimated, t.rowsDone);
+            if (t.started) {
+                const double seconds = std::chrono::duration<double>(
+                                               Clock::duration((t.done ? finished : now) - started))
+                                               .count();
+                if (seconds > 0.05)
+                    t.rowsPerSecond = static_cast<double>(t.rowsDone) / seconds;
+                if (t.done)
+                    t.etaSeconds = 0;
+                else if (t.rowsPerSecond > 0 && info->estimatedRows > 0)
+                    t.etaSeconds = static_cast<double>(t.rowsEstimated - t.rowsDone)
+                            / t.rowsPerSecond;
+            }
+            out.push_back(std::move(t));
+        }
+        return out;
+    }
+
+    const CopyRequest &m_request;
+    Shared &m_shared;
+    const std::vector<std::unique_ptr<TableInfo>> *m_tableInfos = nullptr;
+    Clock::time_point m_started;
+    std::string m_phase = "schema";
+    std::int64_t m_estimated = 0;
+    int m_tables = 0;
+};
+
+/// Watches the cancel flag (→ PQcancel on every busy connection) and emits throttled progress
+/// while `body` runs on the calling thread's pool.
+class Watcher
+{
+public:
+    Watcher(Shared &shared, ProgressReporter *reporter)
+        : m_shared(shared), m_reporter(reporter), m_thread([this] { loop(); })
+    {}
+    ~Watcher()
+    {
+        {
+            std::lock_guard lock(m_mutex);
+            m_done = true;
+        }
+        m_wake.notify_all();
+        m_thread.join();
+    }
+    Watcher(const Watcher &) = delete;
+    Watcher &operator=(const Watcher &) = delete;
+
+private:
+    void loop()
+    {
+        bool cancelSent = false;
+        std::unique_lock lock(m_mutex);
+        while (!m_done) {
+            m_wake.wait_for(lock, std::chrono::milliseconds(100));
+            if (m_done)
+                break;
+            if (!cancelSent && m_shared.shouldStop()) {
+                m_shared.registry.cancelAll();
+                cancelSent = true;
+            }
+            if (m_reporter)
+                m_reporter->publish();
+        }
+    }
+
+    Shared &m_shared;
+    ProgressReporter *m_reporter;
+    std::mutex m_mutex;
+    std::condition_variable m_wake;
+    bool m_done = false;
+    std::thread m_thread;
+};
+
+/// Runs fn(index) on `count` threads of a private pool and waits.
+void runParallel(int count, const std::function<void(int)> &fn)
+{
+    QThreadPool pool;
+    pool.setMaxThreadCount(count);
+    std::vector<QFuture<void>> futures;
+    for (int i = 0; i < count; ++i)
+        futures.push_back(QtConcurrent::run(&pool, fn, i));
+    for (auto &future : futures)
+        future.waitForFinished();
+}
+
+/// Runs statements on `jobs` target connections (each statement once).
+Result<void> runStatements(const CopyRequest &request, Shared &shared,
+                           const std::vector<std::string> &statements, const std::string &preamble,
+                           int jobs, const std::string &what)
+{
+    if (statements.empty())
+        return {};
+    std::atomic<std::size_t> next{0};
+    const int workers = std::max(1, std::min<int>(jobs, static_cast<int>(statements.size())));
+    runParallel(workers, [&](int index) {
+        auto conn = open(request.targetDsn, what + " " + std::to_string(index));
+        if (!conn) {
+            shared.recordError(conn.error());
+            return;
+        }
+        CancelScope scope(shared.registry, conn->get());
+        if (auto set = exec(conn->get(), preamble, what); !set) {
+            shared.recordError(set.error());
+            return;
+        }
+        (void)exec(conn->get(), "SET maintenance_work_mem = '256MB'", what);
+        for (;;) {
+            if (shared.shouldStop())
+                return;
+            const std::size_t mine = next.fetch_add(1);
+            if (mine >= statements.size())
+                return;
+            if (auto done = exec(conn->get(), statements[mine], what); !done) {
+                shared.recordError(done.error());
+                return;
+            }
+        }
+    });
+    if (shared.cancelled())
+        return fail(ErrorCode::Cancelled, "cancelled", what);
+    if (shared.firstError)
+        return std::unexpected(*shared.firstError);
+    return {};
+}
+
+} // namespace
+
+std::string quoteIdentifier(const std::string &name)
+{
+    std::string out = "\"";
+    for (const char c : name) {
+        if (c == '"')
+            out += '"';
+        out += c;
+    }
+    return out + '"';
+}
+
+std::string quoteLiteral(const std::string &text)
+{
+    std::string out = "'";
+    for (const char c : text) {
+        if (c == '\'')
+            out += '\'';
+        out += c;
+    }
+    return out + '\'';
+}
+
+std::string pgProgram(const std::string &name)
+{
+    namespace fs = std::filesystem;
+    if (const char *dir = std::getenv("ENVSYNC_PG_BINDIR"); dir && *dir) {
+        if (fs::exists(fs::path(dir) / name))
+            return (fs::path(dir) / name).string();
+    }
+    const fs::path debian = fs::path("/usr/lib/postgresql/15/bin") / name;
+    if (fs::exists(debian))
+        return debian.string();
+    return name;
+}
+
+Result<CopyStats> copyDatabase(const CopyRequest &requestIn)
+{
+    const auto started = Clock::now();
+    CopyRequest request = requestIn;
+    if (request.jobs <= 0)
+        request.jobs = defaultJobs();
+    Shared shared;
+    shared.request = &request;
+    ProgressReporter reporter(request, shared);
+    CopyStats stats;
+
+    auto cancelledError = [] { return fail(ErrorCode::Cancelled, "cancelled", "copy"); };
+
+    // 1. The exporting transaction: every reader and pg_dump share its snapshot.
+    auto exporter = open(request.sourceDsn, "source");
+    if (!exporter)
+        return std::unexpected(exporter.error());
+    auto exported = exec(exporter->get(),
+                         "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY;"
+                         " SELECT pg_export_snapshot(), pg_current_wal_lsn()::text,"
+                         " (extract(epoch FROM now()) * 1000)::bigint",
+                         "source: export snapshot");
+    if (!exported)
+        return std::unexpected(exported.error());
+    shared.snapshotId = value(*exported, 0, 0);
+    stats.snapshotId = shared.snapshotId;
+    stats.sourceLsn = value(*exported, 0, 1);
+    stats.sourceAsOf = QDateTime::fromMSecsSinceEpoch(std::stoll(value(*exported, 0, 2)), Qt::UTC);
+
+    auto tables = readTables(exporter->get(), request);
+    if (!tables)
+        return std::unexpected(tables.error());
+    auto items = planWork(exporter->get(), *tables, request);
+    if (!items)
+        return std::unexpected(items.error());
+    std::int64_t estimated = 0;
+    for (const auto &table : *tables)
+        estimated += table->estimatedRows;
+    reporter.setTotals(estimated, static_cast<int>(tables->size()));
+    reporter.setTables(&*tables);
+
+    // Sequence values, read in the snapshot (they are not transactional, but this is the
+    // closest to the data: nextval() after the export may have advanced them further).
+    auto sequences = exec(exporter->get(),
+                          "SELECT format('%I.%I', n.nspname, c.relname) FROM pg_class c"
+                          " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind = 'S'"
+                          " AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid ="
+                          " 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')"
+                          " ORDER BY 1",
+                          "source: list sequences");
+    if (!sequences)
+        return std::unexpected(sequences.error());
+    std::vector<std::tuple<std::string, std::string, bool>> sequenceValues;
+    for (int row = 0; row < PQntuples(sequences->get()); ++row) {
+        const std::string name = value(*sequences, row, 0);
+        auto current = exec(exporter->get(), "SELECT last_value, is_called FROM " + name,
+                            "source: read sequence " + name);
+        if (!current)
+            return std::unexpected(current.error());
+        sequenceValues.emplace_back(name, value(*current, 0, 0), value(*current, 0, 1) == "t");
+    }
+
+    // 2. Pre-data schema.
+    reporter.phase("schema");
+    if (shared.cancelled())
+        return cancelledError();
+    auto preData = dumpSection(request, shared.snapshotId, "pre-data");
+    if (!preData)
+        return std::unexpected(preData.error());
+    auto postData = dumpSection(request, shared.snapshotId, "post-data");
+    if (!postData)
+        return std::unexpected(postData.error());
+    const DumpScript pre = splitDumpScript(*preData);
+    std::string preSql = pre.preamble;
+    for (const auto &entry : pre.entries)
+        preSql += entry.sql;
+    {
+        auto target = open(request.targetDsn, "target");
+        if (!target)
+            return std::unexpected(target.error());
+        CancelScope scope(shared.registry, target->get());
+        Watcher watcher(shared, nullptr);
+        if (auto applied = exec(target->get(), preSql, "target: pre-data schema"); !applied) {
+            if (shared.cancelled())
+                return cancelledError();
+            return std::unexpected(applied.error());
+        }
+    }
+
+    // 3. Data on `jobs` workers.
+    reporter.phase("data");
+    if (shared.cancelled())
+        return cancelledError();
+    {
+        shared.dataStarted = Clock::now();
+        CancelScope exporterScope(shared.registry, exporter->get());
+        Watcher watcher(shared, &reporter);
+        std::atomic<std::size_t> next{0};
+        const Throttle throttle(request.maxRowsPerSecond);
+        const int workers = std::max(1, std::min<int>(request.jobs, static_cast<int>(items->size())));
+        runParallel(workers, [&](int index) { dataWorker(shared, *items, next, throttle, index); });
+    }
+    if (shared.cancelled())
+        return cancelledError();
+    if (shared.firstError)
+        return std::unexpected(*shared.firstError);
+    stats.dataSeconds = std::chrono::duration<double>(Clock::now() - shared.dataStarted).count();
+    reporter.publish();
+    // The exported snapshot is no longer needed: pg_dump ran and every reader is done.
+    (void)exec(exporter->get(), "COMMIT", "source");
+    exporter->reset();
+
+    // 4. Post-data: indexes and key constraints in parallel, then the rest, then foreign keys.
+    const DumpScript post = splitDumpScript(*postData);
+    std::vector<std::string> parallel, serial, foreignKeys;
+    for (const auto &entry : post.entries) {
+        if (entry.sql.find_first_not_of(" \n\t") == std::string::npos)
+            continue;
+        if (entry.type == "INDEX" || entry.type == "CONSTRAINT")
+            parallel.push_back(entry.sql);
+        else if (entry.type == "FK CONSTRAINT")
+            foreignKeys.push_back(entry.sql);
+        else
+            serial.push_back(entry.sql);
+    }
+    stats.postDataStatements = static_cast<int>(parallel.size() + serial.size() + foreignKeys.size());
+    {
+        Watcher watcher(shared, nullptr);
+        reporter.phase("indexes");
+        if (auto done = runStatements(request, shared, parallel, post.preamble, request.jobs,
+                                      "target: indexes");
+            !done)
+            return std::unexpected(done.error());
+        reporter.phase("constraints");
+        if (auto done = runStatements(request, shared, serial, post.preamble, 1,
+                                      "target: post-data");
+            !done)
+            return std::unexpected(done.error());
+        // one connection: two foreign keys lock both of their tables and could deadlock
+        if (auto done = runStatements(request, shared, foreignKeys, post.preamble, 1,
+                                      "target: foreign keys");
+            !done)
+            return std::unexpected(done.error());
+    }
+
+    // 5. Sequences and statistics (pg_stats then only ever holds masked values).
+    reporter.phase("sequences");
+    {
+        auto target = open(request.targetDsn, "target");
+        if (!target)
+            return std::unexpected(target.error());
+        for (const auto &[name, last, called] : sequenceValues) {
+            if (auto set = execParams(target->get(), "SELECT setval($1::regclass, $2::bigint, $3::boolean)",
+                                      {name, last, called ? "true" : "false"},
+                                      "target: setval " + name);
+                !set)
+                return std::unexpected(set.error());
+        }
+        stats.sequences = static_cast<int>(sequenceValues.size());
+        reporter.phase("analyze");
+        if (shared.cancelled())
+            return cancelledError();
+        CancelScope scope(shared.registry, target->get());
+        Watcher watcher(shared, nullptr);
+        if (auto analyzed = exec(target->get(), "ANALYZE", "target: analyze"); !analyzed) {
+            if (shared.cancelled())
+                return cancelledError();
+            return std::unexpected(analyzed.error());
+        }
+    }
+
+    for (const auto &table : *tables) {
+        TableStats t;
+        t.schema = table->schema;
+        t.table = table->name;
+        t.rows = table->copiedRows.load();
+        t.bytes = table->bytes.load();
+        t.masked = table->masker != nullptr;
+        t.binary = table->binary;
+        t.ranges = table->ranges;
+        stats.rows += t.rows;
+        stats.bytes += t.bytes;
+        stats.tables.push_back(std::move(t));
+    }
+    stats.seconds = std::chrono::duration<double>(Clock::now() - started).count();
+    reporter.phase("done");
+    return stats;
+}
+
+} // namespace envsync::copy

@@ -1,0 +1,679 @@
+#include "core/snapshot/snapshot.h"
+
+#include "core/db/connection.h"
+#include "core/db/controldb.h"
+#include "core/db/dsn.h"
+#include "core/drift/snapshot.h"
+#include "core/snapshot/maskingsupport.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+
+#include <pqxx/pqxx>
+
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <set>
+#include <thread>
+
+namespace envsync::snapshot {
+
+namespace {
+
+using copy::quoteIdentifier;
+using copy::quoteLiteral;
+
+constexpr const char *namePrefix = "golden_v";
+constexpr const char *buildingSuffix = "__building";
+constexpr std::int64_t createLockKey = 0x456e7653796e6301; // "EnvSync" + 1: snapshot create
+
+void step(const CreateOptions &options, const std::string &text)
+{
+    spdlog::debug("snapshot: {}", text);
+    if (options.step)
+        options.step(text);
+}
+
+db::ConnectOptions connectOptions(const config::Config &config)
+{
+    db::ConnectOptions options;
+    options.connectTimeout = config.timeouts.connect;
+    options.statementTimeout = config.timeouts.statement;
+    options.applicationName = "envsync snapshot";
+    return options;
+}
+
+Result<std::string> databaseDsn(const std::string &clusterDsn, const std::string &database)
+{
+    auto dsn = db::Dsn::parse(clusterDsn);
+    if (!dsn)
+        return std::unexpected(withContext(dsn.error(), "golden"));
+    return dsn->with("dbname", database).toConnectionString();
+}
+
+std::string rowCountsJson(const copy::CopyStats &stats)
+{
+    QJsonObject object;
+    for (const auto &table : stats.tables) {
+        object.insert(QString::fromStdString(table.schema + '.' + table.table),
+                      static_cast<qint64>(table.rows));
+    }
+    return QJsonDocument(object).toJson(QJsonDocument::Compact).toStdString();
+}
+
+std::map<std::string, std::int64_t> parseRowCounts(const std::string &json)
+{
+    std::map<std::string, std::int64_t> out;
+    const QJsonObject object = QJsonDocument::fromJson(QByteArray::fromStdString(json)).object();
+    for (auto it = object.begin(); it != object.end(); ++it)
+        out[it.key().toStdString()] = it.value().toInteger();
+    return out;
+}
+
+SnapshotInfo toInfo(const db::SnapshotRecord &record)
+{
+    SnapshotInfo info;
+    info.version = record.version;
+    info.name = record.name;
+    info.state = record.state;
+    info.createdAt = record.createdAt;
+    info.sourceAsOf = record.sourceAsOf;
+    info.sourceLsn = record.sourceLsn;
+    info.rulesHash = record.rulesHash;
+    info.rowCounts = parseRowCounts(record.rowCountsJson);
+    info.sizeBytes = record.sizeBytes;
+    info.durationMs = record.durationMs;
+    info.createdBy = record.createdBy;
+    return info;
+}
+
+/// Drops a database of ours on the golden cluster, ending sessions that are still in it.
+Result<void> dropDatabase(pqxx::connection &admin, const std::string &name)
+{
+    return db::guarded("golden", "drop " + name, [&] {
+        pqxx::nontransaction tx(admin);
+        tx.exec0("ALTER DATABASE " + quoteIdentifier(name) + " WITH IS_TEMPLATE false");
+        tx.exec0("DROP DATABASE IF EXISTS " + quoteIdentifier(name) + " WITH (FORCE)");
+    });
+}
+
+/// Leftovers of a killed or crashed create: building databases and 'building' catalogue rows.
+Result<std::vector<std::string>> cleanUpLeftovers(pqxx::connection &admin, db::ControlDb &control)
+{
+    auto names = db::guarded("golden", "list building databases", [&] {
+        pqxx::nontransaction tx(admin);
+        std::vector<std::string> out;
+        for (const auto &row : tx.exec("SELECT datname FROM pg_database WHERE datname ~ "
+                                       "'^golden_v[0-9]+__building$' ORDER BY 1"))
+            out.push_back(row[0].as<std::string>());
+        return out;
+    });
+    if (!names)
+        return std::unexpected(names.error());
+    for (const auto &name : *names) {
+        if (auto dropped = dropDatabase(admin, name); !dropped)
+            return std::unexpected(dropped.error());
+    }
+    auto rows = control.deleteBuildingSnapshots();
+    if (!rows)
+        return std::unexpected(rows.error());
+    std::vector<std::string> cleaned = *names;
+    for (const auto &row : *rows)
+        cleaned.push_back("catalogue row " + row);
+    return cleaned;
+}
+
+/// The production guard: never write to the source's own cluster.
+Result<void> refuseSameCluster(pqxx::connection &source, pqxx::connection &golden)
+{
+    auto id = [](pqxx::connection &conn) {
+        pqxx::nontransaction tx(conn);
+        return tx.exec1("SELECT system_identifier::text FROM pg_control_system()")[0]
+                .as<std::string>();
+    };
+    auto sourceId = db::guarded("source", "system identifier", [&] { return id(source); });
+    if (!sourceId)
+        return std::unexpected(sourceId.error());
+    auto goldenId = db::guarded("golden", "system identifier", [&] { return id(golden); });
+    if (!goldenId)
+        return std::unexpected(goldenId.error());
+    if (*sourceId == *goldenId)
+        return fail(ErrorCode::Refused,
+                    "the golden cluster is the source's own cluster (same system_identifier); "
+                    "snapshots are never written next to production",
+                    "golden");
+    return {};
+}
+
+/// The highest N of any golden_vN database (an orphan from a run killed after its rename must
+/// not collide with the next version).
+Result<int> highestExistingVersion(pqxx::connection &admin)
+{
+    return db::guarded("golden", "list snapshots", [&] {
+        pqxx::nontransaction tx(admin);
+        return tx.exec1("SELECT coalesce(max(substring(datname FROM '^golden_v([0-9]+)')::int),"
+                        " 0) FROM pg_database WHERE datname ~ '^golden_v[0-9]+$'")[0]
+                .as<int>();
+    });
+}
+
+std::string describeUnclassified(const std::vector<masking::UnclassifiedColumn> &columns)
+{
+    std::string text;
+    for (const auto &column : columns) {
+        if (!text.empty())
+            text += ", ";
+        text += column.schema + '.' + column.table + '.' + column.column;
+        if (!column.type.empty())
+            text += " (" + column.type + ')';
+    }
+    return text;
+}
+
+/// Renames after the copy; a backend of a just-closed connection may still be exiting.
+Result<void> renameWhenIdle(pqxx::connection &admin, const std::string &from, const std::string &to)
+{
+    for (int attempt = 0;; ++attempt) {
+        auto renamed = db::guarded("golden", "rename " + from, [&] {
+            pqxx::nontransaction tx(admin);
+            tx.exec0("ALTER DATABASE " + quoteIdentifier(from) + " RENAME TO "
+                     + quoteIdentifier(to));
+        });
+        if (renamed || attempt >= 50
+            || renamed.error().message.find("55006") == std::string::npos)
+            return renamed;
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+}
+
+} // namespace
+
+std::string snapshotName(int version)
+{
+    return namePrefix + std::to_string(version);
+}
+
+Result<SnapshotInfo> createSnapshot(const config::Config &config, const CreateOptions &options)
+{
+    const auto started = std::chrono::steady_clock::now();
+    const std::string actor = options.actor.empty() ? db::currentActor() : options.actor;
+    const db::ConnectOptions connect = connectOptions(config);
+
+    step(options, "opening the catalogue on the golden cluster");
+    auto control = db::ControlDb::open(config.golden.dsn, connect);
+    if (!control)
+        return std::unexpected(control.error());
+    // A killed run's session may take a moment to end on the server: retry briefly.
+    auto locked = control->tryAdvisoryLock(createLockKey);
+    for (int attempt = 0; locked && !*locked && attempt < 20; ++attempt) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(250));
+        locked = control->tryAdvisoryLock(createLockKey);
+    }
+    if (!locked)
+        return std::unexpected(locked.error());
+    if (!*locked)
+        return fail(ErrorCode::Refused, "another snapshot create is running", "golden");
+
+    auto admin = db::connect(config.golden.dsn, connect, "golden");
+    if (!admin)
+        return std::unexpected(admin.error());
+    auto source = db::connect(config.source.dsn, connect, "source");
+    if (!source)
+        return std::unexpected(source.error());
+    if (auto guard = refuseSameCluster(**source, **admin); !guard)
+        return std::unexpected(guard.error());
+
+    step(options, "cleaning up leftovers of earlier runs");
+    auto cleaned = cleanUpLeftovers(**admin, *control);
+    if (!cleaned)
+        return std::unexpected(cleaned.error());
+    for (const auto &name : *cleaned)
+        step(options, "removed leftover " + name);
+
+    step(options, "reading the source schema and resolving masking rules");
+    drift::SnapshotOptions schemaOptions;
+    schemaOptions.who = "source";
+    auto schema = drift::takeSnapshot(**source, schemaOptions);
+    if (!schema)
+        return std::unexpected(schema.error());
+    source->reset();
+    auto plan = buildPlan(config.masking, *schema);
+    if (!plan)
+        return std::unexpected(plan.error());
+    std::set<std::string> nullColumns;
+    if (*plan && !(*plan)->unclassified().empty()) {
+        const auto &unclassified = (*plan)->unclassified();
+        switch (config.masking.unclassified) {
+        case config::UnclassifiedPolicy::Fail:
+            (void)control->audit(actor, "snapshot.create", "golden", "refused",
+                                 "{\"reason\":\"unclassified columns\"}");
+            return fail(ErrorCode::Refused,
+                        "unclassified columns (no masking rule and not in masking.keep): "
+                                + describeUnclassified(unclassified)
+                                + "; add a rule or a keep entry, or set masking.unclassified",
+                        "masking");
+        case config::UnclassifiedPolicy::Null:
+            for (const auto &column : unclassified)
+                nullColumns.insert(column.schema + '.' + column.table + '.' + column.column);
+            break;
+        case config::UnclassifiedPolicy::Keep:
+            break;
+        }
+    }
+
+    auto existing = highestExistingVersion(**admin);
+    if (!existing)
+        return std::unexpected(existing.error());
+    auto version = control->reserveSnapshotVersion(namePrefix, actor);
+    if (!version)
+        return std::unexpected(version.error());
+    if (*version <= *existing) {
+        // An orphan golden_vN (killed between rename and catalogue update): skip past it.
+        (void)control->deleteSnapshotRow(*version);
+        return fail(ErrorCode::Refused,
+                    "database " + snapshotName(*existing)
+                            + " exists without a catalogue row; inspect and drop it first",
+                    "golden");
+    }
+    const std::string name = snapshotName(*version);
+    const std::string building = name + buildingSuffix;
+
+    auto abandon = [&](const Error &error) -> std::unexpected<Error> {
+        step(options, "dropping " + building);
+        if (auto dropped = dropDatabase(**admin, building); !dropped)
+            spdlog::warn("snapshot: {}", dropped.error().describe());
+        (void)control->deleteSnapshotRow(*version);
+        (void)control->audit(actor, "snapshot.create", name,
+                             error.code == ErrorCode::Cancelled ? "cancelled" : "failed");
+        return std::unexpected(error);
+    };
+
+    step(options, "creating " + building);
+    if (auto created = db::guarded("golden", "create " + building, [&] {
+            pqxx::nontransaction tx(**admin);
+            tx.exec0("CREATE DATABASE " + quoteIdentifier(building) + " TEMPLATE template0");
+        });
+        !created)
+        return abandon(created.error());
+
+    auto targetDsn = databaseDsn(config.golden.dsn, building);
+    if (!targetDsn)
+        return abandon(targetDsn.error());
+    copy::CopyRequest request;
+    request.sourceDsn = config.source.dsn;
+    request.targetDsn = *targetDsn;
+    request.jobs = options.jobs;
+    request.plan = plan->get();
+    request.nullColumns = nullColumns;
+    request.progress = options.progress;
+    request.cancel = options.cancel;
+    request.maxRowsPerSecond = options.maxRowsPerSecond;
+    request.excludeSchemas = {"envsync", "_envsync"};
+    step(options, "copying the source into " + building);
+    auto copied = copy::copyDatabase(request);
+    if (!copied)
+        return abandon(copied.error());
+    if (options.cancel && options.cancel->isCancelled())
+        return abandon(Error{ErrorCode::Cancelled, "cancelled", "snapshot"});
+
+    step(options, "publishing " + name);
+    auto size = db::guarded("golden", "size of " + building, [&] {
+        pqxx::nontransaction tx(**admin);
+        return tx.exec_params1("SELECT pg_database_size($1)", building)[0].as<std::int64_t>();
+    });
+    if (!size)
+        return abandon(size.error());
+    if (auto renamed = renameWhenIdle(**admin, building, name); !renamed)
+        return abandon(renamed.error());
+    auto published = db::guarded("golden", "publish " + name, [&] {
+        pqxx::nontransaction tx(**admin);
+        tx.exec0("ALTER DATABASE " + quoteIdentifier(name)
+                 + " WITH IS_TEMPLATE true ALLOW_CONNECTIONS true");
+        tx.exec0("ALTER DATABASE " + quoteIdentifier(name)
+                 + " SET default_transaction_read_only = on");
+    });
+    if (!published) {
+        (void)dropDatabase(**admin, name);
+        return abandon(published.error());
+    }
+
+    db::SnapshotRecord record;
+    record.version = *version;
+    record.name = name;
+    record.state = "ready";
+    record.sourceAsOf = copied->sourceAsOf;
+    record.sourceLsn = copied->sourceLsn;
+    record.rulesHash = *plan ? (*plan)->rulesHash() : std::string("no-masking");
+    record.rowCountsJson = rowCountsJson(*copied);
+    record.sizeBytes = *size;
+    record.durationMs = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                std::chrono::steady_clock::now() - started)
+                                .count();
+    record.createdBy = actor;
+    if (auto marked = control->markSnapshotReady(record); !marked)
+        return std::unexpected(marked.error());
+    const std::string detail = "{\"rows\":" + std::to_string(copied->rows)
+            + ",\"seconds\":" + std::to_string(copied->seconds) + "}";
+    (void)control->audit(actor, "snapshot.create", name, "success", detail);
+    (void)control->advisoryUnlock(createLockKey);
+
+    auto rows = control->snapshots();
+    if (rows) {
+        for (const auto &row : *rows) {
+            if (row.version == *version)
+                return toInfo(row);
+        }
+    }
+    SnapshotInfo info = toInfo(record);
+    return info;
+}
+
+Result<std::vector<SnapshotInfo>> listSnapshots(const config::Config &config)
+{
+    auto control = db::ControlDb::openExisting(config.golden.dsn, connectOptions(config));
+    if (!control)
+        return std::unexpected(control.error());
+    std::vector<SnapshotInfo> out;
+    if (!*control)
+        return out;
+    auto rows = (*control)->snapshots();
+    if (!rows)
+        return std::unexpected(rows.error());
+    for (const auto &row : *rows)
+        out.push_back(toInfo(row));
+    return out;
+}
+
+Result<PruneResult> pruneSnapshots(const config::Config &config, int keep)
+{
+    if (keep < 1)
+        return fail(ErrorCode::Usage, "keep must be at least 1", "prune");
+    const db::ConnectOptions connect = connectOptions(config);
+    auto control = db::ControlDb::open(config.golden.dsn, connect);
+    if (!control)
+        return std::unexpected(control.error());
+    auto rows = control->snapshots();
+    if (!rows)
+        return std::unexpected(rows.error());
+    auto refreshes = control->lastSuccessfulRefreshes();
+    if (!refreshes)
+        return std::unexpected(refreshes.error());
+    std::map<std::string, std::vector<std::string>> inUse; // snapshot → regions
+    for (const auto &[region, record] : *refreshes)
+        inUse[record.snapshot].push_back(region);
+    auto admin = db::connect(config.golden.dsn, connect, "golden");
+    if (!admin)
+        return std::unexpected(admin.error());
+
+    PruneResult result;
+    int readySeen = 0;
+    for (auto it = rows->rbegin(); it != rows->rend(); ++it) {
+        if (it->state != "ready")
+            continue;
+        if (++readySeen <= keep) {
+            result.kept.push_back(it->name);
+            continue;
+        }
+        if (auto used = inUse.find(it->name); used != inUse.end()) {
+            std::string regions;
+            for (const auto &region : used->second)
+                regions += (regions.empty() ? "" : ", ") + region;
+            result.keptInUse.push_back(it->name + " (last refresh of " + regions + ")");
+            continue;
+        }
+        auto dropped = db::guarded("golden", "drop " + it->name, [&] {
+            pqxx::nontransaction tx(**admin);
+            tx.exec0("ALTER DATABASE " + quoteIdentifier(it->name) + " WITH IS_TEMPLATE false");
+            try {
+                tx.exec0("DROP DATABASE IF EXISTS " + quoteIdentifier(it->name));
+            } catch (...) {
+                // in use (an env being created from it, a session): keep it a template
+                tx.exec0("ALTER DATABASE " + quoteIdentifier(it->name) + " WITH IS_TEMPLATE true");
+                throw;
+            }
+        });
+        if (!dropped) {
+            result.keptInUse.push_back(it->name + " (" + dropped.error().message + ")");
+            continue;
+        }
+        if (auto marked = control->markSnapshotPruned(it->version); !marked)
+            return std::unexpected(marked.error());
+        (void)control->audit(db::currentActor(), "snapshot.prune", it->name, "success");
+        result.pruned.push_back(it->name);
+    }
+    return result;
+}
+
+// ---------------------------------------------------------------------------------------------
+// verify
+
+namespace {
+
+/// Transforms whose outputs come from small dictionaries or keep part of the value: equal
+/// values occur by chance, so they are checked row by row (same key) instead of as a set.
+bool isRowChecked(const std::string &transform)
+{
+    static const std::set<std::string> rowChecked = {"first_name", "last_name", "person_name",
+                                                     "address",    "city",      "partial",
+                                                     "date_shift", "country"};
+    return rowChecked.contains(transform);
+}
+
+struct MaskedColumn
+{
+    std::string schema;
+    std::string table;
+    std::string column;
+    std::string transform;
+};
+
+std::vector<MaskedColumn> maskedColumns(const config::Config &config,
+                                        const drift::SchemaSnapshot &schema)
+{
+    std::map<std::string, std::string> transforms;
+    for (const auto &rule : config.masking.rules)
+        transforms[rule.column] = rule.transform;
+    std::set<std::string> seen;
+    std::vector<MaskedColumn> out;
+    auto add = [&](const std::string &s, const std::string &t, const std::string &c) {
+        const std::string key = s + '.' + t + '.' + c;
+        if (!seen.insert(key).second)
+            return;
+        const auto it = transforms.find(key);
+        out.push_back({s, t, c, it == transforms.end() ? std::string() : it->second});
+    };
+    auto plan = buildPlan(config.masking, schema);
+    if (plan && *plan) {
+        for (const auto &table : schema.tables) {
+            std::vector<std::string> columns;
+            for (const auto &column : table.columns) {
+                if (column.generatedExpr.empty())
+                    columns.push_back(column.name);
+            }
+            if (auto masker = (*plan)->forTable(table.name.schema, table.name.name, columns)) {
+                for (const auto &column : masker->maskedColumns())
+                    add(table.name.schema, table.name.name, column);
+            }
+        }
+    }
+    for (const auto &rule : config.masking.rules) {
+        const auto first = rule.column.find('.');
+        const auto second = rule.column.find('.', first + 1);
+        if (first == std::string::npos || second == std::string::npos)
+            continue;
+        add(rule.column.substr(0, first), rule.column.substr(first + 1, second - first - 1),
+            rule.column.substr(second + 1));
+    }
+    return out;
+}
+
+/// Single-column primary key of a table (empty when none).
+std::string primaryKeyColumn(pqxx::transaction_base &tx, const std::string &qualified)
+{
+    const pqxx::result rows = tx.exec_params(
+            "SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid"
+            " AND a.attnum = i.indkey[0] WHERE i.indrelid = $1::regclass AND i.indisprimary"
+            " AND i.indnkeyatts = 1",
+            qualified);
+    return rows.empty() ? std::string() : rows[0][0].as<std::string>();
+}
+
+std::string toArrayLiteral(const std::vector<std::string> &values)
+{
+    std::string out = "{";
+    for (std::size_t i = 0; i < values.size(); ++i) {
+        if (i > 0)
+            out += ',';
+        out += '"';
+        for (const char c : values[i]) {
+            if (c == '"' || c == '\\')
+                out += '\\';
+            out += c;
+        }
+        out += '"';
+    }
+    return out + '}';
+}
+
+} // namespace
+
+Result<VerifyReport> verifySnapshot(const config::Config &config, const std::string &nameIn)
+{
+    const db::ConnectOptions connect = connectOptions(config);
+    auto list = listSnapshots(config);
+    if (!list)
+        return std::unexpected(list.error());
+    const SnapshotInfo *info = nullptr;
+    for (const auto &snapshot : *list) {
+        if (snapshot.state != "ready")
+            continue;
+        if (nameIn.empty() ? (!info || snapshot.version > info->version) : snapshot.name == nameIn)
+            info = &snapshot;
+    }
+    if (!info)
+        return fail(ErrorCode::Usage,
+                    nameIn.empty() ? "no ready snapshot to verify"
+                                   : "no ready snapshot named " + nameIn,
+                    "verify");
+    VerifyReport report;
+    report.name = info->name;
+
+    auto goldenDsn = databaseDsn(config.golden.dsn, info->name);
+    if (!goldenDsn)
+        return std::unexpected(goldenDsn.error());
+    auto golden = db::connect(*goldenDsn, connect, "golden " + info->name);
+    if (!golden)
+        return std::unexpected(golden.error());
+    auto source = db::connect(config.source.dsn, connect, "source");
+    if (!source)
+        return std::unexpected(source.error());
+    drift::SnapshotOptions schemaOptions;
+    schemaOptions.who = "source";
+    auto schema = drift::takeSnapshot(**source, schemaOptions);
+    if (!schema)
+        return std::unexpected(schema.error());
+
+    auto checked = db::guarded("verify", info->name, [&] {
+        pqxx::read_transaction g(**golden);
+        pqxx::work s(**source, "verify source");
+        s.exec0("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY");
+
+        // 1. Row counts as recorded from the source's exported snapshot.
+        if (info->rowCounts.empty())
+            report.checks.push_back({"catalogue", info->name, false, "no row counts recorded"});
+        for (const auto &[table, recorded] : info->rowCounts) {
+            const auto dot = table.find('.');
+            const std::string qualified = quoteIdentifier(table.substr(0, dot)) + '.'
+                    + quoteIdentifier(table.substr(dot + 1));
+            const auto actual =
+                    g.exec1("SELECT count(*) FROM ONLY " + qualified)[0].as<std::int64_t>();
+            report.checks.push_back({"row_count", table, actual == recorded,
+                                     std::to_string(actual) + " rows, recorded "
+                                             + std::to_string(recorded)});
+        }
+
+        // 2. Every foreign key joins as many rows as in the source.
+        const pqxx::result fks = g.exec(
+                "SELECT n.nspname || '.' || cl.relname || '.' || c.conname,"
+                " format('%I.%I', n.nspname, cl.relname), format('%I.%I', pn.nspname, pc.relname),"
+                " (SELECT string_agg(format('c.%I = p.%I', ca.attname, pa.attname), ' AND ')"
+                "    FROM unnest(c.conkey, c.confkey) AS k(ck, pk)"
+                "    JOIN pg_attribute ca ON ca.attrelid = c.conrelid AND ca.attnum = k.ck"
+                "    JOIN pg_attribute pa ON pa.attrelid = c.confrelid AND pa.attnum = k.pk)"
+                " FROM pg_constraint c JOIN pg_class cl ON cl.oid = c.conrelid"
+                " JOIN pg_namespace n ON n.oid = cl.relnamespace"
+                " JOIN pg_class pc ON pc.oid = c.confrelid"
+                " JOIN pg_namespace pn ON pn.oid = pc.relnamespace"
+                " WHERE c.contype = 'f' AND c.conparentid = 0 ORDER BY 1");
+        for (const auto &fk : fks) {
+            const std::string sql = "SELECT count(*) FROM " + fk[1].as<std::string>()
+                    + " c JOIN " + fk[2].as<std::string>() + " p ON " + fk[3].as<std::string>();
+            const auto inGolden = g.exec1(sql)[0].as<std::int64_t>();
+            const auto inSource = s.exec1(sql)[0].as<std::int64_t>();
+            report.checks.push_back({"fk_join", fk[0].as<std::string>(), inGolden == inSource,
+                                     std::to_string(inGolden) + " joined rows, source "
+                                             + std::to_string(inSource)});
+        }
+
+        // 3. No sampled source value of a masked column is in golden (values never printed).
+        for (const auto &column : maskedColumns(config, *schema)) {
+            const std::string object = column.schema + '.' + column.table + '.' + column.column;
+            const std::string qualified =
+                    quoteIdentifier(column.schema) + '.' + quoteIdentifier(column.table);
+            const std::string col = quoteIdentifier(column.column);
+            if (isRowChecked(column.transform)) {
+                const std::string key = primaryKeyColumn(s, qualified);
+                if (key.empty()) {
+                    report.checks.push_back({"masked_leak", object, true,
+                                             "skipped: " + column.transform
+                                                     + " needs a single-column primary key"});
+                    continue;
+                }
+                const pqxx::result sample = s.exec(
+                        "SELECT " + quoteIdentifier(key) + "::text, " + col + "::text FROM ONLY "
+                        + qualified + " WHERE " + col + " IS NOT NULL ORDER BY random() LIMIT 1000");
+                std::vector<std::string> keys, values;
+                for (const auto &row : sample) {
+                    keys.push_back(row[0].as<std::string>());
+                    values.push_back(row[1].as<std::string>());
+                }
+                const auto same = g.exec_params1(
+                        "SELECT count(*) FROM ONLY " + qualified
+                                + " g JOIN unnest($1::text[], $2::text[]) AS s(k, v) ON g."
+                                + quoteIdentifier(key) + "::text = s.k AND g." + col
+                                + "::text = s.v",
+                        toArrayLiteral(keys), toArrayLiteral(values))[0]
+                        .as<std::int64_t>();
+                // dictionary outputs equal the input by chance (≈1/size); unmasked is 100 %
+                const bool ok = same * 5 <= static_cast<std::int64_t>(values.size());
+                report.checks.push_back({"masked_leak", object, ok,
+                                         std::to_string(same) + " of " + std::to_string(values.size())
+                                                 + " sampled rows unchanged (" + column.transform
+                                                 + ")"});
+                continue;
+            }
+            const pqxx::result sample =
+                    s.exec("SELECT v FROM (SELECT DISTINCT " + col + "::text AS v FROM ONLY "
+                           + qualified + " WHERE " + col + " IS NOT NULL) d ORDER BY random()"
+                           " LIMIT 1000");
+            std::vector<std::string> values;
+            for (const auto &row : sample)
+                values.push_back(row[0].as<std::string>());
+            const auto found = g.exec_params1("SELECT count(DISTINCT " + col + "::text) FROM ONLY "
+                                                      + qualified + " WHERE " + col
+                                                      + "::text = ANY($1::text[])",
+                                              toArrayLiteral(values))[0]
+                                       .as<std::int64_t>();
+            report.checks.push_back({"masked_leak", object, found == 0,
+                                     std::to_string(found) + " of " + std::to_string(values.size())
+                                             + " sampled source values found in golden"});
+        }
+        s.commit();
+    });
+    if (!checked)
+        return std::unexpected(checked.error());
+    return report;
+}
+
+} // namespace envsync::snapshot

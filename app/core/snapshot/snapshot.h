@@ -1,0 +1,98 @@
+#pragma once
+
+#include "core/config/config.h"
+#include "core/copy/copyengine.h"
+#include "core/error.h"
+
+#include <QDateTime>
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace envsync::snapshot {
+
+/// One row of envsync.snapshots (the catalogue in envsync_control on the golden cluster).
+struct SnapshotInfo
+{
+    int version = 0;
+    std::string name;  ///< golden_vN
+    std::string state; ///< building | ready | pruned
+    QDateTime createdAt;
+    QDateTime sourceAsOf;  ///< when the data was read from the source (exported snapshot)
+    std::string sourceLsn; ///< pg_current_wal_lsn() of that snapshot
+    std::string rulesHash;
+    std::map<std::string, std::int64_t> rowCounts; ///< "schema.table" → rows
+    std::int64_t sizeBytes = 0;
+    std::int64_t durationMs = 0;
+    std::string createdBy;
+};
+
+/// One line for humans about what the job is doing ("cleaning up golden_v3__building").
+using StepFn = std::function<void(const std::string &step)>;
+
+struct CreateOptions
+{
+    int jobs = 0; ///< copy workers; 0: number of cores
+    copy::ProgressFn progress;
+    StepFn step;
+    std::shared_ptr<copy::CancelToken> cancel;
+    std::int64_t maxRowsPerSecond = 0; ///< spare production: 0 is unlimited
+    std::string actor;                 ///< "who" in the catalogue; empty: the OS user
+};
+
+/// Builds golden_vN from the source: mask plan (fail-closed on unclassified columns, exit 4),
+/// clean-up of leftovers of killed runs, golden_vN__building, consistent parallel copy, rename,
+/// template + read-only, catalogue row 'ready'. On failure or cancel the building database is
+/// dropped. Only one create runs at a time (advisory lock in envsync_control). Blocking.
+[[nodiscard]] Result<SnapshotInfo> createSnapshot(const config::Config &config,
+                                                  const CreateOptions &options = {});
+
+/// Every catalogue row, oldest first (pruned ones too).
+[[nodiscard]] Result<std::vector<SnapshotInfo>> listSnapshots(const config::Config &config);
+
+struct PruneResult
+{
+    std::vector<std::string> pruned;
+    std::vector<std::string> keptInUse; ///< "golden_v2 (region eu)"
+    std::vector<std::string> kept;
+};
+
+/// Drops ready snapshots beyond the `keep` newest, never one a region was last refreshed from.
+[[nodiscard]] Result<PruneResult> pruneSnapshots(const config::Config &config, int keep);
+
+struct VerifyCheck
+{
+    std::string check;  ///< row_count | fk_join | masked_leak | catalogue
+    std::string object; ///< "public.orders", "public.orders.orders_customer_id_fkey", ...
+    bool ok = true;
+    std::string detail;
+};
+
+struct VerifyReport
+{
+    std::string name;
+    std::vector<VerifyCheck> checks;
+    [[nodiscard]] bool ok() const
+    {
+        for (const auto &check : checks) {
+            if (!check.ok)
+                return false;
+        }
+        return true;
+    }
+};
+
+/// Proves a snapshot: row counts equal those recorded from the source, every foreign key joins
+/// as many rows as in the source, and no sampled source value (up to 1,000 per masked text
+/// column) appears in the same golden column. `name` empty: the newest ready snapshot.
+[[nodiscard]] Result<VerifyReport> verifySnapshot(const config::Config &config,
+                                                  const std::string &name = {});
+
+/// "golden_v<N>"
+[[nodiscard]] std::string snapshotName(int version);
+
+} // namespace envsync::snapshot

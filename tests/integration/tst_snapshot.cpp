@@ -1,0 +1,238 @@
+#include "testsupport.h"
+
+#include "core/config/configloader.h"
+#include "core/db/dsn.h"
+#include "core/demo/demo.h"
+#include "core/snapshot/maskingsupport.h"
+#include "core/snapshot/snapshot.h"
+
+#include <QElapsedTimer>
+#include <QProcess>
+#include <QTest>
+
+#include <pqxx/pqxx>
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <csignal>
+
+namespace snap = envsync::snapshot;
+
+namespace {
+
+std::string withDb(const std::string &dsn, const std::string &db)
+{
+    return envsync::db::Dsn::parse(dsn)->with("dbname", db).toConnectionString();
+}
+
+std::string scalar(const std::string &dsn, const std::string &sql)
+{
+    try {
+        pqxx::connection conn(dsn);
+        pqxx::nontransaction tx(conn);
+        const pqxx::result r = tx.exec(sql);
+        return r.empty() || r[0][0].is_null() ? std::string() : r[0][0].as<std::string>();
+    } catch (const std::exception &e) {
+        qWarning("%s", e.what());
+        return "<error>";
+    }
+}
+
+} // namespace
+
+class TestSnapshot : public QObject
+{
+    Q_OBJECT
+private slots:
+    void initTestCase()
+    {
+        if (!snap::maskingAvailable())
+            QSKIP("the masking engine is not part of this build");
+        qputenv("ENVSYNC_MASK_SALT", "tst_snapshot-salt-0123456789");
+        m_dir = "/tmp/envsync-snap-" + std::to_string(::getpid());
+        (void)envsync::demo::down(m_dir);
+        auto state = envsync::demo::up({m_dir, 500});
+        QVERIFY2(state.has_value(), state ? "" : state.error().describe().c_str());
+        m_configPath = state->configPath.string();
+        auto config = envsync::config::loadConfigFile(m_configPath);
+        QVERIFY(config.has_value());
+        m_config = *config;
+        m_up = true;
+    }
+
+    void cleanupTestCase()
+    {
+        if (m_up)
+            (void)envsync::demo::down(m_dir);
+    }
+
+    void createFirst()
+    {
+        std::atomic<int> updates{0};
+        snap::CreateOptions options;
+        options.jobs = 2;
+        options.progress = [&](const envsync::copy::CopyProgress &) { ++updates; };
+        auto created = snap::createSnapshot(m_config, options);
+        QVERIFY2(created.has_value(), created ? "" : created.error().describe().c_str());
+        QCOMPARE(created->name, std::string("golden_v1"));
+        QCOMPARE(created->state, std::string("ready"));
+        QVERIFY(updates > 0);
+        QVERIFY(!created->sourceLsn.empty());
+        QVERIFY(created->sourceAsOf.isValid());
+        QVERIFY(!created->rulesHash.empty());
+        const std::string golden = m_config.golden.dsn;
+        QCOMPARE(scalar(golden, "SELECT datistemplate FROM pg_database WHERE datname = 'golden_v1'"),
+                 std::string("t"));
+        QCOMPARE(scalar(withDb(golden, "golden_v1"), "SHOW default_transaction_read_only"),
+                 std::string("on"));
+        QCOMPARE(scalar(golden, "SELECT count(*) FROM pg_database WHERE datname LIKE '%building'"),
+                 std::string("0"));
+        for (const char *table : {"customers", "orders", "order_items", "payments"}) {
+            const std::string key = std::string("public.") + table;
+            QVERIFY2(created->rowCounts.contains(key), table);
+            QCOMPARE(std::to_string(created->rowCounts.at(key)),
+                     scalar(m_config.source.dsn, std::string("SELECT count(*) FROM ") + table));
+        }
+    }
+
+    void verifyPasses()
+    {
+        auto report = snap::verifySnapshot(m_config, "golden_v1");
+        QVERIFY2(report.has_value(), report ? "" : report.error().describe().c_str());
+        for (const auto &check : report->checks) {
+            if (!check.ok)
+                qWarning("%s %s: %s", check.check.c_str(), check.object.c_str(), check.detail.c_str());
+        }
+        QVERIFY(report->ok());
+        QVERIFY(std::ranges::count(report->checks, std::string("fk_join"), &snap::VerifyCheck::check) >= 4);
+        QVERIFY(std::ranges::count(report->checks, std::string("masked_leak"), &snap::VerifyCheck::check) >= 5);
+        const auto run = envsync::test::runCli({QStringLiteral("snapshot"), QStringLiteral("verify"),
+                                                QStringLiteral("-c"), QString::fromStdString(m_configPath)});
+        QCOMPARE(run.exitCode, 0);
+    }
+
+    void noSourceValueInGolden_data()
+    {
+        QTest::addColumn<QString>("column");
+        QTest::newRow("email") << QStringLiteral("email");
+        QTest::newRow("full_name") << QStringLiteral("full_name");
+        QTest::newRow("phone") << QStringLiteral("phone");
+        QTest::newRow("iban") << QStringLiteral("iban");
+    }
+
+    void noSourceValueInGolden()
+    {
+        QFETCH(QString, column);
+        const std::string col = column.toStdString();
+        pqxx::connection source(m_config.source.dsn);
+        pqxx::connection golden(withDb(m_config.golden.dsn, "golden_v1"));
+        pqxx::nontransaction s(source);
+        pqxx::nontransaction g(golden);
+        const auto values = s.exec1("SELECT array_agg(" + col + ") FROM (SELECT " + col
+                                    + " FROM customers WHERE " + col + " IS NOT NULL LIMIT 1000) x")[0]
+                                    .as<std::string>();
+        QVERIFY(values.size() > 2);
+        const auto hits = g.exec_params1("SELECT count(*) FROM customers WHERE " + col
+                                                 + " = ANY($1::text[])",
+                                         values)[0]
+                                  .as<long>();
+        QCOMPARE(hits, 0L);
+    }
+
+    void foreignKeysJoinTheSame()
+    {
+        const std::string sql = "SELECT count(*) FROM orders o JOIN customers c ON c.id = o.customer_id";
+        QCOMPARE(scalar(withDb(m_config.golden.dsn, "golden_v1"), sql), scalar(m_config.source.dsn, sql));
+    }
+
+    void secondCreateAndPrune()
+    {
+        auto created = snap::createSnapshot(m_config, {});
+        QVERIFY2(created.has_value(), created ? "" : created.error().describe().c_str());
+        QCOMPARE(created->name, std::string("golden_v2"));
+        const auto run = envsync::test::runCli({QStringLiteral("snapshot"), QStringLiteral("prune"),
+                                                QStringLiteral("-c"), QString::fromStdString(m_configPath),
+                                                QStringLiteral("--keep"), QStringLiteral("1")});
+        QCOMPARE(run.exitCode, 0);
+        QVERIFY(run.out.contains("pruned golden_v1"));
+        auto list = snap::listSnapshots(m_config);
+        QVERIFY(list.has_value());
+        QCOMPARE(list->size(), std::size_t(2));
+        QCOMPARE((*list)[0].state, std::string("pruned"));
+        QCOMPARE((*list)[1].state, std::string("ready"));
+        QCOMPARE(scalar(m_config.golden.dsn, "SELECT count(*) FROM pg_database WHERE datname = 'golden_v1'"),
+                 std::string("0"));
+    }
+
+    void cancelDropsBuildingDatabase()
+    {
+        snap::CreateOptions options;
+        options.cancel = std::make_shared<envsync::copy::CancelToken>();
+        options.maxRowsPerSecond = 500;
+        options.progress = [&](const envsync::copy::CopyProgress &p) {
+            if (p.phase == "data")
+                options.cancel->cancel();
+        };
+        auto created = snap::createSnapshot(m_config, options);
+        QVERIFY(!created.has_value());
+        QCOMPARE(created.error().code, envsync::ErrorCode::Cancelled);
+        QCOMPARE(scalar(m_config.golden.dsn, "SELECT count(*) FROM pg_database WHERE datname LIKE '%building'"),
+                 std::string("0"));
+        QCOMPARE(scalar(withDb(m_config.golden.dsn, "envsync_control"),
+                        "SELECT count(*) FROM envsync.snapshots WHERE state = 'building'"),
+                 std::string("0"));
+    }
+
+    void killNineThenRecreate()
+    {
+        QProcess process;
+        process.start(QString::fromStdString(envsync::test::cliPath()),
+                      {QStringLiteral("snapshot"), QStringLiteral("create"), QStringLiteral("-c"),
+                       QString::fromStdString(m_configPath), QStringLiteral("--max-rows-per-second"),
+                       QStringLiteral("300")});
+        QVERIFY(process.waitForStarted());
+        QByteArray err;
+        QElapsedTimer timer;
+        timer.start();
+        while (!err.contains("copy data") && timer.elapsed() < 60000) {
+            process.waitForReadyRead(200);
+            err += process.readAllStandardError();
+        }
+        QVERIFY2(err.contains("copy data"), err.constData());
+        QCOMPARE(scalar(m_config.golden.dsn, "SELECT count(*) FROM pg_database WHERE datname LIKE '%building'"),
+                 std::string("1"));
+        ::kill(static_cast<pid_t>(process.processId()), SIGKILL);
+        QVERIFY(process.waitForFinished(10000));
+
+        auto created = snap::createSnapshot(m_config, {});
+        QVERIFY2(created.has_value(), created ? "" : created.error().describe().c_str());
+        QCOMPARE(scalar(m_config.golden.dsn, "SELECT count(*) FROM pg_database WHERE datname LIKE '%building'"),
+                 std::string("0"));
+        QCOMPARE(scalar(withDb(m_config.golden.dsn, "envsync_control"),
+                        "SELECT count(*) FROM envsync.snapshots WHERE state = 'building'"),
+                 std::string("0"));
+    }
+
+    void failClosedOnNewColumn()
+    {
+        QCOMPARE(scalar(m_config.source.dsn, "ALTER TABLE customers ADD COLUMN nickname text"),
+                 std::string());
+        const auto run = envsync::test::runCli({QStringLiteral("snapshot"), QStringLiteral("create"),
+                                                QStringLiteral("-c"), QString::fromStdString(m_configPath)});
+        QCOMPARE(run.exitCode, 4);
+        QVERIFY2(run.err.contains(QStringLiteral("public.customers.nickname")), qPrintable(run.err));
+        QCOMPARE(scalar(m_config.golden.dsn, "SELECT count(*) FROM pg_database WHERE datname LIKE '%building'"),
+                 std::string("0"));
+    }
+
+private:
+    std::string m_dir;
+    std::string m_configPath;
+    envsync::config::Config m_config;
+    bool m_up = false;
+};
+
+QTEST_GUILESS_MAIN(TestSnapshot)
+#include "tst_snapshot.moc"
