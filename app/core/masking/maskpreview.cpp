@@ -1,6 +1,7 @@
 #include "core/masking/maskpreview.h"
 
 #include "core/db/connection.h"
+#include "core/masking/maskplan.h"
 #include "core/masking/piidetector.h"
 #include "core/masking/transform.h"
 
