@@ -36,5 +36,8 @@ int runDiff(const QStringList &args);
 int runDrift(const QStringList &args);
 int runSnapshot(const QStringList &args);
 int runMask(const QStringList &args);
+int runRefresh(const QStringList &args);
+int runRollback(const QStringList &args);
+int runEnv(const QStringList &args);
 
 } // namespace envsync::cli

@@ -24,9 +24,14 @@ Commands:
   snapshot create|list|prune|verify -c FILE
                             masked, versioned golden_vN copies of the source
   mask     -c FILE --check  masking rule coverage (fail-closed); --detect DSN proposes rules
+  refresh  -c FILE --region R [--dry-run]
+                            atomic refresh of a region from golden (swap by rename)
+  rollback -c FILE --region R
+                            swap a region back to its previous database
+  env      create|list|drop|gc -c FILE
+                            ephemeral databases cloned from golden with a TTL
 
-Planned (not in this build yet): refresh, rollback, env,
-  calendar, cdc, report, agent, virt.
+Planned (not in this build yet): calendar, cdc, report, agent, virt.
 
 Exit codes: 0 ok · 1 found something (drift, conflicts, overdue) · 2 usage/config error ·
             3 runtime failure (database, I/O) · 4 refused by a safety guard
@@ -75,6 +80,9 @@ int main(int argc, char *argv[])
             {QStringLiteral("drift"), envsync::cli::runDrift},
             {QStringLiteral("snapshot"), envsync::cli::runSnapshot},
             {QStringLiteral("mask"), envsync::cli::runMask},
+            {QStringLiteral("refresh"), envsync::cli::runRefresh},
+            {QStringLiteral("rollback"), envsync::cli::runRollback},
+            {QStringLiteral("env"), envsync::cli::runEnv},
     };
     const auto it = commands.find(command);
     if (it == commands.end()) {

@@ -1,4 +1,6 @@
 #include "cli.h"
+#include "interruptguard.h"
+#include "progressprinter.h"
 
 #include "core/snapshot/snapshot.h"
 
@@ -6,12 +8,9 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 
-#include <unistd.h>
 
 #include <chrono>
-#include <csignal>
 #include <cstdio>
-#include <mutex>
 
 namespace envsync::cli {
 
@@ -40,14 +39,6 @@ Examples:
   envsyncctl snapshot list   -c envsync.yaml --format json
   envsyncctl snapshot verify -c envsync.yaml --name golden_v3
   envsyncctl snapshot prune  -c envsync.yaml --keep 3)";
-
-std::shared_ptr<copy::CancelToken> g_cancel;
-
-void onInterrupt(int)
-{
-    if (g_cancel)
-        g_cancel->cancel();
-}
 
 std::string formatTime(const QDateTime &time)
 {
@@ -94,61 +85,6 @@ void printTable(const std::vector<snapshot::SnapshotInfo> &snapshots)
     }
 }
 
-/// One stderr line per update: overwritten in place on a terminal, ≤1 line/s otherwise.
-class ProgressPrinter
-{
-public:
-    ProgressPrinter()
-        : m_tty(::isatty(STDERR_FILENO) != 0)
-    {}
-    void step(const std::string &text)
-    {
-        std::lock_guard lock(m_mutex);
-        finishLine();
-        std::fprintf(stderr, "snapshot: %s\n", text.c_str());
-    }
-    void progress(const copy::CopyProgress &p)
-    {
-        std::lock_guard lock(m_mutex);
-        const auto now = std::chrono::steady_clock::now();
-        const bool phaseChanged = p.phase != m_phase;
-        if (!m_tty && !phaseChanged && now - m_last < std::chrono::seconds(1))
-            return;
-        m_last = now;
-        m_phase = p.phase;
-        char eta[32] = "?";
-        if (p.etaSeconds >= 0)
-            std::snprintf(eta, sizeof eta, "%.0fs", p.etaSeconds);
-        char line[256];
-        std::snprintf(line, sizeof line,
-                      "copy %-11s %lld/%lld rows  %d/%d tables  %.1f MB/s  %.0f rows/s  ETA %s",
-                      p.phase.c_str(), static_cast<long long>(p.rowsDone),
-                      static_cast<long long>(p.rowsEstimated), p.tablesDone, p.tablesTotal,
-                      p.bytesPerSecond / 1e6, p.rowsPerSecond, eta);
-        if (m_tty) {
-            std::fprintf(stderr, "\r%-100s", line);
-            m_open = true;
-        } else {
-            std::fprintf(stderr, "%s\n", line);
-        }
-        std::fflush(stderr);
-    }
-    void finishLine()
-    {
-        if (m_open) {
-            std::fputc('\n', stderr);
-            m_open = false;
-        }
-    }
-
-private:
-    std::mutex m_mutex;
-    bool m_tty;
-    bool m_open = false;
-    std::string m_phase;
-    std::chrono::steady_clock::time_point m_last;
-};
-
 int runCreate(const config::Config &config, const QCommandLineParser &parser)
 {
     snapshot::CreateOptions options;
@@ -166,16 +102,14 @@ int runCreate(const config::Config &config, const QCommandLineParser &parser)
             return Exit::Usage;
         }
     }
-    ProgressPrinter printer;
+    ProgressPrinter printer("snapshot");
     options.step = [&](const std::string &text) { printer.step(text); };
     options.progress = [&](const copy::CopyProgress &p) { printer.progress(p); };
-    g_cancel = std::make_shared<copy::CancelToken>();
-    options.cancel = g_cancel;
-    std::signal(SIGINT, onInterrupt);
-    std::signal(SIGTERM, onInterrupt);
-    auto created = snapshot::createSnapshot(config, options);
-    std::signal(SIGINT, SIG_DFL);
-    std::signal(SIGTERM, SIG_DFL);
+    auto created = [&] {
+        const InterruptGuard interrupt;
+        options.cancel = interrupt.token();
+        return snapshot::createSnapshot(config, options);
+    }();
     printer.finishLine();
     if (!created)
         return reportError(created.error());

@@ -56,6 +56,8 @@ struct RegionConfig
     std::string owner;
     std::vector<std::string> preserve; ///< tables kept from the current database on refresh
     HooksConfig hooks;
+    /// A production database listed as a region (e.g. for drift): never written to.
+    bool production = false;
     SourceLocation location;
 };
 

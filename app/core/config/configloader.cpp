@@ -227,7 +227,8 @@ void readRegion(Context &ctx, const YamlField &field, std::vector<RegionConfig> 
     YamlReader &reader = ctx.reader;
     const auto map = reader.mapping(
             field,
-            {"name", "dsn", "timezone", "window", "freshness_sla", "owner", "preserve", "hooks"},
+            {"name", "dsn", "timezone", "window", "freshness_sla", "owner", "preserve", "hooks",
+             "production"},
             {"name", "dsn"});
     if (!map)
         return;
@@ -275,6 +276,8 @@ void readRegion(Context &ctx, const YamlField &field, std::vector<RegionConfig> 
     readText(reader, map->get("owner"), region.owner);
     region.preserve = readNameList(reader, map->get("preserve"), 2);
     readHooks(reader, map->get("hooks"), region.hooks);
+    if (const std::optional<bool> production = reader.boolean(map->get("production")))
+        region.production = *production;
     regions.push_back(std::move(region));
 }
 

@@ -64,6 +64,16 @@ CREATE TABLE envsync.snapshots (
     created_by   text        NOT NULL
 );
 )sql"},
+        Migration{2, "environments (ephemeral databases cloned from golden)", R"sql(
+CREATE TABLE envsync.environments (
+    name        text        PRIMARY KEY,
+    snapshot    text        NOT NULL,
+    owner       text        NOT NULL,
+    created_at  timestamptz NOT NULL DEFAULT now(),
+    expires_at  timestamptz NOT NULL,
+    created_by  text        NOT NULL
+);
+)sql"},
 };
 
 /// Timestamps travel as epoch milliseconds: no parsing of server-formatted dates.

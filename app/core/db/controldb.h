@@ -49,7 +49,7 @@ class ControlDb
 public:
     static constexpr const char *databaseName = "envsync_control";
     /// Current schema version; migrations up to it run on first use.
-    static constexpr int schemaVersion = 1;
+    static constexpr int schemaVersion = 2;
 
     /// The golden DSN with dbname replaced by envsync_control.
     [[nodiscard]] static Result<std::string> controlDsn(const std::string &goldenDsn);

@@ -1,0 +1,25 @@
+#pragma once
+
+#include "core/copy/copyengine.h"
+
+#include <memory>
+
+namespace envsync::cli {
+
+/// While alive, SIGINT and SIGTERM cancel `token()` instead of killing the process, so a job
+/// can roll back cleanly (drop its half-built database). One at a time.
+class InterruptGuard
+{
+public:
+    InterruptGuard();
+    ~InterruptGuard();
+    InterruptGuard(const InterruptGuard &) = delete;
+    InterruptGuard &operator=(const InterruptGuard &) = delete;
+
+    [[nodiscard]] const std::shared_ptr<copy::CancelToken> &token() const { return m_token; }
+
+private:
+    std::shared_ptr<copy::CancelToken> m_token;
+};
+
+} // namespace envsync::cli

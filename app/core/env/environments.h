@@ -1,0 +1,54 @@
+#pragma once
+
+#include "core/config/config.h"
+#include "core/error.h"
+
+#include <QDateTime>
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+namespace envsync::env {
+
+/// An ephemeral database cloned from a golden snapshot (envsync.environments).
+struct EnvironmentInfo
+{
+    std::string name; ///< also the database name on the golden cluster
+    std::string snapshot;
+    std::string owner;
+    QDateTime createdAt;
+    QDateTime expiresAt;
+    std::string createdBy;
+    std::string dsn;     ///< how to connect (the golden DSN with dbname = name)
+    bool exists = true;  ///< false: the catalogue row outlived its database
+    [[nodiscard]] bool expired(const QDateTime &nowUtc) const { return expiresAt <= nowUtc; }
+};
+
+struct CreateOptions
+{
+    std::string name;
+    std::string snapshot; ///< empty: the newest ready one
+    std::chrono::seconds ttl{std::chrono::hours(4)};
+    std::string owner; ///< empty: the actor
+    std::string actor; ///< empty: the OS user
+};
+
+/// Rejects names that are not plain lower-case identifiers or that collide with what EnvSync
+/// keeps on the golden cluster (golden_vN, envsync_control, template*, postgres).
+[[nodiscard]] Result<void> validateName(const std::string &name);
+
+/// CREATE DATABASE name TEMPLATE golden_vN STRATEGY FILE_COPY on the golden cluster, marked
+/// and catalogued with its owner and expiry. Blocking.
+[[nodiscard]] Result<EnvironmentInfo> createEnvironment(const config::Config &config,
+                                                        const CreateOptions &options);
+/// Every catalogued environment, soonest expiry first.
+[[nodiscard]] Result<std::vector<EnvironmentInfo>> listEnvironments(const config::Config &config);
+/// Drops a catalogued environment (never any other database).
+[[nodiscard]] Result<void> dropEnvironment(const config::Config &config, const std::string &name,
+                                           const std::string &actor = {});
+/// Drops every environment expired at `nowUtc`; their names.
+[[nodiscard]] Result<std::vector<std::string>> collectExpired(const config::Config &config,
+                                                              const QDateTime &nowUtc);
+
+} // namespace envsync::env

@@ -1,0 +1,133 @@
+#include "core/refresh/productionguard.h"
+
+#include "core/copy/copyengine.h"
+
+#include <pqxx/pqxx>
+
+namespace envsync::refresh {
+
+namespace {
+
+constexpr const char *regionKey = "envsync.region=";
+constexpr const char *snapshotKey = "envsync.snapshot=";
+
+Result<std::string> systemIdentifier(pqxx::connection &conn, const std::string &who)
+{
+    return db::guarded(who, "system identifier", [&] {
+        pqxx::nontransaction tx(conn);
+        return tx.exec1("SELECT system_identifier::text FROM pg_control_system()")[0]
+                .as<std::string>();
+    });
+}
+
+Result<bool> databaseExists(pqxx::connection &admin, const std::string &database,
+                            const std::string &who)
+{
+    return db::guarded(who, "look up " + database, [&] {
+        pqxx::nontransaction tx(admin);
+        return tx.exec_params1("SELECT count(*) > 0 FROM pg_database WHERE datname = $1",
+                               database)[0]
+                .as<bool>();
+    });
+}
+
+std::unexpected<Error> refuse(const std::string &why, const std::string &who)
+{
+    return fail(ErrorCode::Refused, why, who);
+}
+
+/// Same cluster as the source? nullopt when the source cannot be asked.
+std::optional<bool> onSourceCluster(const config::Config &config, const std::string &targetId,
+                                    const db::ConnectOptions &options)
+{
+    auto source = db::connect(config.source.dsn, options, "source");
+    if (!source)
+        return std::nullopt;
+    auto sourceId = systemIdentifier(**source, "source");
+    if (!sourceId)
+        return std::nullopt;
+    return *sourceId == targetId;
+}
+
+} // namespace
+
+Result<std::optional<Marker>> readMarker(pqxx::connection &admin, const std::string &database,
+                                         const std::string &who)
+{
+    return db::guarded(who, "read the EnvSync marker of " + database, [&] {
+        pqxx::nontransaction tx(admin);
+        const pqxx::result rows = tx.exec_params(
+                "SELECT unnest(s.setconfig) FROM pg_db_role_setting s"
+                " JOIN pg_database d ON d.oid = s.setdatabase"
+                " WHERE d.datname = $1 AND s.setrole = 0",
+                database);
+        std::optional<Marker> marker;
+        for (const auto &row : rows) {
+            const std::string setting = row[0].as<std::string>();
+            if (setting.starts_with(regionKey)) {
+                marker = marker.value_or(Marker{});
+                marker->region = setting.substr(std::char_traits<char>::length(regionKey));
+            } else if (setting.starts_with(snapshotKey)) {
+                marker = marker.value_or(Marker{});
+                marker->snapshot = setting.substr(std::char_traits<char>::length(snapshotKey));
+            }
+        }
+        return marker;
+    });
+}
+
+Result<void> writeMarker(pqxx::connection &admin, const std::string &database,
+                         const Marker &marker, const std::string &who)
+{
+    return db::guarded(who, "mark " + database, [&] {
+        pqxx::nontransaction tx(admin);
+        const std::string alter = "ALTER DATABASE " + copy::quoteIdentifier(database);
+        tx.exec0(alter + " SET envsync.region = " + tx.quote(marker.region));
+        tx.exec0(alter + " SET envsync.snapshot = " + tx.quote(marker.snapshot));
+    });
+}
+
+Result<void> checkWritable(const config::Config &config, const config::RegionConfig &region,
+                           const RegionTarget &target, pqxx::connection &admin,
+                           const std::string &typedName, const db::ConnectOptions &options)
+{
+    const std::string who = "region " + region.name;
+    const bool typed = typedName == region.name;
+    if (region.production)
+        return refuse("the region is flagged production: true; EnvSync never writes to it", who);
+    auto targetId = systemIdentifier(admin, who);
+    if (!targetId)
+        return std::unexpected(targetId.error());
+    const std::optional<bool> sameAsSource = onSourceCluster(config, *targetId, options);
+    if (sameAsSource.value_or(false))
+        return refuse("database " + target.database
+                              + " is on the source's own cluster (same system_identifier)",
+                      who);
+    if (!sameAsSource && !typed)
+        return refuse("the source is unreachable, so this cluster cannot be proven not to be "
+                      "production; pass --i-know-this-is "
+                              + region.name + " to go on",
+                      who);
+    auto exists = databaseExists(admin, target.database, who);
+    if (!exists)
+        return std::unexpected(exists.error());
+    if (!*exists || typed)
+        return {};
+    auto marker = readMarker(admin, target.database, who);
+    if (!marker)
+        return std::unexpected(marker.error());
+    if (!*marker)
+        return refuse("database " + target.database
+                              + " carries no EnvSync marker (it was not made by EnvSync); "
+                                "pass --i-know-this-is "
+                              + region.name + " if it really is this region's test database",
+                      who);
+    if ((*marker)->region != region.name)
+        return refuse("database " + target.database + " is marked as region \""
+                              + (*marker)->region + "\"; pass --i-know-this-is " + region.name
+                              + " to take it over",
+                      who);
+    return {};
+}
+
+} // namespace envsync::refresh

@@ -1,0 +1,239 @@
+// Refresh, rollback and ephemeral environments on a demo estate of their own (they create
+// snapshots and replace region databases, which would change the shared fixture).
+#include "testsupport.h"
+
+#include "core/config/configloader.h"
+#include "core/db/dsn.h"
+#include "core/demo/demo.h"
+#include "core/env/environments.h"
+#include "core/refresh/refresh.h"
+#include "core/refresh/refreshlocks.h"
+#include "core/snapshot/snapshot.h"
+
+#include <QTest>
+
+#include <pqxx/pqxx>
+
+#include <unistd.h>
+
+namespace {
+
+std::string scalar(const std::string &dsn, const std::string &sql)
+{
+    try {
+        pqxx::connection conn(dsn);
+        pqxx::nontransaction tx(conn);
+        const pqxx::result r = tx.exec(sql);
+        return r.empty() || r[0][0].is_null() ? std::string() : r[0][0].as<std::string>();
+    } catch (const std::exception &e) {
+        return std::string("<error: ") + e.what() + ">";
+    }
+}
+
+std::string withDb(const std::string &dsn, const std::string &db)
+{
+    return envsync::db::Dsn::parse(dsn)->with("dbname", db).toConnectionString();
+}
+
+} // namespace
+
+class TestRefresh : public QObject
+{
+    Q_OBJECT
+private slots:
+    void initTestCase()
+    {
+        qputenv("ENVSYNC_MASK_SALT", "tst_refresh-salt-0123456789");
+        m_dir = "/tmp/envsync-refresh-" + std::to_string(::getpid());
+        (void)envsync::demo::down(m_dir);
+        auto state = envsync::demo::up({m_dir, 300});
+        QVERIFY2(state.has_value(), state ? "" : state.error().describe().c_str());
+        m_configPath = QString::fromStdString(state->configPath.string());
+        auto config = envsync::config::loadConfigFile(state->configPath.string());
+        QVERIFY(config.has_value());
+        m_config = *config;
+        auto created = envsync::snapshot::createSnapshot(m_config, {});
+        QVERIFY2(created.has_value(), created ? "" : created.error().describe().c_str());
+        m_eu = m_config.findRegion("eu")->dsn;
+        m_up = true;
+    }
+
+    void cleanupTestCase()
+    {
+        if (m_up)
+            (void)envsync::demo::down(m_dir);
+    }
+
+    void refusesOutsideTheWindow()
+    {
+        // The demo's windows are weekly: a Tuesday 12:00 UTC is outside eu's Monday window.
+        envsync::refresh::RefreshOptions options;
+        options.region = "eu";
+        options.now = QDateTime(QDate(2026, 11, 24), QTime(12, 0), Qt::UTC);
+        auto result = envsync::refresh::refreshRegion(m_config, options);
+        QVERIFY(!result.has_value());
+        QCOMPARE(result.error().code, envsync::ErrorCode::Refused);
+        QVERIFY2(result.error().message.find("window") != std::string::npos,
+                 result.error().message.c_str());
+        options.forceOutsideWindow = true; // without a reason: a usage error
+        result = envsync::refresh::refreshRegion(m_config, options);
+        QVERIFY(!result.has_value());
+        QCOMPARE(result.error().code, envsync::ErrorCode::Usage);
+    }
+
+    void refusesAnUnmarkedDatabase()
+    {
+        const std::string admin = withDb(m_eu, "postgres");
+        QCOMPARE(scalar(admin, "ALTER DATABASE shop RESET envsync.region"), std::string());
+        const auto run = refreshCli({});
+        QCOMPARE(run.exitCode, 4);
+        QVERIFY2(run.err.contains(QStringLiteral("no EnvSync marker")), qPrintable(run.err));
+        QCOMPARE(scalar(admin, "ALTER DATABASE shop SET envsync.region = 'eu'"), std::string());
+    }
+
+    void refreshSwapsInTheSnapshot()
+    {
+        QCOMPARE(scalar(m_eu, "SELECT count(*) FROM pg_indexes WHERE indexname = 'orders_status_idx'"),
+                 std::string("1")); // eu's injected drift
+        const std::string before = scalar(m_eu, "SELECT count(*) FROM customers");
+        const auto run = refreshCli({});
+        QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+        QCOMPARE(scalar(m_eu, "SELECT count(*) FROM pg_indexes WHERE indexname = 'orders_status_idx'"),
+                 std::string("0")); // the golden schema is live now
+        const std::string golden = withDb(m_config.golden.dsn, "golden_v1");
+        QCOMPARE(scalar(m_eu, "SELECT count(*) FROM orders"), scalar(golden, "SELECT count(*) FROM orders"));
+        QCOMPARE(scalar(m_eu, "SELECT string_agg(email, ',' ORDER BY id) FROM customers"),
+                 scalar(golden, "SELECT string_agg(email, ',' ORDER BY id) FROM customers"));
+        QCOMPARE(scalar(withDb(m_eu, "shop__envsync_prev"), "SELECT count(*) FROM customers"), before);
+        QCOMPARE(scalar(control(), "SELECT result || ' ' || snapshot FROM envsync.refresh_log"
+                                   " WHERE region = 'eu' ORDER BY id DESC LIMIT 1"),
+                 std::string("success golden_v1"));
+    }
+
+    void rollbackSwapsBackAndForth()
+    {
+        auto run = cli({QStringLiteral("rollback"), QStringLiteral("-c"), m_configPath,
+                        QStringLiteral("--region"), QStringLiteral("eu")});
+        QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+        QCOMPARE(scalar(m_eu, "SELECT count(*) FROM pg_indexes WHERE indexname = 'orders_status_idx'"),
+                 std::string("1"));
+        QCOMPARE(scalar(control(), "SELECT result FROM envsync.refresh_log WHERE region = 'eu'"
+                                   " AND snapshot = 'golden_v1' ORDER BY id DESC LIMIT 1"),
+                 std::string("rolled_back"));
+        run = cli({QStringLiteral("rollback"), QStringLiteral("-c"), m_configPath,
+                   QStringLiteral("--region"), QStringLiteral("eu")});
+        QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+        QCOMPARE(scalar(m_eu, "SELECT count(*) FROM pg_indexes WHERE indexname = 'orders_status_idx'"),
+                 std::string("0"));
+        QCOMPARE(scalar(control(), "SELECT result FROM envsync.refresh_log WHERE region = 'eu'"
+                                   " AND snapshot = 'golden_v1' ORDER BY id DESC LIMIT 1"),
+                 std::string("success"));
+    }
+
+    void secondRefreshIsRefusedWhileOneRuns()
+    {
+        auto control = envsync::db::ControlDb::open(m_config.golden.dsn, {});
+        QVERIFY(control.has_value());
+        envsync::refresh::RefreshLocks locks(std::move(*control));
+        QVERIFY(locks.lockRegion("eu").has_value());
+        const auto run = refreshCli({});
+        QCOMPARE(run.exitCode, 4);
+        QVERIFY2(run.err.contains(QStringLiteral("already running")), qPrintable(run.err));
+    }
+
+    void killedRefreshLeavesOldOrNewData_data()
+    {
+        QTest::addColumn<QString>("point");
+        for (const char *point : {"start", "locked", "cleaned", "logged-running", "next-created",
+                                  "copy-schema", "copy-data", "copy-indexes", "copy-constraints",
+                                  "copy-sequences", "copy-analyze", "next-built", "hooks-pre",
+                                  "preserved", "hooks-post", "marked", "prev-dropped",
+                                  "swap-closed", "swap-before-commit", "swap-committed",
+                                  "logged-success"})
+            QTest::newRow(point) << QString::fromLatin1(point);
+    }
+
+    void killedRefreshLeavesOldOrNewData()
+    {
+        QFETCH(QString, point);
+        const std::string invariant = "SELECT (SELECT count(*) FROM orders) || '/' ||"
+                                      " (SELECT count(*) FROM order_items)";
+        const std::string before = scalar(m_eu, invariant);
+        const auto killed = refreshCli({}, point);
+        QVERIFY2(killed.exitCode != 0, qPrintable(point));
+        // Whatever the point, the region is one whole database with consistent data. Killed
+        // between closing it and the rename, it stays closed (intact) until the next run.
+        const bool closed = scalar(withDb(m_eu, "postgres"),
+                                   "SELECT NOT datallowconn FROM pg_database WHERE datname = 'shop'")
+                == "t";
+        QCOMPARE(closed, point == QLatin1String("swap-closed")
+                                 || point == QLatin1String("swap-before-commit"));
+        if (!closed)
+            QCOMPARE(scalar(m_eu, invariant), before); // golden_v1 and the live data agree
+        const auto next = refreshCli({});
+        QVERIFY2(next.exitCode == 0, qPrintable(next.err));
+        QCOMPARE(scalar(m_eu, invariant), before);
+        QCOMPARE(scalar(withDb(m_eu, "postgres"),
+                        "SELECT count(*) FROM pg_database WHERE datname = 'shop__envsync_next'"),
+                 std::string("0"));
+        QCOMPARE(scalar(control(), "SELECT count(*) FROM envsync.refresh_log WHERE result = 'running'"),
+                 std::string("0"));
+    }
+
+    void environmentsCloneAndExpire()
+    {
+        auto run = cli({QStringLiteral("env"), QStringLiteral("create"), QStringLiteral("-c"),
+                        m_configPath, QStringLiteral("pr-42"), QStringLiteral("--ttl"),
+                        QStringLiteral("1h"), QStringLiteral("--owner"), QStringLiteral("alice")});
+        QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+        QCOMPARE(scalar(withDb(m_config.golden.dsn, "pr-42"), "SELECT count(*) > 0 FROM customers"),
+                 std::string("t"));
+        run = cli({QStringLiteral("env"), QStringLiteral("list"), QStringLiteral("-c"), m_configPath});
+        QVERIFY(run.out.contains("pr-42") && run.out.contains("alice"));
+        QVERIFY(!envsync::env::createEnvironment(m_config, {"golden_v1", {}, std::chrono::hours(1), {}, {}}));
+        auto none = envsync::env::collectExpired(m_config, QDateTime::currentDateTimeUtc());
+        QVERIFY(none.has_value() && none->empty());
+        auto gone = envsync::env::collectExpired(m_config, QDateTime::currentDateTimeUtc().addSecs(7200));
+        QVERIFY(gone.has_value());
+        QCOMPARE(gone->size(), std::size_t(1));
+        QCOMPARE(scalar(withDb(m_config.golden.dsn, "postgres"),
+                        "SELECT count(*) FROM pg_database WHERE datname = 'pr-42'"),
+                 std::string("0"));
+        run = cli({QStringLiteral("env"), QStringLiteral("drop"), QStringLiteral("-c"),
+                   m_configPath, QStringLiteral("golden_v1")});
+        QCOMPARE(run.exitCode, 2); // never a database that is not an environment
+    }
+
+private:
+    envsync::test::CliRun cli(const QStringList &args, const QString &fault = {})
+    {
+        if (fault.isEmpty())
+            qunsetenv("ENVSYNC_FAULT");
+        else
+            qputenv("ENVSYNC_FAULT", fault.toUtf8());
+        auto run = envsync::test::runCli(args);
+        qunsetenv("ENVSYNC_FAULT");
+        return run;
+    }
+
+    envsync::test::CliRun refreshCli(const QStringList &extra, const QString &fault = {})
+    {
+        return cli(QStringList{QStringLiteral("refresh"), QStringLiteral("-c"), m_configPath,
+                               QStringLiteral("--region"), QStringLiteral("eu"),
+                               QStringLiteral("--force-outside-window"), QStringLiteral("--reason"),
+                               QStringLiteral("test")}
+                           + extra,
+                   fault);
+    }
+
+    std::string control() const { return withDb(m_config.golden.dsn, "envsync_control"); }
+
+    std::string m_dir;
+    QString m_configPath;
+    envsync::config::Config m_config;
+    std::string m_eu;
+    bool m_up = false;
+};
+
+QTEST_GUILESS_MAIN(TestRefresh)
+#include "tst_refresh.moc"
