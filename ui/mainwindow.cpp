@@ -7,7 +7,9 @@
 #include "ui/dashboardproxymodel.h"
 #include "ui/driftview.h"
 #include "ui/logview.h"
+#include "ui/maskingview.h"
 #include "ui/regiontreemodel.h"
+#include "ui/snapshotsview.h"
 #include "ui/statuscontroller.h"
 #include "ui/statusicons.h"
 
@@ -55,6 +57,8 @@ const QString stateKey = QStringLiteral("mainWindow/state");
 const QString autoRefreshKey = QStringLiteral("status/autoRefresh");
 const QString autoRefreshSecondsKey = QStringLiteral("status/autoRefreshSeconds");
 const QString lastDirKey = QStringLiteral("mainWindow/lastConfigDir");
+const QString snapshotColumnsKey = QStringLiteral("snapshots/listColumns");
+const QString maskingColumnsKey = QStringLiteral("masking/tableColumns");
 
 } // namespace
 
@@ -211,6 +215,14 @@ void MainWindow::createMenus()
     showDrift->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_2));
     connect(showDrift, &QAction::triggered, this,
             [this] { m_tabs->setCurrentWidget(m_driftView); });
+    QAction *showSnapshots = m_viewMenu->addAction(QStringLiteral("&Snapshots"));
+    showSnapshots->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_3));
+    connect(showSnapshots, &QAction::triggered, this,
+            [this] { m_tabs->setCurrentWidget(m_snapshotsView); });
+    QAction *showMasking = m_viewMenu->addAction(QStringLiteral("&Masking Rules"));
+    showMasking->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_4));
+    connect(showMasking, &QAction::triggered, this,
+            [this] { m_tabs->setCurrentWidget(m_maskingView); });
     m_viewMenu->addSeparator();
     m_viewMenu->addAction(m_treeDock->toggleViewAction());
     m_viewMenu->addAction(m_chartDock->toggleViewAction());
@@ -298,6 +310,13 @@ void MainWindow::createCentralWidget()
     m_tabs->addTab(m_table, QStringLiteral("Dashboard"));
     m_tabs->addTab(m_driftView, QStringLiteral("Schema Drift"));
 
+    m_snapshotsView = new SnapshotsView;
+    m_snapshotsView->setObjectName(QStringLiteral("snapshotsView"));
+    m_tabs->addTab(m_snapshotsView, QStringLiteral("Snapshots"));
+    m_maskingView = new MaskingView;
+    m_maskingView->setObjectName(QStringLiteral("maskingView"));
+    m_tabs->addTab(m_maskingView, QStringLiteral("Masking Rules"));
+
     m_centralStack = new QStackedWidget;
     m_centralStack->addWidget(placeholder);
     m_centralStack->addWidget(m_tabs);
@@ -373,6 +392,8 @@ void MainWindow::restoreWindowState()
             size = size.boundedTo(screen->availableSize() * 0.92);
         resize(size);
     }
+    m_snapshotsView->restoreColumnState(settings.value(snapshotColumnsKey).toByteArray());
+    m_maskingView->restoreColumnState(settings.value(maskingColumnsKey).toByteArray());
     if (!stateRestored) {
         resizeDocks({m_treeDock}, {290}, Qt::Horizontal);
         const int dockHeight = height() * 45 / 100;
@@ -385,6 +406,8 @@ void MainWindow::saveWindowState()
 {
     m_settingsWriter.setValue(geometryKey, saveGeometry());
     m_settingsWriter.setValue(stateKey, saveState(windowStateVersion));
+    m_settingsWriter.setValue(snapshotColumnsKey, m_snapshotsView->columnState());
+    m_settingsWriter.setValue(maskingColumnsKey, m_maskingView->columnState());
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)
@@ -481,6 +504,8 @@ void MainWindow::onConfigLoaded(const QString &path,
     m_columnsFitted = false;
     m_centralStack->setCurrentWidget(m_tabs);
     m_driftView->setConfig(m_controller->config());
+    m_snapshotsView->setConfig(m_controller->config());
+    m_maskingView->setConfig(m_controller->config());
     m_refreshAction->setEnabled(true);
     statusBar()->showMessage(QStringLiteral("Opened %1").arg(QDir::toNativeSeparators(path)), 5000);
     updateChart();

@@ -31,7 +31,9 @@ class DashboardModel;
 class DashboardProxyModel;
 class DriftView;
 class LogView;
+class MaskingView;
 class RegionTreeModel;
+class SnapshotsView;
 class StatusController;
 
 /// The DBA console: region tree (left), dashboard table (centre), data-age chart and log
@@ -60,6 +62,10 @@ public:
     [[nodiscard]] LogView *logView() const { return m_log; }
     /// The Schema Drift tab (Ctrl+2).
     [[nodiscard]] DriftView *driftView() const { return m_driftView; }
+    /// The Snapshots tab (Ctrl+3).
+    [[nodiscard]] SnapshotsView *snapshotsView() const { return m_snapshotsView; }
+    /// The Masking Rules tab (Ctrl+4).
+    [[nodiscard]] MaskingView *maskingView() const { return m_maskingView; }
     [[nodiscard]] QTabWidget *centralTabs() const { return m_tabs; }
     /// "Checked 12:34:56 · 4/5 reachable", or the probe's progress.
     [[nodiscard]] QString statusSummary() const;
@@ -106,9 +112,11 @@ private:
     RegionTreeModel *m_treeModel = nullptr;
 
     QStackedWidget *m_centralStack = nullptr;
-    QTabWidget *m_tabs = nullptr; ///< Dashboard, Schema Drift
+    QTabWidget *m_tabs = nullptr; ///< Dashboard, Schema Drift, Snapshots, Masking Rules
     QTableView *m_table = nullptr;
     DriftView *m_driftView = nullptr;
+    SnapshotsView *m_snapshotsView = nullptr;
+    MaskingView *m_maskingView = nullptr;
     QTreeView *m_tree = nullptr;
     AgeChartView *m_chart = nullptr;
     LogView *m_log = nullptr;
