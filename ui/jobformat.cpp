@@ -53,14 +53,17 @@ int overallPercent(const copy::CopyProgress &progress)
                 / static_cast<double>(progress.rowsEstimated);
         return 5 + static_cast<int>(std::clamp(share, 0.0, 1.0) * 85.0);
     }
-    if (phase == "indexes")
-        return 91;
+    if (phase == "indexes") {
+        if (progress.postDataTotal <= 0)
+            return 91;
+        const double share = static_cast<double>(progress.postDataDone)
+                / static_cast<double>(progress.postDataTotal);
+        return 90 + static_cast<int>(std::clamp(share, 0.0, 1.0) * 5.0);
+    }
     if (phase == "constraints")
         return 95;
     if (phase == "sequences")
         return 97;
-    if (phase == "analyze")
-        return 98;
     if (phase == "done")
         return 100;
     return 0;

@@ -32,12 +32,13 @@ void ProgressPrinter::progress(const copy::CopyProgress &p)
         std::snprintf(eta, sizeof eta, "%.0fs", p.etaSeconds);
     char line[256];
     std::snprintf(line, sizeof line,
-                  "copy %-11s %lld/%lld rows  %d/%d tables  %.1f MB/s  %.0f rows/s  ETA %s",
+                  "copy %-11s %lld/%lld rows  %d/%d tables  %d/%d index/key steps  %.1f MB/s"
+                  "  %.0f rows/s  ETA %s",
                   p.phase.c_str(), static_cast<long long>(p.rowsDone),
                   static_cast<long long>(p.rowsEstimated), p.tablesDone, p.tablesTotal,
-                  p.bytesPerSecond / 1e6, p.rowsPerSecond, eta);
+                  p.postDataDone, p.postDataTotal, p.bytesPerSecond / 1e6, p.rowsPerSecond, eta);
     if (m_tty) {
-        std::fprintf(stderr, "\r%-100s", line);
+        std::fprintf(stderr, "\r%-120s", line);
         m_open = true;
     } else {
         std::fprintf(stderr, "%s\n", line);

@@ -146,7 +146,7 @@ private slots:
         QTest::addColumn<QString>("point");
         for (const char *point : {"start", "locked", "cleaned", "logged-running", "next-created",
                                   "copy-schema", "copy-data", "copy-indexes", "copy-constraints",
-                                  "copy-sequences", "copy-analyze", "next-built", "hooks-pre",
+                                  "copy-sequences", "copy-done", "next-built", "hooks-pre",
                                   "preserved", "hooks-post", "marked", "prev-dropped",
                                   "swap-closed", "swap-before-commit", "swap-committed",
                                   "logged-success"})

@@ -1,6 +1,8 @@
 #include "core/copy/copyengine.h"
 
 #include "core/copy/postdata.h"
+#include "core/copy/postdataplan.h"
+#include "core/copy/postdatascheduler.h"
 #include "core/db/connection.h"
 #include "core/masking/maskplan.h"
 #include "core/util/process.h"
@@ -177,6 +179,7 @@ private:
 
 struct TableInfo
 {
+    int index = 0; ///< position in the table list (PostDataPlan is indexed the same way)
     std::string schema;
     std::string name;
     std::vector<std::string> columns;
@@ -328,6 +331,7 @@ Result<std::vector<std::unique_ptr<TableInfo>>> readTables(PGconn *conn, const C
     std::vector<std::unique_ptr<TableInfo>> out;
     for (int row = 0; row < PQntuples(tables->get()); ++row) {
         auto info = std::make_unique<TableInfo>();
+        info->index = static_cast<int>(out.size());
         info->schema = value(*tables, row, 0);
         info->name = value(*tables, row, 1);
         info->estimatedRows = std::stoll(value(*tables, row, 3));
@@ -590,7 +594,7 @@ Result<std::int64_t> copyItem(PGconn *source, PGconn *target, const WorkItem &it
 
 /// One worker: its own source connection in the exported snapshot and its own target connection.
 void dataWorker(Shared &shared, std::vector<WorkItem> &items, std::atomic<std::size_t> &next,
-                const Throttle &throttle, int index)
+                const Throttle &throttle, PostDataScheduler &postData, int index)
 {
     const CopyRequest &request = *shared.request;
     const std::string role = "worker " + std::to_string(index);
@@ -633,6 +637,7 @@ void dataWorker(Shared &shared, std::vector<WorkItem> &items, std::atomic<std::s
         if (items[mine].table->pendingRanges.fetch_sub(1) == 1) {
             items[mine].table->finishedTicks.store(Clock::now().time_since_epoch().count());
             shared.tablesDone.fetch_add(1);
+            postData.tableCopied(items[mine].table->index);
         }
     }
     (void)exec(source->get(), "COMMIT", "source " + role);
@@ -655,9 +660,15 @@ public:
     /// The tables whose live counters go into CopyProgress::tables (they outlive the reporter's
     /// last publish: both live until copyDatabase returns).
     void setTables(const std::vector<std::unique_ptr<TableInfo>> *tables) { m_tableInfos = tables; }
+    /// Counted into CopyProgress::postData*; it outlives the reporter's last publish.
+    void setPostData(const PostDataScheduler *scheduler) { m_postData = scheduler; }
+    /// Callable from any thread: post-data starts on workers while the data phase runs.
     void phase(const std::string &name)
     {
-        m_phase = name;
+        {
+            std::lock_guard lock(m_phaseMutex);
+            m_phase = name;
+        }
         publish();
     }
     void publish()
@@ -665,7 +676,10 @@ public:
         if (!m_request.progress)
             return;
         CopyProgress p;
-        p.phase = m_phase;
+        {
+            std::lock_guard lock(m_phaseMutex);
+            p.phase = m_phase;
+        }
         p.currentTable = m_shared.current();
         p.rowsDone = m_shared.rowsDone.load();
         p.bytesDone = m_shared.bytesDone.load();
@@ -673,7 +687,7 @@ public:
         p.tablesDone = m_shared.tablesDone.load();
         p.tablesTotal = m_tables;
         p.elapsedSeconds = std::chrono::duration<double>(Clock::now() - m_started).count();
-        if (m_phase == "data") {
+        if (p.phase == "data") {
             const double seconds =
                     std::chrono::duration<double>(Clock::now() - m_shared.dataStarted).count();
             if (seconds > 0.05) {
@@ -686,6 +700,11 @@ public:
         }
         if (m_tableInfos)
             p.tables = tableProgress();
+        if (m_postData) {
+            p.postDataDone = m_postData->finishedTasks();
+            p.postDataTotal = m_postData->totalTasks();
+        }
+        std::lock_guard serialized(m_publishMutex); // the watcher and phase() may both publish
         try {
             m_request.progress(p);
         } catch (...) {
@@ -735,7 +754,10 @@ private:
     const CopyRequest &m_request;
     Shared &m_shared;
     const std::vector<std::unique_ptr<TableInfo>> *m_tableInfos = nullptr;
+    const PostDataScheduler *m_postData = nullptr;
     Clock::time_point m_started;
+    std::mutex m_phaseMutex;
+    std::mutex m_publishMutex;
     std::string m_phase = "schema";
     std::int64_t m_estimated = 0;
     int m_tables = 0;
@@ -837,6 +859,91 @@ Result<void> runStatements(const CopyRequest &request, Shared &shared,
     if (shared.firstError)
         return std::unexpected(*shared.firstError);
     return {};
+}
+
+/// Which table every index and constraint of the source belongs to, under the tag pg_dump
+/// gives it ("index", "table constraint"), read in the exported snapshot.
+Result<PostDataOwners> readPostDataOwners(PGconn *conn)
+{
+    auto rows = exec(conn,
+                     "SELECT n.nspname, ic.relname, n.nspname, t.relname, '', '', ''"
+                     " FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid"
+                     " JOIN pg_class t ON t.oid = i.indrelid"
+                     " JOIN pg_namespace n ON n.oid = t.relnamespace"
+                     " UNION ALL"
+                     " SELECT n.nspname, t.relname || ' ' || c.conname, n.nspname, t.relname,"
+                     "  coalesce(rn.nspname, ''), coalesce(rt.relname, ''), c.conname"
+                     " FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid"
+                     " JOIN pg_namespace n ON n.oid = t.relnamespace"
+                     " LEFT JOIN pg_class rt ON rt.oid = c.confrelid"
+                     " LEFT JOIN pg_namespace rn ON rn.oid = rt.relnamespace",
+                     "source: owners of indexes and constraints");
+    if (!rows)
+        return std::unexpected(rows.error());
+    PostDataOwners owners;
+    for (int row = 0; row < PQntuples(rows->get()); ++row) {
+        owners[{value(*rows, row, 0), value(*rows, row, 1)}] =
+                {value(*rows, row, 2), value(*rows, row, 3), value(*rows, row, 4),
+                 value(*rows, row, 5), value(*rows, row, 6)};
+    }
+    return owners;
+}
+
+bool isDeadlock(const PgResult &result)
+{
+    const char *state = result ? PQresultErrorField(result.get(), PG_DIAG_SQLSTATE) : nullptr;
+    return state && std::string_view(state) == "40P01";
+}
+
+/// ADD … NOT VALID locks both tables (SHARE ROW EXCLUSIVE) for a moment; two of them on
+/// crossing tables can deadlock, and the server then aborts one: retry that one.
+Result<void> addForeignKey(PGconn *conn, const std::string &sql, const std::string &context)
+{
+    for (int attempt = 1;; ++attempt) {
+        PgResult result(PQexec(conn, sql.c_str()));
+        const auto status = result ? PQresultStatus(result.get()) : PGRES_FATAL_ERROR;
+        if (status == PGRES_COMMAND_OK)
+            return {};
+        if (!isDeadlock(result) || attempt == 5)
+            return fail(ErrorCode::Database, resultError(conn, result.get()), context);
+        std::this_thread::sleep_for(std::chrono::milliseconds(20 * attempt));
+    }
+}
+
+Result<void> runPostDataTask(PGconn *conn, const PostDataScheduler::Task &task, const std::string &what)
+{
+    if (task.kind == PostDataScheduler::Kind::ForeignKey) {
+        if (auto added = addForeignKey(conn, task.sql, what + ": foreign key"); !added)
+            return added;
+    }
+    const std::string &sql = task.kind == PostDataScheduler::Kind::ForeignKey ? task.validate : task.sql;
+    if (auto done = exec(conn, sql, what); !done)
+        return std::unexpected(done.error());
+    return {};
+}
+
+/// One post-data connection: runs ready tasks until the scheduler has none left.
+void postDataWorker(Shared &shared, PostDataScheduler &scheduler, const std::string &preamble, int index)
+{
+    const std::string what = "target: post-data " + std::to_string(index);
+    auto conn = open(shared.request->targetDsn, what);
+    if (!conn) {
+        shared.recordError(conn.error());
+        return;
+    }
+    CancelScope scope(shared.registry, conn->get());
+    if (auto set = exec(conn->get(), preamble, what); !set) {
+        shared.recordError(set.error());
+        return;
+    }
+    (void)exec(conn->get(), "SET maintenance_work_mem = '256MB'", what);
+    while (auto task = scheduler.next([&] { return shared.shouldStop(); })) {
+        if (auto done = runPostDataTask(conn->get(), *task, what); !done) {
+            shared.recordError(done.error());
+            return;
+        }
+        scheduler.finished(*task);
+    }
 }
 
 } // namespace
@@ -965,7 +1072,20 @@ Result<CopyStats> copyDatabase(const CopyRequest &requestIn)
         }
     }
 
-    // 3. Data on `jobs` workers.
+    // 3. Data on `jobs` workers and, alongside, post-data on `jobs` more target connections:
+    //    each table's indexes are built as soon as its data is in, then its ANALYZE (pg_stats
+    //    only ever holds masked values) and the foreign keys whose tables are both ready.
+    std::vector<CopiedTable> copied;
+    for (const auto &table : *tables)
+        copied.push_back({table->schema, table->name});
+    auto owners = readPostDataOwners(exporter->get());
+    if (!owners)
+        return std::unexpected(owners.error());
+    const PostDataPlan postPlan = planPostData(splitDumpScript(*postData), *owners, copied);
+    PostDataScheduler scheduler(postPlan);
+    reporter.setPostData(&scheduler);
+    stats.postDataStatements = scheduler.totalTasks() - static_cast<int>(postPlan.analyze.size())
+            + static_cast<int>(postPlan.tail.size());
     reporter.phase("data");
     if (shared.cancelled())
         return cancelledError();
@@ -975,53 +1095,42 @@ Result<CopyStats> copyDatabase(const CopyRequest &requestIn)
         Watcher watcher(shared, &reporter);
         std::atomic<std::size_t> next{0};
         const Throttle throttle(request.maxRowsPerSecond);
-        const int workers = std::max(1, std::min<int>(request.jobs, static_cast<int>(items->size())));
-        runParallel(workers, [&](int index) { dataWorker(shared, *items, next, throttle, index); });
+        const int dataWorkers = std::max(1, std::min<int>(request.jobs, static_cast<int>(items->size())));
+        std::atomic<int> dataRunning{dataWorkers};
+        runParallel(dataWorkers + request.jobs, [&](int index) {
+            if (index >= dataWorkers) {
+                postDataWorker(shared, scheduler, postPlan.preamble, index - dataWorkers);
+                return;
+            }
+            dataWorker(shared, *items, next, throttle, scheduler, index);
+            if (dataRunning.fetch_sub(1) == 1) {
+                // every reader is done and pg_dump ran: release the source snapshot now, not
+                // after the index builds (it holds back vacuum on the source meanwhile)
+                (void)exec(exporter->get(), "COMMIT", "source");
+                stats.dataSeconds =
+                        std::chrono::duration<double>(Clock::now() - shared.dataStarted).count();
+                if (!shared.shouldStop())
+                    reporter.phase("indexes");
+            }
+        });
     }
     if (shared.cancelled())
         return cancelledError();
     if (shared.firstError)
         return std::unexpected(*shared.firstError);
-    stats.dataSeconds = std::chrono::duration<double>(Clock::now() - shared.dataStarted).count();
-    reporter.publish();
-    // The exported snapshot is no longer needed: pg_dump ran and every reader is done.
-    (void)exec(exporter->get(), "COMMIT", "source");
     exporter->reset();
 
-    // 4. Post-data: indexes and key constraints in parallel, then the rest, then foreign keys.
-    const DumpScript post = splitDumpScript(*postData);
-    std::vector<std::string> parallel, serial, foreignKeys;
-    for (const auto &entry : post.entries) {
-        if (entry.sql.find_first_not_of(" \n\t") == std::string::npos)
-            continue;
-        if (entry.type == "INDEX" || entry.type == "CONSTRAINT")
-            parallel.push_back(entry.sql);
-        else if (entry.type == "FK CONSTRAINT")
-            foreignKeys.push_back(entry.sql);
-        else
-            serial.push_back(entry.sql);
-    }
-    stats.postDataStatements = static_cast<int>(parallel.size() + serial.size() + foreignKeys.size());
+    // 4. The rest of post-data (triggers, rules, partitioned parents' indexes, …) in dump order.
     {
         Watcher watcher(shared, nullptr);
-        reporter.phase("indexes");
-        if (auto done = runStatements(request, shared, parallel, post.preamble, request.jobs,
-                                      "target: indexes");
-            !done)
-            return std::unexpected(done.error());
         reporter.phase("constraints");
-        if (auto done = runStatements(request, shared, serial, post.preamble, 1,
+        if (auto done = runStatements(request, shared, postPlan.tail, postPlan.preamble, 1,
                                       "target: post-data");
             !done)
             return std::unexpected(done.error());
-        // one connection: two foreign keys lock both of their tables and could deadlock
-        if (auto done = runStatements(request, shared, foreignKeys, post.preamble, 1,
-                                      "target: foreign keys");
-            !done)
-            return std::unexpected(done.error());
     }
 
-    // 5. Sequences and statistics (pg_stats then only ever holds masked values).
+    // 5. Sequences.
     reporter.phase("sequences");
     {
         auto target = open(request.targetDsn, "target");
@@ -1035,16 +1144,6 @@ Result<CopyStats> copyDatabase(const CopyRequest &requestIn)
                 return std::unexpected(set.error());
         }
         stats.sequences = static_cast<int>(sequenceValues.size());
-        reporter.phase("analyze");
-        if (shared.cancelled())
-            return cancelledError();
-        CancelScope scope(shared.registry, target->get());
-        Watcher watcher(shared, nullptr);
-        if (auto analyzed = exec(target->get(), "ANALYZE", "target: analyze"); !analyzed) {
-            if (shared.cancelled())
-                return cancelledError();
-            return std::unexpected(analyzed.error());
-        }
     }
 
     for (const auto &table : *tables) {

@@ -12,15 +12,28 @@ bool isMetaCommand(const std::string &line)
             || line.starts_with("\\connect");
 }
 
-/// "-- Name: orders_pkey; Type: CONSTRAINT; Schema: public; Owner: -" → "CONSTRAINT".
-std::string entryType(const std::string &header)
+/// The text between `label` and the next "; " field of an entry header, or "".
+std::string headerField(const std::string &header, const std::string &label, const std::string &next)
 {
-    const auto start = header.find("; Type: ");
+    const auto start = header.find(label);
     if (start == std::string::npos)
         return {};
-    const auto from = start + 8;
-    const auto end = header.find("; Schema: ", from);
+    const auto from = start + label.size();
+    const auto end = header.find(next, from);
     return header.substr(from, end == std::string::npos ? std::string::npos : end - from);
+}
+
+/// "-- Name: orders orders_pkey; Type: CONSTRAINT; Schema: public; Owner: -": pg_dump prints
+/// names raw (newlines flattened), so a name holding "; Type: " would misparse — such an entry
+/// then matches no catalogue object and simply runs in the serial tail.
+DumpEntry entryFromHeader(const std::string &header)
+{
+    DumpEntry entry;
+    const std::string prefix = header.starts_with("-- Name: ") ? "-- Name: " : "-- Data for Name: ";
+    entry.name = headerField(header, prefix, "; Type: ");
+    entry.type = headerField(header, "; Type: ", "; Schema: ");
+    entry.schema = headerField(header, "; Schema: ", "; Owner: ");
+    return entry;
 }
 
 } // namespace
@@ -39,7 +52,7 @@ DumpScript splitDumpScript(const std::string &script)
         // bodies cannot imitate at the start of a line outside a string (they would be
         // comments there too, harmless to move).
         if (line.starts_with("-- Name: ") || line.starts_with("-- Data for Name: ")) {
-            out.entries.push_back({entryType(line), {}});
+            out.entries.push_back(entryFromHeader(line));
             current = &out.entries.back();
             continue;
         }

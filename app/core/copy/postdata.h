@@ -9,6 +9,8 @@ namespace envsync::copy {
 struct DumpEntry
 {
     std::string type; ///< "INDEX", "CONSTRAINT", "FK CONSTRAINT", "TRIGGER", "COMMENT", ...
+    std::string name;   ///< pg_dump's tag: "idx" for an index, "table constraint" for a constraint
+    std::string schema; ///< "-" when the object has no schema
     std::string sql;
 };
 
