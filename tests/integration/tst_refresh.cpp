@@ -1,5 +1,6 @@
 // Refresh, rollback and ephemeral environments on a demo estate of their own (they create
 // snapshots and replace region databases, which would change the shared fixture).
+#include "regionreader.h"
 #include "testsupport.h"
 
 #include "core/config/configloader.h"
@@ -10,6 +11,8 @@
 #include "core/refresh/refreshlocks.h"
 #include "core/snapshot/snapshot.h"
 
+#include <QElapsedTimer>
+#include <QProcess>
 #include <QTest>
 
 #include <pqxx/pqxx>
@@ -178,6 +181,93 @@ private slots:
                  std::string("0"));
         QCOMPARE(scalar(control(), "SELECT count(*) FROM envsync.refresh_log WHERE result = 'running'"),
                  std::string("0"));
+    }
+
+    void readersNeverSeeMixedData()
+    {
+        // Make the live data differ from golden_v1 in both tables at once (ON DELETE CASCADE):
+        // a reader could then only see the old pair or the new pair, never a mix.
+        const std::string invariant = "SELECT (SELECT count(*) FROM orders) || '/' ||"
+                                      " (SELECT count(*) FROM order_items)";
+        QCOMPARE(scalar(m_eu, "DELETE FROM orders o WHERE o.id IN (SELECT id FROM orders"
+                              " WHERE NOT EXISTS (SELECT 1 FROM payments p WHERE p.order_id = o.id)"
+                              " AND NOT EXISTS (SELECT 1 FROM shipments s WHERE s.order_id = o.id)"
+                              " ORDER BY id LIMIT 25)"),
+                 std::string());
+        const std::string oldPair = scalar(m_eu, invariant);
+        const std::string newPair = scalar(withDb(m_config.golden.dsn, "golden_v1"), invariant);
+        QVERIFY2(oldPair != newPair, oldPair.c_str());
+
+        envsync::test::RegionReader reader(m_eu, invariant);
+        reader.start();
+        QTest::qWait(300);
+        const auto run = refreshCli({});
+        QTest::qWait(300);
+        reader.stop();
+        QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+        const auto sequence = reader.valueSequence();
+        QCOMPARE(sequence, (std::vector<std::string>{oldPair, newPair}));
+        QVERIFY(reader.changedAtMostOnce());
+        QVERIFY(reader.successfulReads() > 20);
+        qInfo("readers: %d reads, %zu samples; longest outage during the swap %.1f ms",
+              reader.successfulReads(), reader.samples().size(), reader.longestOutageMs());
+        QVERIFY2(reader.longestOutageMs() < 5000, "the swap kept clients out for seconds");
+    }
+
+    void fiftyConcurrentAttemptsExactlyOneRuns()
+    {
+        // Hold every golden read slot: the attempt that wins the region lock then waits, visibly
+        // queued, while the 49 others must be refused — no timing luck involved.
+        std::vector<std::unique_ptr<envsync::refresh::RefreshLocks>> slotHolders;
+        for (int i = 0; i < m_config.golden.maxParallelRefreshes; ++i) {
+            auto control = envsync::db::ControlDb::open(m_config.golden.dsn, {});
+            QVERIFY(control.has_value());
+            slotHolders.push_back(std::make_unique<envsync::refresh::RefreshLocks>(std::move(*control)));
+            QVERIFY(slotHolders.back()->acquireGoldenSlot(m_config.golden.maxParallelRefreshes,
+                                                          std::make_shared<envsync::copy::CancelToken>(),
+                                                          {}));
+        }
+        const std::string logBefore = scalar(control(), "SELECT count(*) FROM envsync.refresh_log");
+        std::vector<std::unique_ptr<QProcess>> attempts;
+        for (int i = 0; i < 50; ++i) {
+            auto process = std::make_unique<QProcess>();
+            process->start(QString::fromStdString(envsync::test::cliPath()),
+                           {QStringLiteral("refresh"), QStringLiteral("-c"), m_configPath,
+                            QStringLiteral("--region"), QStringLiteral("eu"),
+                            QStringLiteral("--force-outside-window"), QStringLiteral("--reason"),
+                            QStringLiteral("concurrency test")});
+            attempts.push_back(std::move(process));
+        }
+        auto finished = [&] {
+            return static_cast<int>(std::count_if(attempts.begin(), attempts.end(), [](const auto &p) {
+                return p->state() == QProcess::NotRunning;
+            }));
+        };
+        QTRY_COMPARE_WITH_TIMEOUT(finished(), 49, 120000);
+        QTest::qWait(500); // the winner keeps waiting for a slot, it does not finish by itself
+        QCOMPARE(finished(), 49);
+        QProcess *winner = nullptr;
+        for (const auto &process : attempts) {
+            if (process->state() != QProcess::NotRunning) {
+                winner = process.get();
+                continue;
+            }
+            QCOMPARE(process->exitCode(), 4);
+            const QString err = QString::fromUtf8(process->readAllStandardError());
+            QVERIFY2(err.contains(QStringLiteral("already running")), qPrintable(err));
+        }
+        QVERIFY(winner);
+        QString winnerErr;
+        QTRY_VERIFY_WITH_TIMEOUT((winnerErr += QString::fromUtf8(winner->readAllStandardError()))
+                                         .contains(QStringLiteral("queued")),
+                                 10000);
+        QCOMPARE(scalar(control(), "SELECT count(*) FROM envsync.refresh_log"), logBefore); // not started
+        slotHolders.clear(); // capacity frees up: the queued refresh proceeds
+        QVERIFY(winner->waitForFinished(120000));
+        winnerErr += QString::fromUtf8(winner->readAllStandardError());
+        QVERIFY2(winner->exitCode() == 0, qPrintable(winnerErr));
+        QCOMPARE(scalar(control(), "SELECT count(*) - " + logBefore + " FROM envsync.refresh_log"),
+                 std::string("1"));
     }
 
     void environmentsCloneAndExpire()
