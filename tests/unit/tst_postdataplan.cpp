@@ -123,7 +123,7 @@ private slots:
         QCOMPARE(plan.tableBuilds.size(), std::size_t(2));
         QCOMPARE(plan.tableBuilds[0].size(), std::size_t(1));
         QCOMPARE(plan.tableBuilds[1].size(), std::size_t(2)); // pkey + placed_idx, not the trigger
-        QCOMPARE(plan.analyze[0], std::string(R"(ANALYZE "Sales Dept"."Customers")"));
+        QCOMPARE(plan.analyze[0], std::string(R"(VACUUM (ANALYZE) "Sales Dept"."Customers")"));
         QCOMPARE(plan.foreignKeys.size(), std::size_t(1)); // the FK to "parent" waits for the tail
         const ForeignKeyStep &fk = plan.foreignKeys[0];
         QCOMPARE(fk.table, 1);
@@ -156,9 +156,9 @@ private slots:
     {
         const PostDataPlan plan = planPostData(splitDumpScript(kPostData), owners(), kTables);
         PostDataScheduler scheduler(plan);
-        QCOMPARE(scheduler.totalTasks(), 3 + 2 + 1); // builds + ANALYZEs + tracked FK
-        // nothing is ready before any data is in: next() would wait, so stop it at once
-        QVERIFY(!scheduler.next([] { return true; }));
+        QCOMPARE(scheduler.totalTasks(), 3 + 2 + 1); // builds + VACUUMs + tracked FK
+        QCOMPARE(scheduler.readyTasks(), 0); // nothing before any data is in
+        QVERIFY(!scheduler.next([] { return true; })); // and a stop ends the wait
 
         scheduler.tableCopied(1); // orders first: its two builds, but not its FK yet
         auto a = scheduler.next(stopNever);
@@ -168,24 +168,25 @@ private slots:
         QCOMPARE(int(b->kind), int(PostDataScheduler::Kind::Build));
         scheduler.finished(*a);
         scheduler.finished(*b);
-        auto analyzeOrders = scheduler.next(stopNever);
-        QVERIFY(analyzeOrders);
-        QCOMPARE(int(analyzeOrders->kind), int(PostDataScheduler::Kind::Analyze));
-        QCOMPARE(analyzeOrders->table, 1);
-        scheduler.finished(*analyzeOrders);
+        auto vacuumOrders = scheduler.next(stopNever);
+        QVERIFY(vacuumOrders);
+        QCOMPARE(int(vacuumOrders->kind), int(PostDataScheduler::Kind::VacuumAnalyze));
+        QCOMPARE(vacuumOrders->table, 1);
+        scheduler.finished(*vacuumOrders);
+        QCOMPARE(scheduler.readyTasks(), 0); // the FK still waits for Customers
 
-        scheduler.tableCopied(0); // Customers: its pkey, then the FK (both sides indexed) before ANALYZE
+        scheduler.tableCopied(0); // Customers: its pkey, its VACUUM, then the FK
         auto pkey = scheduler.next(stopNever);
         QVERIFY(pkey && pkey->kind == PostDataScheduler::Kind::Build);
         scheduler.finished(*pkey);
+        auto vacuumCustomers = scheduler.next(stopNever);
+        QVERIFY(vacuumCustomers && vacuumCustomers->kind == PostDataScheduler::Kind::VacuumAnalyze);
+        scheduler.finished(*vacuumCustomers);
         auto fk = scheduler.next(stopNever);
         QVERIFY(fk);
         QCOMPARE(int(fk->kind), int(PostDataScheduler::Kind::ForeignKey));
         QVERIFY(!fk->validate.empty());
         scheduler.finished(*fk);
-        auto analyzeCustomers = scheduler.next(stopNever);
-        QVERIFY(analyzeCustomers && analyzeCustomers->kind == PostDataScheduler::Kind::Analyze);
-        scheduler.finished(*analyzeCustomers);
         QVERIFY(!scheduler.next(stopNever)); // all done: returns without waiting
         QCOMPARE(scheduler.finishedTasks(), scheduler.totalTasks());
     }

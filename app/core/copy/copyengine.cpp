@@ -1073,7 +1073,7 @@ Result<CopyStats> copyDatabase(const CopyRequest &requestIn)
     }
 
     // 3. Data on `jobs` workers and, alongside, post-data on `jobs` more target connections:
-    //    each table's indexes are built as soon as its data is in, then its ANALYZE (pg_stats
+    //    each table's indexes are built as soon as its data is in, then its VACUUM (ANALYZE) (pg_stats
     //    only ever holds masked values) and the foreign keys whose tables are both ready.
     std::vector<CopiedTable> copied;
     for (const auto &table : *tables)

@@ -59,7 +59,7 @@ struct CopyProgress
     double bytesPerSecond = 0;
     double etaSeconds = -1; ///< -1: unknown
     double elapsedSeconds = 0;
-    int postDataDone = 0;  ///< index builds, foreign keys and ANALYZEs finished
+    int postDataDone = 0;  ///< index builds, VACUUM (ANALYZE)s and foreign keys finished
     int postDataTotal = 0; ///< 0 until the post-data plan is made
     /// Every table of the copy in plan order (schema.table); empty before the tables are read.
     std::vector<TableProgress> tables;
@@ -116,7 +116,7 @@ struct CopyStats
 /// Copies the source database into the (empty) target: pre-data schema, data from one
 /// consistent exported snapshot on `jobs` parallel connections (binary COPY unless the table is
 /// masked); alongside, on `jobs` more connections, each table's indexes and key constraints as
-/// soon as its data is in, then its ANALYZE and its foreign keys (NOT VALID + VALIDATE); then the
+/// soon as its data is in, then its VACUUM (ANALYZE) and its foreign keys (NOT VALID + VALIDATE); then the
 /// rest of post-data in dump order and the sequence values. Blocking: run it on a worker thread. On failure or cancel (ErrorCode::Cancelled)
 /// the target holds a partial copy: the caller drops it.
 [[nodiscard]] Result<CopyStats> copyDatabase(const CopyRequest &request);

@@ -41,7 +41,7 @@ PostDataPlan planPostData(const DumpScript &post, const PostDataOwners &owners,
     plan.preamble = post.preamble;
     plan.tableBuilds.resize(tables.size());
     for (const auto &table : tables)
-        plan.analyze.push_back("ANALYZE " + qualified(table.schema, table.name));
+        plan.analyze.push_back("VACUUM (ANALYZE) " + qualified(table.schema, table.name));
 
     for (const auto &entry : post.entries) {
         if (isBlank(entry.sql))

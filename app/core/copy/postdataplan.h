@@ -40,7 +40,8 @@ struct PostDataPlan
 {
     /// Per copied table (same order as the table list): its index and key-constraint DDL.
     std::vector<std::vector<std::string>> tableBuilds;
-    /// Per copied table: ANALYZE of it, run once its builds are done (expression statistics).
+    /// Per copied table: VACUUM (ANALYZE) of it, run once its builds are done: statistics (of
+    /// masked values only) and the visibility map, so FK validation can use index-only scans.
     std::vector<std::string> analyze;
     std::vector<ForeignKeyStep> foreignKeys;
     /// Everything else (triggers, rules, indexes of partitioned parents, comments, matview data),

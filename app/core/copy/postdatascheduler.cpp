@@ -38,7 +38,11 @@ void PostDataScheduler::tableCopied(int table)
 void PostDataScheduler::tableIndexed(int table)
 {
     m_indexed[static_cast<std::size_t>(table)] = true;
-    m_analyzes.push_back({Kind::Analyze, table, m_plan.analyze[static_cast<std::size_t>(table)], {}});
+    m_vacuums.push_back({Kind::VacuumAnalyze, table, m_plan.analyze[static_cast<std::size_t>(table)], {}});
+}
+
+void PostDataScheduler::tableVacuumed(int table)
+{
     for (const int fk : m_fksOfTable[static_cast<std::size_t>(table)]) {
         if (--m_fkWaiting[static_cast<std::size_t>(fk)] == 0) {
             const ForeignKeyStep &step = m_plan.foreignKeys[static_cast<std::size_t>(fk)];
@@ -53,8 +57,8 @@ std::optional<PostDataScheduler::Task> PostDataScheduler::next(const std::functi
     for (;;) {
         if (allDone() || stop())
             return std::nullopt;
-        // builds first: they unlock the rest; FKs before ANALYZE, which only helps the planner
-        for (auto *queue : {&m_builds, &m_foreignKeys, &m_analyzes}) {
+        // in dependency order: each kind unlocks the next
+        for (auto *queue : {&m_builds, &m_vacuums, &m_foreignKeys}) {
             if (!queue->empty()) {
                 Task task = std::move(queue->back());
                 queue->pop_back();
@@ -69,11 +73,17 @@ void PostDataScheduler::finished(const Task &task)
 {
     std::lock_guard lock(m_mutex);
     ++m_finished;
-    if (task.kind == Kind::Build) {
-        if (--m_pendingBuilds[static_cast<std::size_t>(task.table)] == 0)
-            tableIndexed(task.table);
-    }
+    if (task.kind == Kind::Build && --m_pendingBuilds[static_cast<std::size_t>(task.table)] == 0)
+        tableIndexed(task.table);
+    else if (task.kind == Kind::VacuumAnalyze)
+        tableVacuumed(task.table);
     m_ready.notify_all();
+}
+
+int PostDataScheduler::readyTasks() const
+{
+    std::lock_guard lock(m_mutex);
+    return static_cast<int>(m_builds.size() + m_vacuums.size() + m_foreignKeys.size());
 }
 
 int PostDataScheduler::finishedTasks() const
