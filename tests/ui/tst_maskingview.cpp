@@ -8,7 +8,6 @@
 #include "core/config/configloader.h"
 #include "core/db/threadguard.h"
 #include "core/masking/coverage.h"
-#include "core/snapshot/maskingsupport.h"
 #include "ui/maskingcontroller.h"
 #include "ui/maskingrulesmodel.h"
 #include "ui/maskingview.h"
@@ -115,8 +114,6 @@ class TestMaskingView : public QObject
 private slots:
     void initTestCase()
     {
-        if (!snapshot::maskingAvailable())
-            QSKIP("the masking engine is not part of this build");
         QVERIFY(m_settingsDir.isValid());
         QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, m_settingsDir.path());
         QCoreApplication::setOrganizationName(QStringLiteral("EnvSyncTest"));

@@ -10,7 +10,6 @@
 #include "core/db/dsn.h"
 #include "core/db/threadguard.h"
 #include "core/demo/demo.h"
-#include "core/snapshot/maskingsupport.h"
 #include "ui/jobformat.h"
 #include "ui/mainwindow.h"
 #include "ui/snapshotcontroller.h"
@@ -88,8 +87,6 @@ class TestSnapshotsView : public QObject
 private slots:
     void initTestCase()
     {
-        if (!snapshot::maskingAvailable())
-            QSKIP("the masking engine is not part of this build");
         QVERIFY(m_settingsDir.isValid());
         QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, m_settingsDir.path());
         QCoreApplication::setOrganizationName(QStringLiteral("EnvSyncTest"));

@@ -1,6 +1,7 @@
 #include "core/refresh/productionguard.h"
 
 #include "core/copy/copyengine.h"
+#include "core/db/systemidentifier.h"
 
 #include <pqxx/pqxx>
 
@@ -10,15 +11,6 @@ namespace {
 
 constexpr const char *regionKey = "envsync.region=";
 constexpr const char *snapshotKey = "envsync.snapshot=";
-
-Result<std::string> systemIdentifier(pqxx::connection &conn, const std::string &who)
-{
-    return db::guarded(who, "system identifier", [&] {
-        pqxx::nontransaction tx(conn);
-        return tx.exec1("SELECT system_identifier::text FROM pg_control_system()")[0]
-                .as<std::string>();
-    });
-}
 
 Result<bool> databaseExists(pqxx::connection &admin, const std::string &database,
                             const std::string &who)
@@ -43,7 +35,7 @@ std::optional<bool> onSourceCluster(const config::Config &config, const std::str
     auto source = db::connect(config.source.dsn, options, "source");
     if (!source)
         return std::nullopt;
-    auto sourceId = systemIdentifier(**source, "source");
+    auto sourceId = db::systemIdentifier(**source, "source");
     if (!sourceId)
         return std::nullopt;
     return *sourceId == targetId;
@@ -95,7 +87,7 @@ Result<void> checkWritable(const config::Config &config, const config::RegionCon
     const bool typed = typedName == region.name;
     if (region.production)
         return refuse("the region is flagged production: true; EnvSync never writes to it", who);
-    auto targetId = systemIdentifier(admin, who);
+    auto targetId = db::systemIdentifier(admin, who);
     if (!targetId)
         return std::unexpected(targetId.error());
     const std::optional<bool> sameAsSource = onSourceCluster(config, *targetId, options);

@@ -1,13 +1,16 @@
 #include "core/refresh/refresh.h"
 
+#include "core/db/configuredconnect.h"
 #include "core/db/controldb.h"
 #include "core/db/dsn.h"
+#include "core/db/systemidentifier.h"
 #include "core/refresh/databaseswap.h"
 #include "core/refresh/faultpoint.h"
 #include "core/refresh/productionguard.h"
 #include "core/refresh/refreshlocks.h"
 #include "core/refresh/regiontarget.h"
 #include "core/schedule/windowexpander.h"
+#include "core/snapshot/templateclone.h"
 
 #include <pqxx/pqxx>
 #include <spdlog/spdlog.h>
@@ -56,15 +59,6 @@ std::string json(const QJsonObject &object)
     return QJsonDocument(object).toJson(QJsonDocument::Compact).toStdString();
 }
 
-db::ConnectOptions connectOptions(const config::Config &config, const std::string &purpose)
-{
-    db::ConnectOptions options;
-    options.connectTimeout = config.timeouts.connect;
-    options.statementTimeout = config.timeouts.statement;
-    options.applicationName = purpose;
-    return options;
-}
-
 Result<Context> openContext(const config::Config &config, const RefreshOptions &options,
                             const std::string &purpose)
 {
@@ -74,7 +68,7 @@ Result<Context> openContext(const config::Config &config, const RefreshOptions &
                     config.path);
     const std::string actor = options.actor.empty() ? db::currentActor() : options.actor;
     Context ctx{config, *region, options,
-                connectOptions(config, "envsync " + purpose + ' ' + region->name + " by " + actor),
+                db::configuredConnectOptions(config, "envsync " + purpose + ' ' + region->name + " by " + actor),
                 "region " + region->name, actor, {}, nullptr, std::nullopt};
     auto target = RegionTarget::resolve(*region, ctx.connect);
     if (!target)
@@ -131,22 +125,13 @@ Result<double> expectedSeconds(db::ControlDb &control, const std::string &region
     });
 }
 
-Result<std::string> systemIdentifier(pqxx::connection &conn, const std::string &who)
-{
-    return db::guarded(who, "system identifier", [&] {
-        pqxx::nontransaction tx(conn);
-        return tx.exec1("SELECT system_identifier::text FROM pg_control_system()")[0]
-                .as<std::string>();
-    });
-}
-
 /// Template clone is possible when the region lives on the golden cluster itself.
 Result<bool> regionOnGoldenCluster(Context &ctx)
 {
-    auto golden = systemIdentifier(ctx.control->connection(), "golden");
+    auto golden = db::systemIdentifier(ctx.control->connection(), "golden");
     if (!golden)
         return std::unexpected(golden.error());
-    auto region = systemIdentifier(*ctx.admin, ctx.who);
+    auto region = db::systemIdentifier(*ctx.admin, ctx.who);
     if (!region)
         return std::unexpected(region.error());
     return *golden == *region;
@@ -323,25 +308,6 @@ std::string goldenDatabaseDsn(const config::Config &config, const std::string &d
     return dsn ? dsn->with("dbname", database).toConnectionString() : config.golden.dsn;
 }
 
-Result<void> cloneFromTemplate(Context &ctx, const std::string &snapshot)
-{
-    const std::string next = ctx.target.nextName();
-    for (int attempt = 0;; ++attempt) {
-        // FILE_COPY: copies the files and checkpoints once; WAL_LOG writes every block to WAL
-        // (measured on 874 MB: 1.2–2.1 s vs 7.2–7.9 s). Snapshots are read-only, so the extra
-        // checkpoint is the only cost.
-        auto created = db::guarded(ctx.who, "clone " + snapshot, [&] {
-            pqxx::nontransaction tx(*ctx.admin);
-            tx.exec0("CREATE DATABASE " + copy::quoteIdentifier(next) + " TEMPLATE "
-                     + copy::quoteIdentifier(snapshot) + " STRATEGY FILE_COPY");
-        });
-        // 55006: a session (verify, another clone) is still in the template; it will go.
-        if (created || attempt >= 50 || created.error().message.find("55006") == std::string::npos)
-            return created;
-        std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-}
-
 Result<std::int64_t> copyIntoNext(Context &ctx, const std::string &snapshot)
 {
     const std::string next = ctx.target.nextName();
@@ -397,7 +363,8 @@ Result<RefreshResult> buildNext(Context &ctx, const RefreshPlan &plan,
     step(ctx.options, (plan.method == "template clone" ? "cloning " : "copying ") + plan.snapshot
                               + " into " + next);
     if (plan.method == "template clone") {
-        if (auto cloned = cloneFromTemplate(ctx, plan.snapshot); !cloned)
+        if (auto cloned = envsync::snapshot::cloneSnapshot(*ctx.admin, ctx.target.nextName(), plan.snapshot, ctx.who);
+            !cloned)
             return std::unexpected(cloned.error());
         result.rows = recordedRows(snapshot);
     } else {

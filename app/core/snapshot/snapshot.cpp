@@ -1,8 +1,10 @@
 #include "core/snapshot/snapshot.h"
 
+#include "core/db/configuredconnect.h"
 #include "core/db/connection.h"
 #include "core/db/controldb.h"
 #include "core/db/dsn.h"
+#include "core/db/systemidentifier.h"
 #include "core/drift/snapshot.h"
 #include "core/snapshot/maskingsupport.h"
 
@@ -37,11 +39,7 @@ void step(const CreateOptions &options, const std::string &text)
 
 db::ConnectOptions connectOptions(const config::Config &config)
 {
-    db::ConnectOptions options;
-    options.connectTimeout = config.timeouts.connect;
-    options.statementTimeout = config.timeouts.statement;
-    options.applicationName = "envsync snapshot";
-    return options;
+    return db::configuredConnectOptions(config, "envsync snapshot");
 }
 
 Result<std::string> databaseDsn(const std::string &clusterDsn, const std::string &database)
@@ -127,15 +125,10 @@ Result<std::vector<std::string>> cleanUpLeftovers(pqxx::connection &admin, db::C
 /// The production guard: never write to the source's own cluster.
 Result<void> refuseSameCluster(pqxx::connection &source, pqxx::connection &golden)
 {
-    auto id = [](pqxx::connection &conn) {
-        pqxx::nontransaction tx(conn);
-        return tx.exec1("SELECT system_identifier::text FROM pg_control_system()")[0]
-                .as<std::string>();
-    };
-    auto sourceId = db::guarded("source", "system identifier", [&] { return id(source); });
+    auto sourceId = db::systemIdentifier(source, "source");
     if (!sourceId)
         return std::unexpected(sourceId.error());
-    auto goldenId = db::guarded("golden", "system identifier", [&] { return id(golden); });
+    auto goldenId = db::systemIdentifier(golden, "golden");
     if (!goldenId)
         return std::unexpected(goldenId.error());
     if (*sourceId == *goldenId)

@@ -1,5 +1,6 @@
 #include "core/snapshot/snapshotusage.h"
 
+#include "core/db/configuredconnect.h"
 #include "core/db/controldb.h"
 
 #include <algorithm>
@@ -8,11 +9,8 @@ namespace envsync::snapshot {
 
 Result<std::map<std::string, std::vector<std::string>>> snapshotsInUse(const config::Config &config)
 {
-    db::ConnectOptions options;
-    options.connectTimeout = config.timeouts.connect;
-    options.statementTimeout = config.timeouts.statement;
-    options.applicationName = "envsync snapshot";
-    auto control = db::ControlDb::openExisting(config.golden.dsn, options);
+    auto control = db::ControlDb::openExisting(config.golden.dsn,
+                                               db::configuredConnectOptions(config, "envsync snapshot"));
     if (!control)
         return std::unexpected(control.error());
     std::map<std::string, std::vector<std::string>> inUse;
