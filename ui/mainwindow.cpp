@@ -6,8 +6,10 @@
 #include "ui/dashboardmodel.h"
 #include "ui/dashboardproxymodel.h"
 #include "ui/driftview.h"
+#include "ui/environmentsview.h"
 #include "ui/logview.h"
 #include "ui/maskingview.h"
+#include "ui/refreshview.h"
 #include "ui/regiontreemodel.h"
 #include "ui/snapshotsview.h"
 #include "ui/statuscontroller.h"
@@ -59,6 +61,8 @@ const QString autoRefreshSecondsKey = QStringLiteral("status/autoRefreshSeconds"
 const QString lastDirKey = QStringLiteral("mainWindow/lastConfigDir");
 const QString snapshotColumnsKey = QStringLiteral("snapshots/listColumns");
 const QString maskingColumnsKey = QStringLiteral("masking/tableColumns");
+const QString environmentColumnsKey = QStringLiteral("environments/tableColumns");
+const QString historyColumnsKey = QStringLiteral("refresh/historyColumns");
 
 } // namespace
 
@@ -108,6 +112,11 @@ MainWindow::MainWindow(QWidget *parent)
         statusBar()->showMessage(QStringLiteral("Demo: ") + step);
     });
     connect(m_controller, &StatusController::demoReady, this, &MainWindow::openConfig);
+    // A refresh or rollback changes a region's freshness: the dashboard asks again.
+    connect(m_refreshView, &RefreshView::regionDataChanged, this, [this] {
+        if (m_controller->hasConfig())
+            m_controller->refresh();
+    });
     connect(m_controller, &StatusController::demoFailed, this, [this](const QString &message) {
         statusBar()->showMessage(QStringLiteral("The demo could not start"), 10000);
         auto *box = new QMessageBox(QMessageBox::Critical, QStringLiteral("Demo"),
@@ -223,6 +232,14 @@ void MainWindow::createMenus()
     showMasking->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_4));
     connect(showMasking, &QAction::triggered, this,
             [this] { m_tabs->setCurrentWidget(m_maskingView); });
+    QAction *showEnvironments = m_viewMenu->addAction(QStringLiteral("&Environments"));
+    showEnvironments->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_5));
+    connect(showEnvironments, &QAction::triggered, this,
+            [this] { m_tabs->setCurrentWidget(m_environmentsView); });
+    QAction *showRefresh = m_viewMenu->addAction(QStringLiteral("Re&fresh Jobs"));
+    showRefresh->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_6));
+    connect(showRefresh, &QAction::triggered, this,
+            [this] { m_tabs->setCurrentWidget(m_refreshView); });
     m_viewMenu->addSeparator();
     m_viewMenu->addAction(m_treeDock->toggleViewAction());
     m_viewMenu->addAction(m_chartDock->toggleViewAction());
@@ -230,6 +247,17 @@ void MainWindow::createMenus()
     m_viewMenu->addSeparator();
     m_viewMenu->addAction(m_problemsOnlyAction);
     m_viewMenu->addAction(m_autoRefreshAction);
+
+    // The region commands work on the Refresh tab's region (the tree selection follows it);
+    // in the menu bar their shortcuts work from every tab.
+    QMenu *region = menuBar()->addMenu(QStringLiteral("&Region"));
+    region->addAction(m_refreshView->refreshAction());
+    region->addAction(m_refreshView->rollbackAction());
+    region->addAction(m_refreshView->cancelAction());
+    connect(m_refreshView->refreshAction(), &QAction::triggered, this,
+            [this] { m_tabs->setCurrentWidget(m_refreshView); });
+    connect(m_refreshView->rollbackAction(), &QAction::triggered, this,
+            [this] { m_tabs->setCurrentWidget(m_refreshView); });
 
     QMenu *help = menuBar()->addMenu(QStringLiteral("&Help"));
     help->addAction(m_aboutAction);
@@ -316,6 +344,12 @@ void MainWindow::createCentralWidget()
     m_maskingView = new MaskingView;
     m_maskingView->setObjectName(QStringLiteral("maskingView"));
     m_tabs->addTab(m_maskingView, QStringLiteral("Masking Rules"));
+    m_environmentsView = new EnvironmentsView;
+    m_environmentsView->setObjectName(QStringLiteral("environmentsView"));
+    m_tabs->addTab(m_environmentsView, QStringLiteral("Environments"));
+    m_refreshView = new RefreshView;
+    m_refreshView->setObjectName(QStringLiteral("refreshView"));
+    m_tabs->addTab(m_refreshView, QStringLiteral("Refresh"));
 
     m_centralStack = new QStackedWidget;
     m_centralStack->addWidget(placeholder);
@@ -337,6 +371,8 @@ void MainWindow::createDocks()
     connect(m_treeModel, &QAbstractItemModel::modelReset, m_tree, &QTreeView::expandAll);
     connect(m_tree->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             &MainWindow::selectFromTree);
+    m_tree->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(m_tree, &QWidget::customContextMenuRequested, this, &MainWindow::showTreeContextMenu);
 
     m_treeDock = new QDockWidget(QStringLiteral("Regions"), this);
     m_treeDock->setObjectName(QStringLiteral("regionsDock"));
@@ -394,6 +430,8 @@ void MainWindow::restoreWindowState()
     }
     m_snapshotsView->restoreColumnState(settings.value(snapshotColumnsKey).toByteArray());
     m_maskingView->restoreColumnState(settings.value(maskingColumnsKey).toByteArray());
+    m_environmentsView->restoreColumnState(settings.value(environmentColumnsKey).toByteArray());
+    m_refreshView->restoreColumnState(settings.value(historyColumnsKey).toByteArray());
     if (!stateRestored) {
         resizeDocks({m_treeDock}, {290}, Qt::Horizontal);
         const int dockHeight = height() * 45 / 100;
@@ -408,6 +446,8 @@ void MainWindow::saveWindowState()
     m_settingsWriter.setValue(stateKey, saveState(windowStateVersion));
     m_settingsWriter.setValue(snapshotColumnsKey, m_snapshotsView->columnState());
     m_settingsWriter.setValue(maskingColumnsKey, m_maskingView->columnState());
+    m_settingsWriter.setValue(environmentColumnsKey, m_environmentsView->columnState());
+    m_settingsWriter.setValue(historyColumnsKey, m_refreshView->columnState());
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)
@@ -506,6 +546,8 @@ void MainWindow::onConfigLoaded(const QString &path,
     m_driftView->setConfig(m_controller->config());
     m_snapshotsView->setConfig(m_controller->config());
     m_maskingView->setConfig(m_controller->config());
+    m_environmentsView->setConfig(m_controller->config());
+    m_refreshView->setConfig(m_controller->config());
     m_refreshAction->setEnabled(true);
     statusBar()->showMessage(QStringLiteral("Opened %1").arg(QDir::toNativeSeparators(path)), 5000);
     updateChart();
@@ -618,6 +660,8 @@ void MainWindow::selectFromTree()
     const QModelIndex current = m_tree->currentIndex();
     if (!current.isValid())
         return;
+    if (const QString region = regionAt(current); !region.isEmpty())
+        m_refreshView->setRegion(region);
     std::vector<int> endpoints;
     if (const int endpoint = m_treeModel->endpointAt(current); endpoint >= 0) {
         endpoints.push_back(endpoint);
@@ -687,6 +731,54 @@ void MainWindow::showTableContextMenu(const QPoint &position)
         QApplication::clipboard()->setText(QString::fromStdString(clicked.address));
     else if (chosen == copyError && clicked.error)
         QApplication::clipboard()->setText(QString::fromStdString(*clicked.error));
+}
+
+QString MainWindow::regionAt(const QModelIndex &treeIndex) const
+{
+    const int endpoint = m_treeModel->endpointAt(treeIndex.siblingAtColumn(0));
+    const auto &endpoints = m_dashboardModel->endpoints();
+    if (endpoint < 0 || static_cast<std::size_t>(endpoint) >= endpoints.size())
+        return {};
+    const status::EndpointStatus &status = endpoints[static_cast<std::size_t>(endpoint)];
+    return status.role == status::EndpointRole::Region ? QString::fromStdString(status.name)
+                                                        : QString();
+}
+
+void MainWindow::runRegionAction(const QString &region, QAction *action)
+{
+    m_refreshView->setRegion(region);
+    m_tabs->setCurrentWidget(m_refreshView);
+    if (action)
+        action->trigger();
+}
+
+void MainWindow::showTreeContextMenu(const QPoint &position)
+{
+    const QString region = regionAt(m_tree->indexAt(position));
+    if (region.isEmpty())
+        return;
+    // The actions follow the Refresh tab's region: point it at the clicked one first, so the
+    // enabled state (a job running?) and the shortcuts shown are the real ones.
+    m_refreshView->setRegion(region);
+    QMenu menu(this);
+    menu.setObjectName(QStringLiteral("regionContextMenu"));
+    QAction *refresh = menu.addAction(m_refreshView->refreshAction()->icon(),
+                                      QStringLiteral("&Refresh %1…").arg(region));
+    refresh->setShortcut(m_refreshView->refreshAction()->shortcut());
+    refresh->setEnabled(m_refreshView->refreshAction()->isEnabled());
+    QAction *rollback = menu.addAction(m_refreshView->rollbackAction()->icon(),
+                                       QStringLiteral("Roll &Back %1…").arg(region));
+    rollback->setShortcut(m_refreshView->rollbackAction()->shortcut());
+    rollback->setEnabled(m_refreshView->rollbackAction()->isEnabled());
+    menu.addSeparator();
+    QAction *history = menu.addAction(QStringLiteral("Refresh &History"));
+    QAction *chosen = menu.exec(m_tree->viewport()->mapToGlobal(position));
+    if (chosen == refresh)
+        runRegionAction(region, m_refreshView->refreshAction());
+    else if (chosen == rollback)
+        runRegionAction(region, m_refreshView->rollbackAction());
+    else if (chosen == history)
+        runRegionAction(region, nullptr);
 }
 
 } // namespace envsync::ui

@@ -30,8 +30,10 @@ class AgeChartView;
 class DashboardModel;
 class DashboardProxyModel;
 class DriftView;
+class EnvironmentsView;
 class LogView;
 class MaskingView;
+class RefreshView;
 class RegionTreeModel;
 class SnapshotsView;
 class StatusController;
@@ -66,6 +68,12 @@ public:
     [[nodiscard]] SnapshotsView *snapshotsView() const { return m_snapshotsView; }
     /// The Masking Rules tab (Ctrl+4).
     [[nodiscard]] MaskingView *maskingView() const { return m_maskingView; }
+    /// The Environments tab (Ctrl+5).
+    [[nodiscard]] EnvironmentsView *environmentsView() const { return m_environmentsView; }
+    /// The Refresh tab (Ctrl+6): job panel and history of one region.
+    [[nodiscard]] RefreshView *refreshView() const { return m_refreshView; }
+    /// The region a tree row stands for (empty for source, golden and groups).
+    [[nodiscard]] QString regionAt(const QModelIndex &treeIndex) const;
     [[nodiscard]] QTabWidget *centralTabs() const { return m_tabs; }
     /// "Checked 12:34:56 · 4/5 reachable", or the probe's progress.
     [[nodiscard]] QString statusSummary() const;
@@ -104,6 +112,9 @@ private:
     void selectFromTree();
     void copySelectedRows() const;
     void showTableContextMenu(const QPoint &position);
+    void showTreeContextMenu(const QPoint &position);
+    /// Shows the Refresh tab on `region` and runs `action` (refresh, roll back) there.
+    void runRegionAction(const QString &region, QAction *action);
     [[nodiscard]] std::vector<int> selectedEndpoints() const;
 
     StatusController *m_controller = nullptr;
@@ -112,11 +123,13 @@ private:
     RegionTreeModel *m_treeModel = nullptr;
 
     QStackedWidget *m_centralStack = nullptr;
-    QTabWidget *m_tabs = nullptr; ///< Dashboard, Schema Drift, Snapshots, Masking Rules
+    QTabWidget *m_tabs = nullptr; ///< Dashboard, Drift, Snapshots, Masking, Environments, Refresh
     QTableView *m_table = nullptr;
     DriftView *m_driftView = nullptr;
     SnapshotsView *m_snapshotsView = nullptr;
     MaskingView *m_maskingView = nullptr;
+    EnvironmentsView *m_environmentsView = nullptr;
+    RefreshView *m_refreshView = nullptr;
     QTreeView *m_tree = nullptr;
     AgeChartView *m_chart = nullptr;
     LogView *m_log = nullptr;

@@ -281,6 +281,11 @@ private slots:
         run = cli({QStringLiteral("env"), QStringLiteral("list"), QStringLiteral("-c"), m_configPath});
         QVERIFY(run.out.contains("pr-42") && run.out.contains("alice"));
         QVERIFY(!envsync::env::createEnvironment(m_config, {"golden_v1", {}, std::chrono::hours(1), {}, {}}));
+        const auto again = envsync::env::createEnvironment(m_config, {"pr-42", {}, std::chrono::hours(1), {}, {}});
+        QVERIFY(!again);
+        QCOMPARE(again.error().code, envsync::ErrorCode::Usage);
+        QVERIFY2(again.error().message.find("already exists") != std::string::npos,
+                 again.error().message.c_str());
         auto none = envsync::env::collectExpired(m_config, QDateTime::currentDateTimeUtc());
         QVERIFY(none.has_value() && none->empty());
         auto gone = envsync::env::collectExpired(m_config, QDateTime::currentDateTimeUtc().addSecs(7200));

@@ -9,6 +9,7 @@
 #include <pqxx/pqxx>
 #include <spdlog/spdlog.h>
 
+#include <future>
 #include <regex>
 #include <thread>
 
@@ -114,28 +115,24 @@ Result<EnvironmentInfo> createEnvironment(const config::Config &config,
         return fail(ErrorCode::Usage, "--ttl must be positive", "env");
     const std::string actor = options.actor.empty() ? db::currentActor() : options.actor;
     const db::ConnectOptions connect = connectOptions(config);
+    // Both connections at once: `env create` should cost little more than the clone itself.
+    auto adminFuture = std::async(std::launch::async,
+                                  [&] { return db::connect(config.golden.dsn, connect, who); });
     auto control = db::ControlDb::open(config.golden.dsn, connect);
+    auto admin = adminFuture.get();
     if (!control)
         return std::unexpected(control.error());
     auto snapshot = newestReady(*control, options.snapshot);
     if (!snapshot)
         return std::unexpected(snapshot.error());
-    auto admin = db::connect(config.golden.dsn, connect, who);
     if (!admin)
         return std::unexpected(admin.error());
-    auto taken = db::guarded(who, "look up " + options.name, [&] {
-        pqxx::nontransaction tx(**admin);
-        return tx.exec_params1("SELECT count(*) > 0 FROM pg_database WHERE datname = $1",
-                               options.name)[0]
-                .as<bool>();
-    });
-    if (!taken)
-        return std::unexpected(taken.error());
-    if (*taken)
-        return fail(ErrorCode::Usage, "a database named \"" + options.name + "\" already exists",
-                    who);
-    if (auto cloned = cloneTemplate(**admin, options.name, *snapshot); !cloned)
+    if (auto cloned = cloneTemplate(**admin, options.name, *snapshot); !cloned) {
+        if (cloned.error().message.find("42P04") != std::string::npos) // duplicate_database
+            return fail(ErrorCode::Usage,
+                        "a database named \"" + options.name + "\" already exists", who);
         return std::unexpected(cloned.error());
+    }
     auto row = db::guarded("control database", "catalogue " + options.name, [&] {
         pqxx::work tx(control->connection());
         tx.exec_params0("INSERT INTO envsync.environments (name, snapshot, owner, expires_at,"

@@ -1,0 +1,456 @@
+// The refresh GUI with real widgets against its own demo estate (refreshing eu would change
+// what the shared fixture's drift tests compare with): the dialog's plan and snapshot picker
+// (opened from the region tree's context menu and with Ctrl+R), the typed confirmation the
+// production guard asks for, the window override with a reason, a refresh run from the dialog
+// with the job panel reaching 100 % and the history gaining the row, Rollback, and Cancel
+// leaving the region exactly as it was. Every outcome is checked in the databases.
+
+#include "owndemoestate.h"
+
+#include "core/db/threadguard.h"
+#include "ui/mainwindow.h"
+#include "ui/refreshcontroller.h"
+#include "ui/refreshdialog.h"
+#include "ui/refreshhistorymodel.h"
+#include "ui/refreshview.h"
+#include "ui/regiontreemodel.h"
+#include "ui/statuscontroller.h"
+#include "ui/tableprogressmodel.h"
+
+#include <QAbstractItemModelTester>
+#include <QAction>
+#include <QApplication>
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDir>
+#include <QGroupBox>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMenu>
+#include <QMessageBox>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QTabWidget>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTimer>
+#include <QTreeView>
+
+using namespace envsync;
+using namespace envsync::ui;
+using envsync::test::OwnDemoEstate;
+
+namespace {
+
+constexpr int jobTimeoutMs = 90000;
+
+/// eu's window is Mondays 02:00–05:00 Europe/Berlin (CET = UTC+1 in November).
+const QDateTime insideEuWindow(QDate(2026, 11, 23), QTime(2, 30), Qt::UTC);
+const QDateTime outsideEuWindow(QDate(2026, 11, 24), QTime(12, 0), Qt::UTC);
+
+QString screenshotDir()
+{
+    const QByteArray buildDir = qgetenv("ENVSYNC_BUILD_DIR");
+    return (buildDir.isEmpty() ? QDir::currentPath() : QString::fromLocal8Bit(buildDir))
+           + QStringLiteral("/screenshots");
+}
+
+QStringList comboItems(const QComboBox *combo)
+{
+    QStringList items;
+    for (int i = 0; i < combo->count(); ++i)
+        items << combo->itemText(i);
+    return items;
+}
+
+} // namespace
+
+class TestRefreshDialog : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase()
+    {
+        QVERIFY(m_settingsDir.isValid());
+        QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, m_settingsDir.path());
+        QCoreApplication::setOrganizationName(QStringLiteral("EnvSyncTest"));
+        QCoreApplication::setApplicationName(QStringLiteral("tst_refreshdialog"));
+        qputenv("ENVSYNC_MASK_SALT", "tst_refreshdialog-salt-0123456789");
+        // 2,000 orders: a copy that takes long enough for Cancel to land mid-job.
+        const std::string started = m_estate.start(2000);
+        QVERIFY2(started.empty(), started.c_str());
+        QDir().mkpath(screenshotDir());
+        db::registerGuiThread(); // from here on, any DB call on this thread is refused
+
+        m_window = std::make_unique<MainWindow>();
+        m_window->resize(1500, 950);
+        m_window->show();
+        QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+        QSignalSpy probed(m_window->controller(), &StatusController::probeFinished);
+        m_window->openConfig(m_estate.configPath());
+        QVERIFY(probed.wait(jobTimeoutMs));
+        view()->controller()->setNow(insideEuWindow);
+        view()->controller()->setJobs(1);
+    }
+
+    /// A failed check must not leave eu without its marker for the tests after it.
+    void cleanup()
+    {
+        (void)OwnDemoEstate::scalar(m_estate.regionDsn("eu", "postgres"),
+                                    "ALTER DATABASE shop SET envsync.region = 'eu'");
+    }
+
+    void cleanupTestCase()
+    {
+        m_window.reset();
+        db::unregisterGuiThread();
+    }
+
+    /// The region tree's context menu opens the dialog on eu; the picker lists golden_v1 (the
+    /// newest, preselected) and the plan is eu's.
+    void contextMenuShowsThePlan()
+    {
+        const QModelIndex eu = regionIndex(QStringLiteral("eu"));
+        QVERIFY(eu.isValid());
+        QCOMPARE(m_window->regionAt(eu), QStringLiteral("eu"));
+        QTreeView *tree = m_window->regionTreeView();
+        // The menu runs its own event loop: pick "Refresh eu…" (the first entry) by keyboard.
+        bool picked = false;
+        QTimer::singleShot(200, this, [&picked] {
+            auto *menu = qobject_cast<QMenu *>(QApplication::activePopupWidget());
+            if (!menu)
+                return;
+            picked = menu->actions().first()->text().startsWith(u"&Refresh eu");
+            QTest::keyClick(menu, Qt::Key_Down);
+            QTest::keyClick(menu, Qt::Key_Return);
+        });
+        emit tree->customContextMenuRequested(tree->visualRect(eu).center());
+        QVERIFY(picked);
+        QCOMPARE(m_window->centralTabs()->currentWidget(), view());
+        RefreshDialog *dialog = waitForPlan();
+        QVERIFY(dialog);
+        QCOMPARE(dialog->region(), QStringLiteral("eu"));
+        QVERIFY2(dialog->plan().has_value(), qPrintable(dialog->statusLabel()->text()));
+        QCOMPARE(comboItems(dialog->snapshotCombo()), QStringList{QStringLiteral("golden_v1")});
+        QCOMPARE(dialog->snapshotCombo()->currentText(), QStringLiteral("golden_v1"));
+        const refresh::RefreshPlan &plan = *dialog->plan();
+        QCOMPARE(plan.region, std::string("eu"));
+        QCOMPARE(plan.database, std::string("shop"));
+        QCOMPARE(plan.snapshot, std::string("golden_v1"));
+        QCOMPARE(plan.method, std::string("parallel copy")); // eu has its own cluster
+        QVERIFY(plan.snapshotBytes > 0);
+        QVERIFY(plan.insideWindow);
+        QVERIFY(!dialog->needsTypedName()); // the demo's eu carries the EnvSync marker
+        QVERIFY(!dialog->guardBox()->isVisible());
+        QVERIFY(!dialog->windowBox()->isVisible());
+        const QString shown = dialog->planLabel()->text();
+        QVERIFY2(shown.contains(u"golden_v1") && shown.contains(u"parallel copy")
+                         && shown.contains(u"open until"),
+                 qPrintable(shown));
+        QVERIFY(dialog->refreshButton()->isEnabled());
+        dialog->reject();
+        QVERIFY(!view()->controller()->isBusy()); // nothing started
+    }
+
+    /// Without the marker the guard asks for eu to be typed: OK stays disabled until it is,
+    /// exactly. Outside the window it also needs the override and a reason.
+    void typedConfirmationAndWindowGateOk()
+    {
+        QCOMPARE(OwnDemoEstate::scalar(m_estate.regionDsn("eu", "postgres"),
+                                       "ALTER DATABASE shop RESET envsync.region"),
+                 std::string("<null>"));
+        view()->controller()->setNow(outsideEuWindow);
+        view()->setRegion(QStringLiteral("eu"));
+        QVERIFY(activateWindow());
+        QTest::keyClick(m_window.get(), Qt::Key_R, Qt::ControlModifier);
+        RefreshDialog *dialog = waitForPlan();
+        QVERIFY(dialog);
+        QVERIFY2(dialog->plan().has_value(), qPrintable(dialog->statusLabel()->text()));
+        QVERIFY(dialog->needsTypedName());
+        QVERIFY(dialog->guardBox()->isVisible());
+        QVERIFY(dialog->windowBox()->isVisible());
+        QVERIFY(!dialog->plan()->insideWindow);
+        QPushButton *ok = dialog->refreshButton();
+        QVERIFY(!ok->isEnabled());
+        // The window first, so only the typed name holds OK back.
+        QVERIFY(!dialog->reasonEdit()->isEnabled());
+        dialog->forceCheck()->click();
+        QVERIFY(dialog->reasonEdit()->isEnabled());
+        QTest::keyClicks(dialog->reasonEdit(), QStringLiteral("hotfix QA"));
+        QVERIFY(!ok->isEnabled()); // nothing typed yet
+        for (const char *wrong : {"e", "EU", "eu ", "us"}) {
+            dialog->confirmEdit()->clear();
+            QTest::keyClicks(dialog->confirmEdit(), QString::fromLatin1(wrong));
+            QVERIFY2(!ok->isEnabled(), wrong);
+        }
+        dialog->confirmEdit()->clear();
+        QTest::keyClicks(dialog->confirmEdit(), QStringLiteral("eu"));
+        QVERIFY(ok->isEnabled());
+        // Now the reason alone holds it back: none, or blanks, is no reason.
+        dialog->reasonEdit()->clear();
+        QVERIFY(!ok->isEnabled());
+        QTest::keyClicks(dialog->reasonEdit(), QStringLiteral("   "));
+        QVERIFY(!ok->isEnabled());
+        dialog->reasonEdit()->clear();
+        QTest::keyClicks(dialog->reasonEdit(), QStringLiteral("hotfix QA"));
+        QVERIFY(ok->isEnabled());
+        dialog->forceCheck()->click(); // no override: the window says no again
+        QVERIFY(!ok->isEnabled());
+        dialog->forceCheck()->click();
+        QVERIFY(ok->isEnabled());
+        const RefreshRequest request = dialog->request();
+        QCOMPARE(request.typedName, QStringLiteral("eu"));
+        QVERIFY(request.forceOutsideWindow);
+        QCOMPARE(request.reason, QStringLiteral("hotfix QA"));
+        QCOMPARE(request.snapshot, QStringLiteral("golden_v1"));
+        QTest::qWait(100);
+        QVERIFY(dialog->grab().save(screenshotDir() + QStringLiteral("/refresh-dialog.png")));
+        dialog->reject();
+        QCOMPARE(OwnDemoEstate::scalar(m_estate.regionDsn("eu", "postgres"),
+                                       "ALTER DATABASE shop SET envsync.region = 'eu'"),
+                 std::string("<null>"));
+        view()->controller()->setNow(insideEuWindow);
+    }
+
+    /// OK in the dialog runs the refresh: per-table and overall progress reach 100 %, golden's
+    /// data and schema are live in eu, and the history shows the new row.
+    void refreshFromTheDialogCompletes()
+    {
+        QAbstractItemModelTester historyTester(
+                view()->historyModel(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester tablesTester(
+                view()->tableProgressModel(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        const std::string eu = m_estate.regionDsn("eu", "shop");
+        QCOMPARE(OwnDemoEstate::scalar(eu, "SELECT count(*) FROM pg_indexes"
+                                           " WHERE indexname = 'orders_status_idx'"),
+                 std::string("1")); // eu's injected drift
+        const int historyBefore = std::stoi(historyCount());
+        RefreshController *controller = view()->controller();
+        QSignalSpy progress(controller, &RefreshController::refreshProgress);
+        QSignalSpy finished(controller, &RefreshController::refreshFinished);
+        QSignalSpy history(view(), &RefreshView::historyChanged);
+        RefreshDialog *dialog = openDialogWithCtrlR();
+        QVERIFY(dialog);
+        QVERIFY(dialog->refreshButton()->isEnabled());
+        QTest::mouseClick(dialog->refreshButton(), Qt::LeftButton);
+        QVERIFY(controller->isRefreshing());
+        QVERIFY(!view()->refreshAction()->isEnabled()); // one job at a time
+        QVERIFY(view()->cancelAction()->isEnabled());
+        QVERIFY(finished.wait(jobTimeoutMs));
+        const auto outcome = finished.first().first().value<RefreshJobOutcome>();
+        QVERIFY2(outcome.result.has_value(), qPrintable(outcome.error));
+        QCOMPARE(outcome.region, QStringLiteral("eu"));
+
+        // The job panel: progress arrived, every table finished, the bar is full.
+        QVERIFY(!progress.isEmpty());
+        QCOMPARE(view()->overallProgress()->value(), 100);
+        QVERIFY2(view()->stepLabel()->text().startsWith(u"eu refreshed from golden_v1"),
+                 qPrintable(view()->stepLabel()->text()));
+        TableProgressModel *tables = view()->tableProgressModel();
+        QVERIFY(tables->rowCount() >= 7); // the demo shop's tables
+        QCOMPARE(tables->doneCount(), tables->rowCount());
+        for (int row = 0; row < tables->rowCount(); ++row)
+            QCOMPARE(tables->index(row, TableProgressModel::ProgressColumn)
+                             .data(TableProgressModel::PercentRole)
+                             .toInt(),
+                     100);
+        QVERIFY(!view()->errorBanner()->isVisible());
+
+        // The databases: golden's schema and data are live, the old database is kept.
+        const std::string golden = m_estate.goldenDsn("golden_v1");
+        QCOMPARE(OwnDemoEstate::scalar(eu, "SELECT count(*) FROM pg_indexes"
+                                           " WHERE indexname = 'orders_status_idx'"),
+                 std::string("0"));
+        QCOMPARE(OwnDemoEstate::scalar(eu, "SELECT count(*) FROM orders"),
+                 OwnDemoEstate::scalar(golden, "SELECT count(*) FROM orders"));
+        QCOMPARE(OwnDemoEstate::scalar(eu, "SELECT md5(string_agg(email, ',' ORDER BY id))"
+                                           " FROM customers"),
+                 OwnDemoEstate::scalar(golden, "SELECT md5(string_agg(email, ',' ORDER BY id))"
+                                               " FROM customers"));
+        QCOMPARE(OwnDemoEstate::scalar(m_estate.regionDsn("eu", "postgres"),
+                                       "SELECT count(*) FROM pg_database"
+                                       " WHERE datname = 'shop__envsync_prev'"),
+                 std::string("1"));
+
+        // The history: one more row, the newest is this success.
+        QCOMPARE(std::stoi(historyCount()), historyBefore + 1);
+        QVERIFY(QTest::qWaitFor(
+                [&] { return view()->historyModel()->rowCount() == historyBefore + 1; },
+                jobTimeoutMs));
+        const QModelIndex newest = view()->historyModel()->index(0, 0);
+        QCOMPARE(newest.data(RefreshHistoryModel::ResultRole).toString(), QStringLiteral("success"));
+        QCOMPARE(newest.data(RefreshHistoryModel::SnapshotRole).toString(),
+                 QStringLiteral("golden_v1"));
+        QCOMPARE(view()->historyModel()
+                         ->index(0, RefreshHistoryModel::RowsColumn)
+                         .data()
+                         .toString()
+                         .isEmpty(),
+                 false);
+        QTest::qWait(150); // let posted layout requests and log records land first
+        QVERIFY(m_window->grab().save(screenshotDir() + QStringLiteral("/refresh-done.png")));
+    }
+
+    /// Roll Back (Ctrl+Shift+R, confirmed) swaps the old database back; the history marks the
+    /// undone refresh rolled_back.
+    void rollbackSwapsBack()
+    {
+        RefreshController *controller = view()->controller();
+        QSignalSpy finished(controller, &RefreshController::rollbackFinished);
+        QSignalSpy history(view(), &RefreshView::historyChanged);
+        QVERIFY(activateWindow());
+        QTest::keyClick(m_window.get(), Qt::Key_R, Qt::ControlModifier | Qt::ShiftModifier);
+        QMessageBox *box = view()->rollbackConfirmation();
+        QVERIFY(box);
+        QVERIFY(box->isVisible());
+        QVERIFY(!controller->isBusy()); // nothing before the confirmation
+        box->button(QMessageBox::Yes)->click();
+        QVERIFY(finished.wait(jobTimeoutMs));
+        const auto outcome = finished.first().first().value<RollbackOutcome>();
+        QVERIFY2(outcome.result.has_value(), qPrintable(outcome.error));
+        QVERIFY2(view()->stepLabel()->text().startsWith(u"eu rolled back"),
+                 qPrintable(view()->stepLabel()->text()));
+        QCOMPARE(OwnDemoEstate::scalar(m_estate.regionDsn("eu", "shop"),
+                                       "SELECT count(*) FROM pg_indexes"
+                                       " WHERE indexname = 'orders_status_idx'"),
+                 std::string("1")); // the pre-refresh database with its drift is live again
+        QCOMPARE(OwnDemoEstate::scalar(controlDsn(),
+                                       "SELECT result FROM envsync.refresh_log WHERE region = 'eu'"
+                                       " AND snapshot = 'golden_v1' ORDER BY id DESC LIMIT 1"),
+                 std::string("rolled_back"));
+        QVERIFY(QTest::qWaitFor(
+                [&] {
+                    return view()->historyModel()->rowCount() > 0
+                            && view()->historyModel()
+                                            ->index(0, 0)
+                                            .data(RefreshHistoryModel::ResultRole)
+                                            .toString()
+                                    == u"rolled_back";
+                },
+                jobTimeoutMs));
+    }
+
+    /// Cancel once the copy is under way: the refresh ends cancelled, eu is exactly as it was
+    /// (same database, same data, no shadow left) and the history says cancelled.
+    void cancelLeavesTheRegionAsItWas()
+    {
+        const std::string eu = m_estate.regionDsn("eu", "shop");
+        const std::string admin = m_estate.regionDsn("eu", "postgres");
+        const char *fingerprint = "SELECT (SELECT count(*) FROM pg_indexes"
+                                  " WHERE indexname = 'orders_status_idx')"
+                                  " || '/' || (SELECT count(*) FROM orders)"
+                                  " || '/' || (SELECT md5(string_agg(email, ',' ORDER BY id))"
+                                  " FROM customers)";
+        const char *databases = "SELECT string_agg(datname || ':' || oid, ',' ORDER BY datname)"
+                                " FROM pg_database WHERE datname LIKE 'shop%'";
+        const std::string dataBefore = OwnDemoEstate::scalar(eu, fingerprint);
+        const std::string databasesBefore = OwnDemoEstate::scalar(admin, databases);
+        QVERIFY2(dataBefore.starts_with("1/"), dataBefore.c_str());
+
+        RefreshController *controller = view()->controller();
+        QSignalSpy finished(controller, &RefreshController::refreshFinished);
+        // Cancel on the first copy figures: the copy into the shadow database is running.
+        bool cancelledMidCopy = false;
+        auto cancelOnce = connect(controller, &RefreshController::refreshProgress, this,
+                                  [&](const copy::CopyProgress &progress) {
+                                      if (cancelledMidCopy)
+                                          return;
+                                      cancelledMidCopy = progress.phase != "done";
+                                      view()->cancelAction()->trigger();
+                                  });
+        RefreshDialog *dialog = openDialogWithCtrlR();
+        QVERIFY(dialog);
+        QTest::mouseClick(dialog->refreshButton(), Qt::LeftButton);
+        QVERIFY(finished.wait(jobTimeoutMs));
+        disconnect(cancelOnce);
+        QVERIFY(cancelledMidCopy);
+        const auto outcome = finished.first().first().value<RefreshJobOutcome>();
+        QVERIFY(!outcome.result);
+        QVERIFY2(outcome.cancelled, qPrintable(outcome.error));
+        QVERIFY2(view()->stepLabel()->text().startsWith(u"Cancelled"),
+                 qPrintable(view()->stepLabel()->text()));
+        QVERIFY(!view()->errorBanner()->isVisible()); // a cancel is not an error
+        QVERIFY(view()->overallProgress()->value() < 100);
+
+        QCOMPARE(OwnDemoEstate::scalar(eu, fingerprint), dataBefore);
+        QCOMPARE(OwnDemoEstate::scalar(admin, databases), databasesBefore); // no __next left
+        QCOMPARE(OwnDemoEstate::scalar(controlDsn(),
+                                       "SELECT result FROM envsync.refresh_log WHERE region = 'eu'"
+                                       " ORDER BY id DESC LIMIT 1"),
+                 std::string("cancelled"));
+        QVERIFY(QTest::qWaitFor(
+                [&] {
+                    return view()->historyModel()->rowCount() > 0
+                            && view()->historyModel()
+                                            ->index(0, 0)
+                                            .data(RefreshHistoryModel::ResultRole)
+                                            .toString()
+                                    == u"cancelled";
+                },
+                jobTimeoutMs));
+        QVERIFY(view()->refreshAction()->isEnabled());
+    }
+
+private:
+    RefreshView *view() const { return m_window->refreshView(); }
+
+    std::string controlDsn() const { return m_estate.goldenDsn("envsync_control"); }
+
+    std::string historyCount() const
+    {
+        return OwnDemoEstate::scalar(controlDsn(),
+                                     "SELECT count(*) FROM envsync.refresh_log WHERE region = 'eu'");
+    }
+
+    QModelIndex regionIndex(const QString &name) const
+    {
+        const RegionTreeModel *tree = m_window->regionTreeModel();
+        for (int top = 0; top < tree->rowCount(); ++top) {
+            const QModelIndex group = tree->index(top, 0);
+            for (int row = 0; row < tree->rowCount(group); ++row) {
+                const QModelIndex child = tree->index(row, 0, group);
+                if (child.data().toString() == name)
+                    return child;
+            }
+        }
+        return {};
+    }
+
+    /// The open dialog once its plan is on display (nullptr on time-out).
+    RefreshDialog *waitForPlan() const
+    {
+        const bool shown = QTest::qWaitFor(
+                [&] {
+                    RefreshDialog *dialog = view()->refreshDialog();
+                    return dialog && dialog->isVisible() && !dialog->isPlanning();
+                },
+                jobTimeoutMs);
+        return shown ? view()->refreshDialog() : nullptr;
+    }
+
+    /// Window shortcuts need the active window; a closed dialog or menu leaves none offscreen.
+    bool activateWindow() const
+    {
+        m_window->activateWindow();
+        return QTest::qWaitForWindowActive(m_window.get());
+    }
+
+    RefreshDialog *openDialogWithCtrlR() const
+    {
+        view()->setRegion(QStringLiteral("eu"));
+        if (!activateWindow())
+            return nullptr;
+        QTest::keyClick(m_window.get(), Qt::Key_R, Qt::ControlModifier);
+        return waitForPlan();
+    }
+
+    QTemporaryDir m_settingsDir;
+    OwnDemoEstate m_estate{"refreshdlg"};
+    std::unique_ptr<MainWindow> m_window;
+};
+
+QTEST_MAIN(TestRefreshDialog)
+#include "tst_refreshdialog.moc"
