@@ -1,9 +1,11 @@
 #include "ui/snapshotcontroller.h"
 
+#include "core/db/configuredconnect.h"
 #include "core/db/connection.h"
 #include "core/drift/snapshot.h"
 #include "core/masking/coverage.h"
 #include "core/snapshot/snapshotusage.h"
+#include "ui/jobprogresschannel.h"
 
 #include <QFutureWatcher>
 #include <QPromise>
@@ -18,26 +20,6 @@
 
 namespace envsync::ui {
 
-/// Where the create worker leaves its newest figures for the GUI thread (see the class
-/// comment): the engine calls back on its own threads, the GUI takes what is there.
-struct SnapshotProgressChannel
-{
-    std::mutex mutex;
-    std::optional<copy::CopyProgress> latest;
-    std::vector<std::string> steps;
-
-    void setProgress(const copy::CopyProgress &progress)
-    {
-        const std::lock_guard lock(mutex);
-        latest = progress;
-    }
-    void addStep(const std::string &step)
-    {
-        const std::lock_guard lock(mutex);
-        steps.push_back(step);
-    }
-};
-
 namespace {
 
 QString qs(const std::string &text)
@@ -47,11 +29,7 @@ QString qs(const std::string &text)
 
 db::ConnectOptions connectOptions(const config::Config &config)
 {
-    db::ConnectOptions options;
-    options.connectTimeout = config.timeouts.connect;
-    options.statementTimeout = config.timeouts.statement;
-    options.applicationName = "envsync console";
-    return options;
+    return db::configuredConnectOptions(config, "envsync console");
 }
 
 /// The columns fail-closed masking refused on, structured (the error text lists them too, but
@@ -97,7 +75,7 @@ void runList(QPromise<SnapshotListOutcome> &promise, std::shared_ptr<const confi
 
 void runCreate(QPromise<SnapshotCreateOutcome> &promise,
                std::shared_ptr<const config::Config> config, snapshot::CreateOptions options,
-               const std::shared_ptr<SnapshotProgressChannel> &channel)
+               const std::shared_ptr<JobProgressChannel> &channel)
 {
     SnapshotCreateOutcome outcome;
     try {
@@ -220,7 +198,7 @@ bool SnapshotController::create()
     options.jobs = m_jobs;
     options.cancel = m_cancel;
     options.maxRowsPerSecond = m_maxRowsPerSecond;
-    auto channel = std::make_shared<SnapshotProgressChannel>();
+    auto channel = std::make_shared<JobProgressChannel>();
 
     auto *watcher = new QFutureWatcher<SnapshotCreateOutcome>(this);
     m_createWatcher = watcher;
@@ -289,15 +267,11 @@ bool SnapshotController::verify(const QString &name)
     return true;
 }
 
-void SnapshotController::drain(SnapshotProgressChannel &channel)
+void SnapshotController::drain(JobProgressChannel &channel)
 {
     std::optional<copy::CopyProgress> progress;
     std::vector<std::string> steps;
-    {
-        const std::lock_guard lock(channel.mutex);
-        progress.swap(channel.latest);
-        steps.swap(channel.steps);
-    }
+    channel.take(progress, steps);
     for (const auto &step : steps) {
         spdlog::info("snapshot: {}", step);
         emit createStep(qs(step));

@@ -21,7 +21,7 @@ QT_END_NAMESPACE
 
 namespace envsync::ui {
 
-struct SnapshotProgressChannel; // snapshotcontroller.cpp
+class JobProgressChannel;
 
 /// The snapshot catalogue as the list shows it.
 struct SnapshotListOutcome
@@ -103,7 +103,7 @@ signals:
     void busyChanged();
 
 private:
-    void drain(SnapshotProgressChannel &channel);
+    void drain(JobProgressChannel &channel);
     void forgetWatchers();
 
     QThreadPool m_pool;

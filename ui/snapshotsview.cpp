@@ -6,6 +6,7 @@
 #include "ui/snapshotlistmodel.h"
 #include "ui/tableprogressmodel.h"
 #include "ui/verifychecksmodel.h"
+#include "ui/viewwidgets.h"
 
 #include <QAction>
 #include <QHBoxLayout>
@@ -32,27 +33,6 @@ namespace {
 
 constexpr int maxListedColumns = 25; ///< unclassified columns spelled out in the banner
 
-QToolButton *toolButton(QAction *action)
-{
-    auto *button = new QToolButton;
-    button->setDefaultAction(action);
-    button->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
-    return button;
-}
-
-QLabel *bannerLabel()
-{
-    auto *banner = new QLabel;
-    banner->setWordWrap(true);
-    banner->setTextFormat(Qt::PlainText);
-    banner->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    banner->setStyleSheet(QStringLiteral(
-            "QLabel { background: #fdecea; color: #8a1c1c; border: 1px solid #f1b0ab;"
-            " border-radius: 3px; padding: 5px 8px; }"));
-    banner->hide();
-    return banner;
-}
-
 /// The refusal with one unclassified column per line, so the list is readable and copyable.
 QString refusalText(const QStringList &columns)
 {
@@ -66,17 +46,6 @@ QString refusalText(const QStringList &columns)
         text += QStringLiteral("\n   … and %1 more (see the Masking Rules tab)")
                         .arg(columns.size() - maxListedColumns);
     return text;
-}
-
-QTreeView *flatTree()
-{
-    auto *view = new QTreeView;
-    view->setRootIsDecorated(false);
-    view->setUniformRowHeights(true);
-    view->setAlternatingRowColors(true);
-    view->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    view->setSelectionBehavior(QAbstractItemView::SelectRows);
-    return view;
 }
 
 } // namespace
@@ -160,13 +129,13 @@ void SnapshotsView::createControls()
     m_summary->setForegroundRole(QPalette::PlaceholderText);
 
     auto *bar = new QHBoxLayout;
-    bar->addWidget(toolButton(m_newAction));
-    bar->addWidget(toolButton(m_verifyAction));
-    bar->addWidget(toolButton(m_reloadAction));
+    bar->addWidget(viewwidgets::toolButton(m_newAction));
+    bar->addWidget(viewwidgets::toolButton(m_verifyAction));
+    bar->addWidget(viewwidgets::toolButton(m_reloadAction));
     bar->addStretch(1);
     bar->addWidget(m_summary);
 
-    m_banner = bannerLabel();
+    m_banner = viewwidgets::errorBanner();
     m_banner->setObjectName(QStringLiteral("snapshotErrorBanner"));
 
     m_list = new QTableView;
@@ -221,13 +190,13 @@ QWidget *SnapshotsView::createJobPage()
     m_overall->setRange(0, 100);
     m_overall->setValue(0);
     m_overall->setFormat(QStringLiteral("%p %"));
-    m_cancelButton = toolButton(m_cancelAction);
+    m_cancelButton = viewwidgets::toolButton(m_cancelAction);
 
     m_statsLabel = new QLabel;
     m_statsLabel->setObjectName(QStringLiteral("snapshotStatsLabel"));
     m_statsLabel->setTextFormat(Qt::PlainText);
 
-    m_tablesView = flatTree();
+    m_tablesView = viewwidgets::flatTree();
     m_tablesView->setObjectName(QStringLiteral("snapshotTableProgress"));
     m_tablesView->setModel(m_tableModel);
     m_tablesView->setItemDelegateForColumn(
@@ -261,7 +230,7 @@ QWidget *SnapshotsView::createVerifyPage()
     m_verifySummary->setObjectName(QStringLiteral("snapshotVerifySummary"));
     m_verifySummary->setTextFormat(Qt::PlainText);
     m_verifySummary->setWordWrap(true);
-    m_checksView = flatTree();
+    m_checksView = viewwidgets::flatTree();
     m_checksView->setObjectName(QStringLiteral("snapshotVerifyChecks"));
     m_checksView->setModel(m_checksModel);
     const int ch = fontMetrics().averageCharWidth();
