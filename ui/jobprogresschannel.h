@@ -2,6 +2,11 @@
 
 #include "core/copy/copyengine.h"
 
+#include <QPromise>
+
+#include <atomic>
+#include <limits>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -26,5 +31,23 @@ private:
     std::optional<copy::CopyProgress> m_latest;
     std::vector<std::string> m_steps;
 };
+
+/// Points a core job's `progress` and `step` callbacks at `channel`, nudging `promise` after each
+/// post: its progress value only wakes the GUI's QFutureWatcher (which Qt throttles); the figures
+/// travel through the channel. `promise` and `channel` must outlive the job.
+template<typename JobOptions, typename T>
+void postProgressTo(JobOptions &options, QPromise<T> &promise, JobProgressChannel &channel)
+{
+    auto tick = std::make_shared<std::atomic<int>>(0);
+    promise.setProgressRange(0, std::numeric_limits<int>::max());
+    options.progress = [&channel, &promise, tick](const copy::CopyProgress &progress) {
+        channel.setProgress(progress);
+        promise.setProgressValue(++*tick);
+    };
+    options.step = [&channel, &promise, tick](const std::string &step) {
+        channel.addStep(step);
+        promise.setProgressValue(++*tick);
+    };
+}
 
 } // namespace envsync::ui

@@ -87,18 +87,7 @@ void runRefresh(QPromise<RefreshJobOutcome> &promise, std::shared_ptr<const conf
     RefreshJobOutcome outcome;
     outcome.region = qs(options.region);
     try {
-        // Progress values only wake the watcher; the figures travel through the channel.
-        std::atomic<int> tick{0};
-        promise.setProgressRange(0, std::numeric_limits<int>::max());
-        auto wake = [&promise, &tick] { promise.setProgressValue(++tick); };
-        options.progress = [&channel, &wake](const copy::CopyProgress &progress) {
-            channel->setProgress(progress);
-            wake();
-        };
-        options.step = [&channel, &wake](const std::string &step) {
-            channel->addStep(step);
-            wake();
-        };
+        postProgressTo(options, promise, *channel);
         auto result = refresh::refreshRegion(*config, options);
         if (result) {
             outcome.result = std::move(*result);

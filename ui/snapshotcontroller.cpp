@@ -79,18 +79,7 @@ void runCreate(QPromise<SnapshotCreateOutcome> &promise,
 {
     SnapshotCreateOutcome outcome;
     try {
-        // Progress values only wake the watcher; the figures travel through the channel.
-        std::atomic<int> tick{0};
-        promise.setProgressRange(0, std::numeric_limits<int>::max());
-        auto wake = [&promise, &tick] { promise.setProgressValue(++tick); };
-        options.progress = [&channel, &wake](const copy::CopyProgress &progress) {
-            channel->setProgress(progress);
-            wake();
-        };
-        options.step = [&channel, &wake](const std::string &step) {
-            channel->addStep(step);
-            wake();
-        };
+        postProgressTo(options, promise, *channel);
         auto created = snapshot::createSnapshot(*config, options);
         if (created) {
             outcome.created = std::move(*created);
