@@ -1,0 +1,57 @@
+#include "core/schedule/blackouts.h"
+
+#include <QTimeZone>
+
+#include <algorithm>
+
+namespace envsync::schedule {
+
+namespace {
+
+bool appliesTo(const config::BlackoutConfig &blackout, const std::string &region)
+{
+    return blackout.regions.empty()
+            || std::ranges::find(blackout.regions, region) != blackout.regions.end();
+}
+
+} // namespace
+
+Result<std::vector<BlackoutInterval>> blackoutsFor(const config::Config &config,
+                                                   const config::RegionConfig &region)
+{
+    std::vector<BlackoutInterval> out;
+    const QTimeZone zone(QByteArray::fromStdString(region.timezone));
+    if (!zone.isValid())
+        return fail(ErrorCode::Config, "unknown time zone " + region.timezone,
+                    "region " + region.name);
+    for (const config::BlackoutConfig &blackout : config.blackouts) {
+        if (!appliesTo(blackout, region.name))
+            continue;
+        const QDate from = QDate::fromString(QString::fromStdString(blackout.from), Qt::ISODate);
+        const QDate to = QDate::fromString(QString::fromStdString(blackout.to), Qt::ISODate);
+        if (!from.isValid() || !to.isValid() || to < from)
+            return fail(ErrorCode::Config,
+                        "invalid blackout " + blackout.from + " .. " + blackout.to,
+                        "region " + region.name);
+        out.push_back({QDateTime(from, QTime(0, 0), zone).toUTC(),
+                       QDateTime(to.addDays(1), QTime(0, 0), zone).toUTC(), blackout.reason,
+                       blackout.location});
+    }
+    return out;
+}
+
+Result<std::optional<BlackoutInterval>> blackoutAt(const config::Config &config,
+                                                   const config::RegionConfig &region,
+                                                   const QDateTime &nowUtc)
+{
+    auto blackouts = blackoutsFor(config, region);
+    if (!blackouts)
+        return std::unexpected(blackouts.error());
+    for (const BlackoutInterval &blackout : *blackouts) {
+        if (blackout.contains(nowUtc))
+            return std::optional<BlackoutInterval>(blackout);
+    }
+    return std::optional<BlackoutInterval>();
+}
+
+} // namespace envsync::schedule
