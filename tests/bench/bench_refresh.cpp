@@ -45,6 +45,7 @@ struct Options
     int rows = 1000000;
     int runs = 3;
     int swaps = 20;
+    int envRuns = -1; ///< env create vs raw clone runs; -1: the same as runs
     int jobs = 2;
     fs::path dir = "/tmp/envsync-bench-refresh";
     bool keep = false;
@@ -113,6 +114,8 @@ Options parse(int argc, char **argv)
             options.rows = std::stoi(next());
         else if (arg == "--runs")
             options.runs = std::stoi(next());
+        else if (arg == "--env-runs")
+            options.envRuns = std::stoi(next());
         else if (arg == "--swaps")
             options.swaps = std::stoi(next());
         else if (arg == "--jobs")
@@ -126,6 +129,7 @@ Options parse(int argc, char **argv)
                       "  --rows N   demo orders (default 1000000; customers N/4, items ~2N)\n"
                       "  --runs R   interleaved runs of refresh vs pg_dump|pg_restore and of env create\n"
                       "             vs raw CREATE DATABASE (default 3; 0: only the swap outage)\n"
+                      "  --env-runs E  runs of env create vs raw CREATE DATABASE (default R)\n"
                       "  --swaps S  refreshes measured by a reader in a loop (default 20)\n"
                       "  --jobs J   parallel jobs of every tool (default 2)\n"
                       "  --dir PATH demo estate (default /tmp/envsync-bench-refresh; reused)\n"
@@ -281,7 +285,8 @@ int bench(const Options &options)
     }
 
     std::vector<double> envs, raws;
-    for (int r = 0; r < options.runs; ++r) {
+    const int envRuns = options.envRuns >= 0 ? options.envRuns : options.runs;
+    for (int r = 0; r < envRuns; ++r) {
         if (r % 2 == 0) {
             raws.push_back(rawTemplateClone(*config));
             envs.push_back(envCreate(*config));
@@ -306,7 +311,7 @@ int bench(const Options &options)
                 verdict(p99 <= 250));
     std::printf("  swap outage (engine)  p50 %.1f ms  p99 %.1f ms\n", percentile(reported, 50),
                 percentile(reported, 99));
-    if (options.runs > 0)
+    if (envRuns > 0)
         std::printf("  env create            %8.3f s   raw FILE_COPY      %8.3f s   ratio %.2fx  (<= 1.1: %s)\n",
                 median(envs), median(raws), envRatio, verdict(envRatio <= 1.1));
     if (!options.keep)
