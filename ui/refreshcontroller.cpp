@@ -25,15 +25,13 @@ QString qs(const std::string &text)
     return QString::fromStdString(text);
 }
 
-/// The guard phrases every refusal that a typed name would lift with the CLI's
-/// `--i-know-this-is`; the GUI asks for the typed name instead of the flag.
+/// Refusals a typed name lifts: the GUI asks for the name instead of the CLI's flag.
 bool asksForTypedName(const Error &error)
 {
-    return error.code == ErrorCode::Refused
-            && error.message.find("--i-know-this-is") != std::string::npos;
+    return error.code == ErrorCode::RefusedUnlessConfirmed;
 }
 
-/// The guard's reason without the CLI advice ("…; pass --i-know-this-is eu to go on").
+/// The guard's reason without the CLI advice ("…; pass --i-know-this-is eu if …"): display only.
 QString guardReason(const Error &error)
 {
     const std::string &message = error.message;
@@ -94,7 +92,7 @@ void runRefresh(QPromise<RefreshJobOutcome> &promise, std::shared_ptr<const conf
         } else {
             outcome.error = qs(result.error().describe());
             outcome.cancelled = result.error().code == ErrorCode::Cancelled;
-            outcome.refused = result.error().code == ErrorCode::Refused;
+            outcome.refused = result.error().exitCode() == 4; // any safety guard
         }
     } catch (const std::exception &e) {
         outcome.error = QStringLiteral("refresh failed: ") + QString::fromUtf8(e.what());
@@ -109,10 +107,14 @@ void runRollback(QPromise<RollbackOutcome> &promise, std::shared_ptr<const confi
     outcome.region = qs(options.region);
     try {
         auto result = refresh::rollbackRegion(*config, options);
-        if (result)
+        if (result) {
             outcome.result = std::move(*result);
-        else
+        } else if (asksForTypedName(result.error())) {
+            outcome.needsTypedName = true;
+            outcome.error = guardReason(result.error());
+        } else {
             outcome.error = qs(result.error().describe());
+        }
     } catch (const std::exception &e) {
         outcome.error = QStringLiteral("rollback failed: ") + QString::fromUtf8(e.what());
     }
@@ -260,7 +262,7 @@ void RefreshController::cancelRefresh()
     m_cancel->cancel();
 }
 
-bool RefreshController::rollback(const QString &region)
+bool RefreshController::rollback(const QString &region, const QString &typedName)
 {
     if (!m_config || m_jobWatcher || region.isEmpty())
         return false;
@@ -268,6 +270,7 @@ bool RefreshController::rollback(const QString &region)
     m_busyRegion = region;
     RefreshRequest request;
     request.region = region;
+    request.typedName = typedName;
     auto *watcher = new QFutureWatcher<RollbackOutcome>(this);
     m_jobWatcher = watcher;
     connect(watcher, &QFutureWatcherBase::finished, watcher, &QObject::deleteLater);

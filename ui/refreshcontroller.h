@@ -60,6 +60,7 @@ struct RollbackOutcome
     QString region;
     std::optional<refresh::RollbackResult> result;
     QString error;
+    bool needsTypedName = false; ///< the guard refused; typing the region's name lifts it
 };
 
 struct RefreshHistoryOutcome
@@ -99,7 +100,7 @@ public:
     /// Asks the running refresh to stop (it ends with refreshFinished, cancelled).
     void cancelRefresh();
     /// Swaps the region back to <db>__envsync_prev; false while a job runs.
-    bool rollback(const QString &region);
+    bool rollback(const QString &region, const QString &typedName = {});
     /// Reads the region's refresh history; ends with historyLoaded.
     bool loadHistory(const QString &region);
 

@@ -13,6 +13,7 @@
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QInputDialog>
 #include <QLabel>
 #include <QMessageBox>
 #include <QProgressBar>
@@ -325,6 +326,32 @@ RefreshDialog *RefreshView::refreshDialog() const
     return m_dialog;
 }
 
+QInputDialog *RefreshView::typedNameConfirmation() const
+{
+    return m_typedNameBox;
+}
+
+void RefreshView::askForTypedName(const QString &name, const QString &guardReason)
+{
+    delete m_typedNameBox;
+    m_typedNameBox = new QInputDialog(this);
+    m_typedNameBox->setWindowTitle(QStringLiteral("Confirm Roll Back"));
+    m_typedNameBox->setLabelText(
+            QStringLiteral("%1.\n\nType the region's name (%2) to roll it back anyway.")
+                    .arg(guardReason, name));
+    m_typedNameBox->setOkButtonText(QStringLiteral("Roll &Back"));
+    m_typedNameBox->setAttribute(Qt::WA_DeleteOnClose);
+    connect(m_typedNameBox, &QInputDialog::textValueSelected, this,
+            [this, name](const QString &typed) {
+                if (typed != name)
+                    showError(QStringLiteral("\"%1\" is not \"%2\": nothing was rolled back.")
+                                      .arg(typed, name));
+                else if (!m_controller->rollback(name, typed))
+                    showError(QStringLiteral("A refresh or rollback is already running."));
+            });
+    m_typedNameBox->open();
+}
+
 QMessageBox *RefreshView::rollbackConfirmation() const
 {
     return m_rollbackBox;
@@ -441,6 +468,10 @@ void RefreshView::onRollbackFinished(const RollbackOutcome &outcome)
                                      : QString::fromStdString(result.restoredSnapshot),
                              jobformat::duration(result.unavailableMs / 1000.0)));
         emit regionDataChanged(outcome.region);
+    } else if (outcome.needsTypedName) {
+        m_overall->setFormat(QStringLiteral("waiting for confirmation"));
+        m_stepLabel->setText(QStringLiteral("The rollback of %1 needs its name typed").arg(outcome.region));
+        askForTypedName(outcome.region, outcome.error);
     } else {
         m_overall->setFormat(QStringLiteral("failed"));
         m_stepLabel->setText(QStringLiteral("The rollback of %1 failed").arg(outcome.region));

@@ -13,6 +13,7 @@ class QAction;
 class QComboBox;
 class QLabel;
 class QMessageBox;
+class QInputDialog;
 class QProgressBar;
 class QTableView;
 class QToolButton;
@@ -68,6 +69,8 @@ public:
     [[nodiscard]] RefreshDialog *refreshDialog() const;
     /// The open rollback confirmation, if any.
     [[nodiscard]] QMessageBox *rollbackConfirmation() const;
+    /// Asks for the region's name when the production guard refused the rollback.
+    [[nodiscard]] QInputDialog *typedNameConfirmation() const;
     [[nodiscard]] QComboBox *regionCombo() const { return m_regionCombo; }
     [[nodiscard]] QProgressBar *overallProgress() const { return m_overall; }
     [[nodiscard]] QLabel *stepLabel() const { return m_stepLabel; }
@@ -89,6 +92,7 @@ protected:
     void showEvent(QShowEvent *event) override;
 
 private:
+    void askForTypedName(const QString &name, const QString &guardReason);
     void createActions();
     void createControls();
     QWidget *createJobPanel();
@@ -108,6 +112,7 @@ private:
     TableProgressModel *m_tableModel = nullptr;
     QPointer<RefreshDialog> m_dialog;
     QPointer<QMessageBox> m_rollbackBox;
+    QPointer<QInputDialog> m_typedNameBox;
     bool m_historyPending = false;
     bool m_columnsRestored = false;
     bool m_columnsFitted = false;

@@ -18,6 +18,7 @@ int Error::exitCode() const
     case ErrorCode::Config:
         return 2;
     case ErrorCode::Refused:
+    case ErrorCode::RefusedUnlessConfirmed:
         return 4;
     case ErrorCode::Database:
     case ErrorCode::Io:

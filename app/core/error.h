@@ -13,6 +13,9 @@ enum class ErrorCode {
     Io,          ///< file or process failure (exit 3)
     Unreachable, ///< could not connect (exit 3)
     Refused,     ///< a safety guard said no (exit 4)
+    /// a safety guard said no, but typing the target's name lifts it (exit 4): the CLI's
+    /// `--i-know-this-is NAME`, the GUI's typed confirmation
+    RefusedUnlessConfirmed,
     Cancelled,   ///< the user cancelled (exit 3)
     WrongThread, ///< a blocking call was attempted on the GUI thread (programming error)
     Internal,    ///< a bug (exit 3)

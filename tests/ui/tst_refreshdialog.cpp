@@ -24,6 +24,7 @@
 #include <QComboBox>
 #include <QDir>
 #include <QGroupBox>
+#include <QInputDialog>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMenu>
@@ -307,7 +308,41 @@ private slots:
         QVERIFY(box);
         QVERIFY(box->isVisible());
         QVERIFY(!controller->isBusy()); // nothing before the confirmation
-        box->button(QMessageBox::Yes)->click();
+        // Without eu's marker the guard refuses until the name is typed: nothing is swapped.
+        QCOMPARE(OwnDemoEstate::scalar(m_estate.regionDsn("eu", "postgres"),
+                                       "ALTER DATABASE shop RESET envsync.region"),
+                 std::string("<null>"));
+        const std::string liveOid = OwnDemoEstate::scalar(
+                m_estate.regionDsn("eu", "postgres"),
+                "SELECT oid FROM pg_database WHERE datname = 'shop'");
+        // A wrong name is refused without running anything; the exact name rolls back.
+        for (const QString &name : {QStringLiteral("EU"), QStringLiteral("eu")}) {
+            finished.clear();
+            if (name == u"eu") { // the first attempt's dialogs are gone: ask again
+                QTest::keyClick(m_window.get(), Qt::Key_R,
+                                Qt::ControlModifier | Qt::ShiftModifier);
+                box = view()->rollbackConfirmation();
+                QVERIFY(box);
+            }
+            box->button(QMessageBox::Yes)->click();
+            QVERIFY(finished.wait(jobTimeoutMs));
+            QVERIFY(finished.first().first().value<RollbackOutcome>().needsTypedName);
+            QCOMPARE(OwnDemoEstate::scalar(m_estate.regionDsn("eu", "postgres"),
+                                           "SELECT oid FROM pg_database WHERE datname = 'shop'"),
+                     liveOid); // refused: nothing swapped
+            QInputDialog *typed = view()->typedNameConfirmation();
+            QVERIFY(typed);
+            QVERIFY(typed->isVisible());
+            QVERIFY2(typed->labelText().contains(u"no EnvSync marker"),
+                     qPrintable(typed->labelText()));
+            finished.clear();
+            typed->setTextValue(name);
+            typed->accept();
+            if (name == u"EU") {
+                QVERIFY(!controller->isBusy());
+                QVERIFY(finished.isEmpty());
+            }
+        }
         QVERIFY(finished.wait(jobTimeoutMs));
         const auto outcome = finished.first().first().value<RollbackOutcome>();
         QVERIFY2(outcome.result.has_value(), qPrintable(outcome.error));

@@ -28,6 +28,16 @@ std::unexpected<Error> refuse(const std::string &why, const std::string &who)
     return fail(ErrorCode::Refused, why, who);
 }
 
+/// A refusal the region's typed name lifts; the message carries the CLI's way to type it.
+std::unexpected<Error> refuseUntyped(const std::string &why, const config::RegionConfig &region,
+                                     const std::string &who)
+{
+    return fail(ErrorCode::RefusedUnlessConfirmed,
+                why + "; pass --i-know-this-is " + region.name
+                        + " if it really is this region's test database",
+                who);
+}
+
 /// Same cluster as the source? nullopt when the source cannot be asked.
 std::optional<bool> onSourceCluster(const config::Config &config, const std::string &targetId,
                                     const db::ConnectOptions &options)
@@ -96,10 +106,9 @@ Result<void> checkWritable(const config::Config &config, const config::RegionCon
                               + " is on the source's own cluster (same system_identifier)",
                       who);
     if (!sameAsSource && !typed)
-        return refuse("the source is unreachable, so this cluster cannot be proven not to be "
-                      "production; pass --i-know-this-is "
-                              + region.name + " to go on",
-                      who);
+        return refuseUntyped("the source is unreachable, so this cluster cannot be proven not "
+                             "to be production",
+                             region, who);
     auto exists = databaseExists(admin, target.database, who);
     if (!exists)
         return std::unexpected(exists.error());
@@ -109,16 +118,13 @@ Result<void> checkWritable(const config::Config &config, const config::RegionCon
     if (!marker)
         return std::unexpected(marker.error());
     if (!*marker)
-        return refuse("database " + target.database
-                              + " carries no EnvSync marker (it was not made by EnvSync); "
-                                "pass --i-know-this-is "
-                              + region.name + " if it really is this region's test database",
-                      who);
+        return refuseUntyped("database " + target.database
+                                     + " carries no EnvSync marker (it was not made by EnvSync)",
+                             region, who);
     if ((*marker)->region != region.name)
-        return refuse("database " + target.database + " is marked as region \""
-                              + (*marker)->region + "\"; pass --i-know-this-is " + region.name
-                              + " to take it over",
-                      who);
+        return refuseUntyped("database " + target.database + " is marked as region \""
+                                     + (*marker)->region + "\"",
+                             region, who);
     return {};
 }
 
