@@ -2,6 +2,7 @@
 
 #include "ui/agechartmapping.h"
 #include "ui/agechartview.h"
+#include "ui/calendarview.h"
 #include "ui/configerrordialog.h"
 #include "ui/dashboardmodel.h"
 #include "ui/dashboardproxymodel.h"
@@ -203,6 +204,7 @@ void MainWindow::createMenus()
     file->addSeparator();
     file->addAction(m_refreshAction);
     file->addAction(m_driftView->recheckAction());
+    file->addAction(m_calendarView->exportIcsAction());
     file->addSeparator();
     file->addAction(m_quitAction);
 
@@ -240,6 +242,10 @@ void MainWindow::createMenus()
     showRefresh->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_6));
     connect(showRefresh, &QAction::triggered, this,
             [this] { m_tabs->setCurrentWidget(m_refreshView); });
+    QAction *showCalendar = m_viewMenu->addAction(QStringLiteral("&Calendar"));
+    showCalendar->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_7));
+    connect(showCalendar, &QAction::triggered, this,
+            [this] { m_tabs->setCurrentWidget(m_calendarView); });
     m_viewMenu->addSeparator();
     m_viewMenu->addAction(m_treeDock->toggleViewAction());
     m_viewMenu->addAction(m_chartDock->toggleViewAction());
@@ -350,6 +356,11 @@ void MainWindow::createCentralWidget()
     m_refreshView = new RefreshView;
     m_refreshView->setObjectName(QStringLiteral("refreshView"));
     m_tabs->addTab(m_refreshView, QStringLiteral("Refresh"));
+    m_calendarView = new CalendarView;
+    m_calendarView->setObjectName(QStringLiteral("calendarView"));
+    m_tabs->addTab(m_calendarView, QStringLiteral("Calendar"));
+    // A moved window changes the config: every view reads the file again.
+    connect(m_calendarView, &CalendarView::configSaved, this, &MainWindow::openConfig);
 
     m_centralStack = new QStackedWidget;
     m_centralStack->addWidget(placeholder);
@@ -548,6 +559,7 @@ void MainWindow::onConfigLoaded(const QString &path,
     m_maskingView->setConfig(m_controller->config());
     m_environmentsView->setConfig(m_controller->config());
     m_refreshView->setConfig(m_controller->config());
+    m_calendarView->setConfig(m_controller->config());
     m_refreshAction->setEnabled(true);
     statusBar()->showMessage(QStringLiteral("Opened %1").arg(QDir::toNativeSeparators(path)), 5000);
     updateChart();

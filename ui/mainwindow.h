@@ -27,6 +27,7 @@ QT_END_NAMESPACE
 namespace envsync::ui {
 
 class AgeChartView;
+class CalendarView;
 class DashboardModel;
 class DashboardProxyModel;
 class DriftView;
@@ -72,6 +73,8 @@ public:
     [[nodiscard]] EnvironmentsView *environmentsView() const { return m_environmentsView; }
     /// The Refresh tab (Ctrl+6): job panel and history of one region.
     [[nodiscard]] RefreshView *refreshView() const { return m_refreshView; }
+    /// The Calendar tab (Ctrl+7): windows, blackouts and conflicts over a week or a month.
+    [[nodiscard]] CalendarView *calendarView() const { return m_calendarView; }
     /// The region a tree row stands for (empty for source, golden and groups).
     [[nodiscard]] QString regionAt(const QModelIndex &treeIndex) const;
     [[nodiscard]] QTabWidget *centralTabs() const { return m_tabs; }
@@ -123,13 +126,14 @@ private:
     RegionTreeModel *m_treeModel = nullptr;
 
     QStackedWidget *m_centralStack = nullptr;
-    QTabWidget *m_tabs = nullptr; ///< Dashboard, Drift, Snapshots, Masking, Environments, Refresh
+    QTabWidget *m_tabs = nullptr; ///< Dashboard, Drift, … Refresh, Calendar
     QTableView *m_table = nullptr;
     DriftView *m_driftView = nullptr;
     SnapshotsView *m_snapshotsView = nullptr;
     MaskingView *m_maskingView = nullptr;
     EnvironmentsView *m_environmentsView = nullptr;
     RefreshView *m_refreshView = nullptr;
+    CalendarView *m_calendarView = nullptr;
     QTreeView *m_tree = nullptr;
     AgeChartView *m_chart = nullptr;
     LogView *m_log = nullptr;

@@ -39,5 +39,8 @@ int runMask(const QStringList &args);
 int runRefresh(const QStringList &args);
 int runRollback(const QStringList &args);
 int runEnv(const QStringList &args);
+int runCalendar(const QStringList &args);
+int runAgent(const QStringList &args);
+int runReport(const QStringList &args);
 
 } // namespace envsync::cli

@@ -1,6 +1,8 @@
 // envsyncctl: the headless entry point. Thin: parses the command and hands over to core.
 #include "cli.h"
 
+#include "core/report/reportapplication.h"
+
 #include <QCoreApplication>
 
 #include <spdlog/sinks/stdout_color_sinks.h>
@@ -8,6 +10,7 @@
 
 #include <cstdio>
 #include <map>
+#include <string_view>
 
 namespace {
 
@@ -30,8 +33,12 @@ Commands:
                             swap a region back to its previous database
   env      create|list|drop|gc -c FILE
                             ephemeral databases cloned from golden with a TTL
+  calendar -c FILE [check]  refresh windows per region (local and UTC), blackouts, conflicts
+  agent    -c FILE [--once] runs the refreshes that are due (windows, blackouts, retries)
+  report   -c FILE --format csv|json|html|pdf [-o FILE]
+                            freshness of every region: age vs SLA, refreshes, drift
 
-Planned (not in this build yet): calendar, cdc, report, agent, virt.
+Planned (not in this build yet): cdc, virt.
 
 Exit codes: 0 ok · 1 found something (drift, conflicts, overdue) · 2 usage/config error ·
             3 runtime failure (database, I/O) · 4 refused by a safety guard
@@ -42,11 +49,26 @@ Get started:
   envsyncctl drift  -c /tmp/envsync-demo-$(id -u)/envsync.yaml
 )";
 
+/// `envsyncctl report ... --format pdf` (or --format=pdf), before any parsing.
+bool wantsPdfReport(int argc, char *argv[])
+{
+    bool report = false;
+    for (int i = 1; i < argc; ++i) {
+        const std::string_view arg = argv[i];
+        report = report || arg == "report";
+        if (report && (arg == "--format=pdf" || (arg == "--format" && i + 1 < argc
+                                                  && std::string_view(argv[i + 1]) == "pdf")))
+            return true;
+    }
+    return false;
+}
+
 } // namespace
 
 int main(int argc, char *argv[])
 {
-    QCoreApplication app(argc, argv);
+    // Only the PDF report needs fonts (QtGui); every other command stays a plain core app.
+    const auto app = envsync::report::makeReportApplication(argc, argv, wantsPdfReport(argc, argv));
     QCoreApplication::setApplicationName(QStringLiteral("envsyncctl"));
     QCoreApplication::setApplicationVersion(QStringLiteral(ENVSYNC_VERSION));
 
@@ -83,6 +105,9 @@ int main(int argc, char *argv[])
             {QStringLiteral("refresh"), envsync::cli::runRefresh},
             {QStringLiteral("rollback"), envsync::cli::runRollback},
             {QStringLiteral("env"), envsync::cli::runEnv},
+            {QStringLiteral("calendar"), envsync::cli::runCalendar},
+            {QStringLiteral("agent"), envsync::cli::runAgent},
+            {QStringLiteral("report"), envsync::cli::runReport},
     };
     const auto it = commands.find(command);
     if (it == commands.end()) {

@@ -80,7 +80,7 @@ private slots:
         QCOMPARE(roles, (std::set<QString>{QStringLiteral("source"), QStringLiteral("golden"),
                                            QStringLiteral("region")}));
 
-        // The demo's history makes eu fresh, us due and apac overdue against a 7-day SLA.
+        // The demo's history makes eu fresh, us due and apac overdue against an 8-day SLA.
         const std::pair<const char *, const char *> expected[] = {
                 {"eu", "ok"}, {"us", "due"}, {"apac", "overdue"}};
         for (const auto &[name, freshness] : expected) {

@@ -108,7 +108,7 @@ private slots:
                 regionFreshness.insert(freshness);
                 QVERIFY(!text(model, row, DashboardModel::AgeColumn).isEmpty());
                 QVERIFY(!text(model, row, DashboardModel::LastRefreshColumn).isEmpty());
-                QCOMPARE(text(model, row, DashboardModel::SlaColumn), QStringLiteral("7d 0h"));
+                QCOMPARE(text(model, row, DashboardModel::SlaColumn), QStringLiteral("8d 0h"));
             }
         }
         QCOMPARE(names, (std::set<QString>{QStringLiteral("prod"), QStringLiteral("golden"),

@@ -128,7 +128,7 @@ Result<void> seedShop(const LocalCluster &cluster, const std::string &name, int 
                            + "'");
 }
 
-/// A refresh history that leaves eu fresh, us due and apac overdue (SLA 7 days).
+/// A refresh history that leaves eu fresh, us due and apac overdue (SLA 8 days).
 Result<void> seedHistory(const std::string &goldenDsn)
 {
     auto control = db::ControlDb::open(goldenDsn, {});
@@ -143,7 +143,7 @@ Result<void> seedHistory(const std::string &goldenDsn)
     };
     const std::vector<Entry> entries = {
             {"eu", 8.0, "success"},   {"eu", 1.0, "success"},      {"us", 13.0, "success"},
-            {"us", 6.2, "success"},   {"apac", 12.0, "success"},   {"apac", 5.0, "failed"},
+            {"us", 7.0, "success"},   {"apac", 12.0, "success"},   {"apac", 5.0, "failed"},
     };
     for (const auto &entry : entries) {
         db::RefreshRecord record;

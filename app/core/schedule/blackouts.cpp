@@ -1,5 +1,7 @@
 #include "core/schedule/blackouts.h"
 
+#include "core/schedule/zonedtime.h"
+
 #include <QTimeZone>
 
 #include <algorithm>
@@ -33,8 +35,9 @@ Result<std::vector<BlackoutInterval>> blackoutsFor(const config::Config &config,
             return fail(ErrorCode::Config,
                         "invalid blackout " + blackout.from + " .. " + blackout.to,
                         "region " + region.name);
-        out.push_back({QDateTime(from, QTime(0, 0), zone).toUTC(),
-                       QDateTime(to.addDays(1), QTime(0, 0), zone).toUTC(), blackout.reason,
+        // zonedToUtc: in zones whose DST change is at midnight, 00:00 may not exist that day.
+        out.push_back({zonedToUtc(from, QTime(0, 0), zone),
+                       zonedToUtc(to.addDays(1), QTime(0, 0), zone), blackout.reason,
                        blackout.location});
     }
     return out;

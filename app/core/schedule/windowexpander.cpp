@@ -1,5 +1,7 @@
 #include "core/schedule/windowexpander.h"
 
+#include "core/schedule/zonedtime.h"
+
 #include <libical/ical.h>
 
 #include <QTimeZone>
@@ -23,7 +25,7 @@ QDateTime localToUtc(const icaltimetype &local, const QTimeZone &zone)
 {
     const QDate date(local.year, local.month, local.day);
     const QTime time(local.hour, local.minute, local.second);
-    return QDateTime(date, time, zone).toUTC();
+    return zonedToUtc(date, time, zone);
 }
 
 } // namespace

@@ -24,8 +24,10 @@ struct WindowInterval
 /// Expands a region's window (RRULE, local start time, duration) in the region's IANA time
 /// zone into the UTC intervals that overlap [fromUtc, toUtc). The rule is anchored at
 /// 2024-01-01 (a Monday) at the local start time, so INTERVAL>1 rules have a stable phase.
-/// A local start time that falls into a DST gap is moved forward by the gap (Qt's rule); one
-/// that occurs twice (DST end) takes its first occurrence. Fails (Config) on a bad rule or zone.
+/// A local start time that falls into a DST gap is moved forward by the gap; one that occurs
+/// twice (DST end) takes its first occurrence (see zonedToUtc). The duration is real time, so a
+/// 3h window across a DST change ends 3 h of real time later (2 h or 4 h on the wall clock).
+/// Fails (Config) on a bad rule or zone.
 [[nodiscard]] Result<std::vector<WindowInterval>> expandWindow(const config::RegionConfig &region,
                                                                const QDateTime &fromUtc,
                                                                const QDateTime &toUtc);

@@ -1,0 +1,151 @@
+#include "cli.h"
+
+#include "core/report/reportcsv.h"
+#include "core/report/reportgather.h"
+#include "core/report/reporthtml.h"
+#include "core/report/reportjson.h"
+#include "core/report/reportpdf.h"
+
+#include <QSaveFile>
+
+#include <cstdio>
+
+namespace envsync::cli {
+
+namespace {
+
+enum class DayEdge { Start, End };
+
+/// "2026-11-01" (a whole UTC day: its start, or for --to its end) or an ISO 8601 date-time.
+std::optional<QDateTime> parseTime(const QString &text, DayEdge edge)
+{
+    const QDate date = QDate::fromString(text, Qt::ISODate);
+    if (date.isValid())
+        return QDateTime(edge == DayEdge::Start ? date : date.addDays(1), QTime(0, 0), Qt::UTC);
+    QDateTime time = QDateTime::fromString(text, Qt::ISODateWithMs);
+    if (!time.isValid())
+        return std::nullopt;
+    if (time.timeSpec() == Qt::LocalTime)
+        time.setTimeSpec(Qt::UTC); // no offset given: UTC, never the machine's zone
+    return time.toUTC();
+}
+
+/// Reads an optional time option into `target`; false (after printing why) when malformed.
+bool readTimeOption(const QCommandLineParser &parser, const QString &name, DayEdge edge,
+                    std::optional<QDateTime> &target)
+{
+    if (!parser.isSet(name))
+        return true;
+    target = parseTime(parser.value(name), edge);
+    if (!target)
+        printError("--" + name.toStdString() + ": expected YYYY-MM-DD or an ISO 8601 time, not \""
+                   + parser.value(name).toStdString() + '"');
+    return target.has_value();
+}
+
+int writeText(const std::string &text, const QString &path)
+{
+    if (path.isEmpty()) {
+        std::fwrite(text.data(), 1, text.size(), stdout);
+        return Exit::Ok;
+    }
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly)
+        || file.write(text.data(), static_cast<qint64>(text.size()))
+                   != static_cast<qint64>(text.size())
+        || !file.commit()) {
+        printError(path.toStdString() + ": cannot write: " + file.errorString().toStdString());
+        return Exit::Runtime;
+    }
+    return Exit::Ok;
+}
+
+int writeReport(const report::FreshnessReport &report, const QString &format, const QString &path)
+{
+    if (format == QLatin1String("pdf")) {
+        auto written = report::writePdf(report, path);
+        return written ? Exit::Ok : reportError(written.error());
+    }
+    if (format == QLatin1String("csv"))
+        return writeText(report::toCsv(report), path);
+    if (format == QLatin1String("json"))
+        return writeText(report::toJson(report), path);
+    return writeText(report::toHtml(report), path);
+}
+
+} // namespace
+
+int runReport(const QStringList &args)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+            "How fresh is each region, and can we trust it for this release? Per region: data\n"
+            "as-of time and snapshot, last refresh (start, end, duration, result, who), age vs\n"
+            "freshness_sla (ok / due / overdue), next window (and whether a blackout cancels it),\n"
+            "refreshes and failures in the period, drift by severity against golden; plus a\n"
+            "summary line with the ephemeral environments alive. An unreachable region, an empty\n"
+            "history or a period without refreshes is said in the report, never left out.\n"
+            "Formats: csv (RFC 4180, one row per region), json (versioned, see README), html (one\n"
+            "self-contained file with inline SVG charts), pdf (charts, timeline, table; needs "
+            "-o).\n"
+            "Exit 0 when every region is reachable and within its SLA, 1 when any is overdue or\n"
+            "unreachable (the report is written all the same), 2 usage/config, 3 write failure.\n\n"
+            "Examples:\n  envsyncctl report -c envsync.yaml --format html -o freshness.html\n"
+            "  envsyncctl report -c envsync.yaml --format pdf -o freshness.pdf --from 2026-11-01"));
+    addConfigOption(parser);
+    parser.addOption({QStringLiteral("format"), QStringLiteral("csv, json, html or pdf."),
+                      QStringLiteral("FORMAT")});
+    parser.addOption({{QStringLiteral("o"), QStringLiteral("output")},
+                      QStringLiteral("Write to FILE instead of stdout (required for pdf)."),
+                      QStringLiteral("FILE")});
+    parser.addOption({QStringLiteral("from"),
+                      QStringLiteral("Period start, YYYY-MM-DD or ISO time (default: 30 days "
+                                     "before --to)."),
+                      QStringLiteral("WHEN")});
+    parser.addOption({QStringLiteral("to"),
+                      QStringLiteral("Period end, inclusive day or ISO time (default: now)."),
+                      QStringLiteral("WHEN")});
+    parser.addOption({QStringLiteral("now"),
+                      QStringLiteral("Measure ages at this time instead of the clock "
+                                     "(reproducible reports)."),
+                      QStringLiteral("WHEN")});
+    if (auto stop = parseCommandLine(parser, args))
+        return *stop;
+    const QString format = parser.value(QStringLiteral("format"));
+    if (!QStringList{QStringLiteral("csv"), QStringLiteral("json"), QStringLiteral("html"),
+                     QStringLiteral("pdf")}
+                 .contains(format)) {
+        printError("--format must be csv, json, html or pdf, not \"" + format.toStdString() + '"');
+        return Exit::Usage;
+    }
+    const QString output = parser.value(QStringLiteral("output"));
+    if (format == QLatin1String("pdf") && output.isEmpty()) {
+        printError("--format pdf needs -o FILE (a PDF is not for the terminal)");
+        return Exit::Usage;
+    }
+    report::GatherOptions options;
+    std::optional<QDateTime> now;
+    if (!readTimeOption(parser, QStringLiteral("now"), DayEdge::Start, now)
+        || !readTimeOption(parser, QStringLiteral("from"), DayEdge::Start, options.fromUtc)
+        || !readTimeOption(parser, QStringLiteral("to"), DayEdge::End, options.toUtc))
+        return Exit::Usage;
+    options.nowUtc = now.value_or(options.nowUtc);
+    if (const report::Period period = report::periodOf(options); period.fromUtc >= period.toUtc) {
+        printError("--from must be before --to");
+        return Exit::Usage;
+    }
+    const auto config = loadConfigOrReport(parser);
+    if (!config)
+        return Exit::Usage;
+
+    const report::FreshnessReport report = report::gatherReport(*config, options);
+    if (const int written = writeReport(report, format, output); written != Exit::Ok)
+        return written;
+    for (const auto &region : report.regions) {
+        if (!region.reachable)
+            printError(region.error.value_or("region " + region.name + ": unreachable"));
+    }
+    return report.needsAttention() ? Exit::Found : Exit::Ok;
+}
+
+} // namespace envsync::cli
