@@ -13,7 +13,6 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
-#include <cstdio>
 #include <optional>
 
 namespace envsync::config {
@@ -120,9 +119,10 @@ std::string render(const std::string &value, char quote, bool flow)
 
 std::string clockText(int minutes)
 {
-    std::array<char, 8> buffer{};
-    std::snprintf(buffer.data(), buffer.size(), "%02d:%02d", minutes / 60, minutes % 60);
-    return buffer.data();
+    const auto twoDigits = [](int value) {
+        return (value < 10 ? "0" : "") + std::to_string(value);
+    };
+    return twoDigits(minutes / 60) + ':' + twoDigits(minutes % 60);
 }
 
 Result<void> checkNewWindow(const WindowConfig &window, const std::string &who)
