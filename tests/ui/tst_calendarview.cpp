@@ -3,6 +3,7 @@
 // else), conflict outlines and the capacity line. A test config on unreachable databases
 // (history then shows as a warning); the demo estate for the screenshots.
 
+#include "uitestsettings.h"
 #include "core/config/configloader.h"
 #include "core/db/threadguard.h"
 #include "core/schedule/conflicts.h"
@@ -121,9 +122,7 @@ private slots:
     void initTestCase()
     {
         QVERIFY(m_settingsDir.isValid());
-        QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, m_settingsDir.path());
-        QCoreApplication::setOrganizationName(QStringLiteral("EnvSyncTest"));
-        QCoreApplication::setApplicationName(QStringLiteral("tst_calendarview"));
+        uitest::isolateSettings(m_settingsDir.path(), QStringLiteral("tst_calendarview"));
         QDir().mkpath(screenshotDir());
         db::registerGuiThread(); // from here on, any DB call on this thread is refused
     }

@@ -1,6 +1,7 @@
 // The Schema Drift view in the real main window against the demo estate (CTest fixture
 // `demo`): real config, real probe, real drift check on a worker, real clicks.
 
+#include "uitestsettings.h"
 #include "testsupport.h"
 
 #include "core/db/threadguard.h"
@@ -117,9 +118,7 @@ private slots:
     void initTestCase()
     {
         QVERIFY(m_settingsDir.isValid());
-        QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, m_settingsDir.path());
-        QCoreApplication::setOrganizationName(QStringLiteral("EnvSyncTest"));
-        QCoreApplication::setApplicationName(QStringLiteral("tst_driftview"));
+        uitest::isolateSettings(m_settingsDir.path(), QStringLiteral("tst_driftview"));
         db::registerGuiThread();
     }
 

@@ -2,6 +2,7 @@
 // environment from golden_v1 with a TTL and an owner, watch the countdown tick, see it turn
 // "expired" at its expiry, and drop it — each step checked on the golden cluster.
 
+#include "uitestsettings.h"
 #include "owndemoestate.h"
 
 #include "core/db/threadguard.h"
@@ -52,9 +53,7 @@ private slots:
     void initTestCase()
     {
         QVERIFY(m_settingsDir.isValid());
-        QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, m_settingsDir.path());
-        QCoreApplication::setOrganizationName(QStringLiteral("EnvSyncTest"));
-        QCoreApplication::setApplicationName(QStringLiteral("tst_environmentsview"));
+        uitest::isolateSettings(m_settingsDir.path(), QStringLiteral("tst_environmentsview"));
         qputenv("ENVSYNC_MASK_SALT", "tst_environmentsview-salt-0123456789");
         const std::string started = m_estate.start(500);
         QVERIFY2(started.empty(), started.c_str());

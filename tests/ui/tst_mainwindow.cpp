@@ -1,5 +1,6 @@
 // The main window against the demo estate (CTest fixture `demo`): real widgets, real probes.
 
+#include "uitestsettings.h"
 #include "testsupport.h"
 
 #include "core/db/threadguard.h"
@@ -62,9 +63,7 @@ private slots:
     {
         // Never touch the developer's own settings.
         QVERIFY(m_settingsDir.isValid());
-        QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, m_settingsDir.path());
-        QCoreApplication::setOrganizationName(QStringLiteral("EnvSyncTest"));
-        QCoreApplication::setApplicationName(QStringLiteral("tst_mainwindow"));
+        uitest::isolateSettings(m_settingsDir.path(), QStringLiteral("tst_mainwindow"));
         db::registerGuiThread();
     }
 

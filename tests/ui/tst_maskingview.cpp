@@ -3,6 +3,7 @@
 // columns flagged red, masked previews only (no source value anywhere), the no-salt note, and
 // the View menu shortcuts of the new tabs.
 
+#include "uitestsettings.h"
 #include "testsupport.h"
 
 #include "core/config/configloader.h"
@@ -115,9 +116,7 @@ private slots:
     void initTestCase()
     {
         QVERIFY(m_settingsDir.isValid());
-        QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, m_settingsDir.path());
-        QCoreApplication::setOrganizationName(QStringLiteral("EnvSyncTest"));
-        QCoreApplication::setApplicationName(QStringLiteral("tst_maskingview"));
+        uitest::isolateSettings(m_settingsDir.path(), QStringLiteral("tst_maskingview"));
         qputenv("ENVSYNC_MASK_SALT", "tst_maskingview-salt-0123456789");
         auto config = config::loadConfigFile(test::demoConfigPath());
         QVERIFY2(config.has_value(), config ? "" : config.error().front().format().c_str());

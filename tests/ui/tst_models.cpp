@@ -1,6 +1,7 @@
 // Pure mappings (colours, days, labels, icon kinds) and the item models under
 // QAbstractItemModelTester; no database.
 
+#include "uitestsettings.h"
 #include "ui/agechartmapping.h"
 #include "ui/agechartview.h"
 #include "ui/dashboardmodel.h"
@@ -96,9 +97,7 @@ private slots:
     void initTestCase()
     {
         QVERIFY(m_settingsDir.isValid());
-        QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, m_settingsDir.path());
-        QCoreApplication::setOrganizationName(QStringLiteral("EnvSyncTest"));
-        QCoreApplication::setApplicationName(QStringLiteral("tst_models"));
+        uitest::isolateSettings(m_settingsDir.path(), QStringLiteral("tst_models"));
         // Keep the flood tests' output out of the test log: the default logger gets no sinks
         // of its own (LogView adds its sink to it).
         spdlog::set_default_logger(std::make_shared<spdlog::logger>("tst_models"));

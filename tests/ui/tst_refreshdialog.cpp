@@ -5,6 +5,7 @@
 // with the job panel reaching 100 % and the history gaining the row, Rollback, and Cancel
 // leaving the region exactly as it was. Every outcome is checked in the databases.
 
+#include "uitestsettings.h"
 #include "owndemoestate.h"
 
 #include "core/db/threadguard.h"
@@ -76,9 +77,7 @@ private slots:
     void initTestCase()
     {
         QVERIFY(m_settingsDir.isValid());
-        QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, m_settingsDir.path());
-        QCoreApplication::setOrganizationName(QStringLiteral("EnvSyncTest"));
-        QCoreApplication::setApplicationName(QStringLiteral("tst_refreshdialog"));
+        uitest::isolateSettings(m_settingsDir.path(), QStringLiteral("tst_refreshdialog"));
         qputenv("ENVSYNC_MASK_SALT", "tst_refreshdialog-salt-0123456789");
         // 2,000 orders: a copy that takes long enough for Cancel to land mid-job.
         const std::string started = m_estate.start(2000);

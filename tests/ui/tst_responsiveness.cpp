@@ -1,6 +1,7 @@
 // The window stays responsive while one endpoint is a TCP black hole (accepts, never answers:
 // libpq waits its whole connect_timeout), and the db layer refuses to run on the GUI thread.
 
+#include "uitestsettings.h"
 #include "testsupport.h"
 
 #include "core/config/configloader.h"
@@ -76,9 +77,7 @@ private slots:
     void initTestCase()
     {
         QVERIFY(m_settingsDir.isValid());
-        QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, m_settingsDir.path());
-        QCoreApplication::setOrganizationName(QStringLiteral("EnvSyncTest"));
-        QCoreApplication::setApplicationName(QStringLiteral("tst_responsiveness"));
+        uitest::isolateSettings(m_settingsDir.path(), QStringLiteral("tst_responsiveness"));
         db::registerGuiThread();
     }
 

@@ -3,6 +3,7 @@
 // Snapshot with per-table progress, Verify, Cancel (no __building database left behind), and
 // the fail-closed refusal listing the unclassified columns.
 
+#include "uitestsettings.h"
 #include "testsupport.h"
 
 #include "core/config/configloader.h"
@@ -88,9 +89,7 @@ private slots:
     void initTestCase()
     {
         QVERIFY(m_settingsDir.isValid());
-        QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, m_settingsDir.path());
-        QCoreApplication::setOrganizationName(QStringLiteral("EnvSyncTest"));
-        QCoreApplication::setApplicationName(QStringLiteral("tst_snapshotsview"));
+        uitest::isolateSettings(m_settingsDir.path(), QStringLiteral("tst_snapshotsview"));
         qputenv("ENVSYNC_MASK_SALT", "tst_snapshotsview-salt-0123456789");
 
         m_dir = "/tmp/envsync-snapview-" + std::to_string(::getpid());
