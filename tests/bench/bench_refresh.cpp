@@ -306,11 +306,13 @@ int bench(const Options &options)
     if (options.runs > 0)
         std::printf("  refresh eu            %8.2f s   pg_dump|pg_restore %8.2f s   ratio %.2fx  (<= 0.85: %s)\n",
                 median(ours), median(peer), refreshRatio, verdict(refreshRatio <= 0.85));
-    std::printf("  swap outage (reader)  p50 %.1f ms  p99 %.1f ms  max %.1f ms over %zu  (p99 <= 250 ms: %s)\n",
-                percentile(outages, 50), p99, percentile(outages, 100), outages.size(),
-                verdict(p99 <= 250));
-    std::printf("  swap outage (engine)  p50 %.1f ms  p99 %.1f ms\n", percentile(reported, 50),
-                percentile(reported, 99));
+    if (!outages.empty()) {
+        std::printf("  swap outage (reader)  p50 %.1f ms  p99 %.1f ms  max %.1f ms over %zu  (p99 <= 250 ms: %s)\n",
+                    percentile(outages, 50), p99, percentile(outages, 100), outages.size(),
+                    verdict(p99 <= 250));
+        std::printf("  swap outage (engine)  p50 %.1f ms  p99 %.1f ms\n", percentile(reported, 50),
+                    percentile(reported, 99));
+    }
     if (envRuns > 0)
         std::printf("  env create            %8.3f s   raw FILE_COPY      %8.3f s   ratio %.2fx  (<= 1.1: %s)\n",
                 median(envs), median(raws), envRatio, verdict(envRatio <= 1.1));
