@@ -6,6 +6,8 @@
 #include "core/schedule/expecteddurations.h"
 #include "core/schedule/icsexport.h"
 
+#include "ui/watcherresult.h"
+
 #include <QFutureWatcher>
 #include <QPromise>
 #include <QSaveFile>
@@ -109,15 +111,6 @@ void runExport(QPromise<CalendarExportOutcome> &promise, QString path, CalendarD
     promise.addResult(std::move(outcome));
 }
 
-/// The watcher's single result, or one with `error` set when the worker gave none.
-template<typename Outcome> Outcome resultOf(QFutureWatcher<Outcome> *watcher, const char *what)
-{
-    if (watcher->future().resultCount() > 0)
-        return watcher->result();
-    Outcome outcome;
-    outcome.error = QString::fromLatin1(what) + QStringLiteral(" returned nothing");
-    return outcome;
-}
 
 } // namespace
 

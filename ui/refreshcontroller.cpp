@@ -4,6 +4,8 @@
 #include "core/snapshot/snapshot.h"
 #include "ui/jobprogresschannel.h"
 
+#include "ui/watcherresult.h"
+
 #include <QFutureWatcher>
 #include <QPromise>
 #include <QtConcurrent/QtConcurrentRun>
@@ -138,16 +140,6 @@ void runHistory(QPromise<RefreshHistoryOutcome> &promise,
     promise.addResult(std::move(outcome));
 }
 
-/// The watcher's single result, or `fallback` with `error` set when the worker gave none.
-template<typename Outcome>
-Outcome resultOf(QFutureWatcher<Outcome> *watcher, const char *what)
-{
-    if (watcher->future().resultCount() > 0)
-        return watcher->result();
-    Outcome outcome;
-    outcome.error = QString::fromLatin1(what) + QStringLiteral(" returned nothing");
-    return outcome;
-}
 
 } // namespace
 
