@@ -3,6 +3,7 @@
 #include "ui/agechartmapping.h"
 #include "ui/agechartview.h"
 #include "ui/calendarview.h"
+#include "ui/reportsview.h"
 #include "ui/configerrordialog.h"
 #include "ui/dashboardmodel.h"
 #include "ui/dashboardproxymodel.h"
@@ -205,6 +206,8 @@ void MainWindow::createMenus()
     file->addAction(m_refreshAction);
     file->addAction(m_driftView->recheckAction());
     file->addAction(m_calendarView->exportIcsAction());
+    file->addAction(m_reportsView->exportAction());
+    file->addAction(m_reportsView->printAction());
     file->addSeparator();
     file->addAction(m_quitAction);
 
@@ -246,6 +249,10 @@ void MainWindow::createMenus()
     showCalendar->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_7));
     connect(showCalendar, &QAction::triggered, this,
             [this] { m_tabs->setCurrentWidget(m_calendarView); });
+    QAction *showReports = m_viewMenu->addAction(QStringLiteral("Re&ports"));
+    showReports->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_8));
+    connect(showReports, &QAction::triggered, this,
+            [this] { m_tabs->setCurrentWidget(m_reportsView); });
     m_viewMenu->addSeparator();
     m_viewMenu->addAction(m_treeDock->toggleViewAction());
     m_viewMenu->addAction(m_chartDock->toggleViewAction());
@@ -361,6 +368,13 @@ void MainWindow::createCentralWidget()
     m_tabs->addTab(m_calendarView, QStringLiteral("Calendar"));
     // A moved window changes the config: every view reads the file again.
     connect(m_calendarView, &CalendarView::configSaved, this, &MainWindow::openConfig);
+    m_reportsView = new ReportsView;
+    m_reportsView->setObjectName(QStringLiteral("reportsView"));
+    m_tabs->addTab(m_reportsView, QStringLiteral("Reports"));
+    // From another tab, Export and Print show what they act on first.
+    for (QAction *action : {m_reportsView->exportAction(), m_reportsView->printAction()})
+        connect(action, &QAction::triggered, this,
+                [this] { m_tabs->setCurrentWidget(m_reportsView); });
 
     m_centralStack = new QStackedWidget;
     m_centralStack->addWidget(placeholder);
@@ -560,6 +574,7 @@ void MainWindow::onConfigLoaded(const QString &path,
     m_environmentsView->setConfig(m_controller->config());
     m_refreshView->setConfig(m_controller->config());
     m_calendarView->setConfig(m_controller->config());
+    m_reportsView->setConfig(m_controller->config());
     m_refreshAction->setEnabled(true);
     statusBar()->showMessage(QStringLiteral("Opened %1").arg(QDir::toNativeSeparators(path)), 5000);
     updateChart();

@@ -28,6 +28,7 @@ namespace envsync::ui {
 
 class AgeChartView;
 class CalendarView;
+class ReportsView;
 class DashboardModel;
 class DashboardProxyModel;
 class DriftView;
@@ -75,6 +76,7 @@ public:
     [[nodiscard]] RefreshView *refreshView() const { return m_refreshView; }
     /// The Calendar tab (Ctrl+7): windows, blackouts and conflicts over a week or a month.
     [[nodiscard]] CalendarView *calendarView() const { return m_calendarView; }
+    [[nodiscard]] ReportsView *reportsView() const { return m_reportsView; }
     /// The region a tree row stands for (empty for source, golden and groups).
     [[nodiscard]] QString regionAt(const QModelIndex &treeIndex) const;
     [[nodiscard]] QTabWidget *centralTabs() const { return m_tabs; }
@@ -134,6 +136,7 @@ private:
     EnvironmentsView *m_environmentsView = nullptr;
     RefreshView *m_refreshView = nullptr;
     CalendarView *m_calendarView = nullptr;
+    ReportsView *m_reportsView = nullptr;
     QTreeView *m_tree = nullptr;
     AgeChartView *m_chart = nullptr;
     LogView *m_log = nullptr;

@@ -1,12 +1,7 @@
 #include "cli.h"
 
-#include "core/report/reportcsv.h"
+#include "core/report/reportfile.h"
 #include "core/report/reportgather.h"
-#include "core/report/reporthtml.h"
-#include "core/report/reportjson.h"
-#include "core/report/reportpdf.h"
-
-#include <QSaveFile>
 
 #include <cstdio>
 
@@ -43,34 +38,17 @@ bool readTimeOption(const QCommandLineParser &parser, const QString &name, DayEd
     return target.has_value();
 }
 
-int writeText(const std::string &text, const QString &path)
+/// Text formats may go to stdout; files are written atomically (reportfile.h).
+int writeReport(const report::FreshnessReport &report, report::ReportFormat format,
+                const QString &path)
 {
     if (path.isEmpty()) {
+        const std::string text = report::reportText(report, format).value_or(std::string{});
         std::fwrite(text.data(), 1, text.size(), stdout);
         return Exit::Ok;
     }
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly)
-        || file.write(text.data(), static_cast<qint64>(text.size()))
-                   != static_cast<qint64>(text.size())
-        || !file.commit()) {
-        printError(path.toStdString() + ": cannot write: " + file.errorString().toStdString());
-        return Exit::Runtime;
-    }
-    return Exit::Ok;
-}
-
-int writeReport(const report::FreshnessReport &report, const QString &format, const QString &path)
-{
-    if (format == QLatin1String("pdf")) {
-        auto written = report::writePdf(report, path);
-        return written ? Exit::Ok : reportError(written.error());
-    }
-    if (format == QLatin1String("csv"))
-        return writeText(report::toCsv(report), path);
-    if (format == QLatin1String("json"))
-        return writeText(report::toJson(report), path);
-    return writeText(report::toHtml(report), path);
+    auto written = report::writeReportFile(report, format, path);
+    return written ? Exit::Ok : reportError(written.error());
 }
 
 } // namespace
@@ -111,15 +89,15 @@ int runReport(const QStringList &args)
                       QStringLiteral("WHEN")});
     if (auto stop = parseCommandLine(parser, args))
         return *stop;
-    const QString format = parser.value(QStringLiteral("format"));
-    if (!QStringList{QStringLiteral("csv"), QStringLiteral("json"), QStringLiteral("html"),
-                     QStringLiteral("pdf")}
-                 .contains(format)) {
-        printError("--format must be csv, json, html or pdf, not \"" + format.toStdString() + '"');
+    const QString formatName = parser.value(QStringLiteral("format"));
+    const auto format = report::formatNamed(formatName);
+    if (!format) {
+        printError("--format must be csv, json, html or pdf, not \"" + formatName.toStdString()
+                   + '"');
         return Exit::Usage;
     }
     const QString output = parser.value(QStringLiteral("output"));
-    if (format == QLatin1String("pdf") && output.isEmpty()) {
+    if (format == report::ReportFormat::Pdf && output.isEmpty()) {
         printError("--format pdf needs -o FILE (a PDF is not for the terminal)");
         return Exit::Usage;
     }
@@ -139,7 +117,7 @@ int runReport(const QStringList &args)
         return Exit::Usage;
 
     const report::FreshnessReport report = report::gatherReport(*config, options);
-    if (const int written = writeReport(report, format, output); written != Exit::Ok)
+    if (const int written = writeReport(report, *format, output); written != Exit::Ok)
         return written;
     for (const auto &region : report.regions) {
         if (!region.reachable)

@@ -9,9 +9,6 @@ namespace envsync::report {
 namespace {
 
 constexpr double chartWidth = 720;
-constexpr double labelWidth = 90;  // region names
-constexpr double valueWidth = 170; // text right of the bars
-constexpr double plotWidth = chartWidth - labelWidth - valueWidth;
 constexpr double top = 34;
 constexpr double rowHeight = 26;
 constexpr double barHeight = 14;
@@ -40,8 +37,64 @@ ChartShape label(double x, double y, std::string text,
     return {ChartShape::Kind::Text, x, y, 0, 0, ink, std::move(text), anchor, 11, bold};
 }
 
-/// A chart with its title and one labelled row per region; rows(i) gives the bar's top.
-Chart regionChart(std::string title, const FreshnessReport &report)
+/// Widths are estimated without fonts (core has no QtGui): DejaVu Sans at 11 px averages
+/// below 6.6 px per character, so text of n characters fits in n × 6.6 px.
+constexpr double characterWidth = 6.6;
+constexpr double minLabelWidth = 60;
+constexpr double maxLabelWidth = 170;
+constexpr double minValueWidth = 120;
+constexpr double maxValueWidth = 240;
+constexpr double textGap = 8;
+
+std::size_t characters(const std::string &utf8)
+{
+    return static_cast<std::size_t>(
+            std::count_if(utf8.begin(), utf8.end(), [](char c) { return (c & 0xC0) != 0x80; }));
+}
+
+double textWidth(const std::string &utf8)
+{
+    return characterWidth * static_cast<double>(characters(utf8));
+}
+
+/// The text cut to `width`, ending in "…" when cut (at a character boundary).
+std::string fitted(const std::string &utf8, double width)
+{
+    if (textWidth(utf8) <= width)
+        return utf8;
+    const auto keep = static_cast<std::size_t>(std::max(1.0, width / characterWidth - 1));
+    std::size_t seen = 0;
+    for (std::size_t i = 0; i < utf8.size(); ++i) {
+        if ((utf8[i] & 0xC0) != 0x80 && seen++ == keep)
+            return utf8.substr(0, i) + "…";
+    }
+    return utf8;
+}
+
+/// Columns of a region chart: names | bars | values. The name and value columns grow with their
+/// longest text up to a limit (longer text is cut with "…"), the bars take the rest.
+struct ChartColumns
+{
+    double labelWidth = minLabelWidth;
+    double valueWidth = minValueWidth;
+    [[nodiscard]] double plotWidth() const { return chartWidth - labelWidth - valueWidth; }
+    [[nodiscard]] double valueX() const { return labelWidth + plotWidth() + textGap; }
+};
+
+ChartColumns columnsFor(const FreshnessReport &report, const std::vector<std::string> &values)
+{
+    ChartColumns columns;
+    for (const RegionReport &region : report.regions)
+        columns.labelWidth = std::max(columns.labelWidth, textWidth(region.name) + textGap);
+    for (const std::string &value : values)
+        columns.valueWidth = std::max(columns.valueWidth, textWidth(value) + textGap);
+    columns.labelWidth = std::min(columns.labelWidth, maxLabelWidth);
+    columns.valueWidth = std::min(columns.valueWidth, maxValueWidth);
+    return columns;
+}
+
+/// A chart with its title and one labelled row per region; rowTop(i) gives the bar's top.
+Chart regionChart(std::string title, const FreshnessReport &report, const ChartColumns &columns)
 {
     Chart chart;
     chart.title = std::move(title);
@@ -52,7 +105,8 @@ Chart regionChart(std::string title, const FreshnessReport &report)
     chart.shapes.push_back(label(0, 16, chart.title, ChartShape::Anchor::Start, true));
     for (std::size_t i = 0; i < report.regions.size(); ++i) {
         const double y = top + rowHeight * static_cast<double>(i);
-        chart.shapes.push_back(label(0, y + barHeight - 2, report.regions[i].name));
+        chart.shapes.push_back(label(0, y + barHeight - 2,
+                                     fitted(report.regions[i].name, columns.labelWidth - textGap)));
     }
     if (report.regions.empty())
         chart.shapes.push_back(label(0, top + barHeight, "no regions configured"));
@@ -62,6 +116,13 @@ Chart regionChart(std::string title, const FreshnessReport &report)
 double rowTop(std::size_t index)
 {
     return top + rowHeight * static_cast<double>(index);
+}
+
+/// The text right of a region's bar, cut to the value column.
+ChartShape valueLabel(const ChartColumns &columns, std::size_t index, const std::string &text)
+{
+    return label(columns.valueX(), rowTop(index) + barHeight - 2,
+                 fitted(text, columns.valueWidth - textGap));
 }
 
 std::string resultColor(const std::string &result)
@@ -88,12 +149,19 @@ std::string statusColor(const std::string &statusText)
 
 Chart freshnessChart(const FreshnessReport &report)
 {
-    Chart chart = regionChart("Data age per region vs SLA (| = SLA)", report);
+    std::vector<std::string> values;
+    for (const RegionReport &region : report.regions)
+        values.push_back(region.ageText() + " · " + region.statusText() + " (SLA "
+                         + status::humanDuration(region.sla) + ')');
+    const ChartColumns columns = columnsFor(report, values);
+    Chart chart = regionChart("Data age per region vs SLA (| = SLA)", report, columns);
     double scale = 1; // seconds at the right end of the plot
     for (const RegionReport &region : report.regions)
         scale = std::max({scale, static_cast<double>(region.sla.count()),
                           region.age ? static_cast<double>(region.age->count()) : 0.0});
     scale *= 1.05;
+    const double plotWidth = columns.plotWidth();
+    const double labelWidth = columns.labelWidth;
     for (std::size_t i = 0; i < report.regions.size(); ++i) {
         const RegionReport &region = report.regions[i];
         const double y = rowTop(i);
@@ -105,18 +173,25 @@ Chart freshnessChart(const FreshnessReport &report)
         const double slaX
                 = labelWidth + plotWidth * static_cast<double>(region.sla.count()) / scale;
         chart.shapes.push_back(line(slaX, y - 3, 0, barHeight + 6, ink));
-        chart.shapes.push_back(label(labelWidth + plotWidth + 8, y + barHeight - 2,
-                                     region.ageText() + " · " + region.statusText() + " (SLA "
-                                             + status::humanDuration(region.sla) + ')'));
+        chart.shapes.push_back(valueLabel(columns, i, values[i]));
     }
     return chart;
 }
 
 Chart refreshTimelineChart(const FreshnessReport &report)
 {
+    std::vector<std::string> values;
+    for (const RegionReport &region : report.regions)
+        values.push_back(region.periodRefreshes.empty()
+                                 ? std::string("no refreshes in the period")
+                                 : std::to_string(region.periodRefreshes.size()) + " refreshes, "
+                                           + std::to_string(region.failuresInPeriod()) + " failed");
+    const ChartColumns columns = columnsFor(report, values);
     Chart chart = regionChart("Refreshes " + displayTime(report.period.fromUtc) + " → "
                                       + displayTime(report.period.toUtc),
-                              report);
+                              report, columns);
+    const double plotWidth = columns.plotWidth();
+    const double labelWidth = columns.labelWidth;
     const double span = std::max<qint64>(1, report.period.fromUtc.secsTo(report.period.toUtc));
     auto xOf = [&](const QDateTime &utc) {
         const double offset = static_cast<double>(report.period.fromUtc.secsTo(utc));
@@ -137,23 +212,25 @@ Chart refreshTimelineChart(const FreshnessReport &report)
             chart.shapes.push_back(rect(start, y, std::max(end - start, 4.0), barHeight,
                                         resultColor(entry.result)));
         }
-        const std::string summary
-                = region.periodRefreshes.empty()
-                          ? std::string("no refreshes in the period")
-                          : std::to_string(region.periodRefreshes.size()) + " refreshes, "
-                                    + std::to_string(region.failuresInPeriod()) + " failed";
-        chart.shapes.push_back(label(labelWidth + plotWidth + 8, y + barHeight - 2, summary));
+        chart.shapes.push_back(valueLabel(columns, i, values[i]));
     }
     return chart;
 }
 
 Chart driftChart(const FreshnessReport &report)
 {
+    std::vector<std::string> values;
+    for (const RegionReport &region : report.regions)
+        values.push_back(region.drift ? std::to_string(region.drift->breaking) + " / "
+                                                + std::to_string(region.drift->warning) + " / "
+                                                + std::to_string(region.drift->info)
+                                      : std::string("not checked"));
+    const ChartColumns columns = columnsFor(report, values);
     Chart chart = regionChart("Drift against "
                                       + (report.driftReference.empty() ? std::string("golden")
                                                                        : report.driftReference)
                                       + " (breaking / warning / info)",
-                              report);
+                              report, columns);
     int most = 1;
     for (const RegionReport &region : report.regions) {
         if (region.drift)
@@ -162,25 +239,18 @@ Chart driftChart(const FreshnessReport &report)
     }
     for (std::size_t i = 0; i < report.regions.size(); ++i) {
         const RegionReport &region = report.regions[i];
-        const double y = rowTop(i);
-        const double textX = labelWidth + plotWidth + 8;
-        if (!region.drift) {
-            chart.shapes.push_back(label(textX, y + barHeight - 2, "not checked"));
+        chart.shapes.push_back(valueLabel(columns, i, values[i]));
+        if (!region.drift)
             continue;
-        }
-        double x = labelWidth;
+        double x = columns.labelWidth;
         for (const auto &[count, color] :
              {std::pair{region.drift->breaking, red}, std::pair{region.drift->warning, amber},
               std::pair{region.drift->info, blue}}) {
-            const double width = plotWidth * count / most;
+            const double width = columns.plotWidth() * count / most;
             if (width > 0)
-                chart.shapes.push_back(rect(x, y, width, barHeight, color));
+                chart.shapes.push_back(rect(x, rowTop(i), width, barHeight, color));
             x += width;
         }
-        chart.shapes.push_back(label(textX, y + barHeight - 2,
-                                     std::to_string(region.drift->breaking) + " / "
-                                             + std::to_string(region.drift->warning) + " / "
-                                             + std::to_string(region.drift->info)));
     }
     return chart;
 }

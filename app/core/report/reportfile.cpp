@@ -1,0 +1,93 @@
+#include "core/report/reportfile.h"
+
+#include "core/report/reportcsv.h"
+#include "core/report/reporthtml.h"
+#include "core/report/reportjson.h"
+#include "core/report/reportpdf.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QSaveFile>
+
+namespace envsync::report {
+
+namespace {
+
+Result<void> writeText(const std::string &text, const QString &path)
+{
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly)
+        || file.write(text.data(), static_cast<qint64>(text.size()))
+                   != static_cast<qint64>(text.size())
+        || !file.commit())
+        return fail(ErrorCode::Io, "cannot write the report: " + file.errorString().toStdString(),
+                    path.toStdString());
+    return {};
+}
+
+/// QPdfWriter writes in place; it writes next to the target and renames, like QSaveFile.
+Result<void> writePdfAtomically(const FreshnessReport &report, const QString &path)
+{
+    const QFileInfo target(path);
+    const QString partial
+            = target.absoluteDir().filePath(QStringLiteral(".%1.partial").arg(target.fileName()));
+    if (auto written = writePdf(report, partial); !written) {
+        QFile::remove(partial);
+        return written;
+    }
+    QFile::remove(path);
+    if (!QFile::rename(partial, path)) {
+        QFile::remove(partial);
+        return fail(ErrorCode::Io, "cannot write the report", path.toStdString());
+    }
+    return {};
+}
+
+} // namespace
+
+std::optional<ReportFormat> formatNamed(const QString &name)
+{
+    if (name == QLatin1String("csv"))
+        return ReportFormat::Csv;
+    if (name == QLatin1String("json"))
+        return ReportFormat::Json;
+    if (name == QLatin1String("html"))
+        return ReportFormat::Html;
+    if (name == QLatin1String("pdf"))
+        return ReportFormat::Pdf;
+    return std::nullopt;
+}
+
+std::optional<ReportFormat> formatOfPath(const QString &path)
+{
+    const QString suffix = QFileInfo(path).suffix().toLower();
+    if (suffix == QLatin1String("htm"))
+        return ReportFormat::Html;
+    return formatNamed(suffix);
+}
+
+std::optional<std::string> reportText(const FreshnessReport &report, ReportFormat format)
+{
+    switch (format) {
+    case ReportFormat::Csv:
+        return toCsv(report);
+    case ReportFormat::Json:
+        return toJson(report);
+    case ReportFormat::Html:
+        return toHtml(report);
+    case ReportFormat::Pdf:
+        break;
+    }
+    return std::nullopt;
+}
+
+Result<void> writeReportFile(const FreshnessReport &report, ReportFormat format,
+                             const QString &path)
+{
+    if (auto text = reportText(report, format))
+        return writeText(*text, path);
+    return writePdfAtomically(report, path);
+}
+
+} // namespace envsync::report
