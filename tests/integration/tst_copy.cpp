@@ -115,8 +115,8 @@ private slots:
         auto find = [&](const std::string &name) {
             return std::ranges::find(stats->tables, name, &envsync::copy::TableStats::table);
         };
-        QVERIFY(find("big")->ranges > 1);      // integer key ranges
-        QVERIFY(find("heap_only")->ranges > 1); // ctid ranges
+        QVERIFY(find("big")->ranges > 1);      // heap block (ctid) ranges, with a primary key
+        QVERIFY(find("heap_only")->ranges > 1); // and without one
         QVERIFY(find("big")->binary);
         QVERIFY(!find("moods")->binary); // array of a user enum: text
         QVERIFY(find("people")->masked);

@@ -186,7 +186,6 @@ struct TableInfo
     std::vector<std::string> selectExpressions; ///< quoted column, or NULL for null columns
     std::int64_t estimatedRows = 0;
     std::int64_t blocks = 0;
-    std::string integerKey; ///< single-column int2/4/8 primary key, when there is one
     bool binarySafe = true;
     std::shared_ptr<const masking::TableMasker> masker;
     bool binary = false;
@@ -306,11 +305,7 @@ Result<std::vector<std::unique_ptr<TableInfo>>> readTables(PGconn *conn, const C
         excluded += ',' + quoteLiteral(schema);
     const std::string sql =
             "SELECT n.nspname, c.relname, c.oid, greatest(c.reltuples, 0)::bigint,"
-            " (pg_relation_size(c.oid) / current_setting('block_size')::bigint)::bigint,"
-            " (SELECT a.attname FROM pg_index i JOIN pg_attribute a"
-            "    ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0]"
-            "  WHERE i.indrelid = c.oid AND i.indisprimary AND i.indnkeyatts = 1"
-            "    AND a.atttypid IN ('int2'::regtype, 'int4'::regtype, 'int8'::regtype))"
+            " (pg_relation_size(c.oid) / current_setting('block_size')::bigint)::bigint"
             " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
             " WHERE c.relkind = 'r' AND c.relpersistence <> 't'"
             "   AND n.nspname NOT IN (" + excluded + ") AND n.nspname NOT LIKE 'pg\\_toast%'"
@@ -336,7 +331,6 @@ Result<std::vector<std::unique_ptr<TableInfo>>> readTables(PGconn *conn, const C
         info->name = value(*tables, row, 1);
         info->estimatedRows = std::stoll(value(*tables, row, 3));
         info->blocks = std::stoll(value(*tables, row, 4));
-        info->integerKey = value(*tables, row, 5);
         auto columns = execParams(conn, columnsSql, {value(*tables, row, 2)},
                                   "source: columns of " + info->display());
         if (!columns)
@@ -362,61 +356,40 @@ Result<std::vector<std::unique_ptr<TableInfo>>> readTables(PGconn *conn, const C
     return out;
 }
 
-/// Splits big tables into ranges; every other table is one item. Biggest first.
-Result<std::vector<WorkItem>> planWork(PGconn *conn, std::vector<std::unique_ptr<TableInfo>> &tables,
-                                       const CopyRequest &request)
+/// `parts` ranges of whole heap blocks: each is read by a TID Range Scan (PostgreSQL >= 14), a
+/// sequential read of its blocks with no index involved. The last range is open-ended, so rows
+/// in blocks past the (estimated) end are still read.
+int splitByBlocks(TableInfo &table, std::int64_t parts, std::int64_t weight,
+                  std::vector<WorkItem> &items)
+{
+    const std::int64_t step = (table.blocks + parts - 1) / parts;
+    int count = 0;
+    for (std::int64_t block = 0; block < table.blocks; block += step) {
+        std::string where = "ctid >= '(" + std::to_string(block) + ",0)'::tid";
+        if (block + step < table.blocks)
+            where += " AND ctid < '(" + std::to_string(block + step) + ",0)'::tid";
+        items.push_back({&table, where, weight});
+        ++count;
+    }
+    return count;
+}
+
+/// Splits big tables into ranges of heap blocks; every other table is one item. Biggest first.
+/// (Ranges of an integer key, used before, cost the source an index scan per range: on a
+/// 2-core machine that CPU is taken from the target's COPY and index builds.)
+std::vector<WorkItem> planWork(std::vector<std::unique_ptr<TableInfo>> &tables,
+                               const CopyRequest &request)
 {
     std::vector<WorkItem> items;
     const std::int64_t rangeRows = std::max<std::int64_t>(request.rangeRows, 1);
     for (auto &table : tables) {
         const std::int64_t estimate = std::max<std::int64_t>(table->estimatedRows, 0);
-        if (estimate > rangeRows && !table->integerKey.empty()) {
-            const std::string key = quoteIdentifier(table->integerKey);
-            auto bounds = exec(conn, "SELECT min(" + key + "), max(" + key + ") FROM ONLY "
-                                   + table->qualified(),
-                               "source: key range of " + table->display());
-            if (!bounds)
-                return std::unexpected(bounds.error());
-            if (!PQgetisnull(bounds->get(), 0, 0)) {
-                const std::int64_t low = std::stoll(value(*bounds, 0, 0));
-                const std::int64_t high = std::stoll(value(*bounds, 0, 1));
-                const std::int64_t parts = std::max<std::int64_t>(1, (estimate + rangeRows - 1) / rangeRows);
-                // unsigned arithmetic: the key range may span the whole int64 domain
-                const auto span = static_cast<std::uint64_t>(high) - static_cast<std::uint64_t>(low);
-                const std::uint64_t step = std::max<std::uint64_t>(1, span / static_cast<std::uint64_t>(parts) + 1);
-                int count = 0;
-                for (std::uint64_t offset = 0;; offset += step) {
-                    const auto from = static_cast<std::int64_t>(static_cast<std::uint64_t>(low) + offset);
-                    const bool last = span - offset < step;
-                    std::string where = key + " >= " + std::to_string(from);
-                    if (!last) {
-                        const auto to = static_cast<std::int64_t>(static_cast<std::uint64_t>(from) + step);
-                        where += " AND " + key + " < " + std::to_string(to);
-                    }
-                    items.push_back({table.get(), where, estimate / parts});
-                    ++count;
-                    if (last)
-                        break;
-                }
-                table->ranges = count;
-                table->pendingRanges = count;
-                continue;
-            }
-        }
-        if (estimate > rangeRows && table->blocks > 1) {
-            const std::int64_t parts = std::min<std::int64_t>(
-                    table->blocks, std::max<std::int64_t>(1, (estimate + rangeRows - 1) / rangeRows));
-            const std::int64_t step = (table->blocks + parts - 1) / parts;
-            int count = 0;
-            for (std::int64_t block = 0; block < table->blocks; block += step) {
-                std::string where = "ctid >= '(" + std::to_string(block) + ",0)'::tid";
-                if (block + step < table->blocks)
-                    where += " AND ctid < '(" + std::to_string(block + step) + ",0)'::tid";
-                items.push_back({table.get(), where, estimate / parts});
-                ++count;
-            }
-            table->ranges = count;
-            table->pendingRanges = count;
+        const std::int64_t parts = std::max<std::int64_t>(1, (estimate + rangeRows - 1) / rangeRows);
+        if (parts > 1 && table->blocks > 1) {
+            const std::int64_t blockParts = std::min(table->blocks, parts);
+            const int ranges = splitByBlocks(*table, blockParts, estimate / blockParts, items);
+            table->ranges = ranges;
+            table->pendingRanges = ranges;
             continue;
         }
         table->pendingRanges = 1;
@@ -1015,9 +988,7 @@ Result<CopyStats> copyDatabase(const CopyRequest &requestIn)
     auto tables = readTables(exporter->get(), request);
     if (!tables)
         return std::unexpected(tables.error());
-    auto items = planWork(exporter->get(), *tables, request);
-    if (!items)
-        return std::unexpected(items.error());
+    std::vector<WorkItem> items = planWork(*tables, request);
     std::int64_t estimated = 0;
     for (const auto &table : *tables)
         estimated += table->estimatedRows;
@@ -1095,14 +1066,14 @@ Result<CopyStats> copyDatabase(const CopyRequest &requestIn)
         Watcher watcher(shared, &reporter);
         std::atomic<std::size_t> next{0};
         const Throttle throttle(request.maxRowsPerSecond);
-        const int dataWorkers = std::max(1, std::min<int>(request.jobs, static_cast<int>(items->size())));
+        const int dataWorkers = std::max(1, std::min<int>(request.jobs, static_cast<int>(items.size())));
         std::atomic<int> dataRunning{dataWorkers};
         runParallel(dataWorkers + request.jobs, [&](int index) {
             if (index >= dataWorkers) {
                 postDataWorker(shared, scheduler, postPlan.preamble, index - dataWorkers);
                 return;
             }
-            dataWorker(shared, *items, next, throttle, scheduler, index);
+            dataWorker(shared, items, next, throttle, scheduler, index);
             if (dataRunning.fetch_sub(1) == 1) {
                 // every reader is done and pg_dump ran: release the source snapshot now, not
                 // after the index builds (it holds back vacuum on the source meanwhile)
