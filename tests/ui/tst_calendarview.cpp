@@ -78,15 +78,7 @@ QDateTime utc(QDate date, QTime time)
 // Just before the week's first window: every window of the week is still ahead.
 const QDateTime pinnedNow = utc(QDate(2026, 11, 23), QTime(0, 30));
 
-QString screenshotDir()
-{
-    const QByteArray wanted = qgetenv("ENVSYNC_SCREENSHOT_DIR");
-    if (!wanted.isEmpty())
-        return QString::fromLocal8Bit(wanted);
-    const QByteArray buildDir = qgetenv("ENVSYNC_BUILD_DIR");
-    return (buildDir.isEmpty() ? QDir::currentPath() : QString::fromLocal8Bit(buildDir))
-           + QStringLiteral("/screenshots");
-}
+using envsync::uitest::screenshotDir;
 
 QByteArray readAll(const QString &path)
 {

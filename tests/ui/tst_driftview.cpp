@@ -48,12 +48,7 @@ QString demoConfig()
     return QString::fromStdString(test::demoConfigPath());
 }
 
-QString screenshotDir()
-{
-    const QByteArray buildDir = qgetenv("ENVSYNC_BUILD_DIR");
-    return (buildDir.isEmpty() ? QDir::currentPath() : QString::fromLocal8Bit(buildDir))
-           + QStringLiteral("/screenshots");
-}
+using envsync::uitest::screenshotDir;
 
 /// The proxy row of an object ("public.customers.birth_date"), searched depth-first.
 QModelIndex findRow(const QAbstractItemModel *model, const QString &qualifiedName,

@@ -36,12 +36,7 @@ namespace {
 
 constexpr int jobTimeoutMs = 60000;
 
-QString screenshotDir()
-{
-    const QByteArray buildDir = qgetenv("ENVSYNC_BUILD_DIR");
-    return (buildDir.isEmpty() ? QDir::currentPath() : QString::fromLocal8Bit(buildDir))
-           + QStringLiteral("/screenshots");
-}
+using envsync::uitest::screenshotDir;
 
 } // namespace
 

@@ -42,12 +42,7 @@ namespace {
 
 constexpr int loadTimeoutMs = 60000;
 
-QString screenshotDir()
-{
-    const QByteArray buildDir = qgetenv("ENVSYNC_BUILD_DIR");
-    return (buildDir.isEmpty() ? QDir::currentPath() : QString::fromLocal8Bit(buildDir))
-           + QStringLiteral("/screenshots");
-}
+using envsync::uitest::screenshotDir;
 
 /// Rows of one query on the source as text (raw libpqxx: this thread is the GUI thread).
 QStringList sourceValues(const std::string &dsn, const std::string &sql)

@@ -52,12 +52,7 @@ constexpr int jobTimeoutMs = 90000;
 const QDateTime insideEuWindow(QDate(2026, 11, 23), QTime(2, 30), Qt::UTC);
 const QDateTime outsideEuWindow(QDate(2026, 11, 24), QTime(12, 0), Qt::UTC);
 
-QString screenshotDir()
-{
-    const QByteArray buildDir = qgetenv("ENVSYNC_BUILD_DIR");
-    return (buildDir.isEmpty() ? QDir::currentPath() : QString::fromLocal8Bit(buildDir))
-           + QStringLiteral("/screenshots");
-}
+using envsync::uitest::screenshotDir;
 
 QStringList comboItems(const QComboBox *combo)
 {

@@ -34,15 +34,7 @@ namespace {
 
 constexpr int gatherTimeoutMs = 60000;
 
-QString screenshotDir()
-{
-    const QByteArray wanted = qgetenv("ENVSYNC_SCREENSHOT_DIR");
-    if (!wanted.isEmpty())
-        return QString::fromLocal8Bit(wanted);
-    const QByteArray buildDir = qgetenv("ENVSYNC_BUILD_DIR");
-    return (buildDir.isEmpty() ? QDir::currentPath() : QString::fromLocal8Bit(buildDir))
-           + QStringLiteral("/screenshots");
-}
+using envsync::uitest::screenshotDir;
 
 QByteArray readAll(const QString &path)
 {

@@ -47,12 +47,7 @@ namespace {
 
 constexpr int jobTimeoutMs = 60000;
 
-QString screenshotDir()
-{
-    const QByteArray buildDir = qgetenv("ENVSYNC_BUILD_DIR");
-    return (buildDir.isEmpty() ? QDir::currentPath() : QString::fromLocal8Bit(buildDir))
-           + QStringLiteral("/screenshots");
-}
+using envsync::uitest::screenshotDir;
 
 /// Databases on the golden cluster whose name matches a LIKE pattern (raw libpqxx: the test
 /// thread is the registered GUI thread, which EnvSync's db layer rightly refuses).

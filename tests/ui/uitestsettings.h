@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QCoreApplication>
+#include <QDir>
 #include <QSettings>
 #include <QString>
 
@@ -13,6 +14,18 @@ inline void isolateSettings(const QString &directory, const QString &application
     QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, directory);
     QCoreApplication::setOrganizationName(QStringLiteral("EnvSyncTest"));
     QCoreApplication::setApplicationName(applicationName);
+}
+
+/// Where UI tests save their screenshots: ENVSYNC_SCREENSHOT_DIR when set, else
+/// `screenshots/` in the build directory (CTest sets ENVSYNC_BUILD_DIR) or the current one.
+inline QString screenshotDir()
+{
+    const QByteArray wanted = qgetenv("ENVSYNC_SCREENSHOT_DIR");
+    if (!wanted.isEmpty())
+        return QString::fromLocal8Bit(wanted);
+    const QByteArray buildDir = qgetenv("ENVSYNC_BUILD_DIR");
+    return (buildDir.isEmpty() ? QDir::currentPath() : QString::fromLocal8Bit(buildDir))
+           + QStringLiteral("/screenshots");
 }
 
 } // namespace envsync::uitest
