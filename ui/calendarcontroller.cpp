@@ -5,12 +5,12 @@
 #include "core/refresh/refreshhistory.h"
 #include "core/schedule/expecteddurations.h"
 #include "core/schedule/icsexport.h"
+#include "core/util/savefile.h"
 
 #include "ui/watcherresult.h"
 
 #include <QFutureWatcher>
 #include <QPromise>
-#include <QSaveFile>
 #include <QtConcurrent/QtConcurrentRun>
 
 #include <spdlog/spdlog.h>
@@ -96,13 +96,8 @@ void runExport(QPromise<CalendarExportOutcome> &promise, QString path, CalendarD
     outcome.path = path;
     try {
         const std::string ics = schedule::calendarToIcs(data.calendar, *data.config);
-        QSaveFile file(path);
-        if (!file.open(QIODevice::WriteOnly)
-            || file.write(ics.data(), static_cast<qint64>(ics.size()))
-                       != static_cast<qint64>(ics.size())
-            || !file.commit()) {
-            outcome.error = QStringLiteral("%1: %2").arg(path, file.errorString());
-        }
+        if (auto saved = util::saveFile(path.toStdString(), ics); !saved)
+            outcome.error = qs(saved.error().describe());
         for (const schedule::RegionCalendar &region : data.calendar.regions)
             outcome.events += static_cast<int>(region.windows.size());
     } catch (const std::exception &e) {

@@ -225,26 +225,28 @@ void ReportsView::applyPreset(Preset preset)
     case Preset::Custom:
         return; // keeps the dates as they are
     }
-    m_applyingPreset = true;
-    m_fromEdit->setDate(from);
-    m_toEdit->setDate(to);
-    m_applyingPreset = false;
-    periodEdited();
+    showDates(from, to);
 }
 
 void ReportsView::setPeriod(QDate from, QDate to)
 {
     m_presetCombo->setCurrentIndex(static_cast<int>(Preset::Custom));
-    m_applyingPreset = true;
+    showDates(from, to);
+}
+
+void ReportsView::showDates(QDate from, QDate to)
+{
+    // Both edits change before the one gather: their own dateChanged would gather twice.
+    m_settingDates = true;
     m_fromEdit->setDate(from);
     m_toEdit->setDate(to);
-    m_applyingPreset = false;
+    m_settingDates = false;
     periodEdited();
 }
 
 void ReportsView::periodEdited()
 {
-    if (m_applyingPreset)
+    if (m_settingDates)
         return;
     if (sender() == m_fromEdit || sender() == m_toEdit)
         m_presetCombo->setCurrentIndex(static_cast<int>(Preset::Custom));

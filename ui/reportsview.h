@@ -87,6 +87,7 @@ private:
     void createActions();
     void createControls();
     void applyPreset(Preset preset);
+    void showDates(QDate from, QDate to);
     void periodEdited();
     void onLoaded(const ReportData &data);
     void onExported(const ReportExportOutcome &outcome);
@@ -99,7 +100,7 @@ private:
     std::shared_ptr<const report::FreshnessReport> m_report;
     QDateTime m_now;
     bool m_loadPending = false;
-    bool m_applyingPreset = false;
+    bool m_settingDates = false;
 
     QAction *m_reloadAction = nullptr;
     QAction *m_exportAction = nullptr;

@@ -38,8 +38,7 @@ using envsync::uitest::screenshotDir;
 
 QByteArray readAll(const QString &path)
 {
-    QFile file(path);
-    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+    return QByteArray::fromStdString(test::readFile(path.toStdString()));
 }
 
 std::shared_ptr<const config::Config> demoConfig()

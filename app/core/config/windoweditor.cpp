@@ -4,11 +4,11 @@
 #include "core/config/duration.h"
 #include "core/config/rrulecheck.h"
 #include "core/config/yamlreader.h"
+#include "core/util/savefile.h"
 
 #include <yaml-cpp/yaml.h>
 
 #include <QFile>
-#include <QSaveFile>
 
 #include <algorithm>
 #include <array>
@@ -290,14 +290,7 @@ Result<void> saveRegionWindow(const std::string &configPath, const std::string &
     auto edited = replaceRegionWindow(text, regionName, newWindow, configPath);
     if (!edited)
         return std::unexpected(edited.error());
-    // QSaveFile writes a temporary file next to the target and renames it over on commit().
-    QSaveFile out(QString::fromStdString(configPath));
-    if (!out.open(QIODevice::WriteOnly))
-        return fail(ErrorCode::Io, "cannot write: " + out.errorString().toStdString(), configPath);
-    out.write(edited->data(), static_cast<qint64>(edited->size()));
-    if (!out.commit())
-        return fail(ErrorCode::Io, "cannot write: " + out.errorString().toStdString(), configPath);
-    return {};
+    return util::saveFile(configPath, *edited);
 }
 
 } // namespace envsync::config

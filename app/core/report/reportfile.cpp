@@ -4,27 +4,15 @@
 #include "core/report/reporthtml.h"
 #include "core/report/reportjson.h"
 #include "core/report/reportpdf.h"
+#include "core/util/savefile.h"
 
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
-#include <QSaveFile>
 
 namespace envsync::report {
 
 namespace {
-
-Result<void> writeText(const std::string &text, const QString &path)
-{
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly)
-        || file.write(text.data(), static_cast<qint64>(text.size()))
-                   != static_cast<qint64>(text.size())
-        || !file.commit())
-        return fail(ErrorCode::Io, "cannot write the report: " + file.errorString().toStdString(),
-                    path.toStdString());
-    return {};
-}
 
 /// QPdfWriter writes in place; it writes next to the target and renames, like QSaveFile.
 Result<void> writePdfAtomically(const FreshnessReport &report, const QString &path)
@@ -86,7 +74,7 @@ Result<void> writeReportFile(const FreshnessReport &report, ReportFormat format,
                              const QString &path)
 {
     if (auto text = reportText(report, format))
-        return writeText(*text, path);
+        return util::saveFile(path.toStdString(), *text);
     return writePdfAtomically(report, path);
 }
 
