@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Copy-and-mask benchmark (issue 5): EnvSync `snapshot create` against pgcopydb and pg_dump/pg_restore.
 #
-# Usage: tests/bench/bench_copy.sh [--gb SIZE] [--runs R] [--jobs J] [--dir DIR] [--keep] [--help]
+# Usage: tests/bench/bench_copy.sh [--gb SIZE] [--runs R] [--jobs J] [--tools LIST] [--dir DIR]
+#                                  [--keep] [--help]
 #
 #   --gb SIZE   size of the generated source database in GB (default 2; decimals allowed)
 #   --runs R    timed runs of each tool (default 3); the tool order rotates from run to run
 #   --jobs J    parallel jobs of every tool (default 2)
+#   --tools LIST  which of the tools below to time, e.g. "A C" while working on the engine
+#               (default "A B C D"); ratios whose tools were not run print n/a
 #   --dir DIR   work directory (default /tmp/envsync-bench-copy); the source cluster in it is
 #               reused when it was generated with the same --gb (marker file), the target
 #               cluster is created afresh on every invocation
@@ -35,6 +38,7 @@ RUNS=3
 JOBS=2
 DIR=/tmp/envsync-bench-copy
 KEEP=0
+TOOLS="A B C D"
 
 usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; }
 
@@ -43,6 +47,7 @@ while [[ $# -gt 0 ]]; do
         --gb) GB=${2:?--gb needs a value}; shift 2 ;;
         --runs) RUNS=${2:?--runs needs a value}; shift 2 ;;
         --jobs) JOBS=${2:?--jobs needs a value}; shift 2 ;;
+        --tools) TOOLS=${2:?--tools needs a value}; shift 2 ;;
         --dir) DIR=${2:?--dir needs a value}; shift 2 ;;
         --keep) KEEP=1; shift ;;
         -h|--help) usage; exit 0 ;;
@@ -52,6 +57,7 @@ done
 [[ $GB =~ ^[0-9]+(\.[0-9]+)?$ ]] || { echo "bench_copy: --gb must be a number" >&2; exit 2; }
 [[ $RUNS =~ ^[1-9][0-9]*$ ]] || { echo "bench_copy: --runs must be >= 1" >&2; exit 2; }
 [[ $JOBS =~ ^[1-9][0-9]*$ ]] || { echo "bench_copy: --jobs must be >= 1" >&2; exit 2; }
+[[ $TOOLS =~ ^[ABCD]( [ABCD])*$ ]] || { echo "bench_copy: --tools takes letters A B C D separated by spaces" >&2; exit 2; }
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
@@ -691,10 +697,10 @@ src -c "SELECT sum(n) FROM (SELECT count(*) AS n FROM customers UNION ALL SELECT
         UNION ALL SELECT count(*) FROM products) x" >/dev/null
 
 : >"$RESULTS"
-tools=(A B C D)
+read -r -a tools <<<"$TOOLS"
 for ((run = 1; run <= RUNS; run++)); do
     order=()
-    for ((i = 0; i < 4; i++)); do order+=("${tools[$(((i + run - 1) % 4))]}"); done
+    for ((i = 0; i < ${#tools[@]}; i++)); do order+=("${tools[$(((i + run - 1) % ${#tools[@]}))]}"); done
     log "run $run/$RUNS: order ${order[*]}; load:$(uptime | sed 's/.*load average://')"
     for tool in "${order[@]}"; do
         case $tool in

@@ -217,7 +217,7 @@ struct WorkItem
 {
     TableInfo *table = nullptr;
     std::string where; ///< empty: the whole table
-    std::int64_t weight = 0;
+    std::int64_t weight = 0; ///< heap blocks: the work list is ordered by it, biggest first
 };
 
 struct Shared
@@ -359,8 +359,7 @@ Result<std::vector<std::unique_ptr<TableInfo>>> readTables(PGconn *conn, const C
 /// `parts` ranges of whole heap blocks: each is read by a TID Range Scan (PostgreSQL >= 14), a
 /// sequential read of its blocks with no index involved. The last range is open-ended, so rows
 /// in blocks past the (estimated) end are still read.
-int splitByBlocks(TableInfo &table, std::int64_t parts, std::int64_t weight,
-                  std::vector<WorkItem> &items)
+int splitByBlocks(TableInfo &table, std::int64_t parts, std::vector<WorkItem> &items)
 {
     const std::int64_t step = (table.blocks + parts - 1) / parts;
     int count = 0;
@@ -368,32 +367,44 @@ int splitByBlocks(TableInfo &table, std::int64_t parts, std::int64_t weight,
         std::string where = "ctid >= '(" + std::to_string(block) + ",0)'::tid";
         if (block + step < table.blocks)
             where += " AND ctid < '(" + std::to_string(block + step) + ",0)'::tid";
-        items.push_back({&table, where, weight});
+        items.push_back({&table, where, step});
         ++count;
     }
     return count;
 }
 
-/// Splits big tables into ranges of heap blocks; every other table is one item. Biggest first.
-/// (Ranges of an integer key, used before, cost the source an index scan per range: on a
-/// 2-core machine that CPU is taken from the target's COPY and index builds.)
+/// True when one table holds more than its share of the copy (`blocks * jobs > totalBlocks`):
+/// copied whole it would still be running when the other workers are done, so it is split.
+bool outlastsTheRest(const TableInfo &table, std::int64_t totalBlocks, int jobs)
+{
+    return jobs > 1 && table.blocks * jobs > totalBlocks;
+}
+
+/// One item per table, biggest (in heap blocks, which the copy time follows more closely than
+/// rows) first, so the biggest tables' index builds start early; only a table that would outlast the rest is split into
+/// ranges of heap blocks. Whole tables are preferred: on PostgreSQL 15 workers writing into one
+/// table contend for its extension lock, and only a whole-table COPY can load frozen rows.
+/// (Ranges of an integer key, used before, cost the source an index scan per range.)
 std::vector<WorkItem> planWork(std::vector<std::unique_ptr<TableInfo>> &tables,
                                const CopyRequest &request)
 {
     std::vector<WorkItem> items;
     const std::int64_t rangeRows = std::max<std::int64_t>(request.rangeRows, 1);
+    std::int64_t totalBlocks = 0;
+    for (const auto &table : tables)
+        totalBlocks += table->blocks;
     for (auto &table : tables) {
         const std::int64_t estimate = std::max<std::int64_t>(table->estimatedRows, 0);
         const std::int64_t parts = std::max<std::int64_t>(1, (estimate + rangeRows - 1) / rangeRows);
-        if (parts > 1 && table->blocks > 1) {
+        if (parts > 1 && table->blocks > 1 && outlastsTheRest(*table, totalBlocks, request.jobs)) {
             const std::int64_t blockParts = std::min(table->blocks, parts);
-            const int ranges = splitByBlocks(*table, blockParts, estimate / blockParts, items);
+            const int ranges = splitByBlocks(*table, blockParts, items);
             table->ranges = ranges;
             table->pendingRanges = ranges;
             continue;
         }
         table->pendingRanges = 1;
-        items.push_back({table.get(), {}, estimate});
+        items.push_back({table.get(), {}, table->blocks});
     }
     std::stable_sort(items.begin(), items.end(),
                      [](const WorkItem &a, const WorkItem &b) { return a.weight > b.weight; });
@@ -449,35 +460,70 @@ void abandonCopyOut(PGconn *source)
     while (PgResult(PQgetResult(source))) {}
 }
 
+/// The source side: a plain `COPY table (columns) TO` (no executor, no projection) for a whole
+/// table copied as is; a query with the range condition or the NULLed columns otherwise.
+std::string copyOutStatement(const TableInfo &table, const WorkItem &item, const std::string &columns,
+                             const std::string &format)
+{
+    const bool plain = item.where.empty() && !table.columns.empty()
+            && std::ranges::none_of(table.selectExpressions,
+                                    [](const std::string &e) { return e == "NULL"; });
+    if (plain)
+        return "COPY " + table.qualified() + " (" + columns + ") TO STDOUT" + format;
+    std::string selects;
+    for (const auto &expression : table.selectExpressions) {
+        if (!selects.empty())
+            selects += ", ";
+        selects += expression;
+    }
+    std::string query = "SELECT " + selects + " FROM ONLY " + table.qualified();
+    if (!item.where.empty())
+        query += " WHERE " + item.where;
+    return "COPY (" + query + ") TO STDOUT" + format;
+}
+
+/// Opens the target side. A whole table is emptied in the COPY's own transaction (it is empty
+/// already) so that `FREEZE` applies: rows arrive frozen and all-visible, so the index builds
+/// and VACUUM after it never rewrite the pages to set hint bits. The caller commits.
+Result<void> beginCopyIn(PGconn *target, const TableInfo &table, bool wholeTable,
+                         const std::string &columns, const std::string &context)
+{
+    std::string options = table.binary ? "FORMAT binary" : "";
+    if (wholeTable) {
+        if (auto begun = exec(target, "BEGIN; TRUNCATE ONLY " + table.qualified(), context + ": TRUNCATE");
+            !begun)
+            return std::unexpected(begun.error());
+        options += options.empty() ? "FREEZE" : ", FREEZE";
+    }
+    const std::string copyIn = "COPY " + table.qualified() + " (" + columns + ") FROM STDIN"
+            + (options.empty() ? "" : " WITH (" + options + ")");
+    PgResult in(PQexec(target, copyIn.c_str()));
+    if (!in || PQresultStatus(in.get()) != PGRES_COPY_IN)
+        return fail(ErrorCode::Database, resultError(target, in.get()), context + ": COPY FROM");
+    return {};
+}
+
 Result<std::int64_t> copyItem(PGconn *source, PGconn *target, const WorkItem &item,
                               Shared &shared, const Throttle &throttle)
 {
     TableInfo &table = *item.table;
     std::string columns;
-    std::string selects;
-    for (std::size_t i = 0; i < table.columns.size(); ++i) {
-        if (i > 0) {
+    for (const auto &column : table.columns) {
+        if (!columns.empty())
             columns += ", ";
-            selects += ", ";
-        }
-        columns += quoteIdentifier(table.columns[i]);
-        selects += table.selectExpressions[i];
+        columns += quoteIdentifier(column);
     }
     const std::string format = table.binary ? " WITH (FORMAT binary)" : "";
-    std::string query = "SELECT " + selects + " FROM ONLY " + table.qualified();
-    if (table.columns.empty())
-        query = "SELECT FROM ONLY " + table.qualified();
-    if (!item.where.empty())
-        query += " WHERE " + item.where;
-    const std::string copyOut = "COPY (" + query + ") TO STDOUT" + format;
-    const std::string copyIn = "COPY " + table.qualified() + " (" + columns + ") FROM STDIN" + format;
+    const bool wholeTable = item.where.empty();
+    const std::string copyOut = copyOutStatement(table, item, columns, format);
     const std::string context = "table " + table.display();
     shared.setCurrent(table.display());
     table.markStarted();
 
-    PgResult in(PQexec(target, copyIn.c_str()));
-    if (!in || PQresultStatus(in.get()) != PGRES_COPY_IN)
-        return fail(ErrorCode::Database, resultError(target, in.get()), context + ": COPY FROM");
+    // on any failure below the worker stops and closes the target connection, which rolls
+    // back the open transaction of a whole table
+    if (auto in = beginCopyIn(target, table, wholeTable, columns, context); !in)
+        return std::unexpected(in.error());
     PgResult out(PQexec(source, copyOut.c_str()));
     if (!out || PQresultStatus(out.get()) != PGRES_COPY_OUT) {
         const std::string message = resultError(source, out.get());
@@ -562,6 +608,10 @@ Result<std::int64_t> copyItem(PGconn *source, PGconn *target, const WorkItem &it
     }
     const std::int64_t copied = std::atoll(PQcmdTuples(targetDone.get()));
     while (PgResult(PQgetResult(target))) {}
+    if (wholeTable) {
+        if (auto committed = exec(target, "COMMIT", context + ": COMMIT"); !committed)
+            return std::unexpected(committed.error());
+    }
     return copied;
 }
 
@@ -794,6 +844,16 @@ void runParallel(int count, const std::function<void(int)> &fn)
         future.waitForFinished();
 }
 
+/// Index builds sort in memory up to maintenance_work_mem: at least 256MB for them, never less
+/// than the target server is configured with (a smaller value turns big sorts into disk merges).
+void raiseMaintenanceWorkMem(PGconn *conn, const std::string &what)
+{
+    (void)exec(conn,
+               "SELECT set_config('maintenance_work_mem', '256MB', false)"
+               " WHERE pg_size_bytes(current_setting('maintenance_work_mem')) < 256 * 1024 * 1024",
+               what);
+}
+
 /// Runs statements on `jobs` target connections (each statement once).
 Result<void> runStatements(const CopyRequest &request, Shared &shared,
                            const std::vector<std::string> &statements, const std::string &preamble,
@@ -814,7 +874,7 @@ Result<void> runStatements(const CopyRequest &request, Shared &shared,
             shared.recordError(set.error());
             return;
         }
-        (void)exec(conn->get(), "SET maintenance_work_mem = '256MB'", what);
+        raiseMaintenanceWorkMem(conn->get(), what);
         for (;;) {
             if (shared.shouldStop())
                 return;
@@ -909,7 +969,7 @@ void postDataWorker(Shared &shared, PostDataScheduler &scheduler, const std::str
         shared.recordError(set.error());
         return;
     }
-    (void)exec(conn->get(), "SET maintenance_work_mem = '256MB'", what);
+    raiseMaintenanceWorkMem(conn->get(), what);
     while (auto task = scheduler.next([&] { return shared.shouldStop(); })) {
         if (auto done = runPostDataTask(conn->get(), *task, what); !done) {
             shared.recordError(done.error());

@@ -80,7 +80,9 @@ struct CopyRequest
     std::set<std::string> nullColumns;
     ProgressFn progress;
     std::shared_ptr<CancelToken> cancel;
-    /// Tables larger than this are split into ranges (integer primary key, else ctid blocks).
+    /// Tables are copied whole (one worker each, rows loaded frozen); a table holding more than
+    /// 1/jobs of all heap blocks would outlast the rest and is split into ranges of heap blocks
+    /// of about this many rows, shared by the workers.
     std::int64_t rangeRows = 200000;
     /// Throttle so production is not saturated: rows per second over all workers (0: unlimited).
     std::int64_t maxRowsPerSecond = 0;
