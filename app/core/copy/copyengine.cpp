@@ -981,6 +981,12 @@ void postDataWorker(Shared &shared, PostDataScheduler &scheduler, const std::str
 
 } // namespace
 
+bool binaryCopyCompatible(int sourceServerVersion, int targetServerVersion)
+{
+    // PQserverVersion: 150004 for 15.4, 90624 for 9.6.24; the minor is always the last two digits
+    return sourceServerVersion > 0 && sourceServerVersion / 100 == targetServerVersion / 100;
+}
+
 std::string quoteIdentifier(const std::string &name)
 {
     std::string out = "\"";
@@ -1094,6 +1100,10 @@ Result<CopyStats> copyDatabase(const CopyRequest &requestIn)
         auto target = open(request.targetDsn, "target");
         if (!target)
             return std::unexpected(target.error());
+        if (!binaryCopyCompatible(PQserverVersion(exporter->get()), PQserverVersion(target->get()))) {
+            for (auto &table : *tables)
+                table->binary = false;
+        }
         CancelScope scope(shared.registry, target->get());
         Watcher watcher(shared, nullptr);
         if (auto applied = exec(target->get(), preSql, "target: pre-data schema"); !applied) {

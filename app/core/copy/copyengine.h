@@ -117,11 +117,15 @@ struct CopyStats
 
 /// Copies the source database into the (empty) target: pre-data schema, data from one
 /// consistent exported snapshot on `jobs` parallel connections (binary COPY unless the table is
-/// masked); alongside, on `jobs` more connections, each table's indexes and key constraints as
+/// masked or the servers' major versions differ); alongside, on `jobs` more connections, each table's indexes and key constraints as
 /// soon as its data is in, then its VACUUM (ANALYZE) and its foreign keys (NOT VALID + VALIDATE); then the
 /// rest of post-data in dump order and the sequence values. Blocking: run it on a worker thread. On failure or cancel (ErrorCode::Cancelled)
 /// the target holds a partial copy: the caller drops it.
 [[nodiscard]] Result<CopyStats> copyDatabase(const CopyRequest &request);
+
+/// Binary COPY only between servers of the same major version (PQserverVersion numbers): a
+/// type's binary form may change between majors, its text form is what pg_dump relies on.
+[[nodiscard]] bool binaryCopyCompatible(int sourceServerVersion, int targetServerVersion);
 
 /// A double-quoted SQL identifier ("a""b").
 [[nodiscard]] std::string quoteIdentifier(const std::string &name);
