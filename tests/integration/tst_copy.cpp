@@ -70,6 +70,8 @@ CREATE SCHEMA "My ""Schema"" ü";
 CREATE TABLE "My ""Schema"" ü"."Weird ""Name"" Tbl ü" ("Col ""A""" integer PRIMARY KEY, "spaced col" text, "MiXeD" text);
 INSERT INTO "My ""Schema"" ü"."Weird ""Name"" Tbl ü" VALUES (1, 'tab	inside', 'back\slash'), (2, NULL, E'new\nline');
 CREATE INDEX "weird idx" ON "My ""Schema"" ü"."Weird ""Name"" Tbl ü" ("MiXeD");
+CREATE TABLE no_columns ();
+INSERT INTO no_columns SELECT FROM generate_series(1, 3);
 CREATE SEQUENCE standalone_seq;
 SELECT setval('standalone_seq', 4242);
 ANALYZE;
@@ -107,7 +109,7 @@ private slots:
               static_cast<long long>(stats->rows), stats->seconds, stats->dataSeconds,
               static_cast<double>(stats->rows) / std::max(stats->dataSeconds, 0.001));
 
-        for (const char *table : {"big", "heap_only", "people", "moods",
+        for (const char *table : {"big", "heap_only", "people", "moods", "no_columns",
                                   "\"My \"\"Schema\"\" ü\".\"Weird \"\"Name\"\" Tbl ü\""}) {
             const std::string sql = std::string("SELECT count(*) FROM ") + table;
             QCOMPARE(m_cluster.queryValue(sql, "dst"), m_cluster.queryValue(sql, "src"));

@@ -380,11 +380,12 @@ bool outlastsTheRest(const TableInfo &table, std::int64_t totalBlocks, int jobs)
     return jobs > 1 && table.blocks * jobs > totalBlocks;
 }
 
-/// One item per table, biggest (in heap blocks, which the copy time follows more closely than
-/// rows) first, so the biggest tables' index builds start early; only a table that would outlast the rest is split into
-/// ranges of heap blocks. Whole tables are preferred: on PostgreSQL 15 workers writing into one
-/// table contend for its extension lock, and only a whole-table COPY can load frozen rows.
-/// (Ranges of an integer key, used before, cost the source an index scan per range.)
+/// One item per table, biggest first (in heap blocks, which the copy time follows more closely
+/// than rows), so the biggest tables' index builds start early; only a table that would outlast
+/// the rest is split into ranges of heap blocks. Whole tables are preferred: on PostgreSQL 15
+/// workers writing into one table contend for its extension lock, and only a whole-table COPY
+/// can load frozen rows. (Ranges of an integer key, used before, cost the source an index scan
+/// per range.)
 std::vector<WorkItem> planWork(std::vector<std::unique_ptr<TableInfo>> &tables,
                                const CopyRequest &request)
 {
@@ -495,7 +496,9 @@ Result<void> beginCopyIn(PGconn *target, const TableInfo &table, bool wholeTable
             return std::unexpected(begun.error());
         options += options.empty() ? "FREEZE" : ", FREEZE";
     }
-    const std::string copyIn = "COPY " + table.qualified() + " (" + columns + ") FROM STDIN"
+    // no column list for a table without (non-generated) columns: "()" is not valid SQL
+    const std::string columnList = columns.empty() ? "" : " (" + columns + ")";
+    const std::string copyIn = "COPY " + table.qualified() + columnList + " FROM STDIN"
             + (options.empty() ? "" : " WITH (" + options + ")");
     PgResult in(PQexec(target, copyIn.c_str()));
     if (!in || PQresultStatus(in.get()) != PGRES_COPY_IN)
