@@ -158,6 +158,32 @@ private slots:
         QCOMPARE(allFrozen("big"), std::string("f"));
     }
 
+    void splitsADominantTableNeverAnalyzed()
+    {
+        // no row estimate (reltuples -1: autovacuum is off for it and nothing ran ANALYZE), so
+        // the ranges come from its heap size
+        QVERIFY(m_cluster.execute("CREATE DATABASE src_fresh"));
+        QVERIFY(m_cluster.execute("CREATE TABLE fresh (id bigint, payload text) WITH (autovacuum_enabled = false);"
+                                  "INSERT INTO fresh SELECT i, repeat(md5(i::text), 4) FROM generate_series(1, 250000) i",
+                                  "src_fresh"));
+        QCOMPARE(m_cluster.queryValue("SELECT reltuples FROM pg_class WHERE relname = 'fresh'", "src_fresh"),
+                 std::string("-1"));
+        QVERIFY(m_cluster.execute("CREATE DATABASE dst_fresh"));
+        CopyRequest request;
+        request.sourceDsn = m_cluster.dsn("src_fresh");
+        request.targetDsn = m_cluster.dsn("dst_fresh");
+        request.jobs = 2;
+        auto stats = envsync::copy::copyDatabase(request);
+        QVERIFY2(stats.has_value(), stats ? "" : stats.error().describe().c_str());
+        QCOMPARE(stats->tables.size(), std::size_t(1));
+        QVERIFY(stats->tables.front().ranges > 1);
+        QCOMPARE(m_cluster.queryValue("SELECT count(*) FROM fresh", "dst_fresh"), std::string("250000"));
+        const std::string digest = "SELECT md5(string_agg(id::text || payload, ',' ORDER BY id)) FROM fresh";
+        QCOMPARE(m_cluster.queryValue(digest, "dst_fresh"), m_cluster.queryValue(digest, "src_fresh"));
+        QVERIFY(m_cluster.execute("DROP DATABASE dst_fresh WITH (FORCE)"));
+        QVERIFY(m_cluster.execute("DROP DATABASE src_fresh WITH (FORCE)"));
+    }
+
     void cancelMidCopy()
     {
         QVERIFY(m_cluster.execute("CREATE DATABASE dst_cancel"));

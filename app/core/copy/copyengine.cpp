@@ -380,6 +380,16 @@ bool outlastsTheRest(const TableInfo &table, std::int64_t totalBlocks, int jobs)
     return jobs > 1 && table.blocks * jobs > totalBlocks;
 }
 
+/// How many ranges a table that is split gets: about `rangeRows` rows each or, for a table
+/// never analyzed (no row estimate), 2048 heap blocks (16 MB of 8 kB pages) each.
+std::int64_t rangeCount(const TableInfo &table, std::int64_t rangeRows)
+{
+    constexpr std::int64_t unanalyzedRangeBlocks = 2048;
+    if (table.estimatedRows > 0)
+        return std::max<std::int64_t>(1, (table.estimatedRows + rangeRows - 1) / rangeRows);
+    return std::max<std::int64_t>(1, (table.blocks + unanalyzedRangeBlocks - 1) / unanalyzedRangeBlocks);
+}
+
 /// One item per table, biggest first (in heap blocks, which the copy time follows more closely
 /// than rows), so the biggest tables' index builds start early; only a table that would outlast
 /// the rest is split into ranges of heap blocks. Whole tables are preferred: on PostgreSQL 15
@@ -395,8 +405,7 @@ std::vector<WorkItem> planWork(std::vector<std::unique_ptr<TableInfo>> &tables,
     for (const auto &table : tables)
         totalBlocks += table->blocks;
     for (auto &table : tables) {
-        const std::int64_t estimate = std::max<std::int64_t>(table->estimatedRows, 0);
-        const std::int64_t parts = std::max<std::int64_t>(1, (estimate + rangeRows - 1) / rangeRows);
+        const std::int64_t parts = rangeCount(*table, rangeRows);
         if (parts > 1 && table->blocks > 1 && outlastsTheRest(*table, totalBlocks, request.jobs)) {
             const std::int64_t blockParts = std::min(table->blocks, parts);
             const int ranges = splitByBlocks(*table, blockParts, items);
