@@ -110,32 +110,13 @@ void runExport(QPromise<CalendarExportOutcome> &promise, QString path, CalendarD
 } // namespace
 
 CalendarController::CalendarController(QObject *parent)
-    : QObject(parent)
-{
-    m_pool.setMaxThreadCount(2); // a load next to a save or an export
-    m_pool.setObjectName(QStringLiteral("envsync-calendar-workers"));
-}
+    // 2 workers: a load next to a save or an export
+    : ConfigJobController(2, QStringLiteral("envsync-calendar-workers"), parent)
+{}
 
-CalendarController::~CalendarController()
+void CalendarController::clearWatchers()
 {
-    forgetWatchers();
-    m_pool.waitForDone();
-}
-
-void CalendarController::forgetWatchers()
-{
-    ++m_generation;
-    const auto watchers = findChildren<QFutureWatcherBase *>(Qt::FindDirectChildrenOnly);
-    for (QFutureWatcherBase *watcher : watchers)
-        watcher->disconnect(this);
     m_loadWatcher = m_saveWatcher = nullptr;
-}
-
-void CalendarController::setConfig(std::shared_ptr<const config::Config> config)
-{
-    forgetWatchers();
-    m_config = std::move(config);
-    emit busyChanged();
 }
 
 bool CalendarController::load(const QDateTime &fromUtc, const QDateTime &toUtc)

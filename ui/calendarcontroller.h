@@ -1,5 +1,7 @@
 #pragma once
 
+#include "ui/configjobcontroller.h"
+
 #include "core/config/config.h"
 #include "core/db/controldb.h"
 #include "core/schedule/calendar.h"
@@ -56,16 +58,12 @@ struct CalendarExportOutcome
 /// QThreadPool through QtConcurrent::run and opens its own connections; loads are superseded
 /// by a generation id; one save at a time. The destructor waits for every worker. All signals
 /// are emitted on the GUI thread.
-class CalendarController : public QObject
+class CalendarController : public ConfigJobController
 {
     Q_OBJECT
 
 public:
     explicit CalendarController(QObject *parent = nullptr);
-    ~CalendarController() override;
-
-    void setConfig(std::shared_ptr<const config::Config> config);
-    [[nodiscard]] const std::shared_ptr<const config::Config> &config() const { return m_config; }
 
     /// Builds the calendar of [fromUtc, toUtc); ends with loaded.
     bool load(const QDateTime &fromUtc, const QDateTime &toUtc);
@@ -82,16 +80,12 @@ signals:
     void loaded(const envsync::ui::CalendarData &data);
     void saved(const envsync::ui::CalendarSaveOutcome &outcome);
     void exported(const envsync::ui::CalendarExportOutcome &outcome);
-    void busyChanged();
 
 private:
-    void forgetWatchers();
+    void clearWatchers() override;
 
-    QThreadPool m_pool;
-    std::shared_ptr<const config::Config> m_config;
     QFutureWatcherBase *m_loadWatcher = nullptr;
     QFutureWatcherBase *m_saveWatcher = nullptr;
-    quint64 m_generation = 0;
 };
 
 } // namespace envsync::ui

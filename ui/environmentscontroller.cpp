@@ -80,32 +80,13 @@ void runDrop(QPromise<EnvironmentChangeOutcome> &promise,
 } // namespace
 
 EnvironmentsController::EnvironmentsController(QObject *parent)
-    : QObject(parent)
-{
-    m_pool.setMaxThreadCount(2); // a list load next to a create or drop
-    m_pool.setObjectName(QStringLiteral("envsync-environment-workers"));
-}
+    // 2 workers: a list load next to a create or drop
+    : ConfigJobController(2, QStringLiteral("envsync-environment-workers"), parent)
+{}
 
-EnvironmentsController::~EnvironmentsController()
+void EnvironmentsController::clearWatchers()
 {
-    forgetWatchers();
-    m_pool.waitForDone();
-}
-
-void EnvironmentsController::forgetWatchers()
-{
-    ++m_generation;
-    const auto watchers = findChildren<QFutureWatcherBase *>(Qt::FindDirectChildrenOnly);
-    for (QFutureWatcherBase *watcher : watchers)
-        watcher->disconnect(this);
     m_listWatcher = m_changeWatcher = nullptr;
-}
-
-void EnvironmentsController::setConfig(std::shared_ptr<const config::Config> config)
-{
-    forgetWatchers();
-    m_config = std::move(config);
-    emit busyChanged();
 }
 
 bool EnvironmentsController::reload()

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "ui/configjobcontroller.h"
+
 #include "core/config/config.h"
 #include "core/env/environments.h"
 
@@ -40,16 +42,12 @@ struct EnvironmentChangeOutcome
 /// CREATE DATABASE … TEMPLATE takes seconds and holds the template); list loads are
 /// superseded by a generation id. The destructor waits for every worker. All signals are
 /// emitted on the GUI thread.
-class EnvironmentsController : public QObject
+class EnvironmentsController : public ConfigJobController
 {
     Q_OBJECT
 
 public:
     explicit EnvironmentsController(QObject *parent = nullptr);
-    ~EnvironmentsController() override;
-
-    void setConfig(std::shared_ptr<const config::Config> config);
-    [[nodiscard]] const std::shared_ptr<const config::Config> &config() const { return m_config; }
 
     /// Reads the catalogue and the ready snapshots; ends with listLoaded.
     bool reload();
@@ -65,17 +63,13 @@ signals:
     void listLoaded(const envsync::ui::EnvironmentListOutcome &outcome);
     void changeStarted(const QString &description);
     void changeFinished(const envsync::ui::EnvironmentChangeOutcome &outcome);
-    void busyChanged();
 
 private:
     void watchChange(QFutureWatcher<EnvironmentChangeOutcome> *watcher);
-    void forgetWatchers();
+    void clearWatchers() override;
 
-    QThreadPool m_pool;
-    std::shared_ptr<const config::Config> m_config;
     QFutureWatcherBase *m_listWatcher = nullptr;
     QFutureWatcherBase *m_changeWatcher = nullptr;
-    quint64 m_generation = 0;
 };
 
 } // namespace envsync::ui

@@ -53,32 +53,13 @@ void runExport(QPromise<ReportExportOutcome> &promise, QString path,
 } // namespace
 
 ReportsController::ReportsController(QObject *parent)
-    : QObject(parent)
-{
-    m_pool.setMaxThreadCount(2); // a gather next to an export
-    m_pool.setObjectName(QStringLiteral("envsync-report-workers"));
-}
+    // 2 workers: a gather next to an export
+    : ConfigJobController(2, QStringLiteral("envsync-report-workers"), parent)
+{}
 
-ReportsController::~ReportsController()
+void ReportsController::clearWatchers()
 {
-    forgetWatchers();
-    m_pool.waitForDone();
-}
-
-void ReportsController::forgetWatchers()
-{
-    ++m_generation;
-    const auto watchers = findChildren<QFutureWatcherBase *>(Qt::FindDirectChildrenOnly);
-    for (QFutureWatcherBase *watcher : watchers)
-        watcher->disconnect(this);
     m_loadWatcher = m_exportWatcher = nullptr;
-}
-
-void ReportsController::setConfig(std::shared_ptr<const config::Config> config)
-{
-    forgetWatchers();
-    m_config = std::move(config);
-    emit busyChanged();
 }
 
 bool ReportsController::load(const QDateTime &fromUtc, const QDateTime &toUtc,

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "ui/configjobcontroller.h"
+
 #include "core/config/config.h"
 #include "core/report/reportmodel.h"
 
@@ -35,16 +37,12 @@ struct ReportExportOutcome
 /// QThreadPool through QtConcurrent::run and opens its own connections; a newer gather
 /// supersedes an older one (generation id); the destructor waits for every worker. All signals
 /// are emitted on the GUI thread.
-class ReportsController : public QObject
+class ReportsController : public ConfigJobController
 {
     Q_OBJECT
 
 public:
     explicit ReportsController(QObject *parent = nullptr);
-    ~ReportsController() override;
-
-    void setConfig(std::shared_ptr<const config::Config> config);
-    [[nodiscard]] const std::shared_ptr<const config::Config> &config() const { return m_config; }
 
     /// Gathers the report of [fromUtc, toUtc) with ages measured at nowUtc; ends with loaded.
     bool load(const QDateTime &fromUtc, const QDateTime &toUtc, const QDateTime &nowUtc);
@@ -57,16 +55,12 @@ public:
 signals:
     void loaded(const envsync::ui::ReportData &data);
     void exported(const envsync::ui::ReportExportOutcome &outcome);
-    void busyChanged();
 
 private:
-    void forgetWatchers();
+    void clearWatchers() override;
 
-    QThreadPool m_pool;
-    std::shared_ptr<const config::Config> m_config;
     QFutureWatcherBase *m_loadWatcher = nullptr;
     QFutureWatcherBase *m_exportWatcher = nullptr;
-    quint64 m_generation = 0;
 };
 
 } // namespace envsync::ui

@@ -115,12 +115,9 @@ void runVerify(QPromise<SnapshotVerifyOutcome> &promise,
 } // namespace
 
 SnapshotController::SnapshotController(QObject *parent)
-    : QObject(parent)
-{
-    // A create, a verify and a list load may run at once.
-    m_pool.setMaxThreadCount(4);
-    m_pool.setObjectName(QStringLiteral("envsync-snapshot-workers"));
-}
+    // 4 workers: a create, a verify and a list load may run at once
+    : ConfigJobController(4, QStringLiteral("envsync-snapshot-workers"), parent)
+{}
 
 SnapshotController::~SnapshotController()
 {
@@ -130,12 +127,8 @@ SnapshotController::~SnapshotController()
     m_pool.waitForDone();
 }
 
-void SnapshotController::forgetWatchers()
+void SnapshotController::clearWatchers()
 {
-    ++m_generation;
-    const auto watchers = findChildren<QFutureWatcherBase *>(Qt::FindDirectChildrenOnly);
-    for (QFutureWatcherBase *watcher : watchers)
-        watcher->disconnect(this);
     m_listWatcher = m_createWatcher = m_verifyWatcher = nullptr;
 }
 
@@ -144,9 +137,7 @@ void SnapshotController::setConfig(std::shared_ptr<const config::Config> config)
     if (m_cancel)
         m_cancel->cancel();
     m_cancel.reset();
-    forgetWatchers();
-    m_config = std::move(config);
-    emit busyChanged();
+    ConfigJobController::setConfig(std::move(config));
 }
 
 bool SnapshotController::reload()

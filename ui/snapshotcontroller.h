@@ -1,5 +1,7 @@
 #pragma once
 
+#include "ui/configjobcontroller.h"
+
 #include "core/config/config.h"
 #include "core/copy/copyengine.h"
 #include "core/snapshot/snapshot.h"
@@ -58,7 +60,7 @@ struct SnapshotVerifyOutcome
 /// createSnapshot drops golden_vN__building. Stale list loads are superseded by a generation
 /// id. The destructor cancels a running create and waits for every worker. All signals are
 /// emitted on the GUI thread.
-class SnapshotController : public QObject
+class SnapshotController : public ConfigJobController
 {
     Q_OBJECT
 
@@ -67,8 +69,7 @@ public:
     ~SnapshotController() override;
 
     /// A new config: cancels a running create, forgets the list.
-    void setConfig(std::shared_ptr<const config::Config> config);
-    [[nodiscard]] const std::shared_ptr<const config::Config> &config() const { return m_config; }
+    void setConfig(std::shared_ptr<const config::Config> config) override;
 
     /// Reloads the catalogue and the in-use map; false without a config.
     bool reload();
@@ -100,19 +101,15 @@ signals:
     void createFinished(const envsync::ui::SnapshotCreateOutcome &outcome);
     void verifyStarted(const QString &name);
     void verifyFinished(const envsync::ui::SnapshotVerifyOutcome &outcome);
-    void busyChanged();
 
 private:
     void drain(JobProgressChannel &channel);
-    void forgetWatchers();
+    void clearWatchers() override;
 
-    QThreadPool m_pool;
-    std::shared_ptr<const config::Config> m_config;
     std::shared_ptr<copy::CancelToken> m_cancel;
     QFutureWatcherBase *m_listWatcher = nullptr;
     QFutureWatcherBase *m_createWatcher = nullptr;
     QFutureWatcherBase *m_verifyWatcher = nullptr;
-    quint64 m_generation = 0;
     int m_jobs = 0;
     std::int64_t m_maxRowsPerSecond = 0;
 };
