@@ -470,16 +470,27 @@ void abandonCopyOut(PGconn *source)
     while (PgResult(PQgetResult(source))) {}
 }
 
+/// The WITH clause of a COPY: " WITH (FORMAT binary, FREEZE)", a part of it, or nothing.
+std::string copyOptions(bool binary, bool freeze)
+{
+    if (!binary && !freeze)
+        return {};
+    std::string options = binary ? "FORMAT binary" : "";
+    if (freeze)
+        options += binary ? ", FREEZE" : "FREEZE";
+    return " WITH (" + options + ")";
+}
+
 /// The source side: a plain `COPY table (columns) TO` (no executor, no projection) for a whole
 /// table copied as is; a query with the range condition or the NULLed columns otherwise.
-std::string copyOutStatement(const TableInfo &table, const WorkItem &item, const std::string &columns,
-                             const std::string &format)
+std::string copyOutStatement(const TableInfo &table, const WorkItem &item, const std::string &columnList)
 {
+    const std::string format = copyOptions(table.binary, false);
     const bool plain = item.where.empty() && !table.columns.empty()
             && std::ranges::none_of(table.selectExpressions,
                                     [](const std::string &e) { return e == "NULL"; });
     if (plain)
-        return "COPY " + table.qualified() + " (" + columns + ") TO STDOUT" + format;
+        return "COPY " + table.qualified() + columnList + " TO STDOUT" + format;
     std::string selects;
     for (const auto &expression : table.selectExpressions) {
         if (!selects.empty())
@@ -496,19 +507,15 @@ std::string copyOutStatement(const TableInfo &table, const WorkItem &item, const
 /// already) so that `FREEZE` applies: rows arrive frozen and all-visible, so the index builds
 /// and VACUUM after it never rewrite the pages to set hint bits. The caller commits.
 Result<void> beginCopyIn(PGconn *target, const TableInfo &table, bool wholeTable,
-                         const std::string &columns, const std::string &context)
+                         const std::string &columnList, const std::string &context)
 {
-    std::string options = table.binary ? "FORMAT binary" : "";
     if (wholeTable) {
         if (auto begun = exec(target, "BEGIN; TRUNCATE ONLY " + table.qualified(), context + ": TRUNCATE");
             !begun)
             return std::unexpected(begun.error());
-        options += options.empty() ? "FREEZE" : ", FREEZE";
     }
-    // no column list for a table without (non-generated) columns: "()" is not valid SQL
-    const std::string columnList = columns.empty() ? "" : " (" + columns + ")";
     const std::string copyIn = "COPY " + table.qualified() + columnList + " FROM STDIN"
-            + (options.empty() ? "" : " WITH (" + options + ")");
+            + copyOptions(table.binary, wholeTable);
     PgResult in(PQexec(target, copyIn.c_str()));
     if (!in || PQresultStatus(in.get()) != PGRES_COPY_IN)
         return fail(ErrorCode::Database, resultError(target, in.get()), context + ": COPY FROM");
@@ -525,16 +532,17 @@ Result<std::int64_t> copyItem(PGconn *source, PGconn *target, const WorkItem &it
             columns += ", ";
         columns += quoteIdentifier(column);
     }
-    const std::string format = table.binary ? " WITH (FORMAT binary)" : "";
+    // no column list for a table without (non-generated) columns: "()" is not valid SQL
+    const std::string columnList = columns.empty() ? "" : " (" + columns + ")";
     const bool wholeTable = item.where.empty();
-    const std::string copyOut = copyOutStatement(table, item, columns, format);
+    const std::string copyOut = copyOutStatement(table, item, columnList);
     const std::string context = "table " + table.display();
     shared.setCurrent(table.display());
     table.markStarted();
 
     // on any failure below the worker stops and closes the target connection, which rolls
     // back the open transaction of a whole table
-    if (auto in = beginCopyIn(target, table, wholeTable, columns, context); !in)
+    if (auto in = beginCopyIn(target, table, wholeTable, columnList, context); !in)
         return std::unexpected(in.error());
     PgResult out(PQexec(source, copyOut.c_str()));
     if (!out || PQresultStatus(out.get()) != PGRES_COPY_OUT) {
