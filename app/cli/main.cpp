@@ -1,6 +1,7 @@
 // envsyncctl: the headless entry point. Thin: parses the command and hands over to core.
 #include "cli.h"
 
+#include "core/refresh/faultpoint.h"
 #include "core/report/reportapplication.h"
 
 #include <QCoreApplication>
@@ -90,6 +91,8 @@ int main(int argc, char *argv[])
     }
     if (command == QLatin1String("--version")) {
         std::printf("envsyncctl %s\n", ENVSYNC_VERSION);
+        if (envsync::refresh::faultInjectionCompiledIn())
+            std::printf("test build: crash-test kill points compiled in\n");
         return 0;
     }
 

@@ -4,11 +4,24 @@
 
 namespace envsync {
 
+namespace {
+
+std::string_view trimmed(std::string_view text)
+{
+    const auto first = text.find_first_not_of(" \t\r");
+    if (first == std::string_view::npos)
+        return {};
+    const auto last = text.find_last_not_of(" \t\r");
+    return text.substr(first, last - first + 1);
+}
+
+} // namespace
+
 std::string Error::describe() const
 {
     if (context.empty())
-        return message;
-    return context + ": " + message;
+        return oneLine(message);
+    return oneLine(context + ": " + message);
 }
 
 int Error::exitCode() const
@@ -29,6 +42,24 @@ int Error::exitCode() const
         return 3;
     }
     return 3;
+}
+
+std::string oneLine(std::string_view text)
+{
+    std::string out;
+    while (!text.empty()) {
+        const auto end = text.find('\n');
+        const std::string_view line = trimmed(text.substr(0, end));
+        if (!line.empty()) {
+            if (!out.empty())
+                out += "; ";
+            out += line;
+        }
+        if (end == std::string_view::npos)
+            break;
+        text.remove_prefix(end + 1);
+    }
+    return out;
 }
 
 std::unexpected<Error> fail(ErrorCode code, std::string message, std::string context)

@@ -2,6 +2,7 @@
 
 #include <expected>
 #include <string>
+#include <string_view>
 
 namespace envsync {
 
@@ -41,6 +42,10 @@ using Result = std::expected<T, Error>;
 /// Shorthand for returning failures: `return fail(ErrorCode::Io, "cannot open", path);`
 [[nodiscard]] std::unexpected<Error> fail(ErrorCode code, std::string message,
                                           std::string context = {});
+
+/// Folds a multi-line text (libpq's connection errors, tool output) into one line: lines are
+/// trimmed and joined with "; ", empty lines dropped. Errors print as one line each.
+[[nodiscard]] std::string oneLine(std::string_view text);
 
 /// Prefixes more context onto an existing error ("region eu" + "connect" → "region eu: connect").
 [[nodiscard]] Error withContext(Error error, const std::string &outer);

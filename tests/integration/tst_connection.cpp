@@ -1,11 +1,13 @@
 #include "testsupport.h"
 
 #include "core/db/connection.h"
+#include "core/db/servererror.h"
 #include "core/db/threadguard.h"
 
 #include <QTest>
 #include <QtConcurrent/QtConcurrentRun>
 
+#include <libpq-fe.h>
 #include <pqxx/pqxx>
 
 using namespace std::chrono_literals;
@@ -87,6 +89,60 @@ private slots:
         pqxx::nontransaction tx(**connection);
         QCOMPARE(tx.exec1("SELECT current_database()")[0].as<std::string>(),
                  std::string("Shop \"EU\" ü"));
+    }
+
+    /// A constraint violation's DETAIL ("Failing row contains …", "Key (…)=(…)") and a data
+    /// error's quoted input are row values: they never reach an Error (logs, audit, reports).
+    void errorsCarryNoRowValues_data()
+    {
+        QTest::addColumn<QString>("sql");
+        QTest::addColumn<QString>("sqlstate");
+        QTest::newRow("check") << "INSERT INTO pii VALUES (2, 'alice.secret@example.com', -1)"
+                               << "23514";
+        QTest::newRow("unique") << "INSERT INTO pii VALUES (1, 'alice.secret@example.com', 1)"
+                                << "23505";
+        QTest::newRow("input syntax") << "SELECT 'alice.secret@example.com'::int" << "22P02";
+    }
+
+    void errorsCarryNoRowValues()
+    {
+        QFETCH(QString, sql);
+        QFETCH(QString, sqlstate);
+        QVERIFY(m_cluster.execute("CREATE TABLE IF NOT EXISTS pii (id int PRIMARY KEY, email text, "
+                                  "n int CHECK (n >= 0))"));
+        QVERIFY(m_cluster.execute("INSERT INTO pii VALUES (1, 'seed@example.com', 1) "
+                                  "ON CONFLICT DO NOTHING"));
+        auto connection = db::connect(m_cluster.dsn(), {}, "region eu");
+        QVERIFY(connection.has_value());
+        auto failed = db::guarded("region eu", "insert", [&] {
+            pqxx::nontransaction tx(**connection);
+            tx.exec(sql.toStdString());
+        });
+        QVERIFY(!failed.has_value());
+        const std::string text = failed.error().describe();
+        QVERIFY2(text.find("alice.secret") == std::string::npos, text.c_str());
+        QVERIFY2(text.find("seed@") == std::string::npos, text.c_str());
+        QVERIFY2(text.find("SQLSTATE " + sqlstate.toStdString()) != std::string::npos, text.c_str());
+        QVERIFY2(text.starts_with("region eu: insert: "), text.c_str());
+        QVERIFY2(text.find('\n') == std::string::npos, text.c_str());
+    }
+
+    /// The libpq path (the copy engine's COPY connections) keeps the object named, not the row.
+    void libpqResultsCarryNoRowValues()
+    {
+        QVERIFY(m_cluster.execute("CREATE TABLE IF NOT EXISTS pii (id int PRIMARY KEY, email text, "
+                                  "n int CHECK (n >= 0))"));
+        PGconn *conn = PQconnectdb(m_cluster.dsn().c_str());
+        QCOMPARE(PQstatus(conn), CONNECTION_OK);
+        PGresult *result = PQexec(conn, "INSERT INTO pii VALUES (3, 'bob.secret@example.com', -5)");
+        QCOMPARE(PQresultStatus(result), PGRES_FATAL_ERROR);
+        QVERIFY(std::string(PQresultErrorMessage(result)).find("bob.secret") != std::string::npos);
+        const std::string text = db::describeServerError(db::factsFromResult(result));
+        PQclear(result);
+        PQfinish(conn);
+        QVERIFY2(text.find("bob.secret") == std::string::npos, text.c_str());
+        QVERIFY2(text.find("table public.pii") != std::string::npos, text.c_str());
+        QVERIFY2(text.find("constraint pii_n_check") != std::string::npos, text.c_str());
     }
 
 private:

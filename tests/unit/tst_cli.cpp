@@ -82,6 +82,9 @@ private slots:
         const CliRun run = runCli({QStringLiteral("--version")});
         QCOMPARE(run.exitCode, 0);
         QVERIFY(run.out.startsWith("envsyncctl "));
+        // The suite's build has the crash tests' kill points, and says so; a build without tests
+        // has neither (its link step greps the binary, app/cli/CMakeLists.txt).
+        QVERIFY2(run.out.contains("kill points compiled in"), run.out.constData());
     }
 
     void validateAcceptsTheExample()

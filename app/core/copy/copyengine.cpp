@@ -4,6 +4,7 @@
 #include "core/copy/postdataplan.h"
 #include "core/copy/postdatascheduler.h"
 #include "core/db/connection.h"
+#include "core/db/servererror.h"
 #include "core/masking/maskplan.h"
 #include "core/util/process.h"
 
@@ -46,16 +47,9 @@ struct ResultDeleter
 };
 using PgResult = std::unique_ptr<PGresult, ResultDeleter>;
 
-std::string trimmed(std::string text)
-{
-    while (!text.empty() && (text.back() == '\n' || text.back() == ' '))
-        text.pop_back();
-    return text;
-}
-
 std::string connError(PGconn *conn)
 {
-    return trimmed(PQerrorMessage(conn));
+    return db::safeLibpqMessage(PQerrorMessage(conn));
 }
 
 /// Connection string with EnvSync's application_name and no statement timeout (copies are long).
@@ -79,16 +73,12 @@ Result<Conn> open(const std::string &dsn, const std::string &role)
     return conn;
 }
 
+/// Only the primary message, SQLSTATE and object: DETAIL and CONTEXT lines of a failed COPY
+/// carry row values.
 std::string resultError(PGconn *conn, PGresult *result)
 {
-    std::string message = result ? trimmed(PQresultErrorMessage(result)) : connError(conn);
-    if (message.empty())
-        message = connError(conn);
-    if (result) {
-        if (const char *state = PQresultErrorField(result, PG_DIAG_SQLSTATE))
-            message += std::string(" (SQLSTATE ") + state + ")";
-    }
-    return message;
+    const db::ServerErrorFacts facts = db::factsFromResult(result);
+    return facts.primary.empty() ? connError(conn) : db::describeServerError(facts);
 }
 
 /// Runs SQL (possibly several statements); returns the last result's rows.
@@ -286,7 +276,7 @@ Result<std::string> dumpSection(const CopyRequest &request, const std::string &s
     if (!run)
         return std::unexpected(withContext(run.error(), "pg_dump " + section));
     if (run->exitCode != 0)
-        return fail(ErrorCode::Database, trimmed(run->output),
+        return fail(ErrorCode::Database, oneLine(run->output),
                     "pg_dump --section=" + section);
     std::ifstream in(file, std::ios::binary);
     std::ostringstream text;

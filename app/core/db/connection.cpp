@@ -1,6 +1,7 @@
 #include "core/db/connection.h"
 
 #include "core/db/dsn.h"
+#include "core/db/servererror.h"
 #include "core/db/threadguard.h"
 
 #include <pqxx/except>
@@ -8,17 +9,6 @@
 #include <spdlog/spdlog.h>
 
 namespace envsync::db {
-
-namespace {
-
-std::string trimmed(std::string text)
-{
-    while (!text.empty() && (text.back() == '\n' || text.back() == ' '))
-        text.pop_back();
-    return text;
-}
-
-} // namespace
 
 Result<std::string> effectiveConnectionString(const std::string &dsn, const ConnectOptions &options)
 {
@@ -59,15 +49,14 @@ Error currentExceptionToError(const std::string &who, const std::string &operati
     try {
         throw;
     } catch (const pqxx::broken_connection &e) {
-        return Error{ErrorCode::Unreachable, trimmed(e.what()), context};
+        return Error{ErrorCode::Unreachable, safeLibpqMessage(e.what()), context};
     } catch (const pqxx::sql_error &e) {
-        // e.query() may contain values; never put it into the message.
-        std::string message = trimmed(e.what());
-        if (!e.sqlstate().empty())
-            message += " (SQLSTATE " + e.sqlstate() + ")";
-        return Error{ErrorCode::Database, message, context};
+        // e.query() and the DETAIL/CONTEXT lines of e.what() may contain row values: only the
+        // primary message, the SQLSTATE and the object leave this function.
+        return Error{ErrorCode::Database,
+                     describeServerError(factsFromText(e.what(), e.sqlstate())), context};
     } catch (const std::exception &e) {
-        return Error{ErrorCode::Database, trimmed(e.what()), context};
+        return Error{ErrorCode::Database, safeLibpqMessage(e.what()), context};
     } catch (...) {
         return Error{ErrorCode::Internal, "unknown exception", context};
     }

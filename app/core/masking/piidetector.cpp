@@ -2,6 +2,8 @@
 
 #include "transform.h"
 
+#include "core/db/connection.h"
+
 #include <pqxx/pqxx>
 
 #include <QDate>
@@ -282,8 +284,8 @@ Result<std::vector<DetectedColumn>> detectPii(pqxx::connection &connection, int 
             }
         }
         return out;
-    } catch (const std::exception &e) {
-        return fail(ErrorCode::Database, e.what(), "detect PII");
+    } catch (const std::exception &) {
+        return std::unexpected(db::currentExceptionToError("detect PII", {}));
     }
 }
 
