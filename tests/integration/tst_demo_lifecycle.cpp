@@ -96,6 +96,14 @@ private slots:
             QVERIFY2(run.err.contains(u"not an EnvSync demo directory"), qPrintable(run.err));
         }
         QVERIFY(fs::exists(dir / "precious.txt"));
+
+        // A demo of an EnvSync before the marker: refused too, with a hint what to do.
+        plant(dir / "demo.state", "source 55432\n");
+        const auto legacy = envsync::demo::down(dir);
+        QVERIFY(!legacy.has_value());
+        QVERIFY2(legacy.error().describe().find("older EnvSync") != std::string::npos,
+                 legacy.error().describe().c_str());
+        QVERIFY(fs::exists(dir / "demo.state"));
     }
 
     void refusesSymlinksAndForeignMarkers()

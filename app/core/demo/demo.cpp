@@ -113,13 +113,17 @@ Result<DirKind> inspectDirectory(const fs::path &dir)
     const bool empty = fs::is_empty(dir, ec);
     if (ec)
         return fail(ErrorCode::Io, "cannot list: " + ec.message(), dir.string());
-    if (!empty)
-        return fail(ErrorCode::Usage,
-                    "not an EnvSync demo directory (it holds files and no "
-                            + std::string(markerFileName)
-                            + "); EnvSync deletes only what it created: choose a new or empty "
-                              "directory",
-                    dir.string());
+    if (!empty) {
+        std::string message
+                = "not an EnvSync demo directory (it holds files and no "
+                  + std::string(markerFileName)
+                  + "); EnvSync deletes only what it created: choose a new or empty directory";
+        // A demo made before the marker existed has a state file: say how to get rid of it.
+        if (fs::exists(dir / stateFileName, ec))
+            message += " (a demo of an older EnvSync? stop its clusters with pg_ctl, then "
+                       "delete it by hand)";
+        return fail(ErrorCode::Usage, message, dir.string());
+    }
     if (info.st_uid != ::geteuid())
         return fail(ErrorCode::Usage, "belongs to another user; choose a directory of yours",
                     dir.string());
