@@ -126,6 +126,18 @@ private slots:
         QCOMPARE(fileType(device), mode_t(S_IFCHR));
     }
 
+    void writesThroughASymlinkToAFile()
+    {
+        // The link stays a link (QSaveFile replaces its target atomically).
+        const std::string target = m_dir->filePath(QStringLiteral("real.ics")).toStdString();
+        std::ofstream(target) << "old";
+        const std::string link = m_dir->filePath(QStringLiteral("link.ics")).toStdString();
+        QVERIFY(::symlink(target.c_str(), link.c_str()) == 0);
+        QVERIFY(saveFile(link, "BEGIN:VCALENDAR").has_value());
+        QCOMPARE(fileType(link), mode_t(S_IFLNK));
+        QCOMPARE(readAll(target), std::string("BEGIN:VCALENDAR"));
+    }
+
     void writesToOwnDescriptors()
     {
         // /dev/fd/N (what `-o >(gzip)` passes) is this process's descriptor N.
