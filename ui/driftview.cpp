@@ -7,7 +7,10 @@
 #include "ui/heatmapdelegate.h"
 #include "ui/heatmapmapping.h"
 
+#include "core/util/savefile.h"
+
 #include <QAction>
+#include <QBuffer>
 #include <QComboBox>
 #include <QDateTime>
 #include <QDir>
@@ -312,8 +315,17 @@ bool DriftView::exportPng(const QString &path)
         return false;
     }
     const QPixmap image = m_heatmapPanel->grab();
-    if (image.isNull() || !image.save(path, "PNG")) {
-        spdlog::error("cannot write the heatmap to {}", path.toStdString());
+    QByteArray png;
+    QBuffer buffer(&png);
+    if (image.isNull() || !buffer.open(QIODevice::WriteOnly) || !image.save(&buffer, "PNG")) {
+        spdlog::error("cannot render the heatmap for {}", path.toStdString());
+        return false;
+    }
+    // saveFile: atomic over a regular file, never a rename over a device or pipe.
+    if (auto saved = util::saveFile(path.toStdString(),
+                                    std::string_view(png.constData(), std::size_t(png.size())));
+        !saved) {
+        spdlog::error("{}", saved.error().describe());
         return false;
     }
     spdlog::info("drift heatmap saved to {}", path.toStdString());

@@ -13,6 +13,41 @@ void printProgress(const std::string &step)
     std::fprintf(stderr, "demo: %s\n", step.c_str());
 }
 
+/// A word for a POSIX shell: as is when it is plainly safe, else in single quotes.
+std::string shellQuoted(const std::string &word)
+{
+    if (!word.empty()
+        && word.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+                                  "_@%+=:,./-")
+                   == std::string::npos)
+        return word;
+    std::string quoted = "'";
+    for (const char c : word) {
+        if (c == '\'')
+            quoted += "'\\''";
+        else
+            quoted += c;
+    }
+    return quoted + '\'';
+}
+
+/// What to run next, for the directory this demo is in (no --dir when it is the default).
+void printNextSteps(const demo::DemoState &state)
+{
+    const bool explicitDir = state.dir != demo::defaultDirectory();
+    const std::string config = shellQuoted(state.configPath.string());
+    const std::string consoleDir
+            = explicitDir ? " --demo-dir " + shellQuoted(state.dir.string()) : std::string();
+    const std::string downDir
+            = explicitDir ? " --dir " + shellQuoted(state.dir.string()) : std::string();
+    std::fprintf(stderr,
+                 "demo: next: envsyncctl status -c %s\n"
+                 "demo: console: envsync --demo%s   (needs a display; headless: "
+                 "xvfb-run -a envsync --demo%s)\n"
+                 "demo: stop everything: envsyncctl demo down%s\n",
+                 config.c_str(), consoleDir.c_str(), consoleDir.c_str(), downDir.c_str());
+}
+
 } // namespace
 
 int runDemo(const QStringList &args)
@@ -24,14 +59,16 @@ int runDemo(const QStringList &args)
             "source holds a seeded shop with PII-like data; the regions are copies with injected\n"
             "schema drift and a refresh history (eu fresh, us due, apac overdue).\n\n"
             "  up      create/start the clusters (idempotent); prints the config path on stdout\n"
-            "  down    stop every cluster and delete DIR\n"
+            "  down    stop every cluster and delete what 'up' created in DIR\n"
             "  status  show which clusters run\n\n"
             "Example:\n  envsyncctl status -c \"$(envsyncctl demo up)\""));
     parser.addPositionalArgument(QStringLiteral("action"), QStringLiteral("up, down or status"));
-    parser.addOption({QStringLiteral("dir"),
-                      QStringLiteral("Where the clusters live (default: %1).")
-                              .arg(QString::fromStdString(demo::defaultDirectory().string())),
-                      QStringLiteral("DIR")});
+    parser.addOption(
+            {QStringLiteral("dir"),
+             QStringLiteral("Where the clusters live: a new or empty directory, or one 'up' "
+                            "made (default: %1).")
+                     .arg(QString::fromStdString(demo::defaultDirectory().string())),
+             QStringLiteral("DIR")});
     parser.addOption({QStringLiteral("rows"),
                       QStringLiteral("Orders to seed (customers = rows/4; default 100000)."),
                       QStringLiteral("N"), QStringLiteral("100000")});
@@ -56,12 +93,7 @@ int runDemo(const QStringList &args)
         if (!state)
             return reportError(state.error());
         std::printf("%s\n", state->configPath.c_str());
-        std::fprintf(stderr,
-                     "demo: next: envsyncctl status -c %s\n"
-                     "demo: console: envsync --demo   (needs a display; headless: "
-                     "xvfb-run -a envsync --demo)\n"
-                     "demo: stop everything: envsyncctl demo down\n",
-                     state->configPath.c_str());
+        printNextSteps(*state);
         return Exit::Ok;
     }
     if (action == QLatin1String("down")) {

@@ -2,6 +2,7 @@
 
 #include "core/report/reportfile.h"
 #include "core/report/reportgather.h"
+#include "core/report/reportpdf.h"
 
 #include <cstdio>
 
@@ -38,13 +39,26 @@ bool readTimeOption(const QCommandLineParser &parser, const QString &name, DayEd
     return target.has_value();
 }
 
-/// Text formats may go to stdout; files are written atomically (reportfile.h).
+/// Text formats go to stdout without -o, any format with `-o -`; files are written with
+/// util::saveFile (reportfile.h): atomically over a regular file, in place into a pipe or device.
 int writeReport(const report::FreshnessReport &report, report::ReportFormat format,
                 const QString &path)
 {
-    if (path.isEmpty()) {
-        const std::string text = report::reportText(report, format).value_or(std::string{});
+    if (path.isEmpty() || path == QLatin1String("-")) {
+        std::string text;
+        if (auto textual = report::reportText(report, format)) {
+            text = std::move(*textual);
+        } else {
+            auto pdf = report::pdfBytes(report);
+            if (!pdf)
+                return reportError(pdf.error());
+            text = pdf->toStdString();
+        }
         std::fwrite(text.data(), 1, text.size(), stdout);
+        if (std::fflush(stdout) != 0) {
+            printError("cannot write the report to stdout");
+            return Exit::Runtime;
+        }
         return Exit::Ok;
     }
     auto written = report::writeReportFile(report, format, path);
@@ -73,9 +87,12 @@ int runReport(const QStringList &args)
     addConfigOption(parser);
     parser.addOption({QStringLiteral("format"), QStringLiteral("csv, json, html or pdf."),
                       QStringLiteral("FORMAT")});
-    parser.addOption({{QStringLiteral("o"), QStringLiteral("output")},
-                      QStringLiteral("Write to FILE instead of stdout (required for pdf)."),
-                      QStringLiteral("FILE")});
+    parser.addOption(
+            {{QStringLiteral("o"), QStringLiteral("output")},
+             QStringLiteral("Write to FILE instead of stdout (required for pdf; - is stdout). "
+                            "A regular file is replaced atomically; a pipe or "
+                            "device is written in place."),
+             QStringLiteral("FILE")});
     parser.addOption({QStringLiteral("from"),
                       QStringLiteral("Period start, YYYY-MM-DD or ISO time (default: 30 days "
                                      "before --to)."),

@@ -1,5 +1,8 @@
 -- EnvSync demo shop: realistic, PII-like, fully deterministic data (the same on every cluster).
 -- Scale: SET envsync.demo_rows = N before running (orders = N, customers = N / 4).
+-- All row arithmetic is bigint: 2,000,000 orders overflowed integer (i * 7919 for customers).
+-- envsync.demo_first_id (optional, default 0) shifts every generated id by a constant, so a test
+-- can run the same arithmetic past 2^31 with a few hundred rows instead of billions.
 SET client_min_messages = warning;
 
 CREATE TYPE order_status AS ENUM ('new', 'paid', 'shipped', 'delivered', 'cancelled');
@@ -92,6 +95,12 @@ CREATE TRIGGER customers_touch BEFORE UPDATE ON customers
     FOR EACH ROW EXECUTE FUNCTION touch_updated_at();
 
 -- Data ---------------------------------------------------------------------------------------
+CREATE TEMP TABLE demo_scale AS SELECT
+    current_setting('envsync.demo_rows')::bigint AS orders,
+    greatest(current_setting('envsync.demo_rows')::bigint / 4, 10) AS customers,
+    greatest(current_setting('envsync.demo_rows')::bigint / 20, 5) AS tickets,
+    coalesce(nullif(current_setting('envsync.demo_first_id', true), '')::bigint, 0) AS base;
+
 CREATE TEMP TABLE demo_words AS SELECT
     ARRAY['Anna','Ben','Chloé','David','Emma','Felix','Greta','Hiro','Ines','Jonas','Keiko','Liam',
           'Mia','Noah','Olga','Pablo','Quinn','Rosa','Sven','Tara','Umar','Vera','Wei','Yara','Zoë']
@@ -114,7 +123,7 @@ SELECT i,
            || lower(translate(w.last_names[1 + (i / 25) % 20], 'éëöüßçíáó''', 'eeousciao')) || i
            || '@example.com',
        '+1-555-' || lpad(((i * 7919) % 10000000)::text, 7, '0'),
-       date '1950-01-01' + ((i * 37) % 18000),
+       date '1950-01-01' + ((i * 37) % 18000)::integer,
        (1 + i % 200) || ' ' || w.streets[1 + i % 7],
        w.cities[1 + i % 10],
        lpad(((i * 31) % 99999)::text, 5, '0'),
@@ -123,7 +132,7 @@ SELECT i,
        '4' || lpad(((i::bigint * 982451653) % 1000000000000000)::text, 15, '0'),
        timestamptz '2020-01-01 00:00+00' + (i % 1500) * interval '1 day',
        timestamptz '2020-01-01 00:00+00' + (i % 1500) * interval '1 day'
-FROM demo_words w, generate_series(1, greatest(current_setting('envsync.demo_rows')::int / 4, 10)) i;
+FROM demo_words w, demo_scale s, generate_series(s.base + 1, s.base + s.customers) i;
 
 INSERT INTO products
 SELECT i, 'SKU-' || lpad(i::text, 6, '0'),
@@ -135,16 +144,16 @@ FROM generate_series(1, 500) i;
 
 INSERT INTO orders
 SELECT i,
-       1 + (i * 7) % greatest(current_setting('envsync.demo_rows')::int / 4, 10),
+       s.base + 1 + (i * 7) % s.customers,
        timestamptz '2023-01-01 00:00+00' + (i % 100000) * interval '13 minutes',
        (ARRAY['new','paid','shipped','delivered','cancelled']::order_status[])[1 + i % 5],
        0,
        (1 + i % 200) || ' Main St'
-FROM generate_series(1, current_setting('envsync.demo_rows')::int) i;
+FROM demo_scale s, generate_series(s.base + 1, s.base + s.orders) i;
 
 INSERT INTO order_items
 SELECT o, l, 1 + (o * 3 + l * 11) % 500, 1 + (o + l) % 4, 0
-FROM generate_series(1, current_setting('envsync.demo_rows')::int) o, generate_series(1, 2) l;
+FROM demo_scale s, generate_series(s.base + 1, s.base + s.orders) o, generate_series(1, 2) l;
 UPDATE order_items oi SET unit_price = p.price FROM products p WHERE p.id = oi.product_id;
 UPDATE orders o SET total = s.total
 FROM (SELECT order_id, sum(quantity * unit_price) AS total FROM order_items GROUP BY order_id) s
@@ -164,11 +173,12 @@ SELECT o.id, o.id, (ARRAY['DHL','UPS','Yamato','AusPost'])[1 + o.id % 4],
 FROM orders o WHERE o.status IN ('shipped', 'delivered');
 
 INSERT INTO support_tickets
-SELECT i, c.id, c.created_at + interval '30 days',
+SELECT s.base + i, c.id, c.created_at + interval '30 days',
        'Question about order ' || i,
        'Hello, this is ' || c.full_name || ', please call me at ' || c.phone || '.'
-FROM generate_series(1, greatest(current_setting('envsync.demo_rows')::int / 20, 5)) i
-JOIN customers c ON c.id = 1 + (i * 3) % greatest(current_setting('envsync.demo_rows')::int / 4, 10);
+FROM demo_scale s
+CROSS JOIN generate_series(1::bigint, s.tickets) i
+JOIN customers c ON c.id = s.base + 1 + (i * 3) % s.customers;
 
-DROP TABLE demo_words;
+DROP TABLE demo_words, demo_scale;
 ANALYZE;

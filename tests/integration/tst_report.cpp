@@ -5,6 +5,7 @@
 #include "core/config/configloader.h"
 
 #include <QDateTime>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -13,6 +14,9 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QXmlStreamReader>
+
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 
 #include <fstream>
 
@@ -309,6 +313,30 @@ private slots:
                          QStringLiteral("--format"), QStringLiteral("pdf")})
                          .exitCode,
                  2);
+    }
+
+    void writesIntoDevicesAndPipesInPlace()
+    {
+        // `-o /dev/null` as root once replaced the device with a regular file (a temporary file
+        // renamed over it). A private device node with the same numbers shows the same thing
+        // without risking the real one.
+        const QString device = m_dir.filePath(QStringLiteral("null"));
+        if (::mknod(device.toLocal8Bit().constData(), S_IFCHR | 0666, makedev(1, 3)) != 0)
+            QSKIP("mknod needs root (CAP_MKNOD)");
+        for (const char *format : {"csv", "pdf"}) {
+            const CliRun run = report(demoConfig(), QString::fromLatin1(format), device);
+            QVERIFY2(run.exitCode == 0 || run.exitCode == 1, qPrintable(run.err));
+            struct stat info
+            {
+            };
+            QVERIFY(::lstat(device.toLocal8Bit().constData(), &info) == 0);
+            QVERIFY2(S_ISCHR(info.st_mode), format);
+        }
+        // `-o -` is stdout, for every format.
+        const CliRun pdf = report(demoConfig(), QStringLiteral("pdf"), QStringLiteral("-"));
+        QVERIFY2(pdf.exitCode == 0 || pdf.exitCode == 1, qPrintable(pdf.err));
+        QVERIFY(pdf.out.startsWith("%PDF-"));
+        QVERIFY(!QFileInfo::exists(QStringLiteral("-")));
     }
 };
 

@@ -5,6 +5,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <sys/stat.h>
+
 #include <fstream>
 
 using envsync::test::CliRun;
@@ -118,6 +120,49 @@ private slots:
         QVERIFY(lines[1].contains(u"did you mean \"timezone\""));
         // The secret itself never reaches the terminal.
         QVERIFY(!run.err.contains(u"hunter2"));
+    }
+
+    void refusesAFifoAsConfig_data()
+    {
+        QTest::addColumn<QStringList>("arguments");
+        const auto row = [](const char *name, QStringList arguments) {
+            QTest::newRow(name) << arguments;
+        };
+        row("validate", {QStringLiteral("validate")});
+        row("status", {QStringLiteral("status")});
+        row("report",
+            {QStringLiteral("report"), QStringLiteral("--format"), QStringLiteral("csv")});
+        row("drift", {QStringLiteral("drift")});
+        row("mask", {QStringLiteral("mask"), QStringLiteral("--check")});
+        row("calendar", {QStringLiteral("calendar"), QStringLiteral("check")});
+        row("env", {QStringLiteral("env"), QStringLiteral("list")});
+        row("snapshot", {QStringLiteral("snapshot"), QStringLiteral("list")});
+        row("refresh",
+            {QStringLiteral("refresh"), QStringLiteral("--region"), QStringLiteral("eu")});
+        row("agent", {QStringLiteral("agent"), QStringLiteral("--once")});
+    }
+    void refusesAFifoAsConfig()
+    {
+        // Nothing ever writes to the FIFO: a command that opened it for reading would wait
+        // forever; it must refuse it at once, like any other file that is not a config.
+        QFETCH(QStringList, arguments);
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QString fifo = dir.filePath(QStringLiteral("envsync.yaml"));
+        QVERIFY(::mkfifo(fifo.toLocal8Bit().constData(), 0600) == 0);
+        QProcess process;
+        process.start(QString::fromStdString(envsync::test::cliPath()),
+                      arguments << QStringLiteral("-c") << fifo);
+        if (!process.waitForFinished(10000)) {
+            process.kill();
+            process.waitForFinished();
+            QFAIL("envsyncctl waited on the FIFO");
+        }
+        const QString err = QString::fromUtf8(process.readAllStandardError());
+        QCOMPARE(process.exitCode(), 2);
+        QCOMPARE(err, QStringLiteral("envsyncctl: ") + fifo
+                              + u": cannot read: not a regular file (a pipe); a config is a YAML "
+                                u"file\n");
     }
 };
 

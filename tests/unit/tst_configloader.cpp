@@ -10,6 +10,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <sys/stat.h>
+
 #include <fstream>
 #include <sstream>
 
@@ -254,6 +256,12 @@ private slots:
             "DSN must not be empty");
         row("password in DSN", withLine(6, "    dsn: \"host=db1 dbname=eu password=hunter2\""), 6,
             10, "regions[0].dsn", "passwords never go into the config: use PGPASSFILE");
+        row("sslpassword in DSN",
+            withLine(6, "    dsn: \"host=db1 dbname=eu sslkey=/k.pem sslpassword=hunter2\""), 6, 10,
+            "regions[0].dsn", "passwords never go into the config: use PGPASSFILE");
+        row("sslpassword in URI",
+            withLine(2, "source: { dsn: \"postgresql://db1/prod?sslpassword=hunter2\" }"), 2, 16,
+            "source.dsn", "passwords never go into the config");
         row("password in URI",
             withLine(2, "source: { dsn: \"postgresql://app:hunter2@db1/prod\" }"), 2, 16,
             "source.dsn", "passwords never go into the config");
@@ -664,6 +672,12 @@ private slots:
                                  << "No such file or directory";
         QTest::newRow("directory") << "directory"
                                    << "Is a directory";
+        // Read without blocking and refused: a device or a FIFO is never a config.
+        QTest::newRow("character device")
+                << "/dev/null"
+                << "not a regular file (a character device); a config is a YAML file";
+        QTest::newRow("fifo") << "fifo"
+                              << "not a regular file (a pipe); a config is a YAML file";
     }
 
     void unreadableFile()
@@ -675,12 +689,57 @@ private slots:
         std::string path = dir.filePath(QStringLiteral("absent.yaml")).toStdString();
         if (kind == u"directory")
             path = dir.path().toStdString();
+        else if (kind.startsWith(u'/'))
+            path = kind.toStdString();
+        else if (kind == u"fifo")
+            QVERIFY(::mkfifo(path.c_str(), 0600) == 0);
+        // No writer ever opens the FIFO: a loader that waited for one would hang the test.
         const LoadResult result = loadConfigFile(path);
         QVERIFY(!result.has_value());
         QCOMPARE(result.error().size(), std::size_t(1));
         const Diagnostic &diagnostic = result.error().front();
         QCOMPARE(diagnostic.line, 0);
         QCOMPARE(diagnostic.format(), path + ": cannot read: " + reason.toStdString());
+    }
+
+    void refusesWritableConfig_data()
+    {
+        QTest::addColumn<int>("mode");
+        QTest::addColumn<QString>("refusal"); // empty: accepted
+        QTest::newRow("0644") << 0644 << "";
+        QTest::newRow("0600") << 0600 << "";
+        QTest::newRow("0400") << 0400 << "";
+        QTest::newRow("group-writable")
+                << 0664
+                << "is writable by its group (mode 0664) and its hooks run SQL: run "
+                   "'chmod go-w' on it (or set ENVSYNC_ALLOW_WRITABLE_CONFIG=1 to accept it)";
+        QTest::newRow("world-writable") << 0646 << "is writable by everyone (mode 0646)";
+        QTest::newRow("both") << 0666 << "is writable by everyone (mode 0666)";
+    }
+    void refusesWritableConfig()
+    {
+        QFETCH(int, mode);
+        QFETCH(QString, refusal);
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const std::string path = dir.filePath(QStringLiteral("envsync.yaml")).toStdString();
+        std::ofstream(path) << baseConfig;
+        QVERIFY(::chmod(path.c_str(), static_cast<mode_t>(mode)) == 0);
+        const LoadResult result = loadConfigFile(path);
+        if (refusal.isEmpty()) {
+            QVERIFY2(result.has_value(), qPrintable(problems(result)));
+            return;
+        }
+        QVERIFY(!result.has_value());
+        QCOMPARE(result.error().size(), std::size_t(1));
+        const std::string message = result.error().front().format();
+        QVERIFY2(message.starts_with(path + ": " + refusal.toStdString()), message.c_str());
+
+        // The documented override accepts it (shared checkouts with a trusted group).
+        qputenv("ENVSYNC_ALLOW_WRITABLE_CONFIG", "1");
+        const LoadResult overridden = loadConfigFile(path);
+        qunsetenv("ENVSYNC_ALLOW_WRITABLE_CONFIG");
+        QVERIFY2(overridden.has_value(), qPrintable(problems(overridden)));
     }
 
     void diagnosticFormat()

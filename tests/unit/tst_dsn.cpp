@@ -52,6 +52,9 @@ private slots:
         QVERIFY(Dsn::parse("host=h password=secret")->hasPassword());
         QVERIFY(Dsn::parse("postgresql://u:secret@h/db")->hasPassword());
         QVERIFY(!Dsn::parse("host=h user=u")->hasPassword());
+        // The passphrase of the client key is a secret too.
+        QVERIFY(Dsn::parse("host=h sslkey=/k sslpassword=secret")->hasPassword());
+        QVERIFY(Dsn::parse("postgresql://h/db?sslpassword=secret")->hasPassword());
     }
 
     void comparesDatabaseIdentity()

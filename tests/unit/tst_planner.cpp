@@ -15,6 +15,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <array>
 
@@ -199,6 +201,17 @@ private slots:
                 != std::string::npos);
         QVERIFY(schedule::planSnippet(result).find("regions[name=fr]:\n  window: {")
                 != std::string::npos);
+
+        // A FIFO where the config was (swapped after loading): the YAML snippet instead of a
+        // patch, at once, not a read that waits for a writer forever.
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const std::string fifo = dir.filePath(QStringLiteral("envsync.yaml")).toStdString();
+        QVERIFY(::mkfifo(fifo.c_str(), 0600) == 0);
+        const std::string patch = schedule::planPatchForFile(result, fifo);
+        QVERIFY2(patch.starts_with("# cannot read " + fifo + " (cannot read: not a regular file"),
+                 patch.c_str());
+        QVERIFY(patch.find("regions[name=fr]:\n  window: {") != std::string::npos);
     }
 
     void growsATooShortWindowOnly()

@@ -14,11 +14,17 @@
 #include <array>
 #include <cerrno>
 #include <climits>
+#include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <map>
 #include <memory>
 #include <system_error>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 namespace envsync::config {
 
@@ -617,6 +623,13 @@ std::string absolutePath(const std::string &fileName)
     return error ? fileName : path.lexically_normal().string();
 }
 
+/// The documented escape hatch for a group- or world-writable config (shared checkouts).
+bool writableConfigAllowed()
+{
+    const char *value = std::getenv("ENVSYNC_ALLOW_WRITABLE_CONFIG");
+    return value && std::string_view(value) == "1";
+}
+
 /// strerror() text without strerror()'s shared buffer: the loader runs on worker threads too.
 std::string errorText(int error)
 {
@@ -752,32 +765,69 @@ LoadResult parseConfig(const std::string &yamlText, const std::string &fileName)
     }
 }
 
-LoadResult loadConfigFile(const std::string &path)
+std::expected<std::string, std::string> readConfigText(const std::string &path)
 {
-    struct FileCloser
+    struct FdCloser
     {
-        void operator()(std::FILE *file) const { std::fclose(file); }
+        int fd;
+        ~FdCloser() { ::close(fd); }
     };
-    errno = 0;
-    const std::unique_ptr<std::FILE, FileCloser> file(std::fopen(path.c_str(), "rb"));
-    if (!file)
-        return failure(path, 0, 0, "cannot read: " + errorText(errno));
+    // O_NONBLOCK: opening a FIFO for reading would wait for a writer; the fstat below refuses it.
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+    if (fd < 0)
+        return std::unexpected("cannot read: " + errorText(errno));
+    const FdCloser closer{fd};
+    struct stat info
+    {
+    };
+    if (::fstat(fd, &info) != 0)
+        return std::unexpected("cannot read: " + errorText(errno));
+    if (S_ISDIR(info.st_mode))
+        return std::unexpected("cannot read: " + errorText(EISDIR));
+    if (!S_ISREG(info.st_mode)) {
+        return std::unexpected(std::string("cannot read: not a regular file (")
+                               + (S_ISFIFO(info.st_mode)  ? "a pipe"
+                                  : S_ISCHR(info.st_mode) ? "a character device"
+                                  : S_ISBLK(info.st_mode) ? "a block device"
+                                                          : "a socket")
+                               + "); a config is a YAML file");
+    }
+    if ((info.st_mode & (S_IWGRP | S_IWOTH)) != 0 && !writableConfigAllowed()) {
+        char mode[8];
+        std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(info.st_mode & 07777));
+        return std::unexpected(std::string("is writable by ")
+                               + ((info.st_mode & S_IWOTH) != 0 ? "everyone" : "its group")
+                               + " (mode " + mode
+                               + ") and its hooks run SQL: run 'chmod go-w' on it (or set "
+                                 "ENVSYNC_ALLOW_WRITABLE_CONFIG=1 to accept it)");
+    }
+    if (static_cast<std::uint64_t>(info.st_size) > maxFileSize)
+        return std::unexpected("file too large (a config is at most "
+                               + std::to_string(maxFileSize / 1024 / 1024) + " MiB)");
     std::string text;
     std::array<char, 65536> buffer{};
     while (true) {
-        const std::size_t count = std::fread(buffer.data(), 1, buffer.size(), file.get());
-        text.append(buffer.data(), count);
-        if (text.size() > maxFileSize)
-            return failure(path, 0, 0,
-                           "file too large (a config is at most "
-                                   + std::to_string(maxFileSize / 1024 / 1024) + " MiB)");
-        if (count < buffer.size()) {
-            if (std::ferror(file.get()))
-                return failure(path, 0, 0, "cannot read: " + errorText(errno));
+        const ssize_t count = ::read(fd, buffer.data(), buffer.size());
+        if (count < 0 && errno == EINTR)
+            continue;
+        if (count < 0)
+            return std::unexpected("cannot read: " + errorText(errno));
+        if (count == 0)
             break;
-        }
+        text.append(buffer.data(), static_cast<std::size_t>(count));
+        if (text.size() > maxFileSize) // grew while we read
+            return std::unexpected("file too large (a config is at most "
+                                   + std::to_string(maxFileSize / 1024 / 1024) + " MiB)");
     }
-    LoadResult result = parseConfig(text, path);
+    return text;
+}
+
+LoadResult loadConfigFile(const std::string &path)
+{
+    auto text = readConfigText(path);
+    if (!text)
+        return failure(path, 0, 0, text.error());
+    LoadResult result = parseConfig(*text, path);
     if (result)
         result->path = absolutePath(path);
     return result;

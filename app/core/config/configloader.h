@@ -22,7 +22,13 @@ struct Diagnostic
 
 using LoadResult = std::expected<Config, std::vector<Diagnostic>>;
 
-/// Reads, parses and validates a config file; on failure returns every problem found, in file order.
+/// The text of a config file, or why it is refused: not a regular file (a FIFO, a device, a
+/// directory: refused without blocking), group- or world-writable (its hooks run SQL; set
+/// ENVSYNC_ALLOW_WRITABLE_CONFIG=1 to accept that), larger than 4 MiB, or unreadable.
+[[nodiscard]] std::expected<std::string, std::string> readConfigText(const std::string &path);
+
+/// Reads (readConfigText), parses and validates a config file; on failure returns every problem
+/// found, in file order.
 [[nodiscard]] LoadResult loadConfigFile(const std::string &path);
 
 /// Same for text already in memory; fileName is used in diagnostics and to resolve relative paths.

@@ -8,8 +8,6 @@
 
 #include <yaml-cpp/yaml.h>
 
-#include <QFile>
-
 #include <algorithm>
 #include <array>
 #include <cctype>
@@ -282,12 +280,11 @@ Result<std::string> replaceRegionWindow(const std::string &yamlText, const std::
 Result<void> saveRegionWindow(const std::string &configPath, const std::string &regionName,
                               const WindowConfig &newWindow)
 {
-    QFile in(QString::fromStdString(configPath));
-    if (!in.open(QIODevice::ReadOnly))
-        return fail(ErrorCode::Io, "cannot read: " + in.errorString().toStdString(), configPath);
-    const std::string text = in.readAll().toStdString();
-    in.close();
-    auto edited = replaceRegionWindow(text, regionName, newWindow, configPath);
+    // The same checks as loading: never block on a FIFO, never edit a file others can write.
+    const auto text = readConfigText(configPath);
+    if (!text)
+        return fail(ErrorCode::Io, text.error(), configPath);
+    auto edited = replaceRegionWindow(*text, regionName, newWindow, configPath);
     if (!edited)
         return std::unexpected(edited.error());
     return util::saveFile(configPath, *edited);

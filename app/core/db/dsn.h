@@ -20,8 +20,9 @@ public:
     [[nodiscard]] std::string value(const std::string &keyword) const;
     [[nodiscard]] const std::map<std::string, std::string> &parameters() const { return m_params; }
 
-    /// True when a password is written into the DSN (EnvSync refuses those).
-    [[nodiscard]] bool hasPassword() const { return has("password"); }
+    /// True when a secret is written into the DSN: `password`, or `sslpassword` (the client
+    /// key's passphrase). EnvSync refuses both.
+    [[nodiscard]] bool hasPassword() const { return has("password") || has("sslpassword"); }
 
     /// Same server and database: host/hostaddr/port/dbname/service, ignoring options and timeouts.
     [[nodiscard]] bool sameDatabaseAs(const Dsn &other) const;

@@ -126,7 +126,14 @@ Result<void> writeDemoConfig(const std::filesystem::path &path,
             return fail(ErrorCode::Io, "cannot write config", temporary);
     }
     std::error_code ec;
-    std::filesystem::rename(temporary, path, ec);
+    // 0644 whatever the umask: the loader refuses a group- or world-writable config.
+    std::filesystem::permissions(
+            temporary,
+            std::filesystem::perms::owner_read | std::filesystem::perms::owner_write
+                    | std::filesystem::perms::group_read | std::filesystem::perms::others_read,
+            ec);
+    if (!ec)
+        std::filesystem::rename(temporary, path, ec);
     if (ec)
         return fail(ErrorCode::Io, "cannot write config: " + ec.message(), path.string());
     return {};

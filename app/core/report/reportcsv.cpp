@@ -2,6 +2,7 @@
 
 #include "core/report/reportformat.h"
 
+#include <algorithm>
 #include <vector>
 
 namespace envsync::report {
@@ -51,12 +52,27 @@ std::vector<std::string> regionFields(const RegionReport &region)
             joinNotes(region.notes())};
 }
 
+/// "-5", "-1.5": a negative number, which a spreadsheet reads as a number, not a formula.
+bool plainNumber(std::string_view value)
+{
+    if (value.starts_with('-'))
+        value.remove_prefix(1);
+    return !value.empty() && value.find_first_not_of("0123456789.") == std::string_view::npos
+           && std::ranges::count(value, '.') <= 1 && value.front() != '.';
+}
+
 } // namespace
 
-std::string csvField(std::string_view value)
+std::string csvField(std::string_view rawValue)
 {
-    if (value.find_first_of(",\"\r\n") == std::string_view::npos)
-        return std::string(value);
+    // OWASP CSV injection: a spreadsheet runs a cell that starts with = + - @ (or a tab or CR
+    // before one) as a formula; a leading ' makes it text. Negative numbers stay numbers.
+    std::string value(rawValue);
+    if (!value.empty() && std::string_view("=+-@\t\r").find(value.front()) != std::string_view::npos
+        && !plainNumber(value))
+        value.insert(0, 1, '\'');
+    if (value.find_first_of(",\"\r\n") == std::string::npos)
+        return value;
     std::string quoted = "\"";
     for (const char c : value) {
         if (c == '"')

@@ -11,7 +11,9 @@ namespace envsync::report {
 /// when they hold a comma, quote, CR or LF (quotes doubled). Times are ISO 8601 UTC.
 [[nodiscard]] std::string toCsv(const FreshnessReport &report);
 
-/// One RFC 4180 field, quoted only when it must be.
+/// One RFC 4180 field, quoted only when it must be. A text starting with = + - @, a tab or a
+/// CR gets a leading ' (OWASP: no formula runs when the file is opened in a spreadsheet);
+/// a plain number such as -5 or -1.5 is left alone.
 [[nodiscard]] std::string csvField(std::string_view value);
 
 } // namespace envsync::report

@@ -6,33 +6,9 @@
 #include "core/report/reportpdf.h"
 #include "core/util/savefile.h"
 
-#include <QDir>
-#include <QFile>
 #include <QFileInfo>
 
 namespace envsync::report {
-
-namespace {
-
-/// QPdfWriter writes in place; it writes next to the target and renames, like QSaveFile.
-Result<void> writePdfAtomically(const FreshnessReport &report, const QString &path)
-{
-    const QFileInfo target(path);
-    const QString partial
-            = target.absoluteDir().filePath(QStringLiteral(".%1.partial").arg(target.fileName()));
-    if (auto written = writePdf(report, partial); !written) {
-        QFile::remove(partial);
-        return written;
-    }
-    QFile::remove(path);
-    if (!QFile::rename(partial, path)) {
-        QFile::remove(partial);
-        return fail(ErrorCode::Io, "cannot write the report", path.toStdString());
-    }
-    return {};
-}
-
-} // namespace
 
 std::optional<ReportFormat> formatNamed(const QString &name)
 {
@@ -75,7 +51,7 @@ Result<void> writeReportFile(const FreshnessReport &report, ReportFormat format,
 {
     if (auto text = reportText(report, format))
         return util::saveFile(path.toStdString(), *text);
-    return writePdfAtomically(report, path);
+    return writePdf(report, path);
 }
 
 } // namespace envsync::report

@@ -21,8 +21,10 @@ enum class ReportFormat { Csv, Json, Html, Pdf };
 [[nodiscard]] std::optional<std::string> reportText(const FreshnessReport &report,
                                                     ReportFormat format);
 
-/// Writes the report to `path` atomically: a failed write leaves no partial file behind (and an
-/// existing file as it was). The PDF needs a QGuiApplication. Names the path on failure.
+/// Writes the report to `path` with util::saveFile: atomically over a regular file (a failed
+/// write leaves no partial file behind, and an existing file as it was), in place into a pipe
+/// or character device, refused for anything else. The PDF needs a QGuiApplication. Names the
+/// path on failure.
 [[nodiscard]] Result<void> writeReportFile(const FreshnessReport &report, ReportFormat format,
                                            const QString &path);
 

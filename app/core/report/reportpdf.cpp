@@ -1,8 +1,9 @@
 #include "core/report/reportpdf.h"
 
 #include "core/report/reportpainter.h"
+#include "core/util/savefile.h"
 
-#include <QFileInfo>
+#include <QBuffer>
 #include <QPageLayout>
 #include <QPainter>
 #include <QPdfWriter>
@@ -15,9 +16,14 @@ constexpr int dotsPerInch = 96; // painter units ≈ CSS px, like the charts
 
 } // namespace
 
-Result<void> writePdf(const FreshnessReport &report, const QString &path)
+Result<QByteArray> pdfBytes(const FreshnessReport &report)
 {
-    QPdfWriter writer(path);
+    // Rendered in memory: QPdfWriter on a path writes in place, and the target may be a pipe.
+    QByteArray bytes;
+    QBuffer buffer(&bytes);
+    if (!buffer.open(QIODevice::WriteOnly))
+        return fail(ErrorCode::Internal, "cannot render the PDF");
+    QPdfWriter writer(&buffer);
     writer.setResolution(dotsPerInch);
     writer.setPageLayout(QPageLayout(QPageSize(QPageSize::A4), QPageLayout::Portrait,
                                      QMarginsF(15, 15, 15, 15), QPageLayout::Millimeter));
@@ -25,12 +31,21 @@ Result<void> writePdf(const FreshnessReport &report, const QString &path)
     writer.setCreator(QStringLiteral("EnvSync"));
     QPainter painter;
     if (!painter.begin(&writer))
-        return fail(ErrorCode::Io, "cannot write the PDF",
-                    QFileInfo(path).absoluteFilePath().toStdString());
+        return fail(ErrorCode::Internal, "cannot render the PDF");
     paintReport(report, writer, painter, TablePages::Landscape);
     if (!painter.end())
-        return fail(ErrorCode::Io, "cannot finish the PDF", path.toStdString());
-    return {};
+        return fail(ErrorCode::Internal, "cannot finish the PDF");
+    buffer.close();
+    return bytes;
+}
+
+Result<void> writePdf(const FreshnessReport &report, const QString &path)
+{
+    auto bytes = pdfBytes(report);
+    if (!bytes)
+        return std::unexpected(bytes.error());
+    return util::saveFile(path.toStdString(),
+                          std::string_view(bytes->constData(), std::size_t(bytes->size())));
 }
 
 } // namespace envsync::report

@@ -3,6 +3,7 @@
 #include "core/error.h"
 #include "core/report/reportmodel.h"
 
+#include <QByteArray>
 #include <QString>
 
 namespace envsync::report {
@@ -11,6 +12,8 @@ namespace envsync::report {
 /// summary and the freshness chart, a page with the refresh timeline and the drift bars, then
 /// the region table (one row per region, continued over pages). Needs a QGuiApplication (see
 /// makeReportApplication). Part of envsync_reportpdf, the only QtGui piece of the CLI.
+[[nodiscard]] Result<QByteArray> pdfBytes(const FreshnessReport &report);
+/// pdfBytes() written with util::saveFile (atomic over a regular file; see savefile.h).
 [[nodiscard]] Result<void> writePdf(const FreshnessReport &report, const QString &path);
 
 } // namespace envsync::report

@@ -1,10 +1,10 @@
 #include "core/schedule/planpatch.h"
 
+#include "core/config/configloader.h"
 #include "core/config/duration.h"
 #include "core/config/windoweditor.h"
 
 #include <QDir>
-#include <QFile>
 #include <QTime>
 
 #include <algorithm>
@@ -131,13 +131,15 @@ std::string planSnippet(const PlanResult &plan)
 
 std::string planPatchForFile(const PlanResult &plan, const std::string &configPath)
 {
-    QFile file(QString::fromStdString(configPath));
-    if (!file.open(QIODevice::ReadOnly))
-        return "# cannot read " + configPath + " (" + file.errorString().toStdString()
-                + "): the changes as YAML instead\n" + planSnippet(plan);
+    // The loader's checks: a FIFO put in place of the config after loading must not block.
+    const auto text = config::readConfigText(configPath);
+    if (!text)
+        return "# cannot read " + configPath + " (" + text.error()
+               + "): the changes as YAML instead\n" + planSnippet(plan);
     // patch(1) refuses absolute names: name the file relative to where the plan is made.
-    const std::string name = QDir::current().relativeFilePath(file.fileName()).toStdString();
-    auto diff = planDiff(plan, file.readAll().toStdString(), name);
+    const std::string name
+            = QDir::current().relativeFilePath(QString::fromStdString(configPath)).toStdString();
+    auto diff = planDiff(plan, *text, name);
     if (!diff)
         return "# cannot write the plan into " + configPath + " (" + diff.error().describe()
                 + "): the changes as YAML instead\n" + planSnippet(plan);
