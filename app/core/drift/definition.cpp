@@ -445,6 +445,14 @@ std::string definitionOf(const SchemaSnapshot &s, const Difference &d)
                                [&](const CompositeTypeDef &x) { return x.name == name; });
         return c ? compositeSql(*c) : std::string();
     }
+    case ObjectKind::Collation: {
+        const auto *c = findIf(s.collations, [&](const CollationDef &x) { return x.name == name; });
+        if (!c)
+            return {};
+        std::string sql = createCollationSql(*c) + ';';
+        append(sql, commentSql("COLLATION " + q(c->name), c->comment));
+        return sql;
+    }
     case ObjectKind::Policy: {
         const auto *p = findIf(s.policies, [&](const PolicyDef &x) {
             return x.table == relation && x.name == member;
