@@ -17,6 +17,10 @@ namespace envsync::drift {
 /// `"schema"."name"`
 [[nodiscard]] std::string quoteQualified(const QualifiedName &name);
 
+/// "GENERATED ALWAYS AS IDENTITY (SEQUENCE NAME … START WITH …)" for an identity column (without
+/// the parenthesis when its sequence is unknown); empty for other columns.
+[[nodiscard]] std::string identityClause(const ColumnDef &column);
+
 /// CREATE COLLATION for a collation of a snapshot.
 [[nodiscard]] std::string createCollationSql(const CollationDef &collation);
 

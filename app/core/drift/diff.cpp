@@ -177,27 +177,6 @@ std::string identityText(Identity identity)
     return {};
 }
 
-/// "SEQUENCE NAME … START WITH …" for an identity column; empty without a known sequence.
-std::string identitySequenceOptions(const ColumnDef &c)
-{
-    if (!c.identitySequence)
-        return {};
-    const IdentitySequenceDef &s = *c.identitySequence;
-    return "SEQUENCE NAME " + quoteQualified(s.name) + " START WITH " + std::to_string(s.start)
-           + " INCREMENT BY " + std::to_string(s.increment) + " MINVALUE "
-           + std::to_string(s.minValue) + " MAXVALUE " + std::to_string(s.maxValue) + " CACHE "
-           + std::to_string(s.cache) + (s.cycle ? " CYCLE" : " NO CYCLE");
-}
-
-/// "GENERATED … AS IDENTITY (SEQUENCE NAME …)"
-std::string identityClause(const ColumnDef &c)
-{
-    std::string sql = identityText(c.identity);
-    if (const std::string options = identitySequenceOptions(c); !options.empty())
-        sql += " (" + options + ')';
-    return sql;
-}
-
 std::string identitySequenceText(const std::optional<IdentitySequenceDef> &s)
 {
     if (!s)
@@ -584,7 +563,7 @@ private:
     void createConstraint(Pending &p, const ConstraintDef &c);
     void dropConstraint(Pending &p, const ConstraintDef &c);
     void createIndex(Pending &p, const IndexDef &i);
-    void createSequence(Pending &p, const SequenceDef &s);
+    void createSequence(Pending &p, const SequenceDef &s, Phase phase = Phase::CreateSequences);
     void createView(Pending &p, const ViewDef &v);
     void dropView(Pending &p, const ViewDef &v);
     void createTrigger(Pending &p, const TriggerDef &t);
@@ -642,6 +621,8 @@ private:
     std::set<ColumnRef> m_recreatedColumns;
     std::set<QualifiedName> m_fromEnums;
     std::set<QualifiedName> m_toEnums;
+    /// TO sequences named like the identity sequence of a FROM column that loses its identity.
+    std::set<QualifiedName> m_sequencesAfterIdentity;
 };
 
 void Differ::classify()
@@ -650,6 +631,19 @@ void Differ::classify()
         m_fromEnums.insert(e.name);
     for (const auto &e : m_to.enums)
         m_toEnums.insert(e.name);
+    for (const auto &t : m_from.tables) {
+        const TableDef *to = m_toRelations.table(t.name);
+        if (!to)
+            continue;
+        for (const auto &c : t.columns) {
+            const auto toColumn = std::ranges::find(to->columns, c.name, &ColumnDef::name);
+            if (c.identitySequence && toColumn != to->columns.end()
+                && toColumn->identity == Identity::None
+                && std::ranges::binary_search(m_to.sequences, c.identitySequence->name, {},
+                                              &SequenceDef::name))
+                m_sequencesAfterIdentity.insert(c.identitySequence->name);
+        }
+    }
     for (const auto &t : m_to.tables) {
         const TableDef *f = m_fromRelations.table(t.name);
         if (f && (f->kind != t.kind || f->partitionKey != t.partitionKey))
@@ -703,9 +697,9 @@ void Differ::classify()
 
 // ---- builders --------------------------------------------------------------------------------
 
-void Differ::createSequence(Pending &p, const SequenceDef &s)
+void Differ::createSequence(Pending &p, const SequenceDef &s, Phase phase)
 {
-    stmt(p, Phase::CreateSequences, "CREATE SEQUENCE " + q(s.name) + ' ' + sequenceParameters(s));
+    stmt(p, phase, "CREATE SEQUENCE " + q(s.name) + ' ' + sequenceParameters(s));
     if (s.ownedBy)
         stmt(p, Phase::OwnSequences,
              "ALTER SEQUENCE " + q(s.name) + " OWNED BY " + q(s.ownedBy->table) + '.'
@@ -1361,7 +1355,7 @@ void Differ::diffSequences()
             m_from.sequences, m_to.sequences, [](const SequenceDef &s) { return s.name; },
             [&](const SequenceDef *f, const SequenceDef *t) {
                 if (!f) {
-                    if (folded(*t))
+                    if (folded(*t) || m_sequencesAfterIdentity.contains(t->name))
                         return;
                     Pending &p = add(ObjectKind::Sequence, t->name.schema, t->name.name, {},
                                      Change::Added);
@@ -1788,15 +1782,28 @@ void Differ::diffColumns(const TableDef &fromTable, const TableDef &toTable)
                     stmt(p, Phase::AlterTables, column + "DROP EXPRESSION");
                 const bool retype = typeChanged || collationChanged;
                 if (f->identity != Identity::None && t->identity == Identity::None) {
+                    // An identity turned serial: TO's sequence takes the identity sequence's
+                    // name, so it is created only once the identity (and its sequence) is gone.
+                    const auto reused
+                            = f->identitySequence
+                                              && m_sequencesAfterIdentity.contains(
+                                                      f->identitySequence->name)
+                                      ? std::ranges::find(m_to.sequences, f->identitySequence->name,
+                                                          &SequenceDef::name)
+                                      : m_to.sequences.end();
                     // Dropping the identity drops its sequence, which objects dropped later may
                     // still name: drop it among the objects, at the sequence's depth, unless the
                     // column needs it gone for another change.
-                    if (!retype && t->defaultExpr.empty() && (t->notNull || !f->notNull)
-                        && f->identitySequence)
+                    if (reused != m_to.sequences.end()) {
+                        stmt(p, Phase::AlterTables, column + "DROP IDENTITY");
+                        createSequence(p, *reused, Phase::AlterTables);
+                    } else if (!retype && t->defaultExpr.empty() && (t->notNull || !f->notNull)
+                               && f->identitySequence) {
                         stmt(p, Phase::DropObjects, column + "DROP IDENTITY",
                              dropOrder(objectKey("sequence", f->identitySequence->name)));
-                    else
+                    } else {
                         stmt(p, Phase::AlterTables, column + "DROP IDENTITY");
+                    }
                 }
                 if (!f->defaultExpr.empty() && (t->defaultExpr.empty() || retype))
                     stmt(p, Phase::AlterTables, column + "DROP DEFAULT");
@@ -1826,9 +1833,21 @@ void Differ::diffColumns(const TableDef &fromTable, const TableDef &toTable)
                     stmt(p, Phase::AlterTables,
                          column + (t->notNull ? "SET NOT NULL" : "DROP NOT NULL"));
                 if (t->identity != Identity::None && f->identity == Identity::None) {
+                    // A serial turned identity: its old sequence (dropped in TO) often has the
+                    // name the identity's sequence must take. Drop it first.
+                    const bool nameTaken = t->identitySequence
+                                           && std::ranges::binary_search(m_from.sequences,
+                                                                         t->identitySequence->name,
+                                                                         {}, &SequenceDef::name)
+                                           && !std::ranges::binary_search(m_to.sequences,
+                                                                          t->identitySequence->name,
+                                                                          {}, &SequenceDef::name);
+                    if (nameTaken)
+                        stmt(p, Phase::AlterTables,
+                             "DROP SEQUENCE IF EXISTS " + q(t->identitySequence->name));
                     // As for an added identity column: the sequence may be needed by new
                     // objects. Only when nothing else about the column must change first.
-                    if (!retype && f->defaultExpr.empty() && t->identitySequence) {
+                    if (!retype && !nameTaken && f->defaultExpr.empty() && t->identitySequence) {
                         const int early
                                 = createOrder(objectKey("sequence", t->identitySequence->name));
                         if (t->notNull && !f->notNull)
