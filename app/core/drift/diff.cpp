@@ -621,6 +621,9 @@ private:
     std::set<ColumnRef> m_recreatedColumns;
     std::set<QualifiedName> m_fromEnums;
     std::set<QualifiedName> m_toEnums;
+    /// Functions that need a view (its row type): created with the views, dropped before them.
+    std::set<std::string> m_fromFunctionsOnViews;
+    std::set<std::string> m_toFunctionsOnViews;
     /// TO sequences named like the identity sequence of a FROM column that loses its identity.
     std::set<QualifiedName> m_sequencesAfterIdentity;
 };
@@ -631,6 +634,14 @@ void Differ::classify()
         m_fromEnums.insert(e.name);
     for (const auto &e : m_to.enums)
         m_toEnums.insert(e.name);
+    auto functionsOnViews = [](const SchemaSnapshot &s, std::set<std::string> &out) {
+        for (const auto &d : s.dependencies) {
+            if (d.dependent.starts_with("function\x1f") && d.referenced.starts_with("view\x1f"))
+                out.insert(d.dependent);
+        }
+    };
+    functionsOnViews(m_from, m_fromFunctionsOnViews);
+    functionsOnViews(m_to, m_toFunctionsOnViews);
     for (const auto &t : m_from.tables) {
         const TableDef *to = m_toRelations.table(t.name);
         if (!to)
@@ -792,7 +803,7 @@ void Differ::dropConstraint(Pending &p, const ConstraintDef &c)
 void Differ::createIndex(Pending &p, const IndexDef &i)
 {
     if (isMatView(m_toRelations, i.table))
-        stmt(p, Phase::CreateViews, i.definition, m_toDepth.view(i.table) * 10 + 5);
+        stmt(p, Phase::CreateViews, i.definition, createOrder(objectKey("view", i.table)) * 10 + 5);
     else
         stmt(p, Phase::CreateIndexes, i.definition);
     comment(p, "INDEX " + q(QualifiedName{i.table.schema, i.name}), i.comment);
@@ -806,13 +817,17 @@ void Differ::createTrigger(Pending &p, const TriggerDef &t)
 
 void Differ::createFunction(Pending &p, const FunctionDef &f)
 {
-    stmt(p, Phase::CreateObjects, f.definition, createOrder(functionKey(f)));
+    // A function using a view's row type (RETURNS SETOF v) waits for the view.
+    if (m_toFunctionsOnViews.contains(functionKey(f)))
+        stmt(p, Phase::CreateViews, f.definition, createOrder(functionKey(f)) * 10);
+    else
+        stmt(p, Phase::CreateObjects, f.definition, createOrder(functionKey(f)));
     comment(p, functionKeyword(f) + ' ' + functionSignature(f), f.comment);
 }
 
 void Differ::createView(Pending &p, const ViewDef &v)
 {
-    const int depth = m_toDepth.view(v.name);
+    const int depth = createOrder(objectKey("view", v.name));
     if (v.kind == ViewKind::Materialized) {
         std::string sql = "CREATE MATERIALIZED VIEW " + q(v.name);
         if (!v.options.empty())
@@ -856,7 +871,7 @@ void Differ::dropView(Pending &p, const ViewDef &v)
          std::string(v.kind == ViewKind::Materialized ? "DROP MATERIALIZED VIEW IF EXISTS "
                                                       : "DROP VIEW IF EXISTS ")
                  + q(v.name),
-         -m_fromDepth.view(v.name));
+         dropOrder(objectKey("view", v.name)));
 }
 
 void Differ::rebuildDependentViews(Pending &p, std::set<ColumnRef> columns,
@@ -1480,7 +1495,11 @@ void Differ::diffFunctions()
                         return;
                     Pending &p
                             = add(kindOf(*f), f->name.schema, displayName(*f), {}, Change::Removed);
-                    stmt(p, Phase::DropObjects, dropSql(*f), dropOrder(functionKey(*f)));
+                    // A function using a view's row type goes before the view.
+                    stmt(p,
+                         m_fromFunctionsOnViews.contains(functionKey(*f)) ? Phase::DropViews
+                                                                          : Phase::DropObjects,
+                         dropSql(*f), dropOrder(functionKey(*f)));
                     return;
                 }
                 commentDiff(t->name.schema, displayName(*t), {},
