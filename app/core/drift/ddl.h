@@ -17,6 +17,22 @@ namespace envsync::drift {
 /// `"schema"."name"`
 [[nodiscard]] std::string quoteQualified(const QualifiedName &name);
 
+/// "GENERATED ALWAYS AS IDENTITY (SEQUENCE NAME … START WITH …)" for an identity column (without
+/// the parenthesis when its sequence is unknown); empty for other columns.
+[[nodiscard]] std::string identityClause(const ColumnDef &column);
+
+/// CREATE COLLATION for a collation of a snapshot.
+[[nodiscard]] std::string createCollationSql(const CollationDef &collation);
+
+/// Deparsed expressions are not a fixed point of parse and deparse: `status IN ('a', 'b')` on
+/// a varchar column prints as `(ARRAY['a'::character varying, …])::text[]`, and that text,
+/// run again, prints as `ARRAY[('a'::character varying)::text, …]`. This rewrites the first
+/// spelling into the second so two definitions of the same expression compare equal. For
+/// comparisons only: the DDL keeps the server's text.
+[[nodiscard]] std::string normalizeExpression(std::string_view sql);
+/// a == b, or equal once normalised.
+[[nodiscard]] bool sameExpression(const std::string &a, const std::string &b);
+
 struct DdlOptions
 {
     /// Emit statements that may drop data (DROP TABLE, DROP COLUMN, narrowing type changes,

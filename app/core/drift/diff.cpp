@@ -177,6 +177,16 @@ std::string identityText(Identity identity)
     return {};
 }
 
+std::string identitySequenceText(const std::optional<IdentitySequenceDef> &s)
+{
+    if (!s)
+        return "(none)";
+    return s->name.display() + " (start " + std::to_string(s->start) + ", increment "
+           + std::to_string(s->increment) + ", min " + std::to_string(s->minValue) + ", max "
+           + std::to_string(s->maxValue) + ", cache " + std::to_string(s->cache)
+           + (s->cycle ? ", cycle)" : ")");
+}
+
 std::string columnDefinition(const ColumnDef &c)
 {
     std::string sql = q(c.name) + ' ' + c.type;
@@ -185,7 +195,7 @@ std::string columnDefinition(const ColumnDef &c)
     if (!c.generatedExpr.empty())
         sql += " GENERATED ALWAYS AS (" + c.generatedExpr + ") STORED";
     if (c.identity != Identity::None)
-        sql += ' ' + identityText(c.identity);
+        sql += ' ' + identityClause(c);
     if (!c.defaultExpr.empty())
         sql += " DEFAULT " + c.defaultExpr;
     if (c.notNull)
@@ -408,6 +418,44 @@ private:
     std::map<QualifiedName, int> m_views;
 };
 
+/// Every object's depth in one snapshot's dependency graph (pg_depend facts plus inheritance
+/// and partitioning): 0 for an object that needs no other object of the snapshot, else one more
+/// than the deepest object it needs. Creating by ascending depth (and dropping by descending
+/// depth) runs every statement after (before) the objects it needs (that need it).
+class Ranks
+{
+public:
+    explicit Ranks(const SchemaSnapshot &s)
+    {
+        for (const auto &d : s.dependencies)
+            m_needs[d.dependent].push_back(d.referenced);
+        for (const auto &t : s.tables) {
+            const std::string key = objectKey("table", t.name);
+            if (t.partitionOf)
+                m_needs[key].push_back(objectKey("table", *t.partitionOf));
+            for (const auto &parent : t.inherits)
+                m_needs[key].push_back(objectKey("table", parent));
+        }
+    }
+
+    int of(const std::string &key)
+    {
+        if (const auto it = m_ranks.find(key); it != m_ranks.end())
+            return it->second;
+        m_ranks[key] = 0; // a cycle (rare: a function and a table default using each other)
+        int rank = 0;
+        if (const auto it = m_needs.find(key); it != m_needs.end()) {
+            for (const auto &needed : it->second)
+                rank = std::max(rank, of(needed) + 1);
+        }
+        return m_ranks[key] = rank;
+    }
+
+private:
+    std::map<std::string, std::vector<std::string>> m_needs;
+    std::map<std::string, int> m_ranks;
+};
+
 // ---------------------------------------------------------------------------------------------
 // The differ
 // ---------------------------------------------------------------------------------------------
@@ -422,6 +470,8 @@ public:
         , m_toRelations(to)
         , m_fromDepth(m_fromRelations)
         , m_toDepth(m_toRelations)
+        , m_fromRanks(from)
+        , m_toRanks(to)
     {
     }
 
@@ -492,6 +542,20 @@ private:
         return v && v->kind == ViewKind::Materialized;
     }
 
+    /// Order within Phase::CreateObjects: the object's depth in TO.
+    int createOrder(const std::string &key) { return m_toRanks.of(key); }
+    /// Order within Phase::DropObjects: dependants (deeper in FROM) first. A late alter of an
+    /// object runs after its dependants are gone and before what it needs is dropped.
+    int dropOrder(const std::string &key, bool lateAlter = false)
+    {
+        return -2 * m_fromRanks.of(key) + (lateAlter ? 1 : 0);
+    }
+    static std::string typeKey(const QualifiedName &name) { return objectKey("type", name); }
+    static std::string functionKey(const FunctionDef &f)
+    {
+        return objectKey("function", f.name, f.identityArguments);
+    }
+
     void classify();
 
     // Statement builders that read TO (create) or FROM (drop).
@@ -499,7 +563,7 @@ private:
     void createConstraint(Pending &p, const ConstraintDef &c);
     void dropConstraint(Pending &p, const ConstraintDef &c);
     void createIndex(Pending &p, const IndexDef &i);
-    void createSequence(Pending &p, const SequenceDef &s);
+    void createSequence(Pending &p, const SequenceDef &s, Phase phase = Phase::CreateSequences);
     void createView(Pending &p, const ViewDef &v);
     void dropView(Pending &p, const ViewDef &v);
     void createTrigger(Pending &p, const TriggerDef &t);
@@ -527,6 +591,7 @@ private:
 
     void diffSchemas();
     void diffExtensions();
+    void diffCollations();
     void diffEnums();
     void diffDomains();
     void diffCompositeTypes();
@@ -546,16 +611,50 @@ private:
     RelationIndex m_toRelations;
     Depths m_fromDepth;
     Depths m_toDepth;
+    Ranks m_fromRanks;
+    Ranks m_toRanks;
     std::deque<Pending> m_pending; // add() hands out references: never invalidated
     std::set<QualifiedName> m_recreatedTables;
     std::set<QualifiedName> m_changedViews;
     std::set<ColumnRef> m_addedColumns;
     std::set<ColumnRef> m_removedColumns;
     std::set<ColumnRef> m_recreatedColumns;
+    std::set<QualifiedName> m_fromEnums;
+    std::set<QualifiedName> m_toEnums;
+    /// Functions that need a view (its row type): created with the views, dropped before them.
+    std::set<std::string> m_fromFunctionsOnViews;
+    std::set<std::string> m_toFunctionsOnViews;
+    /// TO sequences named like the identity sequence of a FROM column that loses its identity.
+    std::set<QualifiedName> m_sequencesAfterIdentity;
 };
 
 void Differ::classify()
 {
+    for (const auto &e : m_from.enums)
+        m_fromEnums.insert(e.name);
+    for (const auto &e : m_to.enums)
+        m_toEnums.insert(e.name);
+    auto functionsOnViews = [](const SchemaSnapshot &s, std::set<std::string> &out) {
+        for (const auto &d : s.dependencies) {
+            if (d.dependent.starts_with("function\x1f") && d.referenced.starts_with("view\x1f"))
+                out.insert(d.dependent);
+        }
+    };
+    functionsOnViews(m_from, m_fromFunctionsOnViews);
+    functionsOnViews(m_to, m_toFunctionsOnViews);
+    for (const auto &t : m_from.tables) {
+        const TableDef *to = m_toRelations.table(t.name);
+        if (!to)
+            continue;
+        for (const auto &c : t.columns) {
+            const auto toColumn = std::ranges::find(to->columns, c.name, &ColumnDef::name);
+            if (c.identitySequence && toColumn != to->columns.end()
+                && toColumn->identity == Identity::None
+                && std::ranges::binary_search(m_to.sequences, c.identitySequence->name, {},
+                                              &SequenceDef::name))
+                m_sequencesAfterIdentity.insert(c.identitySequence->name);
+        }
+    }
     for (const auto &t : m_to.tables) {
         const TableDef *f = m_fromRelations.table(t.name);
         if (f && (f->kind != t.kind || f->partitionKey != t.partitionKey))
@@ -600,16 +699,18 @@ void Differ::classify()
     }
     for (const auto &v : m_to.views) {
         const ViewDef *f = m_fromRelations.view(v.name);
-        if (f && (f->kind != v.kind || f->definition != v.definition || f->options != v.options))
+        if (f
+            && (f->kind != v.kind || !sameExpression(f->definition, v.definition)
+                || f->options != v.options))
             m_changedViews.insert(v.name);
     }
 }
 
 // ---- builders --------------------------------------------------------------------------------
 
-void Differ::createSequence(Pending &p, const SequenceDef &s)
+void Differ::createSequence(Pending &p, const SequenceDef &s, Phase phase)
 {
-    stmt(p, Phase::CreateSequences, "CREATE SEQUENCE " + q(s.name) + ' ' + sequenceParameters(s));
+    stmt(p, phase, "CREATE SEQUENCE " + q(s.name) + ' ' + sequenceParameters(s));
     if (s.ownedBy)
         stmt(p, Phase::OwnSequences,
              "ALTER SEQUENCE " + q(s.name) + " OWNED BY " + q(s.ownedBy->table) + '.'
@@ -653,7 +754,7 @@ void Differ::createTable(Pending &p, const TableDef &t)
         sql += " PARTITION BY " + t.partitionKey;
     if (!t.options.empty())
         sql += " WITH (" + optionList(t.options) + ')';
-    stmt(p, Phase::CreateTables, sql, m_toDepth.table(t.name));
+    stmt(p, Phase::CreateObjects, sql, createOrder(objectKey("table", t.name)));
     comment(p, "TABLE " + q(t.name), t.comment);
     for (const auto &c : t.columns)
         comment(p, "COLUMN " + q(t.name) + '.' + q(c.name), c.comment);
@@ -702,7 +803,7 @@ void Differ::dropConstraint(Pending &p, const ConstraintDef &c)
 void Differ::createIndex(Pending &p, const IndexDef &i)
 {
     if (isMatView(m_toRelations, i.table))
-        stmt(p, Phase::CreateViews, i.definition, m_toDepth.view(i.table) * 10 + 5);
+        stmt(p, Phase::CreateViews, i.definition, createOrder(objectKey("view", i.table)) * 10 + 5);
     else
         stmt(p, Phase::CreateIndexes, i.definition);
     comment(p, "INDEX " + q(QualifiedName{i.table.schema, i.name}), i.comment);
@@ -716,13 +817,17 @@ void Differ::createTrigger(Pending &p, const TriggerDef &t)
 
 void Differ::createFunction(Pending &p, const FunctionDef &f)
 {
-    stmt(p, Phase::CreateFunctions, f.definition);
+    // A function using a view's row type (RETURNS SETOF v) waits for the view.
+    if (m_toFunctionsOnViews.contains(functionKey(f)))
+        stmt(p, Phase::CreateViews, f.definition, createOrder(functionKey(f)) * 10);
+    else
+        stmt(p, Phase::CreateObjects, f.definition, createOrder(functionKey(f)));
     comment(p, functionKeyword(f) + ' ' + functionSignature(f), f.comment);
 }
 
 void Differ::createView(Pending &p, const ViewDef &v)
 {
-    const int depth = m_toDepth.view(v.name);
+    const int depth = createOrder(objectKey("view", v.name));
     if (v.kind == ViewKind::Materialized) {
         std::string sql = "CREATE MATERIALIZED VIEW " + q(v.name);
         if (!v.options.empty())
@@ -766,7 +871,7 @@ void Differ::dropView(Pending &p, const ViewDef &v)
          std::string(v.kind == ViewKind::Materialized ? "DROP MATERIALIZED VIEW IF EXISTS "
                                                       : "DROP VIEW IF EXISTS ")
                  + q(v.name),
-         -m_fromDepth.view(v.name));
+         dropOrder(objectKey("view", v.name)));
 }
 
 void Differ::rebuildDependentViews(Pending &p, std::set<ColumnRef> columns,
@@ -926,6 +1031,64 @@ void Differ::diffExtensions()
             });
 }
 
+void Differ::diffCollations()
+{
+    auto definition = [](const CollationDef &c) {
+        return std::tie(c.provider, c.locale, c.lcCollate, c.lcCtype, c.deterministic);
+    };
+    matchUp(
+            m_from.collations, m_to.collations, [](const CollationDef &c) { return c.name; },
+            [&](const CollationDef *f, const CollationDef *t) {
+                if (!f) {
+                    Pending &p = add(ObjectKind::Collation, t->name.schema, t->name.name, {},
+                                     Change::Added);
+                    p.d.details.push_back(createCollationSql(*t));
+                    stmt(p, Phase::CreateCollations, createCollationSql(*t));
+                    comment(p, "COLLATION " + q(t->name), t->comment);
+                    return;
+                }
+                if (!t) {
+                    Pending &p = add(ObjectKind::Collation, f->name.schema, f->name.name, {},
+                                     Change::Removed);
+                    p.d.details.push_back(createCollationSql(*f));
+                    stmt(p, Phase::DropCollations, "DROP COLLATION IF EXISTS " + q(f->name));
+                    return;
+                }
+                commentDiff(t->name.schema, t->name.name, {}, "COLLATION " + q(t->name), f->comment,
+                            t->comment);
+                if (definition(*f) == definition(*t))
+                    return;
+                // A collation cannot be altered: create the new one beside the old, move the
+                // columns that keep it over, drop the old one.
+                Pending &p = add(ObjectKind::Collation, t->name.schema, t->name.name, {},
+                                 Change::Changed);
+                p.aspects.push_back(Aspect::Definition);
+                p.d.details.push_back("definition: " + createCollationSql(*f) + " → "
+                                      + createCollationSql(*t));
+                const QualifiedName old{t->name.schema, t->name.name + "__envsync_old"};
+                stmt(p, Phase::CreateCollations,
+                     "ALTER COLLATION " + q(t->name) + " RENAME TO " + q(old.name));
+                stmt(p, Phase::CreateCollations, createCollationSql(*t));
+                for (const auto &table : m_to.tables) {
+                    const TableDef *fromTable = m_fromRelations.table(table.name);
+                    if (!fromTable || !tableStable(table.name))
+                        continue;
+                    for (const auto &c : table.columns) {
+                        const auto fc
+                                = std::ranges::find(fromTable->columns, c.name, &ColumnDef::name);
+                        if (fc == fromTable->columns.end() || fc->collationRef != t->name
+                            || c.collationRef != t->name || fc->type != c.type)
+                            continue;
+                        stmt(p, Phase::AlterTables,
+                             alterColumn(table.name, c.name) + "TYPE " + c.type + " COLLATE "
+                                     + c.collation,
+                             -1);
+                    }
+                }
+                stmt(p, Phase::DropCollations, "DROP COLLATION IF EXISTS " + q(old));
+            });
+}
+
 void Differ::diffEnums()
 {
     matchUp(
@@ -934,15 +1097,17 @@ void Differ::diffEnums()
                 if (!f) {
                     Pending &p = add(ObjectKind::Enum, t->name.schema, t->name.name, {},
                                      Change::Added);
-                    stmt(p, Phase::CreateTypes,
-                         "CREATE TYPE " + q(t->name) + " AS ENUM (" + enumLabels(t->labels) + ')');
+                    stmt(p, Phase::CreateObjects,
+                         "CREATE TYPE " + q(t->name) + " AS ENUM (" + enumLabels(t->labels) + ')',
+                         createOrder(typeKey(t->name)));
                     comment(p, "TYPE " + q(t->name), t->comment);
                     return;
                 }
                 if (!t) {
                     Pending &p = add(ObjectKind::Enum, f->name.schema, f->name.name, {},
                                      Change::Removed);
-                    stmt(p, Phase::DropTypes, "DROP TYPE IF EXISTS " + q(f->name), 2);
+                    stmt(p, Phase::DropObjects, "DROP TYPE IF EXISTS " + q(f->name),
+                         dropOrder(typeKey(f->name)));
                     return;
                 }
                 commentDiff(t->name.schema, t->name.name, {}, "TYPE " + q(t->name), f->comment,
@@ -972,15 +1137,18 @@ void Differ::diffEnums()
                                 = static_cast<std::size_t>(firstKept - labels.begin());
                         const std::string alter = "ALTER TYPE " + q(t->name) + " ADD VALUE ";
                         // New labels before the first old one: insert backwards with BEFORE.
+                        const int order = createOrder(typeKey(t->name));
                         for (std::size_t i = firstIndex; i-- > 0;)
-                            stmt(p, Phase::CreateTypes,
+                            stmt(p, Phase::CreateObjects,
                                  alter + quoteLiteral(labels[i]) + " BEFORE "
-                                         + quoteLiteral(labels[i + 1]));
+                                         + quoteLiteral(labels[i + 1]),
+                                 order);
                         for (std::size_t i = firstIndex + 1; i < labels.size(); ++i) {
                             if (!fromLabels.contains(labels[i]))
-                                stmt(p, Phase::CreateTypes,
+                                stmt(p, Phase::CreateObjects,
                                      alter + quoteLiteral(labels[i]) + " AFTER "
-                                             + quoteLiteral(labels[i - 1]));
+                                             + quoteLiteral(labels[i - 1]),
+                                     order);
                         }
                     }
                     return;
@@ -990,14 +1158,16 @@ void Differ::diffEnums()
                         = "recreates enum " + t->name.display()
                           + " (values removed or reordered); rows holding removed values fail";
                 const std::string old = t->name.name + "__envsync_old";
-                unsafeStmt(p, Phase::CreateTypes,
-                           "ALTER TYPE " + q(t->name) + " RENAME TO " + q(old), reason);
-                unsafeStmt(p, Phase::CreateTypes,
+                unsafeStmt(p, Phase::CreateObjects,
+                           "ALTER TYPE " + q(t->name) + " RENAME TO " + q(old), reason,
+                           createOrder(typeKey(t->name)));
+                unsafeStmt(p, Phase::CreateObjects,
                            "CREATE TYPE " + q(t->name) + " AS ENUM (" + enumLabels(t->labels) + ')',
-                           reason);
+                           reason, createOrder(typeKey(t->name)));
                 rewriteColumnsOfType(p, t->name, true, reason);
-                unsafeStmt(p, Phase::DropTypes,
-                           "DROP TYPE " + q(QualifiedName{t->name.schema, old}), reason, 2);
+                unsafeStmt(p, Phase::DropObjects,
+                           "DROP TYPE " + q(QualifiedName{t->name.schema, old}), reason,
+                           dropOrder(typeKey(t->name)));
                 for (auto &s : p.d.statements) {
                     s.unsafe = true;
                     s.reason = reason;
@@ -1013,21 +1183,38 @@ void Differ::diffDomains()
                 if (!f) {
                     Pending &p = add(ObjectKind::Domain, t->name.schema, t->name.name, {},
                                      Change::Added);
-                    stmt(p, Phase::CreateTypes, domainSql(*t), 1);
+                    stmt(p, Phase::CreateObjects, domainSql(*t), createOrder(typeKey(t->name)));
                     comment(p, "DOMAIN " + q(t->name), t->comment);
                     return;
                 }
                 if (!t) {
                     Pending &p = add(ObjectKind::Domain, f->name.schema, f->name.name, {},
                                      Change::Removed);
-                    stmt(p, Phase::DropTypes, "DROP DOMAIN IF EXISTS " + q(f->name), 1);
+                    stmt(p, Phase::DropObjects, "DROP DOMAIN IF EXISTS " + q(f->name),
+                         dropOrder(typeKey(f->name)));
                     return;
                 }
                 commentDiff(t->name.schema, t->name.name, {}, "DOMAIN " + q(t->name), f->comment,
                             t->comment);
+                auto sameConstraint
+                        = [](const DomainConstraintDef &a, const DomainConstraintDef &b) {
+                              return a.name == b.name && sameExpression(a.definition, b.definition);
+                          };
+                auto contains = [&](const std::vector<DomainConstraintDef> &all,
+                                    const DomainConstraintDef &c) {
+                    return std::ranges::any_of(all, [&](const DomainConstraintDef &x) {
+                        return sameConstraint(x, c);
+                    });
+                };
+                const bool sameConstraints
+                        = f->constraints.size() == t->constraints.size()
+                          && std::ranges::all_of(f->constraints, [&](const auto &c) {
+                                 return contains(t->constraints, c);
+                             });
+                const int order = createOrder(typeKey(t->name));
                 if (f->baseType == t->baseType && f->collation == t->collation
-                    && f->notNull == t->notNull && f->defaultExpr == t->defaultExpr
-                    && f->constraints == t->constraints)
+                    && f->notNull == t->notNull && sameExpression(f->defaultExpr, t->defaultExpr)
+                    && sameConstraints)
                     return;
                 Pending &p = add(ObjectKind::Domain, t->name.schema, t->name.name, {},
                                  Change::Changed);
@@ -1049,45 +1236,47 @@ void Differ::diffDomains()
                                       : "recreates domain " + t->name.display()
                                                 + " with another base type; values may not convert";
                     const std::string old = t->name.name + "__envsync_old";
-                    maybeUnsafe(p, Phase::CreateTypes,
-                                "ALTER DOMAIN " + q(t->name) + " RENAME TO " + q(old), reason, 1);
-                    maybeUnsafe(p, Phase::CreateTypes, domainSql(*t), reason, 1);
+                    maybeUnsafe(p, Phase::CreateObjects,
+                                "ALTER DOMAIN " + q(t->name) + " RENAME TO " + q(old), reason,
+                                order);
+                    maybeUnsafe(p, Phase::CreateObjects, domainSql(*t), reason, order);
                     rewriteColumnsOfType(p, t->name, false, reason);
-                    maybeUnsafe(p, Phase::DropTypes,
-                                "DROP DOMAIN " + q(QualifiedName{t->name.schema, old}), reason, 1);
+                    maybeUnsafe(p, Phase::DropObjects,
+                                "DROP DOMAIN " + q(QualifiedName{t->name.schema, old}), reason,
+                                dropOrder(typeKey(t->name)));
                     return;
                 }
-                if (f->defaultExpr != t->defaultExpr) {
+                if (!sameExpression(f->defaultExpr, t->defaultExpr)) {
                     p.d.details.push_back("default: " + orNone(f->defaultExpr) + " → "
                                           + orNone(t->defaultExpr));
                     p.aspects.push_back(Aspect::Default);
-                    stmt(p, Phase::CreateTypes,
+                    stmt(p, Phase::CreateObjects,
                          alter
                                  + (t->defaultExpr.empty() ? "DROP DEFAULT"
                                                            : "SET DEFAULT " + t->defaultExpr),
-                         1);
+                         order);
                 }
                 if (f->notNull != t->notNull) {
                     p.d.details.push_back("not null: " + yesNo(f->notNull) + " → "
                                           + yesNo(t->notNull));
                     p.aspects.push_back(t->notNull ? Aspect::NotNullAdded : Aspect::NotNullDropped);
-                    stmt(p, Phase::CreateTypes,
-                         alter + (t->notNull ? "SET NOT NULL" : "DROP NOT NULL"), 1);
+                    stmt(p, Phase::CreateObjects,
+                         alter + (t->notNull ? "SET NOT NULL" : "DROP NOT NULL"), order);
                 }
                 for (const auto &c : f->constraints) {
-                    if (std::ranges::find(t->constraints, c) == t->constraints.end()) {
+                    if (!contains(t->constraints, c)) {
                         p.d.details.push_back("constraint " + c.name + " removed: " + c.definition);
                         p.aspects.push_back(Aspect::Check);
-                        stmt(p, Phase::CreateTypes,
-                             alter + "DROP CONSTRAINT IF EXISTS " + q(c.name), 1);
+                        stmt(p, Phase::CreateObjects,
+                             alter + "DROP CONSTRAINT IF EXISTS " + q(c.name), order);
                     }
                 }
                 for (const auto &c : t->constraints) {
-                    if (std::ranges::find(f->constraints, c) == f->constraints.end()) {
+                    if (!contains(f->constraints, c)) {
                         p.d.details.push_back("constraint " + c.name + " added: " + c.definition);
                         p.aspects.push_back(Aspect::Check);
-                        stmt(p, Phase::CreateTypes,
-                             alter + "ADD CONSTRAINT " + q(c.name) + ' ' + c.definition, 1);
+                        stmt(p, Phase::CreateObjects,
+                             alter + "ADD CONSTRAINT " + q(c.name) + ' ' + c.definition, order);
                     }
                 }
             });
@@ -1102,14 +1291,15 @@ void Differ::diffCompositeTypes()
                 if (!f) {
                     Pending &p = add(ObjectKind::Type, t->name.schema, t->name.name, {},
                                      Change::Added);
-                    stmt(p, Phase::CreateTypes, compositeSql(*t), 2);
+                    stmt(p, Phase::CreateObjects, compositeSql(*t), createOrder(typeKey(t->name)));
                     comment(p, "TYPE " + q(t->name), t->comment);
                     return;
                 }
                 if (!t) {
                     Pending &p = add(ObjectKind::Type, f->name.schema, f->name.name, {},
                                      Change::Removed);
-                    stmt(p, Phase::DropTypes, "DROP TYPE IF EXISTS " + q(f->name), 0);
+                    stmt(p, Phase::DropObjects, "DROP TYPE IF EXISTS " + q(f->name),
+                         dropOrder(typeKey(f->name)));
                     return;
                 }
                 commentDiff(t->name.schema, t->name.name, {}, "TYPE " + q(t->name), f->comment,
@@ -1133,13 +1323,16 @@ void Differ::diffCompositeTypes()
                     return std::ranges::any_of(
                             x.columns, [&](const ColumnDef &c) { return c.typeRef == t->name; });
                 });
-                const Phase phase = usedInFrom ? Phase::AlterTypesLate : Phase::CreateTypes;
+                const Phase phase = usedInFrom ? Phase::DropObjects : Phase::CreateObjects;
+                const int order = usedInFrom ? dropOrder(typeKey(t->name), true)
+                                             : createOrder(typeKey(t->name));
                 for (const auto &[name, type] : fa) {
                     if (!ta.contains(name)) {
                         p.d.details.push_back("attribute " + name + " removed");
                         p.aspects.push_back(Aspect::Definition);
                         unsafeStmt(p, phase, alter + "DROP ATTRIBUTE " + q(name),
-                                   "drops attribute " + name + " of type " + t->name.display(), 2);
+                                   "drops attribute " + name + " of type " + t->name.display(),
+                                   order);
                     }
                 }
                 for (const auto &a : t->attributes) {
@@ -1147,7 +1340,7 @@ void Differ::diffCompositeTypes()
                     if (it == fa.end()) {
                         p.d.details.push_back("attribute " + a.name + " added: " + a.type);
                         p.aspects.push_back(Aspect::TypeIncompatible);
-                        stmt(p, phase, alter + "ADD ATTRIBUTE " + q(a.name) + ' ' + a.type, 2);
+                        stmt(p, phase, alter + "ADD ATTRIBUTE " + q(a.name) + ' ' + a.type, order);
                     } else if (it->second != a.type) {
                         p.d.details.push_back("attribute " + a.name + " type: " + it->second + " → "
                                               + a.type);
@@ -1157,10 +1350,10 @@ void Differ::diffCompositeTypes()
                         const std::string sql
                                 = alter + "ALTER ATTRIBUTE " + q(a.name) + " TYPE " + a.type;
                         if (typeHoldsAll(a.type, it->second))
-                            stmt(p, phase, sql, 2);
+                            stmt(p, phase, sql, order);
                         else
                             unsafeStmt(p, phase, sql,
-                                       "may lose data: " + it->second + " → " + a.type, 2);
+                                       "may lose data: " + it->second + " → " + a.type, order);
                     }
                 }
             });
@@ -1177,7 +1370,7 @@ void Differ::diffSequences()
             m_from.sequences, m_to.sequences, [](const SequenceDef &s) { return s.name; },
             [&](const SequenceDef *f, const SequenceDef *t) {
                 if (!f) {
-                    if (folded(*t))
+                    if (folded(*t) || m_sequencesAfterIdentity.contains(t->name))
                         return;
                     Pending &p = add(ObjectKind::Sequence, t->name.schema, t->name.name, {},
                                      Change::Added);
@@ -1189,7 +1382,8 @@ void Differ::diffSequences()
                         return;
                     Pending &p = add(ObjectKind::Sequence, f->name.schema, f->name.name, {},
                                      Change::Removed);
-                    stmt(p, Phase::DropSequences, "DROP SEQUENCE IF EXISTS " + q(f->name));
+                    stmt(p, Phase::DropObjects, "DROP SEQUENCE IF EXISTS " + q(f->name),
+                         dropOrder(objectKey("sequence", f->name)));
                     return;
                 }
                 if (folded(*f) || folded(*t))
@@ -1301,7 +1495,11 @@ void Differ::diffFunctions()
                         return;
                     Pending &p
                             = add(kindOf(*f), f->name.schema, displayName(*f), {}, Change::Removed);
-                    stmt(p, Phase::DropFunctions, dropSql(*f));
+                    // A function using a view's row type goes before the view.
+                    stmt(p,
+                         m_fromFunctionsOnViews.contains(functionKey(*f)) ? Phase::DropViews
+                                                                          : Phase::DropObjects,
+                         dropSql(*f), dropOrder(functionKey(*f)));
                     return;
                 }
                 commentDiff(t->name.schema, displayName(*t), {},
@@ -1344,9 +1542,9 @@ void Differ::diffTables()
                     if (f->partitionOf && tableStable(*f->partitionOf))
                         stmt(p, Phase::DetachPartitions,
                              alterTable(*f->partitionOf) + "DETACH PARTITION " + q(f->name));
-                    unsafeStmt(p, Phase::DropTables, "DROP TABLE IF EXISTS " + q(f->name),
+                    unsafeStmt(p, Phase::DropObjects, "DROP TABLE IF EXISTS " + q(f->name),
                                "drops table " + f->name.display() + " and its rows",
-                               -m_fromDepth.table(f->name));
+                               dropOrder(objectKey("table", f->name)));
                     return;
                 }
                 if (m_recreatedTables.contains(t->name)) {
@@ -1415,7 +1613,7 @@ void Differ::diffTables()
                     for (const auto &parent : f->inherits) {
                         if (std::ranges::find(t->inherits, parent) == t->inherits.end())
                             stmt(p, Phase::AlterTables,
-                                 alterTable(t->name) + "NO INHERIT " + q(parent), -1);
+                                 alterTable(t->name) + "NO INHERIT " + q(parent), -100);
                     }
                     for (const auto &parent : t->inherits) {
                         if (std::ranges::find(f->inherits, parent) == f->inherits.end())
@@ -1488,8 +1686,20 @@ void Differ::diffColumns(const TableDef &fromTable, const TableDef &toTable)
                                        == m_from.sequences.end())
                             createSequence(p, s);
                     }
-                    stmt(p, Phase::AlterTables,
-                         alterTable(table) + "ADD COLUMN " + columnDefinition(*t));
+                    // Children first: a parent's ADD COLUMN reaches its inheritance children, and
+                    // a child that already has the column merges it (keeping it local, as in
+                    // TO) where adding it to the child afterwards fails ("already exists").
+                    // An identity column brings its sequence, which other new objects may name
+                    // (nextval('…') in a new table's default): add it among the objects, at
+                    // the sequence's depth.
+                    if (t->identity != Identity::None && t->identitySequence)
+                        stmt(p, Phase::CreateObjects,
+                             alterTable(table) + "ADD COLUMN " + columnDefinition(*t),
+                             createOrder(objectKey("sequence", t->identitySequence->name)));
+                    else
+                        stmt(p, Phase::AlterTables,
+                             alterTable(table) + "ADD COLUMN " + columnDefinition(*t),
+                             -m_toDepth.table(table));
                     comment(p, "COLUMN " + q(table) + '.' + q(t->name), t->comment);
                     return;
                 }
@@ -1497,9 +1707,11 @@ void Differ::diffColumns(const TableDef &fromTable, const TableDef &toTable)
                     Pending &p = add(ObjectKind::Column, table.schema, name, table.name,
                                      Change::Removed);
                     p.d.details.push_back("type: " + f->type);
+                    // Parents first: an inherited column cannot be dropped from a child.
                     unsafeStmt(p, Phase::DropColumns,
                                alterTable(table) + "DROP COLUMN IF EXISTS " + q(f->name),
-                               "drops column " + table.display() + '.' + f->name + " and its data");
+                               "drops column " + table.display() + '.' + f->name + " and its data",
+                               m_fromDepth.table(table));
                     rebuildDependentViews(p, {{table, f->name}}, {}, {});
                     return;
                 }
@@ -1530,10 +1742,20 @@ void Differ::diffColumns(const TableDef &fromTable, const TableDef &toTable)
                                           + (t->notNull ? "NOT NULL" : "NULL"));
                     p.aspects.push_back(t->notNull ? Aspect::NotNullAdded : Aspect::NotNullDropped);
                 }
-                if (f->defaultExpr != t->defaultExpr) {
+                const bool defaultChanged = !sameExpression(f->defaultExpr, t->defaultExpr);
+                if (defaultChanged) {
                     p.d.details.push_back("default: " + orNone(f->defaultExpr) + " → "
                                           + orNone(t->defaultExpr));
                     p.aspects.push_back(Aspect::Default);
+                }
+                const bool identitySequenceChanged = f->identity != Identity::None
+                                                     && t->identity != Identity::None
+                                                     && f->identitySequence != t->identitySequence;
+                if (identitySequenceChanged) {
+                    p.d.details.push_back("identity sequence: "
+                                          + identitySequenceText(f->identitySequence) + " → "
+                                          + identitySequenceText(t->identitySequence));
+                    p.aspects.push_back(Aspect::Identity);
                 }
                 if (f->identity != t->identity) {
                     auto text = [](Identity i) {
@@ -1571,11 +1793,37 @@ void Differ::diffColumns(const TableDef &fromTable, const TableDef &toTable)
                     m_pending.push_back(std::move(p));
                     return;
                 }
+                // Parents first: a parent's ALTER COLUMN reaches its children, and a child's
+                // inherited column cannot be retyped on its own.
+                const int order = m_toDepth.table(table);
+                const std::size_t firstStatement = p.d.statements.size();
                 if (!f->generatedExpr.empty() && t->generatedExpr.empty())
                     stmt(p, Phase::AlterTables, column + "DROP EXPRESSION");
-                if (f->identity != Identity::None && t->identity == Identity::None)
-                    stmt(p, Phase::AlterTables, column + "DROP IDENTITY");
                 const bool retype = typeChanged || collationChanged;
+                if (f->identity != Identity::None && t->identity == Identity::None) {
+                    // An identity turned serial: TO's sequence takes the identity sequence's
+                    // name, so it is created only once the identity (and its sequence) is gone.
+                    const auto reused
+                            = f->identitySequence
+                                              && m_sequencesAfterIdentity.contains(
+                                                      f->identitySequence->name)
+                                      ? std::ranges::find(m_to.sequences, f->identitySequence->name,
+                                                          &SequenceDef::name)
+                                      : m_to.sequences.end();
+                    // Dropping the identity drops its sequence, which objects dropped later may
+                    // still name: drop it among the objects, at the sequence's depth, unless the
+                    // column needs it gone for another change.
+                    if (reused != m_to.sequences.end()) {
+                        stmt(p, Phase::AlterTables, column + "DROP IDENTITY");
+                        createSequence(p, *reused, Phase::AlterTables);
+                    } else if (!retype && t->defaultExpr.empty() && (t->notNull || !f->notNull)
+                               && f->identitySequence) {
+                        stmt(p, Phase::DropObjects, column + "DROP IDENTITY",
+                             dropOrder(objectKey("sequence", f->identitySequence->name)));
+                    } else {
+                        stmt(p, Phase::AlterTables, column + "DROP IDENTITY");
+                    }
+                }
                 if (!f->defaultExpr.empty() && (t->defaultExpr.empty() || retype))
                     stmt(p, Phase::AlterTables, column + "DROP DEFAULT");
                 if (retype) {
@@ -1584,8 +1832,14 @@ void Differ::diffColumns(const TableDef &fromTable, const TableDef &toTable)
                         sql += " COLLATE "
                                + (t->collation.empty() ? std::string("pg_catalog.\"default\"")
                                                        : t->collation);
+                    // No cast exists between two enums (or an enum and most types): through
+                    // text, which every enum converts to and from by label.
+                    const bool viaText = f->typeRef != t->typeRef && f->isArray == t->isArray
+                                         && (m_fromEnums.contains(f->typeRef)
+                                             || m_toEnums.contains(t->typeRef));
                     if (typeChanged)
-                        sql += " USING " + q(t->name) + "::" + t->type;
+                        sql += " USING " + q(t->name) + "::"
+                               + (viaText ? (t->isArray ? "text[]::" : "text::") : "") + t->type;
                     if (typeHoldsAll(t->type, f->type))
                         stmt(p, Phase::AlterTables, sql);
                     else
@@ -1597,15 +1851,61 @@ void Differ::diffColumns(const TableDef &fromTable, const TableDef &toTable)
                 if (f->notNull != t->notNull)
                     stmt(p, Phase::AlterTables,
                          column + (t->notNull ? "SET NOT NULL" : "DROP NOT NULL"));
-                if (t->identity != Identity::None && f->identity == Identity::None)
-                    stmt(p, Phase::AlterTables, column + "ADD " + identityText(t->identity));
-                else if (t->identity != Identity::None && f->identity != t->identity)
+                if (t->identity != Identity::None && f->identity == Identity::None) {
+                    // A serial turned identity: its old sequence (dropped in TO) often has the
+                    // name the identity's sequence must take. Drop it first.
+                    const bool nameTaken = t->identitySequence
+                                           && std::ranges::binary_search(m_from.sequences,
+                                                                         t->identitySequence->name,
+                                                                         {}, &SequenceDef::name)
+                                           && !std::ranges::binary_search(m_to.sequences,
+                                                                          t->identitySequence->name,
+                                                                          {}, &SequenceDef::name);
+                    if (nameTaken)
+                        stmt(p, Phase::AlterTables,
+                             "DROP SEQUENCE IF EXISTS " + q(t->identitySequence->name));
+                    // As for an added identity column: the sequence may be needed by new
+                    // objects. Only when nothing else about the column must change first.
+                    if (!retype && !nameTaken && f->defaultExpr.empty() && t->identitySequence) {
+                        const int early
+                                = createOrder(objectKey("sequence", t->identitySequence->name));
+                        if (t->notNull && !f->notNull)
+                            stmt(p, Phase::CreateObjects, column + "SET NOT NULL", early);
+                        stmt(p, Phase::CreateObjects, column + "ADD " + identityClause(*t), early);
+                    } else {
+                        stmt(p, Phase::AlterTables, column + "ADD " + identityClause(*t));
+                    }
+                } else if (t->identity != Identity::None && f->identity != t->identity)
                     stmt(p, Phase::AlterTables,
                          column
                                  + (t->identity == Identity::Always ? "SET GENERATED ALWAYS"
                                                                     : "SET GENERATED BY DEFAULT"));
-                if (!t->defaultExpr.empty() && (f->defaultExpr != t->defaultExpr || retype))
+                if (identitySequenceChanged && f->identitySequence && t->identitySequence) {
+                    const IdentitySequenceDef &fs = *f->identitySequence;
+                    const IdentitySequenceDef &ts = *t->identitySequence;
+                    // An identity sequence lives in its table's schema: a rename is enough.
+                    if (fs.name.name != ts.name.name)
+                        stmt(p, Phase::AlterTables,
+                             "ALTER SEQUENCE " + q(fs.name) + " RENAME TO " + q(ts.name.name));
+                    if (std::tie(fs.start, fs.increment, fs.minValue, fs.maxValue, fs.cache,
+                                 fs.cycle)
+                        != std::tie(ts.start, ts.increment, ts.minValue, ts.maxValue, ts.cache,
+                                    ts.cycle))
+                        stmt(p, Phase::AlterTables,
+                             column + "SET START WITH " + std::to_string(ts.start)
+                                     + " SET INCREMENT BY " + std::to_string(ts.increment)
+                                     + " SET MINVALUE " + std::to_string(ts.minValue)
+                                     + " SET MAXVALUE " + std::to_string(ts.maxValue)
+                                     + " SET CACHE " + std::to_string(ts.cache)
+                                     + (ts.cycle ? " SET CYCLE" : " SET NO CYCLE"));
+                }
+                if (!t->defaultExpr.empty() && (defaultChanged || retype))
                     stmt(p, Phase::AlterTables, column + "SET DEFAULT " + t->defaultExpr);
+                for (std::size_t i = firstStatement; i < p.d.statements.size(); ++i) {
+                    if (p.d.statements[i].phase == Phase::AlterTables
+                        && p.d.statements[i].order == 0)
+                        p.d.statements[i].order = order;
+                }
                 m_pending.push_back(std::move(p));
             });
 }
@@ -1640,7 +1940,7 @@ void Differ::diffConstraints()
                 commentDiff(t->table.schema, name, t->table.name,
                             "CONSTRAINT " + q(t->name) + " ON " + q(t->table), f->comment,
                             t->comment);
-                if (f->definition == t->definition && f->type == t->type)
+                if (sameExpression(f->definition, t->definition) && f->type == t->type)
                     return;
                 Pending &p = add(ObjectKind::Constraint, t->table.schema, name, t->table.name,
                                  Change::Changed);
@@ -1687,11 +1987,11 @@ void Differ::diffIndexes()
                 }
                 commentDiff(t->table.schema, name, t->table.name, "INDEX " + q(indexName),
                             f->comment, t->comment);
-                if (f->definition == t->definition && f->valid == t->valid)
+                if (sameExpression(f->definition, t->definition) && f->valid == t->valid)
                     return;
                 Pending &p = add(ObjectKind::Index, t->table.schema, name, t->table.name,
                                  Change::Changed);
-                if (f->definition != t->definition)
+                if (!sameExpression(f->definition, t->definition))
                     p.d.details.push_back("definition: " + f->definition + " → " + t->definition);
                 if (f->valid != t->valid)
                     p.d.details.push_back("valid: " + yesNo(f->valid) + " → " + yesNo(t->valid));
@@ -1737,7 +2037,7 @@ void Differ::diffViews()
                     p.d.details.push_back(std::string("materialized: ")
                                           + yesNo(f->kind == ViewKind::Materialized) + " → "
                                           + yesNo(t->kind == ViewKind::Materialized));
-                if (f->definition != t->definition)
+                if (!sameExpression(f->definition, t->definition))
                     p.d.details.push_back("definition differs");
                 if (f->options != t->options)
                     p.d.details.push_back("options: (" + join(f->options, ", ") + ") → ("
@@ -1821,7 +2121,7 @@ void Differ::diffPolicies()
                     return;
                 }
                 commentDiff(t->table.schema, name, t->table.name, target, f->comment, t->comment);
-                if (policySql(*f) == policySql(*t))
+                if (sameExpression(policySql(*f), policySql(*t)))
                     return;
                 Pending &p = add(ObjectKind::Policy, t->table.schema, name, t->table.name,
                                  Change::Changed);
@@ -1838,6 +2138,7 @@ std::vector<Difference> Differ::run()
     classify();
     diffSchemas();
     diffExtensions();
+    diffCollations();
     diffEnums();
     diffDomains();
     diffCompositeTypes();

@@ -26,6 +26,7 @@ constexpr std::array kindNames = {
         std::pair{ObjectKind::Enum, std::string_view("enum")},
         std::pair{ObjectKind::Domain, std::string_view("domain")},
         std::pair{ObjectKind::Type, std::string_view("type")},
+        std::pair{ObjectKind::Collation, std::string_view("collation")},
         std::pair{ObjectKind::Policy, std::string_view("policy")},
         std::pair{ObjectKind::Rls, std::string_view("rls")},
         std::pair{ObjectKind::Comment, std::string_view("comment")},

@@ -24,6 +24,7 @@ enum class ObjectKind {
     Enum,
     Domain,
     Type, ///< composite type
+    Collation,
     Policy,
     Rls,
     Comment,
@@ -39,6 +40,10 @@ enum class Severity { Info, Warning, Breaking };
 
 /// When, within a reconcile script, a statement runs. Drops of dependants first, then
 /// creations in dependency order, then data-dropping drops, then the rest in dependency order.
+/// Types, functions and tables are created in one phase ordered by their dependencies in TO
+/// (DdlStatement::order is the object's depth in TO's dependency graph), and dropped in one
+/// phase ordered the other way round in FROM's graph: a domain whose CHECK calls a function
+/// comes after the function, a function taking a table's row type after the table.
 enum class Phase {
     DropTriggers,
     DropPolicies,
@@ -48,22 +53,18 @@ enum class Phase {
     DropIndexes,
     DropReplacedFunctions,
     DropRecreatedTables,
+    DetachPartitions,
     CreateSchemas,
     CreateExtensions,
-    CreateTypes,
+    CreateCollations,
     CreateSequences,
-    CreateFunctions,
-    DetachPartitions,
-    CreateTables,
+    CreateObjects, ///< enums, domains, composite types, functions, tables (and their alters)
     AlterTables,
     AttachPartitions,
     OwnSequences,
     DropColumns,
-    DropTables,
-    AlterTypesLate,
-    DropSequences,
-    DropFunctions,
-    DropTypes,
+    DropObjects, ///< tables, sequences, functions, types; late composite-type alters
+    DropCollations,
     DropExtensions,
     DropSchemas,
     CreateConstraints,
@@ -80,7 +81,7 @@ enum class Phase {
 struct DdlStatement
 {
     Phase phase = Phase::AlterTables;
-    int order = 0; ///< within a phase: dependency depth (tables, views, types)
+    int order = 0; ///< within a phase: dependency depth (objects, views); negative for drops
     std::string sql;
     bool unsafe = false; ///< may drop data: emitted only as a comment unless allowUnsafe
     std::string reason;  ///< why it is unsafe ("drops table public.t and its rows")

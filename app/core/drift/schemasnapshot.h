@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace envsync::drift {
@@ -30,6 +31,21 @@ struct ColumnRef
 
 enum class Identity { None, Always, ByDefault };
 
+/// The sequence behind an identity column: other objects may name it (nextval('…')), so a
+/// re-created identity keeps its name and parameters. Its data type follows the column's.
+struct IdentitySequenceDef
+{
+    QualifiedName name;
+    std::int64_t start = 1;
+    std::int64_t increment = 1;
+    std::int64_t minValue = 1;
+    std::int64_t maxValue = 0;
+    std::int64_t cache = 1;
+    bool cycle = false;
+
+    auto operator<=>(const IdentitySequenceDef &) const = default;
+};
+
 struct ColumnDef
 {
     std::string name;
@@ -40,8 +56,10 @@ struct ColumnDef
     bool notNull = false;
     std::string defaultExpr; ///< pg_get_expr(); empty when none (and for generated columns)
     Identity identity = Identity::None;
+    std::optional<IdentitySequenceDef> identitySequence; ///< set for identity columns
     std::string generatedExpr; ///< STORED generation expression; empty when not generated
     std::string collation;     ///< quoted, qualified; empty when it is the type's default
+    QualifiedName collationRef; ///< the same collation unquoted (empty when `collation` is)
     std::string comment;
 };
 
@@ -209,6 +227,46 @@ struct PolicyDef
     std::string comment;
 };
 
+/// A collation created with CREATE COLLATION (not the built-in or imported ones in pg_catalog).
+struct CollationDef
+{
+    QualifiedName name;
+    std::string provider; ///< "icu" or "libc"
+    std::string locale;   ///< ICU locale; for libc empty (see lcCollate, lcCtype)
+    std::string lcCollate;
+    std::string lcCtype;
+    bool deterministic = true;
+    std::string comment;
+};
+
+/// "dependent needs referenced": one pg_depend fact between two objects the snapshot holds,
+/// as objectKey()s. Columns, constraints, defaults and rules stand for their table, view or
+/// domain; a row type for its table; an array type for its element type. The reconcile script
+/// orders creations and drops by these facts.
+struct DependencyDef
+{
+    std::string dependent;
+    std::string referenced;
+
+    auto operator<=>(const DependencyDef &) const = default;
+};
+
+/// The key of an object in DependencyDef. `kind` is "table" (tables and partitioned tables),
+/// "view" (views, materialized views), "sequence", "type" (enum, domain, composite),
+/// "function" (functions, procedures; `arguments` are the identity arguments) or "collation".
+[[nodiscard]] inline std::string objectKey(std::string_view kind, const QualifiedName &name,
+                                           std::string_view arguments = {})
+{
+    std::string key(kind);
+    key += '\x1f';
+    key += name.schema;
+    key += '\x1f';
+    key += name.name;
+    key += '\x1f';
+    key += arguments;
+    return key;
+}
+
 struct SchemaDef
 {
     std::string name;
@@ -234,6 +292,8 @@ struct SchemaSnapshot
     std::vector<DomainDef> domains;
     std::vector<CompositeTypeDef> compositeTypes;
     std::vector<PolicyDef> policies;
+    std::vector<CollationDef> collations;
+    std::vector<DependencyDef> dependencies; ///< sorted, unique
 
     [[nodiscard]] const TableDef *findTable(const QualifiedName &name) const;
     [[nodiscard]] const ViewDef *findView(const QualifiedName &name) const;

@@ -32,6 +32,7 @@ constexpr SeverityRule rules[] = {
     {K::Enum,              C::Added,   A::Presence,           S::Breaking, "missing type"},
     {K::Domain,            C::Added,   A::Presence,           S::Breaking, "missing type"},
     {K::Type,              C::Added,   A::Presence,           S::Breaking, "missing type"},
+    {K::Collation,         C::Added,   A::Presence,           S::Breaking, "missing collation"},
     {K::Constraint,        C::Added,   A::Key,                S::Breaking, "missing key"},
     {K::Constraint,        C::Changed, A::Key,                S::Breaking, "key differs"},
     {K::Column,            C::Changed, A::TypeIncompatible,   S::Breaking, "data may not fit"},

@@ -49,7 +49,8 @@ struct SeverityRule
 /// | any                                   | any     | Comment/Privileges | info     |
 /// | table, column, schema, extension,     | added   | Presence           | breaking |
 /// |   view, materialized view, function,  |         |                    |          |
-/// |   procedure, enum, domain, type       |         |                    |          |
+/// |   procedure, enum, domain, type,      |         |                    |          |
+/// |   collation                           |         |                    |          |
 /// | constraint                            | added   | Key (PK/UQ/FK/EXCL)| breaking |
 /// | constraint                            | changed | Key                | breaking |
 /// | column, domain, type                  | changed | TypeIncompatible   | breaking |

@@ -155,8 +155,10 @@ private:
     void readDomains(SchemaSnapshot &s);
     void readCompositeTypes(SchemaSnapshot &s);
     void readPolicies(SchemaSnapshot &s);
+    void readCollations(SchemaSnapshot &s);
+    void readDependencies(SchemaSnapshot &s);
 
-    static constexpr int totalSteps = 16;
+    static constexpr int totalSteps = 18;
     pqxx::transaction_base &m_tx;
     const SnapshotOptions &m_options;
     std::string &m_step;
@@ -188,6 +190,8 @@ SchemaSnapshot Reader::read()
     readDomains(s);
     readCompositeTypes(s);
     readPolicies(s);
+    readCollations(s);
+    readDependencies(s);
     if (m_options.progress)
         m_options.progress("done", totalSteps, totalSteps);
     return s;
@@ -265,7 +269,9 @@ void Reader::readColumns(SchemaSnapshot &s)
             "  CASE WHEN a.attcollation <> t.typcollation "
             "       THEN quote_ident(cn.nspname) || '.' || quote_ident(co.collname) END, "
             "  col_description(c.oid, a.attnum), etn.nspname, et.typname, "
-            "  t.typsubscript = 'pg_catalog.array_subscript_handler'::regproc "
+            "  t.typsubscript = 'pg_catalog.array_subscript_handler'::regproc, "
+            "  sn.nspname, sc.relname, sq.seqstart, sq.seqincrement, sq.seqmin, sq.seqmax, "
+            "  sq.seqcache, sq.seqcycle, cn.nspname, co.collname "
             "FROM pg_attribute a "
             "JOIN pg_class c ON c.oid = a.attrelid "
             "JOIN pg_namespace n ON n.oid = c.relnamespace "
@@ -276,6 +282,14 @@ void Reader::readColumns(SchemaSnapshot &s)
             "LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
             "LEFT JOIN pg_collation co ON co.oid = a.attcollation "
             "LEFT JOIN pg_namespace cn ON cn.oid = co.collnamespace "
+            // An identity column's sequence depends on it internally.
+            "LEFT JOIN pg_depend sd ON a.attidentity <> '' "
+            "     AND sd.refclassid = 'pg_class'::regclass AND sd.refobjid = c.oid "
+            "     AND sd.refobjsubid = a.attnum AND sd.classid = 'pg_class'::regclass "
+            "     AND sd.deptype = 'i' "
+            "LEFT JOIN pg_sequence sq ON sq.seqrelid = sd.objid "
+            "LEFT JOIN pg_class sc ON sc.oid = sq.seqrelid "
+            "LEFT JOIN pg_namespace sn ON sn.oid = sc.relnamespace "
             "WHERE a.attnum > 0 AND NOT a.attisdropped AND a.attislocal AND NOT c.relispartition "
             "  AND c.relkind IN ('r', 'p') AND "
                     + ns("n") + " AND " + notExtensionMember("pg_class", "c.oid")
@@ -299,9 +313,19 @@ void Reader::readColumns(SchemaSnapshot &s)
                                        : Identity::None;
         c.generatedExpr = text(row[8]);
         c.collation = text(row[9]);
+        if (!c.collation.empty())
+            c.collationRef = {text(row[22]), text(row[23])};
         c.comment = text(row[10]);
         c.typeRef = {text(row[11]), text(row[12])};
         c.isArray = flag(row[13]);
+        if (c.identity != Identity::None && !row[15].is_null())
+            c.identitySequence = IdentitySequenceDef{{text(row[14]), text(row[15])},
+                                                     number(row[16]),
+                                                     number(row[17]),
+                                                     number(row[18]),
+                                                     number(row[19]),
+                                                     number(row[20]),
+                                                     flag(row[21])};
         table->second->columns.push_back(std::move(c));
     }
 }
@@ -661,6 +685,111 @@ void Reader::readPolicies(SchemaSnapshot &s)
         s.policies.push_back(std::move(p));
     }
     sortBy(s.policies, [](const PolicyDef &d) { return std::tie(d.table, d.name); });
+}
+
+void Reader::readCollations(SchemaSnapshot &s)
+{
+    // to_jsonb: colliculocale is PostgreSQL 15's name for the ICU locale (17 calls it
+    // colllocale); reading it by name keeps one query for every version.
+    const auto rows
+            = query("collations",
+                    "SELECT n.nspname, co.collname, co.collprovider, "
+                    "  COALESCE(to_jsonb(co) ->> 'colliculocale', to_jsonb(co) ->> 'colllocale'), "
+                    "  co.collcollate, co.collctype, co.collisdeterministic, "
+                    "  obj_description(co.oid, 'pg_collation') "
+                    "FROM pg_collation co JOIN pg_namespace n ON n.oid = co.collnamespace "
+                    "WHERE co.collprovider IN ('i', 'c') AND "
+                            + ns("n") + " AND " + notExtensionMember("pg_collation", "co.oid"));
+    for (const auto &row : rows) {
+        CollationDef c;
+        c.name = {text(row[0]), text(row[1])};
+        c.provider = text(row[2]) == "i" ? "icu" : "libc";
+        if (c.provider == "icu") {
+            c.locale = text(row[3]);
+        } else {
+            c.lcCollate = text(row[4]);
+            c.lcCtype = text(row[5]);
+        }
+        c.deterministic = flag(row[6]);
+        c.comment = text(row[7]);
+        s.collations.push_back(std::move(c));
+    }
+    sortBy(s.collations, [](const CollationDef &d) { return d.name; });
+}
+
+void Reader::readDependencies(SchemaSnapshot &s)
+{
+    // One query over the user objects' normal pg_depend rows (oid >= 16384: not built in;
+    // automatic and internal ones only tie parts to their whole). A domain constraint stands
+    // for its domain, a column default for its table, a view's rule for the view, a row type for
+    // its relation, an array type for its element; table constraints are created after every
+    // object and are left out. Hash joins throughout: no per-row lookups (5,000 tables: ~0.1 s).
+    const auto rows = query(
+            "dependencies",
+            "WITH dep AS ( "
+            "  SELECT DISTINCT "
+            "    CASE WHEN d.classid = 'pg_constraint'::regclass THEN 'pg_type'::regclass "
+            "         WHEN d.classid IN ('pg_attrdef'::regclass, 'pg_rewrite'::regclass) "
+            "         THEN 'pg_class'::regclass ELSE d.classid::regclass END::oid AS classid, "
+            "    COALESCE(con.contypid, ad.adrelid, rw.ev_class, d.objid) AS objid, "
+            "    d.refclassid, d.refobjid "
+            "  FROM pg_depend d "
+            "  LEFT JOIN pg_constraint con "
+            "    ON d.classid = 'pg_constraint'::regclass AND con.oid = d.objid "
+            "  LEFT JOIN pg_attrdef ad ON d.classid = 'pg_attrdef'::regclass AND ad.oid = d.objid "
+            "  LEFT JOIN pg_rewrite rw ON d.classid = 'pg_rewrite'::regclass AND rw.oid = d.objid "
+            "  WHERE d.deptype = 'n' AND d.objid >= 16384 AND d.refobjid >= 16384 "
+            "    AND d.classid IN ('pg_class'::regclass, 'pg_proc'::regclass, "
+            "                      'pg_type'::regclass, 'pg_constraint'::regclass, "
+            "                      'pg_attrdef'::regclass, 'pg_rewrite'::regclass, "
+            "                      'pg_collation'::regclass) "
+            "    AND d.refclassid IN ('pg_class'::regclass, 'pg_proc'::regclass, "
+            "                         'pg_type'::regclass, 'pg_collation'::regclass) "
+            "    AND (d.classid <> 'pg_constraint'::regclass OR con.contypid <> 0)), "
+            "rel AS ( "
+            "  SELECT c.oid, CASE WHEN c.relkind IN ('r', 'p') THEN 'table' "
+            "                     WHEN c.relkind IN ('v', 'm') THEN 'view' "
+            "                     WHEN c.relkind = 'S' THEN 'sequence' ELSE 'type' END AS kind, "
+            "         c.relnamespace AS nsp, c.relname::text AS name "
+            "  FROM pg_class c "
+            "  WHERE c.oid >= 16384 AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'c')), "
+            "named AS ( "
+            "  SELECT 'pg_class'::regclass::oid AS classid, r.oid AS objid, r.kind, r.nsp, r.name, "
+            "         ''::text AS args FROM rel r "
+            "  UNION ALL "
+            "  SELECT 'pg_type'::regclass::oid, t.oid, COALESCE(r.kind, 'type'), et.typnamespace, "
+            "         et.typname::text, '' "
+            "  FROM pg_type t "
+            "  JOIN pg_type et ON et.oid = CASE WHEN t.typelem <> 0 AND t.typsubscript = "
+            "       'pg_catalog.array_subscript_handler'::regproc THEN t.typelem ELSE t.oid END "
+            "  LEFT JOIN rel r ON r.oid = et.typrelid "
+            "  WHERE t.oid >= 16384 AND et.oid >= 16384 "
+            "  UNION ALL "
+            "  SELECT 'pg_proc'::regclass::oid, p.oid, 'function', p.pronamespace, "
+            "         p.proname::text, "
+            "         pg_get_function_identity_arguments(p.oid) "
+            "  FROM pg_proc p WHERE p.oid >= 16384 "
+            "  UNION ALL "
+            "  SELECT 'pg_collation'::regclass::oid, co.oid, 'collation', co.collnamespace, "
+            "         co.collname::text, '' "
+            "  FROM pg_collation co WHERE co.oid >= 16384) "
+            "SELECT DISTINCT a.kind, an.nspname, a.name, a.args, "
+            "       b.kind, bn.nspname, b.name, b.args "
+            "FROM dep d "
+            "JOIN named a ON a.classid = d.classid AND a.objid = d.objid "
+            "JOIN named b ON b.classid = d.refclassid AND b.objid = d.refobjid "
+            "JOIN pg_namespace an ON an.oid = a.nsp "
+            "JOIN pg_namespace bn ON bn.oid = b.nsp "
+            "WHERE (a.kind, a.nsp, a.name, a.args) "
+            "      IS DISTINCT FROM (b.kind, b.nsp, b.name, b.args)");
+    for (const auto &row : rows) {
+        s.dependencies.push_back(
+                {objectKey(text(row[0]), {text(row[1]), text(row[2])}, text(row[3])),
+                 objectKey(text(row[4]), {text(row[5]), text(row[6])}, text(row[7]))});
+    }
+    std::ranges::sort(s.dependencies);
+    s.dependencies.erase(std::unique(s.dependencies.begin(), s.dependencies.end()),
+                         s.dependencies.end());
 }
 
 } // namespace

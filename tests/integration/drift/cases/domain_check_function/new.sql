@@ -1,0 +1,11 @@
+CREATE FUNCTION is_postcode(v text) RETURNS boolean LANGUAGE sql IMMUTABLE AS $$ SELECT v ~ '^[0-9]{5}$' $$;
+CREATE DOMAIN postcode AS text CONSTRAINT postcode_format CHECK (is_postcode(VALUE));
+CREATE FUNCTION region_of(p postcode) RETURNS text LANGUAGE sql IMMUTABLE AS $$ SELECT left(p, 2) $$;
+CREATE TABLE parcels (id int PRIMARY KEY, destination postcode, region text DEFAULT region_of('10115'));
+CREATE TABLE depots (id int PRIMARY KEY, code postcode NOT NULL);
+CREATE SCHEMA "Ünï ""Code""";
+CREATE FUNCTION "Ünï ""Code"""."Is ""Valid"" Ü"(v text) RETURNS boolean LANGUAGE sql IMMUTABLE AS $$ SELECT length(v) < 10 $$;
+CREATE DOMAIN "Ünï ""Code"""."Short ""Code""" AS text CHECK ("Ünï ""Code"""."Is ""Valid"" Ü"(VALUE));
+CREATE TABLE "Ünï ""Code"""."Lookups" ("Key" "Ünï ""Code"""."Short ""Code""" PRIMARY KEY);
+CREATE FUNCTION is_grade(v text) RETURNS boolean LANGUAGE sql IMMUTABLE AS $$ SELECT v IN ('A', 'B') $$;
+CREATE DOMAIN grade AS text CONSTRAINT grade_check CHECK (is_grade(VALUE));

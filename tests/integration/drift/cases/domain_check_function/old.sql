@@ -1,0 +1,2 @@
+CREATE TABLE parcels (id int PRIMARY KEY);
+CREATE DOMAIN grade AS text;
