@@ -85,6 +85,86 @@ private slots:
         QVERIFY(!yaml.contains(u"public.products.price"));
     }
 
+    // Issue 16 item 4: a table and columns named with quotes, dots, spaces, mixed case and
+    // unicode go from --detect to the config, --check and a masked snapshot.
+    void quotedNamesEndToEnd()
+    {
+        QVERIFY(m_cluster->execute("CREATE DATABASE weird"));
+        std::string sql = "CREATE SCHEMA \"Sales Dept\";"
+                          "CREATE TABLE \"Sales Dept\".\"Kunden \"\"VIP\"\".2024\" ("
+                          " id bigint PRIMARY KEY, \"E-Mail Adresse\" text UNIQUE,"
+                          " \"Ünïcödé Card\" text, \"a.b Phone\" text);";
+        for (int i = 1; i <= 20; ++i) {
+            const std::string n = std::to_string(i);
+            sql += "INSERT INTO \"Sales Dept\".\"Kunden \"\"VIP\"\".2024\" VALUES (" + n
+                    + ", 'kunde" + n + "@firma-geheim.de', '4111111111111111', '+49 30 "
+                    + std::to_string(5550000 + i) + "');";
+        }
+        QVERIFY(m_cluster->execute(sql, "weird"));
+
+        const CliRun detect = runCli({QStringLiteral("mask"), QStringLiteral("--detect"),
+                                      QString::fromStdString(m_cluster->dsn("weird"))});
+        QVERIFY2(detect.exitCode == 0, qPrintable(detect.err));
+        // The references as written by hand in SQL; the snippet holds them YAML-double-quoted.
+        const std::string table = "\"Sales Dept\".\"Kunden \"\"VIP\"\".2024\"";
+        for (const auto &[column, rule] :
+             {std::pair<std::string, std::string>{"\"E-Mail Adresse\"",
+                                                  "transform: email, unique: true"},
+              {"\"Ünïcödé Card\"", "transform: credit_card"},
+              {"\"a.b Phone\"", "transform: phone"}}) {
+            std::string yaml = "column: \"";
+            for (const char c : table + '.' + column)
+                yaml += c == '"' ? std::string("\\\"") : std::string(1, c);
+            yaml += "\", " + rule + " }";
+            QVERIFY2(detect.out.contains(QByteArray::fromStdString(yaml)),
+                     qPrintable(QString::fromUtf8(detect.out) + u"\nmissing: "
+                                + QString::fromStdString(yaml)));
+        }
+
+        // Golden must be another cluster than the source (the production guard).
+        envsync::test::TestCluster goldenCluster;
+        QVERIFY(goldenCluster.ok());
+        const std::string path = m_dir.filePath(QStringLiteral("weird.yaml")).toStdString();
+        {
+            std::ofstream out(path);
+            out << "version: 1\n"
+                << "source: { name: src, dsn: \"" << m_cluster->dsn("weird")
+                << "\", production: false }\n"
+                << "golden: { dsn: \"" << goldenCluster.dsn() << "\" }\n"
+                << "regions:\n  - name: eu\n    dsn: \"" << m_cluster->dsn("eu") << "\"\n"
+                << detect.out.toStdString()
+                << "  salt: { env: ENVSYNC_MASK_SALT }\n  unclassified: fail\n"
+                << "  keep: [ '\"Sales Dept\".\"Kunden \"\"VIP\"\".2024\".ID' ]\n";
+        }
+        const QString config = QString::fromStdString(path);
+        const CliRun validate = runCli({QStringLiteral("validate"), QStringLiteral("-c"), config});
+        QVERIFY2(validate.exitCode == 0, qPrintable(validate.err + QString::fromUtf8(validate.out)));
+        const CliRun check = runCli({QStringLiteral("mask"), QStringLiteral("--check"),
+                                     QStringLiteral("-c"), config});
+        QVERIFY2(check.exitCode == 0, qPrintable(check.err + QString::fromUtf8(check.out)));
+
+        const CliRun create = runCli({QStringLiteral("snapshot"), QStringLiteral("create"),
+                                      QStringLiteral("-c"), config});
+        QVERIFY2(create.exitCode == 0, qPrintable(create.err + QString::fromUtf8(create.out)));
+        const std::string golden
+                = goldenCluster.queryValue("SELECT max(datname) FROM pg_database WHERE datname "
+                                        "~ '^golden_v[0-9]+$'");
+        QVERIFY(!golden.empty());
+        const std::string qualified = "\"Sales Dept\".\"Kunden \"\"VIP\"\".2024\"";
+        QCOMPARE(goldenCluster.queryValue("SELECT count(*) FROM " + qualified, golden),
+                 std::string("20"));
+        QCOMPARE(goldenCluster.queryValue("SELECT count(DISTINCT \"E-Mail Adresse\") FROM "
+                                       + qualified + " WHERE \"E-Mail Adresse\" NOT LIKE "
+                                       "'%firma-geheim%'",
+                                       golden),
+                 std::string("20"));
+        QCOMPARE(goldenCluster.queryValue("SELECT count(*) FROM " + qualified
+                                               + " WHERE \"Ünïcödé Card\" = '4111111111111111'"
+                                               " OR \"a.b Phone\" LIKE '+49 30 555%'",
+                                       golden),
+                 std::string("0"));
+    }
+
     void usageErrors()
     {
         QCOMPARE(runCli({QStringLiteral("mask")}).exitCode, 2);

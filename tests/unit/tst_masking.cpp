@@ -1,7 +1,10 @@
 // Masking engine without a database: transforms, COPY rows, plans against a hand-built schema.
 // Test data is ASCII literals throughout; allow the implicit QString conversions here only.
 #undef QT_NO_CAST_FROM_ASCII
+#include "core/config/configloader.h"
+#include "core/config/formats.h"
 #include "core/masking/copytext.h"
+#include "core/masking/coverage.h"
 #include "core/masking/hmackey.h"
 #include "core/masking/maskplan.h"
 #include "core/masking/piidetector.h"
@@ -473,6 +476,132 @@ private slots:
         changed = m;
         changed.rules[0].location = {99, 1}; // where a rule is written does not matter
         QCOMPARE((*buildMaskPlan(changed, shopSchema(), salt))->rulesHash(), (*a)->rulesHash());
+    }
+
+    // Masking references are read as PostgreSQL reads identifiers (issue 16 item 4).
+    void columnReferences_data()
+    {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<QStringList>("parts"); // empty: malformed
+        QTest::addColumn<int>("errorOffset");
+        QTest::newRow("plain") << "public.customers.email"
+                               << QStringList{"public", "customers", "email"} << -1;
+        QTest::newRow("unquoted folds") << "Public.Customers.EMail"
+                                        << QStringList{"public", "customers", "email"} << -1;
+        QTest::newRow("quoted keeps case") << "public.\"Customers\".\"EMail\""
+                                           << QStringList{"public", "Customers", "EMail"} << -1;
+        QTest::newRow("doubled quote") << "public.\"Weird \"\"Name\"\"\".email"
+                                       << QStringList{"public", "Weird \"Name\"", "email"} << -1;
+        QTest::newRow("dot inside quotes") << "\"a.b\".\"c.d\".\"e.f\""
+                                           << QStringList{"a.b", "c.d", "e.f"} << -1;
+        QTest::newRow("spaces and unicode")
+                << QString::fromUtf8("s.\"my table\".\"Ünïcödé col\"")
+                << QStringList{"s", "my table", QString::fromUtf8("Ünïcödé col")} << -1;
+        QTest::newRow("unquoted unicode and dollar")
+                << QString::fromUtf8("s.tä$1.c") << QStringList{"s", QString::fromUtf8("tä$1"), "c"}
+                << -1;
+        QTest::newRow("too few") << "customers.email" << QStringList{} << 0;
+        QTest::newRow("too many") << "a.b.c.d" << QStringList{} << 5;
+        QTest::newRow("empty part") << "a..c" << QStringList{} << 2;
+        QTest::newRow("trailing dot") << "a.b." << QStringList{} << 4;
+        QTest::newRow("unterminated") << "a.\"b.c" << QStringList{} << 2;
+        QTest::newRow("zero-length quoted") << "a.\"\".c" << QStringList{} << 2;
+        QTest::newRow("quote after name") << "a.b\"x\".c" << QStringList{} << 3;
+        QTest::newRow("text after quote") << "a.\"b\"x.c" << QStringList{} << 5;
+        QTest::newRow("space unquoted") << "a.my table.c" << QStringList{} << 4;
+        QTest::newRow("leading digit") << "a.1t.c" << QStringList{} << 2;
+        QTest::newRow("too long") << "a." + QString(64, u'x') + ".c" << QStringList{} << 2;
+    }
+    void columnReferences()
+    {
+        QFETCH(QString, text);
+        QFETCH(QStringList, parts);
+        QFETCH(int, errorOffset);
+        const auto parsed = config::parseQualifiedName(text.toStdString(), 3);
+        if (parts.isEmpty()) {
+            QVERIFY(!parsed);
+            QCOMPARE(int(parsed.error().offset), errorOffset);
+            QVERIFY(parsed.error().message.find("is not schema.table.column")
+                    != std::string::npos);
+            return;
+        }
+        QVERIFY2(parsed, parsed ? "" : parsed.error().message.c_str());
+        QStringList got;
+        for (const auto &p : *parsed)
+            got << QString::fromStdString(p);
+        QCOMPARE(got, parts);
+        // What --detect prints reads back as the same identifiers.
+        const std::string formatted = config::formatQualifiedName(*parsed);
+        const auto again = config::parseQualifiedName(formatted, 3);
+        QVERIFY2(again, formatted.c_str());
+        QCOMPARE(*again, *parsed);
+    }
+
+    void quoteOnlyWhenNeeded()
+    {
+        QCOMPARE(config::quoteIdentifierPart("email"), std::string("email"));
+        QCOMPARE(config::quoteIdentifierPart("_x1"), std::string("_x1"));
+        QCOMPARE(config::quoteIdentifierPart("Email"), std::string("\"Email\""));
+        QCOMPARE(config::quoteIdentifierPart("1x"), std::string("\"1x\""));
+        QCOMPARE(config::quoteIdentifierPart("a.b"), std::string("\"a.b\""));
+        QCOMPARE(config::quoteIdentifierPart("We\"ird"), std::string("\"We\"\"ird\""));
+        QCOMPARE(config::quoteIdentifierPart("a b"), std::string("\"a b\""));
+    }
+
+    void planResolvesQuotedNames()
+    {
+        drift::SchemaSnapshot s;
+        drift::TableDef t;
+        t.name = {"public", "Weird \"Name\".x"};
+        t.columns = {col("id", "bigint"), col("E-Mail Addr", "text"), col("a.b", "text")};
+        s.tables = {t};
+        config::MaskingConfig m;
+        m.rules = {rule("public.\"Weird \"\"Name\"\".x\".\"E-Mail Addr\"", "email"),
+                   rule("PUBLIC.\"Weird \"\"Name\"\".x\".\"a.b\"", "hash")};
+        m.keep = {"public.\"Weird \"\"Name\"\".x\".ID"};
+        const auto plan = buildMaskPlan(m, s, salt);
+        QVERIFY2(plan, plan ? "" : plan.error().describe().c_str());
+        QVERIFY((*plan)->unclassified().empty());
+        std::string row = "1\talice@x.org\tsecret";
+        (*plan)->forTable("public", t.name.name, {"id", "E-Mail Addr", "a.b"})->maskRow(row);
+        QVERIFY(row.starts_with("1\t"));
+        QVERIFY(row.find("alice") == std::string::npos);
+        QVERIFY(row.find("secret") == std::string::npos);
+        const CoverageReport coverage = resolveCoverage(m, s);
+        QVERIFY(coverage.problems.empty());
+        QCOMPARE(coverage.classified(), 3);
+        QCOMPARE(coverage.columns[1].display(), std::string("public.\"Weird \"\"Name\"\".x\".\"E-Mail Addr\""));
+        // A reference the parser rejects is a config error at the rule, not "no such column".
+        m.rules = {rule("public.\"Weird.x", "email")};
+        const auto bad = buildMaskPlan(m, s, salt);
+        QVERIFY(!bad);
+        QCOMPARE(bad.error().context, std::string("7:9"));
+        QVERIFY2(bad.error().message.find("unterminated") != std::string::npos,
+                 bad.error().message.c_str());
+    }
+
+    // --detect's snippet for awkward names loads as a config and names the same column.
+    void detectSnippetLoads()
+    {
+        DetectedColumn d;
+        d.schema = "Sales Dept";
+        d.table = "Kunden \"VIP\".2024";
+        d.column = "E-Mail\nprivat";
+        d.type = "text";
+        d.transform = "email";
+        d.confidence = 0.9;
+        d.reason = "name suggests an e-mail address";
+        const std::string snippet = toYamlSnippet({d});
+        const std::string yaml = "version: 1\nsource: { dsn: \"service=prod\", production: true }\n"
+                                 "golden: { dsn: \"service=golden\" }\n"
+                                 "regions:\n  - name: eu\n    dsn: \"service=qa-eu\"\n"
+                + snippet;
+        const auto loaded = config::parseConfig(yaml, "detect.yaml");
+        QVERIFY2(loaded, yaml.c_str());
+        QCOMPARE(loaded->masking.rules.size(), std::size_t(1));
+        const auto parts = config::parseQualifiedName(loaded->masking.rules[0].column, 3);
+        QVERIFY(parts);
+        QCOMPARE(*parts, (std::vector<std::string>{d.schema, d.table, d.column}));
     }
 
     void detectorClassifies_data()

@@ -1,5 +1,6 @@
 #include "core/snapshot/snapshot.h"
 
+#include "core/config/formats.h"
 #include "core/db/configuredconnect.h"
 #include "core/db/connection.h"
 #include "core/db/controldb.h"
@@ -157,7 +158,7 @@ std::string describeUnclassified(const std::vector<masking::UnclassifiedColumn> 
     for (const auto &column : columns) {
         if (!text.empty())
             text += ", ";
-        text += column.schema + '.' + column.table + '.' + column.column;
+        text += config::formatQualifiedName({column.schema, column.table, column.column});
         if (!column.type.empty())
             text += " (" + column.type + ')';
     }
@@ -464,13 +465,15 @@ struct MaskedColumn
 std::vector<MaskedColumn> maskedColumns(const config::Config &config,
                                         const drift::SchemaSnapshot &schema)
 {
-    std::map<std::string, std::string> transforms;
-    for (const auto &rule : config.masking.rules)
-        transforms[rule.column] = rule.transform;
+    std::map<std::string, std::string> transforms; // by canonical reference
+    for (const auto &rule : config.masking.rules) {
+        if (const auto parts = config::parseQualifiedName(rule.column, 3))
+            transforms[config::formatQualifiedName(*parts)] = rule.transform;
+    }
     std::set<std::string> seen;
     std::vector<MaskedColumn> out;
     auto add = [&](const std::string &s, const std::string &t, const std::string &c) {
-        const std::string key = s + '.' + t + '.' + c;
+        const std::string key = config::formatQualifiedName({s, t, c});
         if (!seen.insert(key).second)
             return;
         const auto it = transforms.find(key);
@@ -491,12 +494,8 @@ std::vector<MaskedColumn> maskedColumns(const config::Config &config,
         }
     }
     for (const auto &rule : config.masking.rules) {
-        const auto first = rule.column.find('.');
-        const auto second = rule.column.find('.', first + 1);
-        if (first == std::string::npos || second == std::string::npos)
-            continue;
-        add(rule.column.substr(0, first), rule.column.substr(first + 1, second - first - 1),
-            rule.column.substr(second + 1));
+        if (const auto parts = config::parseQualifiedName(rule.column, 3))
+            add((*parts)[0], (*parts)[1], (*parts)[2]);
     }
     return out;
 }
