@@ -14,6 +14,7 @@
 #include <QTest>
 
 #include <chrono>
+#include <set>
 #include <string>
 #include <unordered_set>
 
@@ -360,10 +361,43 @@ private slots:
             names.insert(out);
         }
         QVERIFY(names.size() < 1000);
-        // The permutation is length-preserving and invertible in spirit: every length works.
-        const HmacKey key(salt);
-        for (std::size_t len = 0; len < 70; ++len)
-            QCOMPARE(key.permute(std::string(len, 'x')).size(), len);
+    }
+
+    // Issue 16 item 6: unique outputs are one-way and their length says nothing about the input.
+    void uniqueIsFixedLengthAndOneWay()
+    {
+        for (const char *name : {"email", "hash", "person_name", "first_name", "dictionary"}) {
+            const auto t = make(name,
+                                std::string(name) == "dictionary"
+                                        ? std::map<std::string, std::string>{{"dictionary", "cities"}}
+                                        : std::map<std::string, std::string>{},
+                                true);
+            // The unique part (after the last '.', '-' or before '@') for inputs of 1..300 bytes.
+            std::set<std::size_t> lengths;
+            for (std::size_t len = 1; len <= 300; len += 7) {
+                std::string out = run(*t, std::string(len, 'k'));
+                if (const auto at = out.find('@'); at != std::string::npos)
+                    out.resize(at);
+                if (const auto cut = out.find_last_of(".-"); cut != std::string::npos)
+                    out.erase(0, cut + 1);
+                lengths.insert(out.size());
+            }
+            QVERIFY2(lengths.size() == 1, name);
+            QVERIFY2(*lengths.begin() >= 24, name); // >= 120 bits
+        }
+        // Inputs sharing a long prefix or suffix share no part of the tag beyond chance.
+        const auto email = make("email", {}, true);
+        const std::string a = run(*email, "alice.anderson@corp.example");
+        const std::string b = run(*email, "alice.anderson@corp.example.");
+        const std::string ta = a.substr(a.find('.') + 1, 24);
+        const std::string tb = b.substr(b.find('.') + 1, 24);
+        int same = 0;
+        for (std::size_t i = 0; i < ta.size(); ++i)
+            same += ta[i] == tb[i];
+        QVERIFY(same < 8);
+        // hash with unique needs enough bits to never collide.
+        QVERIFY(!makeTransform("hash", {{"length", "16"}}, true, HmacKey(salt)));
+        QVERIFY(makeTransform("hash", {{"length", "32"}}, true, HmacKey(salt)));
     }
 
     void foreignKeysInheritRules()
