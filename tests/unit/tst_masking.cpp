@@ -232,8 +232,24 @@ private slots:
                                  << "^\\d+ .+, .+$";
         QTest::newRow("json") << "json" << "paths=$.email=email, $.tags[*].phone=phone"
                               << R"({"email":"a@b.c","keep":"x","tags":[{"phone":"+1 555 0100"}]})"
-                              << R"(^\{"email":"[a-z]+\.[a-z]+\d{3}@example\.com","keep":"x",)"
+                              << R"(^\{"email":"[a-z]+\.[a-z]+\d{3}@example\.com","keep":"[0-9a-f]{16}",)"
                                  R"("tags":\[\{"phone":"\+1 \d{3} \d{4}"\}\]\}$)";
+        // Issue 16 item 5: what no path covers is masked unless the rule says rest: keep.
+        QTest::newRow("json rest masks by default")
+                << "json" << "paths=$.email=email"
+                << "{\"email\":\"a@b.c\",\"name\":\"Alice Smith\",\"card\":{\"no\":4111111111111111,\"cvc\":\"123\"},\"vip\":true,\"n\":null}"
+                << "^\\{\"card\":\\{\"cvc\":\"[0-9a-f]{16}\",\"no\":\\d{1,6}\\},\"email\":\"[a-z.]+\\d{3}@example\\.com\",\"n\":null,\"name\":\"[0-9a-f]{16}\",\"vip\":true\\}$";
+        QTest::newRow("json rest null") << "json" << "paths=$.email=email;rest=null"
+                                        << "{\"email\":\"a@b.c\",\"name\":\"Alice\",\"list\":[\"x\",2]}"
+                                        << "^\\{\"email\":\"[^\"]+@example\\.com\",\"list\":\\[null,null\\],\"name\":null\\}$";
+        QTest::newRow("json rest keep") << "json" << "paths=$.email=email;rest=keep"
+                                        << "{\"email\":\"a@b.c\",\"name\":\"Alice\"}"
+                                        << "^\\{\"email\":\"[^\"]+@example\\.com\",\"name\":\"Alice\"\\}$";
+        QTest::newRow("json path at an object") << "json" << "paths=$.contact=hash;rest=keep"
+                                                << "{\"contact\":{\"mail\":\"a@b.c\",\"tel\":[\"555\"]},\"x\":\"y\"}"
+                                                << "^\\{\"contact\":\\{\"mail\":\"[0-9a-f]{32}\",\"tel\":\\[\"[0-9a-f]{32}\"\\]\\},\"x\":\"y\"\\}$";
+        QTest::newRow("json rest only") << "json" << "rest=mask" << "[\"Alice\",{\"b\":\"Bob\"}]"
+                                        << "^\\[\"[0-9a-f]{16}\",\\{\"b\":\"[0-9a-f]{16}\"\\}\\]$";
         QTest::newRow("json invalid") << "json" << "paths=$.a=hash" << "{not json" << "^<NULL>$";
     }
     void others()
@@ -263,6 +279,8 @@ private slots:
         QTest::newRow("regex") << "regex_replace" << "pattern" << "(" << false;
         QTest::newRow("dictionary") << "dictionary" << "dictionary" << "nope" << false;
         QTest::newRow("json") << "json" << "paths" << "$.a=unknown" << false;
+        QTest::newRow("json rest") << "json" << "rest" << "maybe" << false;
+        QTest::newRow("json nothing") << "json" << "" << "" << false;
         QTest::newRow("unique phone") << "phone" << "" << "" << true;
         QTest::newRow("unknown") << "rot13" << "" << "" << false;
     }

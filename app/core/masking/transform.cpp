@@ -643,15 +643,26 @@ struct JsonPath
     std::shared_ptr<const Transform> transform;
 };
 
+/// What happens to a leaf (string or number) no path covers.
+enum class JsonRest {
+    Mask, ///< strings → 16 hex digits of a keyed hash, numbers → a keyed number (default)
+    Null, ///< JSON null
+    Keep  ///< copied as is: only when the config says so (rest: keep)
+};
+
 /// Masks values inside json/jsonb at paths given as
 /// `paths: "$.email=email, $.contact.phone=phone, $.cards[*].number=credit_card"`.
 /// Strings and numbers at a path go through the nested transform (numbers stay numbers when the
-/// output is numeric); objects, arrays and nulls at a path are left alone; invalid JSON fails
-/// closed (NULL).
+/// output is numeric); a path naming an object or array applies its transform to every leaf
+/// below it. Every other string or number leaf gets `rest` (fail closed: masked unless the
+/// config says `rest: keep`); booleans, nulls and object keys are structure and kept. Invalid
+/// JSON fails closed (NULL).
 class JsonTransform final : public Transform
 {
 public:
-    explicit JsonTransform(std::vector<JsonPath> paths) : m_paths(std::move(paths)) {}
+    JsonTransform(std::vector<JsonPath> paths, JsonRest rest, HmacKey key)
+        : m_paths(std::move(paths)), m_rest(rest), m_key(std::move(key))
+    {}
     bool apply(std::string_view value, std::string &out) const override
     {
         QJsonParseError error;
@@ -659,36 +670,73 @@ public:
                 QByteArray(value.data(), static_cast<qsizetype>(value.size())), &error);
         if (error.error != QJsonParseError::NoError)
             return false;
-        QJsonValue root = doc.isObject() ? QJsonValue(doc.object()) : QJsonValue(doc.array());
+        std::vector<const JsonPath *> candidates;
         for (const auto &path : m_paths)
-            root = rewrite(root, path, 0);
-        doc = root.isObject() ? QJsonDocument(root.toObject()) : QJsonDocument(root.toArray());
+            candidates.push_back(&path);
+        if (doc.isObject())
+            doc = QJsonDocument(walk(doc.object(), candidates, 0, nullptr).toObject());
+        else
+            doc = QJsonDocument(walk(doc.array(), candidates, 0, nullptr).toArray());
         out = doc.toJson(QJsonDocument::Compact).toStdString();
         return true;
     }
 
 private:
-    static QJsonValue rewrite(const QJsonValue &node, const JsonPath &path, std::size_t at)
+    /// `candidates`: the paths whose first `depth` steps lead here; `covering`: the transform
+    /// of a path that ended at an ancestor (or here).
+    QJsonValue walk(const QJsonValue &node, const std::vector<const JsonPath *> &candidates,
+                    std::size_t depth, const Transform *covering) const
     {
-        if (at == path.steps.size())
-            return leaf(node, *path.transform);
-        const PathStep &step = path.steps[at];
-        if (step.allElements) {
-            if (!node.isArray())
-                return node;
+        if (!covering) {
+            for (const JsonPath *path : candidates)
+                if (path->steps.size() == depth) {
+                    covering = path->transform.get();
+                    break;
+                }
+        }
+        if (node.isObject()) {
+            QJsonObject object = node.toObject();
+            for (auto it = object.begin(); it != object.end(); ++it) {
+                std::vector<const JsonPath *> next;
+                for (const JsonPath *path : candidates)
+                    if (path->steps.size() > depth && !path->steps[depth].allElements
+                        && path->steps[depth].key == it.key())
+                        next.push_back(path);
+                it.value() = walk(it.value(), next, depth + 1, covering);
+            }
+            return object;
+        }
+        if (node.isArray()) {
+            std::vector<const JsonPath *> next;
+            for (const JsonPath *path : candidates)
+                if (path->steps.size() > depth && path->steps[depth].allElements)
+                    next.push_back(path);
             QJsonArray array = node.toArray();
             for (qsizetype i = 0; i < array.size(); ++i)
-                array[i] = rewrite(array[i], path, at + 1);
+                array[i] = walk(array[i], next, depth + 1, covering);
             return array;
         }
-        if (!node.isObject())
-            return node;
-        QJsonObject object = node.toObject();
-        const auto it = object.find(step.key);
-        if (it == object.end())
-            return node;
-        it.value() = rewrite(it.value(), path, at + 1);
-        return object;
+        if (!node.isString() && !node.isDouble())
+            return node; // booleans and nulls carry no personal data
+        if (covering)
+            return leaf(node, *covering);
+        switch (m_rest) {
+        case JsonRest::Keep: return node;
+        case JsonRest::Null: return QJsonValue(QJsonValue::Null);
+        case JsonRest::Mask: break;
+        }
+        const auto d = node.isString() ? m_key.mac(node.toString().toStdString())
+                                       : m_key.mac(numberText(node));
+        if (node.isDouble())
+            return static_cast<qint64>(readU64(d) % 1'000'000);
+        return QString::fromStdString(toHex(d.data(), 8));
+    }
+
+    static std::string numberText(const QJsonValue &node)
+    {
+        const std::string text
+                = QJsonDocument(QJsonArray{node}).toJson(QJsonDocument::Compact).toStdString();
+        return text.substr(1, text.size() - 2); // strip the [ ] around the number
     }
 
     static QJsonValue leaf(const QJsonValue &node, const Transform &transform)
@@ -696,12 +744,8 @@ private:
         std::string in, out;
         if (node.isString())
             in = node.toString().toStdString();
-        else if (node.isDouble())
-            in = QJsonDocument(QJsonArray{node}).toJson(QJsonDocument::Compact).toStdString();
         else
-            return node;
-        if (node.isDouble())
-            in = in.substr(1, in.size() - 2); // strip the [ ] around the number
+            in = numberText(node);
         if (!transform.apply(in, out))
             return QJsonValue(QJsonValue::Null);
         if (node.isDouble()) {
@@ -714,6 +758,8 @@ private:
     }
 
     std::vector<JsonPath> m_paths;
+    JsonRest m_rest;
+    HmacKey m_key;
 };
 
 Result<std::vector<PathStep>> parsePath(const std::string &text)
@@ -945,11 +991,19 @@ Result<std::shared_ptr<const Transform>> makeTransform(const std::string &name,
         return Ptr(std::make_shared<TemplateTransform>(key, it->second));
     }
     if (name == "json") {
-        if (auto ok = onlyParams(name, params, {"paths"}); !ok)
+        if (auto ok = onlyParams(name, params, {"paths", "rest"}); !ok)
             return std::unexpected(ok.error());
+        const std::string restText = strParam(params, "rest", "mask");
+        if (restText != "mask" && restText != "null" && restText != "keep")
+            return badParam(name, "rest", "\"" + restText + "\" is not mask, null or keep");
+        const JsonRest jsonRest = restText == "keep" ? JsonRest::Keep
+                : restText == "null"                  ? JsonRest::Null
+                                                      : JsonRest::Mask;
         const std::string spec = strParam(params, "paths");
-        if (spec.empty())
-            return badParam(name, "paths", "required, e.g. \"$.email=email, $.phone=phone\"");
+        if (spec.empty() && !params.contains("rest"))
+            return badParam(name, "paths",
+                            "required, e.g. \"$.email=email, $.phone=phone\" (or rest: mask "
+                            "to mask every value)");
         std::vector<JsonPath> paths;
         std::string_view rest = spec;
         while (!rest.empty()) {
@@ -972,9 +1026,9 @@ Result<std::shared_ptr<const Transform>> makeTransform(const std::string &name,
                 return badParam(name, "paths", nested.error().message);
             paths.push_back({std::move(*steps), std::move(*nested)});
         }
-        if (paths.empty())
+        if (paths.empty() && !params.contains("rest"))
             return badParam(name, "paths", "names no path");
-        return Ptr(std::make_shared<JsonTransform>(std::move(paths)));
+        return Ptr(std::make_shared<JsonTransform>(std::move(paths), jsonRest, key));
     }
     return fail(ErrorCode::Config, "unknown transform \"" + name + "\"");
 }
