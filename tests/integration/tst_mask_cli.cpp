@@ -97,8 +97,8 @@ private slots:
         for (int i = 1; i <= 20; ++i) {
             const std::string n = std::to_string(i);
             sql += "INSERT INTO \"Sales Dept\".\"Kunden \"\"VIP\"\".2024\" VALUES (" + n
-                    + ", 'kunde" + n + "@firma-geheim.de', '4111111111111111', '+49 30 "
-                    + std::to_string(5550000 + i) + "');";
+                   + ", 'kunde" + n + "@firma-geheim.de', '4111111111111111', '+49 30 "
+                   + std::to_string(5550000 + i) + "');";
         }
         QVERIFY(m_cluster->execute(sql, "weird"));
 
@@ -138,9 +138,10 @@ private slots:
         }
         const QString config = QString::fromStdString(path);
         const CliRun validate = runCli({QStringLiteral("validate"), QStringLiteral("-c"), config});
-        QVERIFY2(validate.exitCode == 0, qPrintable(validate.err + QString::fromUtf8(validate.out)));
-        const CliRun check = runCli({QStringLiteral("mask"), QStringLiteral("--check"),
-                                     QStringLiteral("-c"), config});
+        QVERIFY2(validate.exitCode == 0,
+                 qPrintable(validate.err + QString::fromUtf8(validate.out)));
+        const CliRun check = runCli(
+                {QStringLiteral("mask"), QStringLiteral("--check"), QStringLiteral("-c"), config});
         QVERIFY2(check.exitCode == 0, qPrintable(check.err + QString::fromUtf8(check.out)));
 
         const CliRun create = runCli({QStringLiteral("snapshot"), QStringLiteral("create"),
@@ -148,20 +149,21 @@ private slots:
         QVERIFY2(create.exitCode == 0, qPrintable(create.err + QString::fromUtf8(create.out)));
         const std::string golden
                 = goldenCluster.queryValue("SELECT max(datname) FROM pg_database WHERE datname "
-                                        "~ '^golden_v[0-9]+$'");
+                                           "~ '^golden_v[0-9]+$'");
         QVERIFY(!golden.empty());
         const std::string qualified = "\"Sales Dept\".\"Kunden \"\"VIP\"\".2024\"";
         QCOMPARE(goldenCluster.queryValue("SELECT count(*) FROM " + qualified, golden),
                  std::string("20"));
         QCOMPARE(goldenCluster.queryValue("SELECT count(DISTINCT \"E-Mail Adresse\") FROM "
-                                       + qualified + " WHERE \"E-Mail Adresse\" NOT LIKE "
-                                       "'%firma-geheim%'",
-                                       golden),
+                                                  + qualified
+                                                  + " WHERE \"E-Mail Adresse\" NOT LIKE "
+                                                    "'%firma-geheim%'",
+                                          golden),
                  std::string("20"));
         QCOMPARE(goldenCluster.queryValue("SELECT count(*) FROM " + qualified
-                                               + " WHERE \"Ünïcödé Card\" = '4111111111111111'"
-                                               " OR \"a.b Phone\" LIKE '+49 30 555%'",
-                                       golden),
+                                                  + " WHERE \"Ünïcödé Card\" = '4111111111111111'"
+                                                    " OR \"a.b Phone\" LIKE '+49 30 555%'",
+                                          golden),
                  std::string("0"));
     }
 
@@ -178,9 +180,9 @@ private slots:
         for (int i = 1; i <= 30; ++i) {
             const std::string n = std::to_string(i);
             sql += "INSERT INTO profiles VALUES (" + n + ", 'k" + n + "@firma-geheim.de', '"
-                    + "{\"email\": \"k" + n + "@firma-geheim.de\", \"name\": \"Alexandra Beispiel"
-                    + n + "\", \"card\": {\"number\": \"4111111111" + std::to_string(100000 + i)
-                    + "\"}, \"vip\": true}', 'Lebenslauf von Alexandra Beispiel" + n + "');";
+                   + "{\"email\": \"k" + n + "@firma-geheim.de\", \"name\": \"Alexandra Beispiel"
+                   + n + "\", \"card\": {\"number\": \"4111111111" + std::to_string(100000 + i)
+                   + "\"}, \"vip\": true}', 'Lebenslauf von Alexandra Beispiel" + n + "');";
         }
         QVERIFY(m_cluster->execute(sql, "docs"));
         envsync::test::TestCluster goldenCluster;
@@ -211,8 +213,8 @@ private slots:
                 "safe.yaml", "    - { column: public.profiles.doc, transform: json, paths: "
                              "\"$.email=email\" }\n"
                              "    - { column: public.profiles.bio, transform: hash }\n");
-        CliRun run = runCli({QStringLiteral("snapshot"), QStringLiteral("create"),
-                             QStringLiteral("-c"), safe});
+        CliRun run = runCli(
+                {QStringLiteral("snapshot"), QStringLiteral("create"), QStringLiteral("-c"), safe});
         QVERIFY2(run.exitCode == 0, qPrintable(run.err));
         QCOMPARE(golden("SELECT count(*) FROM profiles WHERE doc::text LIKE '%Alexandra%' OR "
                         "doc::text LIKE '%4111111111%' OR doc::text LIKE '%firma-geheim%'"),
@@ -226,8 +228,8 @@ private slots:
         QCOMPARE(golden("SELECT count(DISTINCT length(split_part(email, '@', 1)) - "
                         "length(split_part(split_part(email, '@', 1), '.', 1))) FROM profiles"),
                  std::string("1"));
-        run = runCli({QStringLiteral("snapshot"), QStringLiteral("verify"), QStringLiteral("-c"),
-                      safe});
+        run = runCli(
+                {QStringLiteral("snapshot"), QStringLiteral("verify"), QStringLiteral("-c"), safe});
         QVERIFY2(run.exitCode == 0, qPrintable(QString::fromUtf8(run.out) + run.err));
         QVERIFY(run.out.contains("masked_comment"));
         QVERIFY(run.out.contains("masked_leak_inside"));
@@ -236,15 +238,13 @@ private slots:
         const std::string name = goldenCluster.queryValue(
                 "SELECT max(datname) FROM pg_database WHERE datname ~ '^golden_v[0-9]+$'");
         QVERIFY(goldenCluster.execute(
-                "BEGIN READ WRITE; COMMENT ON COLUMN profiles.email IS 'x'; COMMIT",
-                name));
-        run = runCli({QStringLiteral("snapshot"), QStringLiteral("verify"), QStringLiteral("-c"),
-                      safe});
+                "BEGIN READ WRITE; COMMENT ON COLUMN profiles.email IS 'x'; COMMIT", name));
+        run = runCli(
+                {QStringLiteral("snapshot"), QStringLiteral("verify"), QStringLiteral("-c"), safe});
         QCOMPARE(run.exitCode, 1);
         QVERIFY(run.out.contains("FAIL   masked_comment"));
         QVERIFY(goldenCluster.execute(
-                "BEGIN READ WRITE; COMMENT ON COLUMN profiles.email IS NULL; COMMIT",
-                name));
+                "BEGIN READ WRITE; COMMENT ON COLUMN profiles.email IS NULL; COMMIT", name));
 
         // rest: keep copies the rest of the document, and a prefix keeps the whole bio: verify
         // finds both inside the golden values (the whole-value check cannot).
@@ -259,8 +259,8 @@ private slots:
         run = runCli({QStringLiteral("snapshot"), QStringLiteral("verify"), QStringLiteral("-c"),
                       leaky});
         QCOMPARE(run.exitCode, 1);
-        for (const QByteArray &object : {QByteArray("public.profiles.doc"),
-                                         QByteArray("public.profiles.bio")}) {
+        for (const QByteArray &object :
+             {QByteArray("public.profiles.doc"), QByteArray("public.profiles.bio")}) {
             bool failed = false;
             for (const QByteArray &line : run.out.split('\n'))
                 failed |= line.startsWith("FAIL   masked_leak_inside") && line.contains(object);

@@ -230,25 +230,41 @@ private slots:
         QTest::newRow("dictionary") << "dictionary" << "dictionary=cities" << "Berlin" << "^\\S.+$";
         QTest::newRow("address") << "address" << "" << "1 Main St, Springfield"
                                  << "^\\d+ .+, .+$";
-        QTest::newRow("json") << "json" << "paths=$.email=email, $.tags[*].phone=phone"
-                              << R"({"email":"a@b.c","keep":"x","tags":[{"phone":"+1 555 0100"}]})"
-                              << R"(^\{"email":"[a-z]+\.[a-z]+\d{3}@example\.com","keep":"[0-9a-f]{16}",)"
-                                 R"("tags":\[\{"phone":"\+1 \d{3} \d{4}"\}\]\}$)";
+        QTest::newRow("json")
+                << "json"
+                << "paths=$.email=email, $.tags[*].phone=phone"
+                << R"({"email":"a@b.c","keep":"x","tags":[{"phone":"+1 555 0100"}]})"
+                << R"(^\{"email":"[a-z]+\.[a-z]+\d{3}@example\.com","keep":"[0-9a-f]{16}",)"
+                   R"("tags":\[\{"phone":"\+1 \d{3} \d{4}"\}\]\}$)";
         // Issue 16 item 5: what no path covers is masked unless the rule says rest: keep.
         QTest::newRow("json rest masks by default")
-                << "json" << "paths=$.email=email"
-                << "{\"email\":\"a@b.c\",\"name\":\"Alice Smith\",\"card\":{\"no\":4111111111111111,\"cvc\":\"123\"},\"vip\":true,\"n\":null}"
-                << "^\\{\"card\":\\{\"cvc\":\"[0-9a-f]{16}\",\"no\":\\d{1,6}\\},\"email\":\"[a-z.]+\\d{3}@example\\.com\",\"n\":null,\"name\":\"[0-9a-f]{16}\",\"vip\":true\\}$";
-        QTest::newRow("json rest null") << "json" << "paths=$.email=email;rest=null"
-                                        << "{\"email\":\"a@b.c\",\"name\":\"Alice\",\"list\":[\"x\",2]}"
-                                        << "^\\{\"email\":\"[^\"]+@example\\.com\",\"list\":\\[null,null\\],\"name\":null\\}$";
-        QTest::newRow("json rest keep") << "json" << "paths=$.email=email;rest=keep"
-                                        << "{\"email\":\"a@b.c\",\"name\":\"Alice\"}"
-                                        << "^\\{\"email\":\"[^\"]+@example\\.com\",\"name\":\"Alice\"\\}$";
-        QTest::newRow("json path at an object") << "json" << "paths=$.contact=hash;rest=keep"
-                                                << "{\"contact\":{\"mail\":\"a@b.c\",\"tel\":[\"555\"]},\"x\":\"y\"}"
-                                                << "^\\{\"contact\":\\{\"mail\":\"[0-9a-f]{32}\",\"tel\":\\[\"[0-9a-f]{32}\"\\]\\},\"x\":\"y\"\\}$";
-        QTest::newRow("json rest only") << "json" << "rest=mask" << "[\"Alice\",{\"b\":\"Bob\"}]"
+                << "json"
+                << "paths=$.email=email"
+                << "{\"email\":\"a@b.c\",\"name\":\"Alice "
+                   "Smith\",\"card\":{\"no\":4111111111111111,\"cvc\":\"123\"},\"vip\":true,\"n\":"
+                   "null}"
+                << "^\\{\"card\":\\{\"cvc\":\"[0-9a-f]{16}\",\"no\":\\d{1,6}\\},\"email\":\"[a-z.]+"
+                   "\\d{3}@example\\.com\",\"n\":null,\"name\":\"[0-9a-f]{16}\",\"vip\":true\\}$";
+        QTest::newRow("json rest null")
+                << "json"
+                << "paths=$.email=email;rest=null"
+                << "{\"email\":\"a@b.c\",\"name\":\"Alice\",\"list\":[\"x\",2]}"
+                << "^\\{\"email\":\"[^\"]+@example\\.com\",\"list\":\\[null,null\\],\"name\":"
+                   "null\\}$";
+        QTest::newRow("json rest keep")
+                << "json"
+                << "paths=$.email=email;rest=keep"
+                << "{\"email\":\"a@b.c\",\"name\":\"Alice\"}"
+                << "^\\{\"email\":\"[^\"]+@example\\.com\",\"name\":\"Alice\"\\}$";
+        QTest::newRow("json path at an object")
+                << "json"
+                << "paths=$.contact=hash;rest=keep"
+                << "{\"contact\":{\"mail\":\"a@b.c\",\"tel\":[\"555\"]},\"x\":\"y\"}"
+                << "^\\{\"contact\":\\{\"mail\":\"[0-9a-f]{32}\",\"tel\":\\[\"[0-9a-f]{32}\"\\]\\},"
+                   "\"x\":\"y\"\\}$";
+        QTest::newRow("json rest only") << "json"
+                                        << "rest=mask"
+                                        << "[\"Alice\",{\"b\":\"Bob\"}]"
                                         << "^\\[\"[0-9a-f]{16}\",\\{\"b\":\"[0-9a-f]{16}\"\\}\\]$";
         QTest::newRow("json invalid") << "json" << "paths=$.a=hash" << "{not json" << "^<NULL>$";
     }
@@ -279,8 +295,12 @@ private slots:
         QTest::newRow("regex") << "regex_replace" << "pattern" << "(" << false;
         QTest::newRow("dictionary") << "dictionary" << "dictionary" << "nope" << false;
         QTest::newRow("json") << "json" << "paths" << "$.a=unknown" << false;
-        QTest::newRow("json rest") << "json" << "rest" << "maybe" << false;
-        QTest::newRow("json nothing") << "json" << "" << "" << false;
+        QTest::newRow("json rest") << "json"
+                                   << "rest"
+                                   << "maybe" << false;
+        QTest::newRow("json nothing") << "json"
+                                      << ""
+                                      << "" << false;
         QTest::newRow("unique phone") << "phone" << "" << "" << true;
         QTest::newRow("unknown") << "rot13" << "" << "" << false;
     }
@@ -385,11 +405,12 @@ private slots:
     void uniqueIsFixedLengthAndOneWay()
     {
         for (const char *name : {"email", "hash", "person_name", "first_name", "dictionary"}) {
-            const auto t = make(name,
-                                std::string(name) == "dictionary"
-                                        ? std::map<std::string, std::string>{{"dictionary", "cities"}}
-                                        : std::map<std::string, std::string>{},
-                                true);
+            const auto t
+                    = make(name,
+                           std::string(name) == "dictionary"
+                                   ? std::map<std::string, std::string>{{"dictionary", "cities"}}
+                                   : std::map<std::string, std::string>{},
+                           true);
             // The unique part (after the last '.', '-' or before '@') for inputs of 1..300 bytes.
             std::set<std::size_t> lengths;
             for (std::size_t len = 1; len <= 300; len += 7) {
@@ -538,14 +559,14 @@ private slots:
         QTest::addColumn<int>("errorOffset");
         QTest::newRow("plain") << "public.customers.email"
                                << QStringList{"public", "customers", "email"} << -1;
-        QTest::newRow("unquoted folds") << "Public.Customers.EMail"
-                                        << QStringList{"public", "customers", "email"} << -1;
+        QTest::newRow("unquoted folds")
+                << "Public.Customers.EMail" << QStringList{"public", "customers", "email"} << -1;
         QTest::newRow("quoted keeps case") << "public.\"Customers\".\"EMail\""
                                            << QStringList{"public", "Customers", "EMail"} << -1;
         QTest::newRow("doubled quote") << "public.\"Weird \"\"Name\"\"\".email"
                                        << QStringList{"public", "Weird \"Name\"", "email"} << -1;
-        QTest::newRow("dot inside quotes") << "\"a.b\".\"c.d\".\"e.f\""
-                                           << QStringList{"a.b", "c.d", "e.f"} << -1;
+        QTest::newRow("dot inside quotes")
+                << "\"a.b\".\"c.d\".\"e.f\"" << QStringList{"a.b", "c.d", "e.f"} << -1;
         QTest::newRow("spaces and unicode")
                 << QString::fromUtf8("s.\"my table\".\"Ünïcödé col\"")
                 << QStringList{"s", "my table", QString::fromUtf8("Ünïcödé col")} << -1;
@@ -573,8 +594,7 @@ private slots:
         if (parts.isEmpty()) {
             QVERIFY(!parsed);
             QCOMPARE(int(parsed.error().offset), errorOffset);
-            QVERIFY(parsed.error().message.find("is not schema.table.column")
-                    != std::string::npos);
+            QVERIFY(parsed.error().message.find("is not schema.table.column") != std::string::npos);
             return;
         }
         QVERIFY2(parsed, parsed ? "" : parsed.error().message.c_str());
@@ -622,7 +642,8 @@ private slots:
         const CoverageReport coverage = resolveCoverage(m, s);
         QVERIFY(coverage.problems.empty());
         QCOMPARE(coverage.classified(), 3);
-        QCOMPARE(coverage.columns[1].display(), std::string("public.\"Weird \"\"Name\"\".x\".\"E-Mail Addr\""));
+        QCOMPARE(coverage.columns[1].display(),
+                 std::string("public.\"Weird \"\"Name\"\".x\".\"E-Mail Addr\""));
         // A reference the parser rejects is a config error at the rule, not "no such column".
         m.rules = {rule("public.\"Weird.x", "email")};
         const auto bad = buildMaskPlan(m, s, salt);
@@ -647,7 +668,7 @@ private slots:
         const std::string yaml = "version: 1\nsource: { dsn: \"service=prod\", production: true }\n"
                                  "golden: { dsn: \"service=golden\" }\n"
                                  "regions:\n  - name: eu\n    dsn: \"service=qa-eu\"\n"
-                + snippet;
+                                 + snippet;
         const auto loaded = config::parseConfig(yaml, "detect.yaml");
         QVERIFY2(loaded, yaml.c_str());
         QCOMPARE(loaded->masking.rules.size(), std::size_t(1));

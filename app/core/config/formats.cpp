@@ -168,7 +168,7 @@ std::expected<std::vector<std::string>, std::string> splitQualifiedName(std::str
 }
 
 std::expected<std::vector<std::string>, NameError> parseQualifiedName(std::string_view text,
-                                                                    std::size_t partCount)
+                                                                      std::size_t partCount)
 {
     const std::string expected = partCount == 3 ? "schema.table.column" : "schema.table";
     // PostgreSQL truncates longer identifiers (NAMEDATALEN - 1): a longer name can never match.
@@ -188,13 +188,14 @@ std::expected<std::vector<std::string>, NameError> parseQualifiedName(std::strin
         }
         if (text.size() > 80)
             shown += "...";
-        return std::unexpected(
-                NameError{"\"" + shown + "\" is not " + expected + ": " + why, at});
+        return std::unexpected(NameError{"\"" + shown + "\" is not " + expected + ": " + why, at});
     };
     auto identStart = [](unsigned char c) {
         return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c >= 0x80;
     };
-    auto identChar = [&](unsigned char c) { return identStart(c) || isDigit(c) || c == '$'; };
+    auto identChar = [&](unsigned char c) {
+        return identStart(c) || isDigit(c) || c == '$';
+    };
 
     std::vector<std::string> parts;
     std::size_t i = 0;
@@ -254,10 +255,10 @@ std::expected<std::vector<std::string>, NameError> parseQualifiedName(std::strin
 
 std::string quoteIdentifierPart(std::string_view name)
 {
-    const bool plain = !name.empty() && !isDigit(name.front())
-            && std::ranges::all_of(name, [](char c) {
-                   return (c >= 'a' && c <= 'z') || isDigit(c) || c == '_';
-               });
+    const bool plain
+            = !name.empty() && !isDigit(name.front()) && std::ranges::all_of(name, [](char c) {
+                  return (c >= 'a' && c <= 'z') || isDigit(c) || c == '_';
+              });
     if (plain)
         return std::string(name);
     std::string out = "\"";

@@ -396,8 +396,7 @@ Result<void> clearMaskedComments(PGconn *target,
     if (!statements)
         return std::unexpected(statements.error());
     for (int row = 0; row < PQntuples(statements->get()); ++row) {
-        if (auto done = exec(target, value(*statements, row, 0), "target: drop a comment");
-            !done)
+        if (auto done = exec(target, value(*statements, row, 0), "target: drop a comment"); !done)
             return std::unexpected(done.error());
     }
     return {};

@@ -327,8 +327,9 @@ std::string toYamlSnippet(const std::vector<DetectedColumn> &columns)
     if (columns.empty())
         out += "    []  # no column looks like personal data\n";
     for (const auto &c : columns) {
-        std::string line = "    - { column: " + scalar(config::formatQualifiedName({c.schema, c.table, c.column}))
-                + ", transform: " + c.transform;
+        std::string line = "    - { column: "
+                           + scalar(config::formatQualifiedName({c.schema, c.table, c.column}))
+                           + ", transform: " + c.transform;
         if (c.unique)
             line += ", unique: true";
         for (const auto &[k, v] : c.params)

@@ -661,8 +661,11 @@ class JsonTransform final : public Transform
 {
 public:
     JsonTransform(std::vector<JsonPath> paths, JsonRest rest, HmacKey key)
-        : m_paths(std::move(paths)), m_rest(rest), m_key(std::move(key))
-    {}
+        : m_paths(std::move(paths))
+        , m_rest(rest)
+        , m_key(std::move(key))
+    {
+    }
     bool apply(std::string_view value, std::string &out) const override
     {
         QJsonParseError error;
@@ -721,9 +724,12 @@ private:
         if (covering)
             return leaf(node, *covering);
         switch (m_rest) {
-        case JsonRest::Keep: return node;
-        case JsonRest::Null: return QJsonValue(QJsonValue::Null);
-        case JsonRest::Mask: break;
+        case JsonRest::Keep:
+            return node;
+        case JsonRest::Null:
+            return QJsonValue(QJsonValue::Null);
+        case JsonRest::Mask:
+            break;
         }
         const auto d = node.isString() ? m_key.mac(node.toString().toStdString())
                                        : m_key.mac(numberText(node));
@@ -996,9 +1002,9 @@ Result<std::shared_ptr<const Transform>> makeTransform(const std::string &name,
         const std::string restText = strParam(params, "rest", "mask");
         if (restText != "mask" && restText != "null" && restText != "keep")
             return badParam(name, "rest", "\"" + restText + "\" is not mask, null or keep");
-        const JsonRest jsonRest = restText == "keep" ? JsonRest::Keep
-                : restText == "null"                  ? JsonRest::Null
-                                                      : JsonRest::Mask;
+        const JsonRest jsonRest = restText == "keep"   ? JsonRest::Keep
+                                  : restText == "null" ? JsonRest::Null
+                                                       : JsonRest::Mask;
         const std::string spec = strParam(params, "paths");
         if (spec.empty() && !params.contains("rest"))
             return badParam(name, "paths",

@@ -555,7 +555,8 @@ bool isNeedle(const std::string &value)
     if (value.size() < 6)
         return false;
     const bool letter = std::ranges::any_of(value, [](char c) {
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || static_cast<unsigned char>(c) >= 0x80;
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+               || static_cast<unsigned char>(c) >= 0x80;
     });
     return letter || value.size() >= 10;
 }
@@ -578,8 +579,7 @@ VerifyCheck leakInside(pqxx::transaction_base &s, pqxx::transaction_base &g,
         const std::string text = row[1].as<std::string>();
         if (row[2].as<bool>()) {
             const QJsonDocument doc = QJsonDocument::fromJson(QByteArray::fromStdString(text));
-            jsonLeaves(doc.isObject() ? QJsonValue(doc.object()) : QJsonValue(doc.array()),
-                       values);
+            jsonLeaves(doc.isObject() ? QJsonValue(doc.object()) : QJsonValue(doc.array()), values);
         } else {
             values.push_back(text);
         }
@@ -595,14 +595,18 @@ VerifyCheck leakInside(pqxx::transaction_base &s, pqxx::transaction_base &g,
         // nothing long enough to look for
     } else if (!key.empty()) {
         found = g.exec_params1("SELECT count(*) FROM unnest($1::text[], $2::text[]) AS n(k, v)"
-                               " JOIN ONLY " + qualified + " g ON g." + quoteIdentifier(key)
+                               " JOIN ONLY "
+                                       + qualified + " g ON g." + quoteIdentifier(key)
                                        + "::text = n.k WHERE strpos(g." + col + "::text, n.v) > 0",
                                toArrayLiteral(keys), toArrayLiteral(needles))[0]
                         .as<std::int64_t>();
     } else {
         found = g.exec_params1("SELECT count(DISTINCT n.v) FROM unnest($1::text[]) AS n(v)"
-                               " WHERE EXISTS (SELECT 1 FROM (SELECT " + col + "::text AS t"
-                                       " FROM ONLY " + qualified + " WHERE " + col
+                               " WHERE EXISTS (SELECT 1 FROM (SELECT "
+                                       + col
+                                       + "::text AS t"
+                                         " FROM ONLY "
+                                       + qualified + " WHERE " + col
                                        + " IS NOT NULL LIMIT 20000) x"
                                          " WHERE strpos(x.t, n.v) > 0)",
                                toArrayLiteral(needles))[0]
@@ -703,13 +707,13 @@ Result<VerifyReport> verifySnapshot(const config::Config &config, const std::str
 
             // Comments on a masked column and its table are dropped by the copy: a comment
             // may quote the data ("e.g. alice@corp.example").
-            const pqxx::result comments = g.exec_params(
-                    "SELECT col_description(c.oid, a.attnum) IS NOT NULL,"
-                    " obj_description(c.oid, 'pg_class') IS NOT NULL"
-                    " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
-                    " JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = $3"
-                    " WHERE n.nspname = $1 AND c.relname = $2",
-                    column.schema, column.table, column.column);
+            const pqxx::result comments
+                    = g.exec_params("SELECT col_description(c.oid, a.attnum) IS NOT NULL,"
+                                    " obj_description(c.oid, 'pg_class') IS NOT NULL"
+                                    " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                                    " JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = $3"
+                                    " WHERE n.nspname = $1 AND c.relname = $2",
+                                    column.schema, column.table, column.column);
             if (!comments.empty()) {
                 const bool columnComment = comments[0][0].as<bool>();
                 const bool tableComment = comments[0][1].as<bool>();
@@ -718,7 +722,7 @@ Result<VerifyReport> verifySnapshot(const config::Config &config, const std::str
                          !columnComment && !tableComment
                                  ? std::string("no comment on the column or its table")
                                  : std::string("golden keeps a comment on the ")
-                                         + (columnComment ? "column" : "table")});
+                                           + (columnComment ? "column" : "table")});
             }
             if (isRowChecked(column.transform)) {
                 const std::string key = primaryKeyColumn(s, qualified);
