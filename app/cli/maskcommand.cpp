@@ -1,5 +1,6 @@
 #include "cli.h"
 
+#include "core/config/formats.h"
 #include "core/db/connection.h"
 #include "core/drift/driftcheck.h"
 #include "core/masking/maskplan.h"
@@ -36,8 +37,10 @@ int runCheck(const QCommandLineParser &parser)
     }
     const auto &unclassified = (*plan)->unclassified();
     for (const auto &column : unclassified)
-        std::printf("%s.%s.%s (%s)\n", column.schema.c_str(), column.table.c_str(),
-                    column.column.c_str(), column.type.c_str());
+        std::printf(
+                "%s (%s)\n",
+                config::formatQualifiedName({column.schema, column.table, column.column}).c_str(),
+                column.type.c_str());
     if (salt)
         std::fprintf(stderr, "envsyncctl: rules hash %s\n", (*plan)->rulesHash().c_str());
     if (unclassified.empty()) {

@@ -85,6 +85,189 @@ private slots:
         QVERIFY(!yaml.contains(u"public.products.price"));
     }
 
+    // Issue 16 item 4: a table and columns named with quotes, dots, spaces, mixed case and
+    // unicode go from --detect to the config, --check and a masked snapshot.
+    void quotedNamesEndToEnd()
+    {
+        QVERIFY(m_cluster->execute("CREATE DATABASE weird"));
+        std::string sql = "CREATE SCHEMA \"Sales Dept\";"
+                          "CREATE TABLE \"Sales Dept\".\"Kunden \"\"VIP\"\".2024\" ("
+                          " id bigint PRIMARY KEY, \"E-Mail Adresse\" text UNIQUE,"
+                          " \"Ünïcödé Card\" text, \"a.b Phone\" text);";
+        for (int i = 1; i <= 20; ++i) {
+            const std::string n = std::to_string(i);
+            sql += "INSERT INTO \"Sales Dept\".\"Kunden \"\"VIP\"\".2024\" VALUES (" + n
+                   + ", 'kunde" + n + "@firma-geheim.de', '4111111111111111', '+49 30 "
+                   + std::to_string(5550000 + i) + "');";
+        }
+        QVERIFY(m_cluster->execute(sql, "weird"));
+
+        const CliRun detect = runCli({QStringLiteral("mask"), QStringLiteral("--detect"),
+                                      QString::fromStdString(m_cluster->dsn("weird"))});
+        QVERIFY2(detect.exitCode == 0, qPrintable(detect.err));
+        // The references as written by hand in SQL; the snippet holds them YAML-double-quoted.
+        const std::string table = "\"Sales Dept\".\"Kunden \"\"VIP\"\".2024\"";
+        for (const auto &[column, rule] :
+             {std::pair<std::string, std::string>{"\"E-Mail Adresse\"",
+                                                  "transform: email, unique: true"},
+              {"\"Ünïcödé Card\"", "transform: credit_card"},
+              {"\"a.b Phone\"", "transform: phone"}}) {
+            std::string yaml = "column: \"";
+            for (const char c : table + '.' + column)
+                yaml += c == '"' ? std::string("\\\"") : std::string(1, c);
+            yaml += "\", " + rule + " }";
+            QVERIFY2(detect.out.contains(QByteArray::fromStdString(yaml)),
+                     qPrintable(QString::fromUtf8(detect.out) + u"\nmissing: "
+                                + QString::fromStdString(yaml)));
+        }
+
+        // Golden must be another cluster than the source (the production guard).
+        envsync::test::TestCluster goldenCluster;
+        QVERIFY(goldenCluster.ok());
+        const std::string path = m_dir.filePath(QStringLiteral("weird.yaml")).toStdString();
+        {
+            std::ofstream out(path);
+            out << "version: 1\n"
+                << "source: { name: src, dsn: \"" << m_cluster->dsn("weird")
+                << "\", production: false }\n"
+                << "golden: { dsn: \"" << goldenCluster.dsn() << "\" }\n"
+                << "regions:\n  - name: eu\n    dsn: \"" << m_cluster->dsn("eu") << "\"\n"
+                << detect.out.toStdString()
+                << "  salt: { env: ENVSYNC_MASK_SALT }\n  unclassified: fail\n"
+                << "  keep: [ '\"Sales Dept\".\"Kunden \"\"VIP\"\".2024\".ID' ]\n";
+        }
+        const QString config = QString::fromStdString(path);
+        const CliRun validate = runCli({QStringLiteral("validate"), QStringLiteral("-c"), config});
+        QVERIFY2(validate.exitCode == 0,
+                 qPrintable(validate.err + QString::fromUtf8(validate.out)));
+        const CliRun check = runCli(
+                {QStringLiteral("mask"), QStringLiteral("--check"), QStringLiteral("-c"), config});
+        QVERIFY2(check.exitCode == 0, qPrintable(check.err + QString::fromUtf8(check.out)));
+
+        const CliRun create = runCli({QStringLiteral("snapshot"), QStringLiteral("create"),
+                                      QStringLiteral("-c"), config});
+        QVERIFY2(create.exitCode == 0, qPrintable(create.err + QString::fromUtf8(create.out)));
+        const std::string golden
+                = goldenCluster.queryValue("SELECT max(datname) FROM pg_database WHERE datname "
+                                           "~ '^golden_v[0-9]+$'");
+        QVERIFY(!golden.empty());
+        const std::string qualified = "\"Sales Dept\".\"Kunden \"\"VIP\"\".2024\"";
+        QCOMPARE(goldenCluster.queryValue("SELECT count(*) FROM " + qualified, golden),
+                 std::string("20"));
+        QCOMPARE(goldenCluster.queryValue("SELECT count(DISTINCT \"E-Mail Adresse\") FROM "
+                                                  + qualified
+                                                  + " WHERE \"E-Mail Adresse\" NOT LIKE "
+                                                    "'%firma-geheim%'",
+                                          golden),
+                 std::string("20"));
+        QCOMPARE(goldenCluster.queryValue("SELECT count(*) FROM " + qualified
+                                                  + " WHERE \"Ünïcödé Card\" = '4111111111111111'"
+                                                    " OR \"a.b Phone\" LIKE '+49 30 555%'",
+                                          golden),
+                 std::string("0"));
+    }
+
+    // Issue 16 items 5 and 6: JSON keys no path names are masked by default (rest: keep is
+    // what leaks, and verify now finds source values inside JSON and longer texts); comments
+    // on masked columns and their tables do not reach golden, and verify checks them.
+    void jsonRestCommentsAndVerify()
+    {
+        QVERIFY(m_cluster->execute("CREATE DATABASE docs"));
+        std::string sql = "CREATE TABLE profiles (id bigint PRIMARY KEY, email text UNIQUE,"
+                          " doc jsonb, bio text);"
+                          "COMMENT ON TABLE profiles IS 'VIP list, e.g. vip.kunde@firma-geheim.de';"
+                          "COMMENT ON COLUMN profiles.email IS 'e.g. vip.kunde@firma-geheim.de';";
+        for (int i = 1; i <= 30; ++i) {
+            const std::string n = std::to_string(i);
+            sql += "INSERT INTO profiles VALUES (" + n + ", 'k" + n + "@firma-geheim.de', '"
+                   + "{\"email\": \"k" + n + "@firma-geheim.de\", \"name\": \"Alexandra Beispiel"
+                   + n + "\", \"card\": {\"number\": \"4111111111" + std::to_string(100000 + i)
+                   + "\"}, \"vip\": true}', 'Lebenslauf von Alexandra Beispiel" + n + "');";
+        }
+        QVERIFY(m_cluster->execute(sql, "docs"));
+        envsync::test::TestCluster goldenCluster;
+        QVERIFY(goldenCluster.ok());
+
+        auto configWith = [&](const std::string &name, const std::string &rules) {
+            const std::string path = m_dir.filePath(QString::fromStdString(name)).toStdString();
+            std::ofstream out(path);
+            out << "version: 1\n"
+                << "source: { name: src, dsn: \"" << m_cluster->dsn("docs")
+                << "\", production: false }\n"
+                << "golden: { dsn: \"" << goldenCluster.dsn() << "\" }\n"
+                << "regions:\n  - name: eu\n    dsn: \"" << m_cluster->dsn("eu") << "\"\n"
+                << "masking:\n  salt: { env: ENVSYNC_MASK_SALT }\n  unclassified: fail\n"
+                << "  keep: [ public.profiles.id ]\n  rules:\n"
+                << "    - { column: public.profiles.email, transform: email, unique: true }\n"
+                << rules;
+            return QString::fromStdString(path);
+        };
+        auto golden = [&](const std::string &query) {
+            const std::string db = goldenCluster.queryValue(
+                    "SELECT max(datname) FROM pg_database WHERE datname ~ '^golden_v[0-9]+$'");
+            return goldenCluster.queryValue(query, db);
+        };
+
+        // Default: the name and card next to the masked e-mail are masked too.
+        const QString safe = configWith(
+                "safe.yaml", "    - { column: public.profiles.doc, transform: json, paths: "
+                             "\"$.email=email\" }\n"
+                             "    - { column: public.profiles.bio, transform: hash }\n");
+        CliRun run = runCli(
+                {QStringLiteral("snapshot"), QStringLiteral("create"), QStringLiteral("-c"), safe});
+        QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+        QCOMPARE(golden("SELECT count(*) FROM profiles WHERE doc::text LIKE '%Alexandra%' OR "
+                        "doc::text LIKE '%4111111111%' OR doc::text LIKE '%firma-geheim%'"),
+                 std::string("0"));
+        QCOMPARE(golden("SELECT count(*) FROM profiles WHERE (doc->>'vip')::boolean"),
+                 std::string("30"));
+        QCOMPARE(golden("SELECT count(*) FROM pg_description d JOIN pg_class c ON c.oid ="
+                        " d.objoid WHERE c.relname = 'profiles'"),
+                 std::string("0"));
+        // unique e-mails: fixed length whatever the input's length.
+        QCOMPARE(golden("SELECT count(DISTINCT length(split_part(email, '@', 1)) - "
+                        "length(split_part(split_part(email, '@', 1), '.', 1))) FROM profiles"),
+                 std::string("1"));
+        run = runCli(
+                {QStringLiteral("snapshot"), QStringLiteral("verify"), QStringLiteral("-c"), safe});
+        QVERIFY2(run.exitCode == 0, qPrintable(QString::fromUtf8(run.out) + run.err));
+        QVERIFY(run.out.contains("masked_comment"));
+        QVERIFY(run.out.contains("masked_leak_inside"));
+
+        // A comment that reaches golden anyway is a verify failure.
+        const std::string name = goldenCluster.queryValue(
+                "SELECT max(datname) FROM pg_database WHERE datname ~ '^golden_v[0-9]+$'");
+        QVERIFY(goldenCluster.execute(
+                "BEGIN READ WRITE; COMMENT ON COLUMN profiles.email IS 'x'; COMMIT", name));
+        run = runCli(
+                {QStringLiteral("snapshot"), QStringLiteral("verify"), QStringLiteral("-c"), safe});
+        QCOMPARE(run.exitCode, 1);
+        QVERIFY(run.out.contains("FAIL   masked_comment"));
+        QVERIFY(goldenCluster.execute(
+                "BEGIN READ WRITE; COMMENT ON COLUMN profiles.email IS NULL; COMMIT", name));
+
+        // rest: keep copies the rest of the document, and a prefix keeps the whole bio: verify
+        // finds both inside the golden values (the whole-value check cannot).
+        const QString leaky = configWith(
+                "leaky.yaml", "    - { column: public.profiles.doc, transform: json, paths: "
+                              "\"$.email=email\", rest: keep }\n"
+                              "    - { column: public.profiles.bio, transform: regex_replace, "
+                              "pattern: \"^\", replacement: \"Note: \" }\n");
+        run = runCli({QStringLiteral("snapshot"), QStringLiteral("create"), QStringLiteral("-c"),
+                      leaky});
+        QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+        run = runCli({QStringLiteral("snapshot"), QStringLiteral("verify"), QStringLiteral("-c"),
+                      leaky});
+        QCOMPARE(run.exitCode, 1);
+        for (const QByteArray &object :
+             {QByteArray("public.profiles.doc"), QByteArray("public.profiles.bio")}) {
+            bool failed = false;
+            for (const QByteArray &line : run.out.split('\n'))
+                failed |= line.startsWith("FAIL   masked_leak_inside") && line.contains(object);
+            QVERIFY2(failed, qPrintable(QString::fromUtf8(run.out)));
+        }
+    }
+
     void usageErrors()
     {
         QCOMPARE(runCli({QStringLiteral("mask")}).exitCode, 2);

@@ -306,8 +306,8 @@ private slots:
             withExtra("masking:\n  rules:\n    - { column: customers.email, transform: email }\n"),
             11, 17, "masking.rules[0].column", "\"customers.email\" is not schema.table.column");
         row("keep column is not schema.table.column",
-            withExtra("masking:\n  keep: [public..name]\n"), 10, 10, "masking.keep[0]",
-            "empty name in \"public..name\"");
+            withExtra("masking:\n  keep: [public..name]\n"), 10, 17, "masking.keep[0]",
+            "\"public..name\" is not schema.table.column: empty name");
         row("typo in rule key",
             withExtra("masking:\n  rules:\n    - { column: public.t.c, transform: hash, uniqe: "
                       "true }\n"),
@@ -316,6 +316,16 @@ private slots:
             withExtra("masking:\n  rules:\n    - { column: public.t.c, transform: hash }\n"
                       "    - { column: public.t.c, transform: null }\n"),
             12, 17, "masking.rules[1].column", "already has a rule (line 11)");
+        row("same column, other spelling",
+            withExtra("masking:\n  rules:\n    - { column: public.t.c, transform: hash }\n"
+                      "    - { column: Public.\"t\".C, transform: null }\n"),
+            12, 17, "masking.rules[1].column", "already has a rule (line 11)");
+        row("misplaced quote in a column",
+            withExtra("masking:\n  rules:\n    - { column: public.b\"x\".c, transform: hash }\n"),
+            11, 25, "masking.rules[0].column", "is not schema.table.column: misplaced quote");
+        row("unterminated quote, YAML-quoted value",
+            withExtra("masking:\n  keep: [ 'public.\"t.c' ]\n"), 10, 19, "masking.keep[0]",
+            "unterminated quoted identifier");
         row("transform parameter is a list",
             withExtra("masking:\n  rules:\n    - { column: public.t.c, transform: dictionary, "
                       "words: [a, b] }\n"),

@@ -1,7 +1,10 @@
 // Masking engine without a database: transforms, COPY rows, plans against a hand-built schema.
 // Test data is ASCII literals throughout; allow the implicit QString conversions here only.
 #undef QT_NO_CAST_FROM_ASCII
+#include "core/config/configloader.h"
+#include "core/config/formats.h"
 #include "core/masking/copytext.h"
+#include "core/masking/coverage.h"
 #include "core/masking/hmackey.h"
 #include "core/masking/maskplan.h"
 #include "core/masking/piidetector.h"
@@ -11,6 +14,7 @@
 #include <QTest>
 
 #include <chrono>
+#include <set>
 #include <string>
 #include <unordered_set>
 
@@ -226,10 +230,42 @@ private slots:
         QTest::newRow("dictionary") << "dictionary" << "dictionary=cities" << "Berlin" << "^\\S.+$";
         QTest::newRow("address") << "address" << "" << "1 Main St, Springfield"
                                  << "^\\d+ .+, .+$";
-        QTest::newRow("json") << "json" << "paths=$.email=email, $.tags[*].phone=phone"
-                              << R"({"email":"a@b.c","keep":"x","tags":[{"phone":"+1 555 0100"}]})"
-                              << R"(^\{"email":"[a-z]+\.[a-z]+\d{3}@example\.com","keep":"x",)"
-                                 R"("tags":\[\{"phone":"\+1 \d{3} \d{4}"\}\]\}$)";
+        QTest::newRow("json")
+                << "json"
+                << "paths=$.email=email, $.tags[*].phone=phone"
+                << R"({"email":"a@b.c","keep":"x","tags":[{"phone":"+1 555 0100"}]})"
+                << R"(^\{"email":"[a-z]+\.[a-z]+\d{3}@example\.com","keep":"[0-9a-f]{16}",)"
+                   R"("tags":\[\{"phone":"\+1 \d{3} \d{4}"\}\]\}$)";
+        // Issue 16 item 5: what no path covers is masked unless the rule says rest: keep.
+        QTest::newRow("json rest masks by default")
+                << "json"
+                << "paths=$.email=email"
+                << "{\"email\":\"a@b.c\",\"name\":\"Alice "
+                   "Smith\",\"card\":{\"no\":4111111111111111,\"cvc\":\"123\"},\"vip\":true,\"n\":"
+                   "null}"
+                << "^\\{\"card\":\\{\"cvc\":\"[0-9a-f]{16}\",\"no\":\\d{1,6}\\},\"email\":\"[a-z.]+"
+                   "\\d{3}@example\\.com\",\"n\":null,\"name\":\"[0-9a-f]{16}\",\"vip\":true\\}$";
+        QTest::newRow("json rest null")
+                << "json"
+                << "paths=$.email=email;rest=null"
+                << "{\"email\":\"a@b.c\",\"name\":\"Alice\",\"list\":[\"x\",2]}"
+                << "^\\{\"email\":\"[^\"]+@example\\.com\",\"list\":\\[null,null\\],\"name\":"
+                   "null\\}$";
+        QTest::newRow("json rest keep")
+                << "json"
+                << "paths=$.email=email;rest=keep"
+                << "{\"email\":\"a@b.c\",\"name\":\"Alice\"}"
+                << "^\\{\"email\":\"[^\"]+@example\\.com\",\"name\":\"Alice\"\\}$";
+        QTest::newRow("json path at an object")
+                << "json"
+                << "paths=$.contact=hash;rest=keep"
+                << "{\"contact\":{\"mail\":\"a@b.c\",\"tel\":[\"555\"]},\"x\":\"y\"}"
+                << "^\\{\"contact\":\\{\"mail\":\"[0-9a-f]{32}\",\"tel\":\\[\"[0-9a-f]{32}\"\\]\\},"
+                   "\"x\":\"y\"\\}$";
+        QTest::newRow("json rest only") << "json"
+                                        << "rest=mask"
+                                        << "[\"Alice\",{\"b\":\"Bob\"}]"
+                                        << "^\\[\"[0-9a-f]{16}\",\\{\"b\":\"[0-9a-f]{16}\"\\}\\]$";
         QTest::newRow("json invalid") << "json" << "paths=$.a=hash" << "{not json" << "^<NULL>$";
     }
     void others()
@@ -259,6 +295,12 @@ private slots:
         QTest::newRow("regex") << "regex_replace" << "pattern" << "(" << false;
         QTest::newRow("dictionary") << "dictionary" << "dictionary" << "nope" << false;
         QTest::newRow("json") << "json" << "paths" << "$.a=unknown" << false;
+        QTest::newRow("json rest") << "json"
+                                   << "rest"
+                                   << "maybe" << false;
+        QTest::newRow("json nothing") << "json"
+                                      << ""
+                                      << "" << false;
         QTest::newRow("unique phone") << "phone" << "" << "" << true;
         QTest::newRow("unknown") << "rot13" << "" << "" << false;
     }
@@ -357,10 +399,44 @@ private slots:
             names.insert(out);
         }
         QVERIFY(names.size() < 1000);
-        // The permutation is length-preserving and invertible in spirit: every length works.
-        const HmacKey key(salt);
-        for (std::size_t len = 0; len < 70; ++len)
-            QCOMPARE(key.permute(std::string(len, 'x')).size(), len);
+    }
+
+    // Issue 16 item 6: unique outputs are one-way and their length says nothing about the input.
+    void uniqueIsFixedLengthAndOneWay()
+    {
+        for (const char *name : {"email", "hash", "person_name", "first_name", "dictionary"}) {
+            const auto t
+                    = make(name,
+                           std::string(name) == "dictionary"
+                                   ? std::map<std::string, std::string>{{"dictionary", "cities"}}
+                                   : std::map<std::string, std::string>{},
+                           true);
+            // The unique part (after the last '.', '-' or before '@') for inputs of 1..300 bytes.
+            std::set<std::size_t> lengths;
+            for (std::size_t len = 1; len <= 300; len += 7) {
+                std::string out = run(*t, std::string(len, 'k'));
+                if (const auto at = out.find('@'); at != std::string::npos)
+                    out.resize(at);
+                if (const auto cut = out.find_last_of(".-"); cut != std::string::npos)
+                    out.erase(0, cut + 1);
+                lengths.insert(out.size());
+            }
+            QVERIFY2(lengths.size() == 1, name);
+            QVERIFY2(*lengths.begin() >= 24, name); // >= 120 bits
+        }
+        // Inputs sharing a long prefix or suffix share no part of the tag beyond chance.
+        const auto email = make("email", {}, true);
+        const std::string a = run(*email, "alice.anderson@corp.example");
+        const std::string b = run(*email, "alice.anderson@corp.example.");
+        const std::string ta = a.substr(a.find('.') + 1, 24);
+        const std::string tb = b.substr(b.find('.') + 1, 24);
+        int same = 0;
+        for (std::size_t i = 0; i < ta.size(); ++i)
+            same += ta[i] == tb[i];
+        QVERIFY(same < 8);
+        // hash with unique needs enough bits to never collide.
+        QVERIFY(!makeTransform("hash", {{"length", "16"}}, true, HmacKey(salt)));
+        QVERIFY(makeTransform("hash", {{"length", "32"}}, true, HmacKey(salt)));
     }
 
     void foreignKeysInheritRules()
@@ -473,6 +549,132 @@ private slots:
         changed = m;
         changed.rules[0].location = {99, 1}; // where a rule is written does not matter
         QCOMPARE((*buildMaskPlan(changed, shopSchema(), salt))->rulesHash(), (*a)->rulesHash());
+    }
+
+    // Masking references are read as PostgreSQL reads identifiers (issue 16 item 4).
+    void columnReferences_data()
+    {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<QStringList>("parts"); // empty: malformed
+        QTest::addColumn<int>("errorOffset");
+        QTest::newRow("plain") << "public.customers.email"
+                               << QStringList{"public", "customers", "email"} << -1;
+        QTest::newRow("unquoted folds")
+                << "Public.Customers.EMail" << QStringList{"public", "customers", "email"} << -1;
+        QTest::newRow("quoted keeps case") << "public.\"Customers\".\"EMail\""
+                                           << QStringList{"public", "Customers", "EMail"} << -1;
+        QTest::newRow("doubled quote") << "public.\"Weird \"\"Name\"\"\".email"
+                                       << QStringList{"public", "Weird \"Name\"", "email"} << -1;
+        QTest::newRow("dot inside quotes")
+                << "\"a.b\".\"c.d\".\"e.f\"" << QStringList{"a.b", "c.d", "e.f"} << -1;
+        QTest::newRow("spaces and unicode")
+                << QString::fromUtf8("s.\"my table\".\"Ünïcödé col\"")
+                << QStringList{"s", "my table", QString::fromUtf8("Ünïcödé col")} << -1;
+        QTest::newRow("unquoted unicode and dollar")
+                << QString::fromUtf8("s.tä$1.c") << QStringList{"s", QString::fromUtf8("tä$1"), "c"}
+                << -1;
+        QTest::newRow("too few") << "customers.email" << QStringList{} << 0;
+        QTest::newRow("too many") << "a.b.c.d" << QStringList{} << 5;
+        QTest::newRow("empty part") << "a..c" << QStringList{} << 2;
+        QTest::newRow("trailing dot") << "a.b." << QStringList{} << 4;
+        QTest::newRow("unterminated") << "a.\"b.c" << QStringList{} << 2;
+        QTest::newRow("zero-length quoted") << "a.\"\".c" << QStringList{} << 2;
+        QTest::newRow("quote after name") << "a.b\"x\".c" << QStringList{} << 3;
+        QTest::newRow("text after quote") << "a.\"b\"x.c" << QStringList{} << 5;
+        QTest::newRow("space unquoted") << "a.my table.c" << QStringList{} << 4;
+        QTest::newRow("leading digit") << "a.1t.c" << QStringList{} << 2;
+        QTest::newRow("too long") << "a." + QString(64, u'x') + ".c" << QStringList{} << 2;
+    }
+    void columnReferences()
+    {
+        QFETCH(QString, text);
+        QFETCH(QStringList, parts);
+        QFETCH(int, errorOffset);
+        const auto parsed = config::parseQualifiedName(text.toStdString(), 3);
+        if (parts.isEmpty()) {
+            QVERIFY(!parsed);
+            QCOMPARE(int(parsed.error().offset), errorOffset);
+            QVERIFY(parsed.error().message.find("is not schema.table.column") != std::string::npos);
+            return;
+        }
+        QVERIFY2(parsed, parsed ? "" : parsed.error().message.c_str());
+        QStringList got;
+        for (const auto &p : *parsed)
+            got << QString::fromStdString(p);
+        QCOMPARE(got, parts);
+        // What --detect prints reads back as the same identifiers.
+        const std::string formatted = config::formatQualifiedName(*parsed);
+        const auto again = config::parseQualifiedName(formatted, 3);
+        QVERIFY2(again, formatted.c_str());
+        QCOMPARE(*again, *parsed);
+    }
+
+    void quoteOnlyWhenNeeded()
+    {
+        QCOMPARE(config::quoteIdentifierPart("email"), std::string("email"));
+        QCOMPARE(config::quoteIdentifierPart("_x1"), std::string("_x1"));
+        QCOMPARE(config::quoteIdentifierPart("Email"), std::string("\"Email\""));
+        QCOMPARE(config::quoteIdentifierPart("1x"), std::string("\"1x\""));
+        QCOMPARE(config::quoteIdentifierPart("a.b"), std::string("\"a.b\""));
+        QCOMPARE(config::quoteIdentifierPart("We\"ird"), std::string("\"We\"\"ird\""));
+        QCOMPARE(config::quoteIdentifierPart("a b"), std::string("\"a b\""));
+    }
+
+    void planResolvesQuotedNames()
+    {
+        drift::SchemaSnapshot s;
+        drift::TableDef t;
+        t.name = {"public", "Weird \"Name\".x"};
+        t.columns = {col("id", "bigint"), col("E-Mail Addr", "text"), col("a.b", "text")};
+        s.tables = {t};
+        config::MaskingConfig m;
+        m.rules = {rule("public.\"Weird \"\"Name\"\".x\".\"E-Mail Addr\"", "email"),
+                   rule("PUBLIC.\"Weird \"\"Name\"\".x\".\"a.b\"", "hash")};
+        m.keep = {"public.\"Weird \"\"Name\"\".x\".ID"};
+        const auto plan = buildMaskPlan(m, s, salt);
+        QVERIFY2(plan, plan ? "" : plan.error().describe().c_str());
+        QVERIFY((*plan)->unclassified().empty());
+        std::string row = "1\talice@x.org\tsecret";
+        (*plan)->forTable("public", t.name.name, {"id", "E-Mail Addr", "a.b"})->maskRow(row);
+        QVERIFY(row.starts_with("1\t"));
+        QVERIFY(row.find("alice") == std::string::npos);
+        QVERIFY(row.find("secret") == std::string::npos);
+        const CoverageReport coverage = resolveCoverage(m, s);
+        QVERIFY(coverage.problems.empty());
+        QCOMPARE(coverage.classified(), 3);
+        QCOMPARE(coverage.columns[1].display(),
+                 std::string("public.\"Weird \"\"Name\"\".x\".\"E-Mail Addr\""));
+        // A reference the parser rejects is a config error at the rule, not "no such column".
+        m.rules = {rule("public.\"Weird.x", "email")};
+        const auto bad = buildMaskPlan(m, s, salt);
+        QVERIFY(!bad);
+        QCOMPARE(bad.error().context, std::string("7:9"));
+        QVERIFY2(bad.error().message.find("unterminated") != std::string::npos,
+                 bad.error().message.c_str());
+    }
+
+    // --detect's snippet for awkward names loads as a config and names the same column.
+    void detectSnippetLoads()
+    {
+        DetectedColumn d;
+        d.schema = "Sales Dept";
+        d.table = "Kunden \"VIP\".2024";
+        d.column = "E-Mail\nprivat";
+        d.type = "text";
+        d.transform = "email";
+        d.confidence = 0.9;
+        d.reason = "name suggests an e-mail address";
+        const std::string snippet = toYamlSnippet({d});
+        const std::string yaml = "version: 1\nsource: { dsn: \"service=prod\", production: true }\n"
+                                 "golden: { dsn: \"service=golden\" }\n"
+                                 "regions:\n  - name: eu\n    dsn: \"service=qa-eu\"\n"
+                                 + snippet;
+        const auto loaded = config::parseConfig(yaml, "detect.yaml");
+        QVERIFY2(loaded, yaml.c_str());
+        QCOMPARE(loaded->masking.rules.size(), std::size_t(1));
+        const auto parts = config::parseQualifiedName(loaded->masking.rules[0].column, 3);
+        QVERIFY(parts);
+        QCOMPARE(*parts, (std::vector<std::string>{d.schema, d.table, d.column}));
     }
 
     void detectorClassifies_data()

@@ -148,6 +148,33 @@ std::vector<std::string> readNameList(YamlReader &reader, const YamlField &field
     return names;
 }
 
+/// Reports a malformed qualified name at the offending character of the value (yaml-cpp marks
+/// count bytes; a quoted YAML scalar starts one byte after its mark).
+void reportNameError(YamlReader &reader, const YamlField &field, const NameError &error)
+{
+    YAML::Mark mark = field.node.Mark();
+    const int shift = static_cast<int>(error.offset) + (field.node.Tag() == "!" ? 1 : 0);
+    mark.column += shift;
+    mark.pos += shift;
+    reader.report(mark, field.path, error.message);
+}
+
+/// Masking column references, each checked as PostgreSQL reads identifiers; returned in the
+/// canonical form (formatQualifiedName) so later comparisons are exact.
+std::vector<std::string> readColumnList(YamlReader &reader, const YamlField &field)
+{
+    std::vector<std::string> names;
+    for (auto &[item, text] : reader.stringList(field)) {
+        const auto parts = parseQualifiedName(text, 3);
+        if (!parts) {
+            reportNameError(reader, item, parts.error());
+            continue;
+        }
+        names.push_back(formatQualifiedName(*parts));
+    }
+    return names;
+}
+
 void readSource(Context &ctx, const YamlField &field, SourceConfig &source)
 {
     YamlReader &reader = ctx.reader;
@@ -392,15 +419,18 @@ void readRule(YamlReader &reader, const YamlField &field, std::vector<MaskRule> 
     const YamlField columnField = map->get("column");
     if (const std::optional<std::string> column = reader.string(columnField)) {
         rule.column = *column;
-        if (const auto parts = splitQualifiedName(*column, 3); !parts) {
-            reader.reportValue(columnField, parts.error());
-        } else if (const auto it = ruleLines.find(*column); it != ruleLines.end()) {
+        const auto parts = parseQualifiedName(*column, 3);
+        const std::string canonical = parts ? formatQualifiedName(*parts) : std::string();
+        if (!parts) {
+            reportNameError(reader, columnField, parts.error());
+        } else if (const auto it = ruleLines.find(canonical); it != ruleLines.end()) {
             reader.reportValue(columnField, "column " + YamlReader::quote(*column)
                                                     + " already has a rule (line "
                                                     + std::to_string(it->second) + ")");
         } else {
-            ruleLines.emplace(*column, reader.location(columnField).line);
-            if (std::ranges::find(kept, *column) != kept.end())
+            rule.column = canonical;
+            ruleLines.emplace(canonical, reader.location(columnField).line);
+            if (std::ranges::find(kept, canonical) != kept.end())
                 reader.reportValue(columnField, "column " + YamlReader::quote(*column)
                                                         + " is both in masking.keep and masked "
                                                           "by a rule");
@@ -462,7 +492,7 @@ void readMasking(YamlReader &reader, const YamlField &field, MaskingConfig &mask
                                : *policy == "null" ? UnclassifiedPolicy::Null
                                                    : UnclassifiedPolicy::Fail;
     }
-    masking.keep = readNameList(reader, map->get("keep"), 3);
+    masking.keep = readColumnList(reader, map->get("keep"));
     std::map<std::string, int, std::less<>> ruleLines;
     for (const YamlField &item : reader.sequence(map->get("rules")))
         readRule(reader, item, masking.rules, ruleLines, masking.keep);

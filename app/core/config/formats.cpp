@@ -9,6 +9,7 @@
 #include <QUrl>
 
 #include <charconv>
+#include <cstdio>
 #include <cstdlib>
 
 namespace envsync::config {
@@ -164,6 +165,117 @@ std::expected<std::vector<std::string>, std::string> splitQualifiedName(std::str
     if (parts.size() != partCount)
         return std::unexpected("\"" + std::string(text) + "\" is not " + expected);
     return parts;
+}
+
+std::expected<std::vector<std::string>, NameError> parseQualifiedName(std::string_view text,
+                                                                      std::size_t partCount)
+{
+    const std::string expected = partCount == 3 ? "schema.table.column" : "schema.table";
+    // PostgreSQL truncates longer identifiers (NAMEDATALEN - 1): a longer name can never match.
+    constexpr std::size_t maxIdentifierBytes = 63;
+    auto error = [&](const std::string &why, std::size_t at) {
+        // The text is the user's: control bytes escaped, long names shortened.
+        std::string shown;
+        for (const char c : text.substr(0, 80)) {
+            const auto u = static_cast<unsigned char>(c);
+            if (u < 0x20 || u == 0x7f) {
+                char hex[8];
+                std::snprintf(hex, sizeof hex, "\\x%02x", u);
+                shown += hex;
+            } else {
+                shown += c;
+            }
+        }
+        if (text.size() > 80)
+            shown += "...";
+        return std::unexpected(NameError{"\"" + shown + "\" is not " + expected + ": " + why, at});
+    };
+    auto identStart = [](unsigned char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c >= 0x80;
+    };
+    auto identChar = [&](unsigned char c) {
+        return identStart(c) || isDigit(c) || c == '$';
+    };
+
+    std::vector<std::string> parts;
+    std::size_t i = 0;
+    while (true) {
+        const std::size_t start = i;
+        std::string part;
+        if (i < text.size() && text[i] == '"') {
+            ++i;
+            bool closed = false;
+            while (i < text.size()) {
+                const char c = text[i];
+                if (c == '"') {
+                    if (i + 1 < text.size() && text[i + 1] == '"') {
+                        part += '"';
+                        i += 2;
+                        continue;
+                    }
+                    ++i;
+                    closed = true;
+                    break;
+                }
+                if (c == '\0')
+                    return error("a NUL byte in a quoted identifier", i);
+                part += c;
+                ++i;
+            }
+            if (!closed)
+                return error("unterminated quoted identifier", start);
+            if (part.empty())
+                return error("zero-length quoted identifier", start);
+        } else {
+            if (i >= text.size() || !identStart(static_cast<unsigned char>(text[i]))) {
+                if (i >= text.size() || text[i] == '.')
+                    return error("empty name", i);
+                return error("unexpected character (quote the name: \"...\")", i);
+            }
+            while (i < text.size() && identChar(static_cast<unsigned char>(text[i]))) {
+                const char c = text[i++];
+                part += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+            }
+        }
+        if (part.size() > maxIdentifierBytes)
+            return error("identifier longer than 63 bytes", start);
+        parts.push_back(std::move(part));
+        if (i == text.size())
+            break;
+        if (text[i] != '.')
+            return error(text[i] == '"' ? "misplaced quote" : "unexpected character", i);
+        if (parts.size() == partCount)
+            return error("too many dots", i);
+        ++i;
+    }
+    if (parts.size() != partCount)
+        return error("too few parts", 0);
+    return parts;
+}
+
+std::string quoteIdentifierPart(std::string_view name)
+{
+    const bool plain
+            = !name.empty() && !isDigit(name.front()) && std::ranges::all_of(name, [](char c) {
+                  return (c >= 'a' && c <= 'z') || isDigit(c) || c == '_';
+              });
+    if (plain)
+        return std::string(name);
+    std::string out = "\"";
+    for (const char c : name) {
+        if (c == '"')
+            out += '"';
+        out += c;
+    }
+    return out + '"';
+}
+
+std::string formatQualifiedName(const std::vector<std::string> &parts)
+{
+    std::string out;
+    for (const auto &part : parts)
+        out += (out.empty() ? "" : ".") + quoteIdentifierPart(part);
+    return out;
 }
 
 bool isEnvironmentVariableName(std::string_view name)

@@ -26,6 +26,28 @@ namespace envsync::config {
 [[nodiscard]] std::expected<std::vector<std::string>, std::string>
 splitQualifiedName(std::string_view text, std::size_t partCount);
 
+/// Where and why a qualified name is malformed (offset: 0-based byte in the text).
+struct NameError
+{
+    std::string message;
+    std::size_t offset = 0;
+};
+
+/// Parses "schema.table.column" (partCount 3) or "schema.table" (partCount 2) the way PostgreSQL
+/// reads identifiers: unquoted parts fold ASCII letters to lower case; double-quoted parts keep
+/// their case, may hold dots, spaces and anything else, and "" inside them is one quote. Returns
+/// the identifiers as stored in the catalogue (no quotes).
+[[nodiscard]] std::expected<std::vector<std::string>, NameError>
+parseQualifiedName(std::string_view text, std::size_t partCount);
+
+/// An identifier as a reference parseQualifiedName reads back: plain when it is lower-case
+/// [a-z_][a-z0-9_]*, double-quoted (with "" for ") otherwise, like quote_ident (keywords need
+/// no quotes here: a reference is not SQL).
+[[nodiscard]] std::string quoteIdentifierPart(std::string_view name);
+
+/// The parts joined with dots, each through quoteIdentifierPart.
+[[nodiscard]] std::string formatQualifiedName(const std::vector<std::string> &parts);
+
 /// A POSIX environment variable name: [A-Za-z_][A-Za-z0-9_]*.
 [[nodiscard]] bool isEnvironmentVariableName(std::string_view name);
 

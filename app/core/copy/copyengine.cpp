@@ -8,6 +8,8 @@
 #include "core/masking/maskplan.h"
 #include "core/util/process.h"
 
+#include <QJsonArray>
+#include <QJsonDocument>
 #include <QTemporaryDir>
 #include <QThreadPool>
 #include <QtConcurrent/QtConcurrentRun>
@@ -344,6 +346,50 @@ Result<std::vector<std::unique_ptr<TableInfo>>> readTables(PGconn *conn, const C
         out.push_back(std::move(info));
     }
     return out;
+}
+
+/// Comments come with the pre-data schema verbatim; one on a masked column or on its table may
+/// quote the very data masked away ("e.g. alice@corp.example"), so both are dropped, on the
+/// partitioned parents of a masked partition too. Names are bound as JSON, never spliced.
+Result<void> clearMaskedComments(PGconn *target,
+                                 const std::vector<std::unique_ptr<TableInfo>> &tables)
+{
+    QJsonArray masked;
+    for (const auto &table : tables) {
+        if (!table->masker)
+            continue;
+        for (const auto &column : table->masker->maskedColumns())
+            masked.append(QJsonArray{QString::fromStdString(table->schema),
+                                     QString::fromStdString(table->name),
+                                     QString::fromStdString(column)});
+    }
+    if (masked.isEmpty())
+        return {};
+    static const std::string sql
+            = "WITH m AS (SELECT e->>0 AS s, e->>1 AS t, e->>2 AS col"
+              "            FROM json_array_elements($1::json) AS e),"
+              " rel AS (SELECT DISTINCT a.relid, m.col FROM m"
+              "         JOIN pg_namespace n ON n.nspname = m.s"
+              "         JOIN pg_class c ON c.relnamespace = n.oid AND c.relname = m.t"
+              "         CROSS JOIN LATERAL (SELECT c.oid AS relid UNION"
+              "                             SELECT relid FROM pg_partition_ancestors(c.oid)) AS a)"
+              " SELECT format('COMMENT ON COLUMN %s.%I IS NULL', r.relid::regclass, r.col)"
+              " FROM rel r JOIN pg_attribute at ON at.attrelid = r.relid AND at.attname = r.col"
+              " JOIN pg_description d ON d.objoid = r.relid"
+              "  AND d.classoid = 'pg_class'::regclass AND d.objsubid = at.attnum"
+              " UNION"
+              " SELECT format('COMMENT ON TABLE %s IS NULL', r.relid::regclass)"
+              " FROM (SELECT DISTINCT relid FROM rel) r JOIN pg_description d"
+              "  ON d.objoid = r.relid AND d.classoid = 'pg_class'::regclass AND d.objsubid = 0";
+    const std::string json = QJsonDocument(masked).toJson(QJsonDocument::Compact).toStdString();
+    auto statements = execParams(target, sql, {json}, "target: comments of masked columns");
+    if (!statements)
+        return std::unexpected(statements.error());
+    for (int row = 0; row < PQntuples(statements->get()); ++row) {
+        if (auto done = exec(target, value(*statements, row, 0), "target: drop a comment"); !done)
+            return std::unexpected(done.error());
+    }
+    return {};
 }
 
 /// `parts` ranges of whole heap blocks: each is read by a TID Range Scan (PostgreSQL >= 14), a
@@ -1120,6 +1166,11 @@ Result<CopyStats> copyDatabase(const CopyRequest &requestIn)
             if (shared.cancelled())
                 return cancelledError();
             return std::unexpected(applied.error());
+        }
+        if (auto cleared = clearMaskedComments(target->get(), *tables); !cleared) {
+            if (shared.cancelled())
+                return cancelledError();
+            return std::unexpected(cleared.error());
         }
     }
 

@@ -1,5 +1,7 @@
 #include "core/masking/coverage.h"
 
+#include "core/config/formats.h"
+
 #include <algorithm>
 #include <set>
 
@@ -22,7 +24,13 @@ void applyOwnRules(const config::MaskingConfig &masking,
                    std::map<std::string, ColumnCoverage *> &byName, CoverageReport &report)
 {
     for (const auto &rule : masking.rules) {
-        const auto it = byName.find(rule.column);
+        const auto parts = config::parseQualifiedName(rule.column, 3);
+        if (!parts) {
+            report.problems.push_back("masking rule: " + parts.error().message + " ("
+                                      + locationOf(rule) + ')');
+            continue;
+        }
+        const auto it = byName.find(config::formatQualifiedName(*parts));
         if (it == byName.end()) {
             report.problems.push_back("masking rule " + rule.column
                                       + ": no such column in the source (" + locationOf(rule)
@@ -57,10 +65,11 @@ void inheritThroughForeignKeys(const drift::SchemaSnapshot &source,
                 || constraint.columns.size() != constraint.referencedColumns.size())
                 continue;
             for (std::size_t i = 0; i < constraint.columns.size(); ++i) {
-                const auto from = byName.find(constraint.referencedTable->display() + '.'
-                                              + constraint.referencedColumns[i]);
-                const auto to = byName.find(constraint.table.display() + '.'
-                                            + constraint.columns[i]);
+                const auto from = byName.find(config::formatQualifiedName(
+                        {constraint.referencedTable->schema, constraint.referencedTable->name,
+                         constraint.referencedColumns[i]}));
+                const auto to = byName.find(config::formatQualifiedName(
+                        {constraint.table.schema, constraint.table.name, constraint.columns[i]}));
                 if (from == byName.end() || to == byName.end())
                     continue;
                 const ColumnCoverage &key = *from->second;
@@ -129,7 +138,10 @@ CoverageReport resolveCoverage(const config::MaskingConfig &masking,
     inheritThroughForeignKeys(source, byName, report);
     // A keep entry never overrides a rule: buildMaskPlan masks such a column.
     for (const auto &entry : masking.keep) {
-        if (const auto it = byName.find(entry);
+        const auto parts = config::parseQualifiedName(entry, 3);
+        if (!parts)
+            continue;
+        if (const auto it = byName.find(config::formatQualifiedName(*parts));
             it != byName.end() && it->second->kind == CoverageKind::Unclassified)
             it->second->kind = CoverageKind::Keep;
     }

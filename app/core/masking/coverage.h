@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/config/config.h"
+#include "core/config/formats.h"
 #include "core/drift/schemasnapshot.h"
 
 #include <map>
@@ -33,7 +34,11 @@ struct ColumnCoverage
     bool unique = false;
     std::string inheritedFrom; ///< Inherited: "schema.table.column" of the referenced key
 
-    [[nodiscard]] std::string display() const { return schema + '.' + table + '.' + column; }
+    /// The column as a masking reference (quoted where needed, like quote_ident).
+    [[nodiscard]] std::string display() const
+    {
+        return config::formatQualifiedName({schema, table, column});
+    }
     [[nodiscard]] bool classified() const { return kind != CoverageKind::Unclassified; }
 };
 

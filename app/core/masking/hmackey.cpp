@@ -98,31 +98,6 @@ void HmacKey::expand(std::string_view value, unsigned char *out, std::size_t len
     }
 }
 
-std::string HmacKey::permute(std::string_view value) const
-{
-    std::string s(value);
-    const std::size_t leftSize = s.size() / 2;
-    std::string keystream;
-    for (int round = 0; round < 4; ++round) {
-        const bool even = round % 2 == 0;
-        // Even rounds: L ^= F(R); odd rounds: R ^= F(L). Each round is its own inverse given the
-        // other half, so the whole is a bijection on strings of each length.
-        const std::string_view other = even ? std::string_view(s).substr(leftSize)
-                                            : std::string_view(s).substr(0, leftSize);
-        const std::size_t targetAt = even ? 0 : leftSize;
-        const std::size_t targetSize = even ? leftSize : s.size() - leftSize;
-        if (targetSize == 0)
-            continue;
-        keystream.resize(targetSize);
-        const char roundPrefix[2] = {'\x02', static_cast<char>(round)};
-        const std::string input = std::string(roundPrefix, 2) + std::string(other);
-        expand(input, reinterpret_cast<unsigned char *>(keystream.data()), targetSize);
-        for (std::size_t i = 0; i < targetSize; ++i)
-            s[targetAt + i] = static_cast<char>(s[targetAt + i] ^ keystream[i]);
-    }
-    return s;
-}
-
 std::string HmacKey::fingerprint() const
 {
     const Digest d = mac("envsync salt fingerprint v1");

@@ -29,10 +29,6 @@ public:
     /// `length` pseudo-random bytes from the value (HMAC in counter mode past 32 bytes).
     void expand(std::string_view value, unsigned char *out, std::size_t length) const;
 
-    /// A keyed, length-preserving permutation of byte strings (4-round unbalanced Feistel with
-    /// HMAC round functions): injective by construction, so it backs `unique: true`.
-    [[nodiscard]] std::string permute(std::string_view value) const;
-
     /// Hex of HMAC(key, "envsync salt fingerprint v1"): identifies a salt without revealing it.
     [[nodiscard]] std::string fingerprint() const;
 

@@ -1,6 +1,7 @@
 #include "maskplan.h"
 
 #include "copytext.h"
+#include "core/config/formats.h"
 #include "hmackey.h"
 #include "transform.h"
 
@@ -22,7 +23,10 @@ struct ColumnKey
     std::string table;
     std::string column;
     auto operator<=>(const ColumnKey &) const = default;
-    [[nodiscard]] std::string display() const { return schema + '.' + table + '.' + column; }
+    [[nodiscard]] std::string display() const
+    {
+        return config::formatQualifiedName({schema, table, column});
+    }
 };
 
 /// A rule as applied to one column (its own, or inherited from the key it references).
@@ -33,18 +37,13 @@ struct ResolvedRule
     std::string inheritedFrom; ///< "schema.table.column" of the key; empty for own rules
 };
 
+/// A rule's or keep entry's column, read as PostgreSQL reads identifiers (quotes, case).
 std::optional<ColumnKey> splitColumn(const std::string &text)
 {
-    const std::size_t first = text.find('.');
-    const std::size_t last = text.rfind('.');
-    if (first == std::string::npos || first == last)
+    const auto parts = config::parseQualifiedName(text, 3);
+    if (!parts)
         return std::nullopt;
-    ColumnKey key{text.substr(0, first), text.substr(first + 1, last - first - 1),
-                  text.substr(last + 1)};
-    if (key.schema.empty() || key.table.empty() || key.column.empty()
-        || key.table.find('.') != std::string::npos)
-        return std::nullopt;
-    return key;
+    return ColumnKey{(*parts)[0], (*parts)[1], (*parts)[2]};
 }
 
 std::string locationOf(const config::MaskRule &rule)
@@ -219,10 +218,11 @@ Result<std::unique_ptr<MaskPlan>> buildMaskPlan(const config::MaskingConfig &mas
     // Own rules.
     for (const auto &rule : masking.rules) {
         const auto key2 = splitColumn(rule.column);
-        if (!key2)
-            return fail(ErrorCode::Config,
-                        "masking rule \"" + rule.column + "\": expected schema.table.column",
+        if (!key2) {
+            const auto parts = config::parseQualifiedName(rule.column, 3);
+            return fail(ErrorCode::Config, "masking rule: " + parts.error().message,
                         locationOf(rule));
+        }
         if (!plan->m_known.contains(*key2))
             return fail(ErrorCode::Config,
                         "masking rule " + rule.column + ": no such column in the source",

@@ -2,6 +2,7 @@
 
 #include "transform.h"
 
+#include "core/config/formats.h"
 #include "core/db/connection.h"
 
 #include <pqxx/pqxx>
@@ -291,6 +292,8 @@ Result<std::vector<DetectedColumn>> detectPii(pqxx::connection &connection, int 
 
 std::string toYamlSnippet(const std::vector<DetectedColumn> &columns)
 {
+    // A YAML scalar: plain when that is unambiguous, else double-quoted with every quote,
+    // backslash and control byte escaped (identifiers may hold newlines).
     auto scalar = [](const std::string &v) {
         const bool plain = !v.empty() && std::ranges::all_of(v, [](char c) {
             return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
@@ -300,18 +303,34 @@ std::string toYamlSnippet(const std::vector<DetectedColumn> &columns)
             return v;
         std::string q = "\"";
         for (const char c : v) {
-            if (c == '"' || c == '\\')
+            const auto u = static_cast<unsigned char>(c);
+            if (c == '"' || c == '\\') {
                 q += '\\';
-            q += c;
+                q += c;
+            } else if (u < 0x20 || u == 0x7f) {
+                char hex[8];
+                std::snprintf(hex, sizeof hex, "\\x%02x", u);
+                q += hex;
+            } else {
+                q += c;
+            }
         }
         return q + '"';
+    };
+    // The comment ends at the line's end: no control bytes from names or types in it.
+    auto comment = [](std::string v) {
+        for (char &c : v)
+            if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f)
+                c = ' ';
+        return v;
     };
     std::string out = "masking:\n  rules:\n";
     if (columns.empty())
         out += "    []  # no column looks like personal data\n";
     for (const auto &c : columns) {
-        std::string line = "    - { column: " + scalar(c.schema + '.' + c.table + '.' + c.column)
-                + ", transform: " + c.transform;
+        std::string line = "    - { column: "
+                           + scalar(config::formatQualifiedName({c.schema, c.table, c.column}))
+                           + ", transform: " + c.transform;
         if (c.unique)
             line += ", unique: true";
         for (const auto &[k, v] : c.params)
@@ -319,7 +338,7 @@ std::string toYamlSnippet(const std::vector<DetectedColumn> &columns)
         line += " }";
         char confidence[16];
         std::snprintf(confidence, sizeof confidence, "%.2f", c.confidence);
-        out += line + "  # " + confidence + " " + c.reason + " (" + c.type + ")\n";
+        out += line + "  # " + confidence + " " + comment(c.reason + " (" + c.type + ")") + "\n";
     }
     return out;
 }

@@ -34,8 +34,9 @@ public:
 makeTransform(const std::string &name, const std::map<std::string, std::string> &params,
               bool unique, const HmacKey &salt);
 
-/// The transforms that accept `unique: true` (they then embed a keyed permutation of the value,
-/// which is injective, so distinct inputs always give distinct outputs).
+/// The transforms that accept `unique: true`: they then embed 120 bits of a keyed hash (hash:
+/// at least 128), one-way and of fixed length; distinct inputs collide with negligible
+/// probability, and a collision would fail the target's unique index loudly.
 [[nodiscard]] const std::vector<std::string> &uniqueCapableTransforms();
 
 /// Luhn checksum test over the digits of `text` (other characters ignored).

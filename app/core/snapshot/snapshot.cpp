@@ -1,5 +1,6 @@
 #include "core/snapshot/snapshot.h"
 
+#include "core/config/formats.h"
 #include "core/db/configuredconnect.h"
 #include "core/db/connection.h"
 #include "core/db/controldb.h"
@@ -8,6 +9,7 @@
 #include "core/drift/snapshot.h"
 #include "core/snapshot/maskingsupport.h"
 
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 
@@ -157,7 +159,7 @@ std::string describeUnclassified(const std::vector<masking::UnclassifiedColumn> 
     for (const auto &column : columns) {
         if (!text.empty())
             text += ", ";
-        text += column.schema + '.' + column.table + '.' + column.column;
+        text += config::formatQualifiedName({column.schema, column.table, column.column});
         if (!column.type.empty())
             text += " (" + column.type + ')';
     }
@@ -464,13 +466,15 @@ struct MaskedColumn
 std::vector<MaskedColumn> maskedColumns(const config::Config &config,
                                         const drift::SchemaSnapshot &schema)
 {
-    std::map<std::string, std::string> transforms;
-    for (const auto &rule : config.masking.rules)
-        transforms[rule.column] = rule.transform;
+    std::map<std::string, std::string> transforms; // by canonical reference
+    for (const auto &rule : config.masking.rules) {
+        if (const auto parts = config::parseQualifiedName(rule.column, 3))
+            transforms[config::formatQualifiedName(*parts)] = rule.transform;
+    }
     std::set<std::string> seen;
     std::vector<MaskedColumn> out;
     auto add = [&](const std::string &s, const std::string &t, const std::string &c) {
-        const std::string key = s + '.' + t + '.' + c;
+        const std::string key = config::formatQualifiedName({s, t, c});
         if (!seen.insert(key).second)
             return;
         const auto it = transforms.find(key);
@@ -491,12 +495,8 @@ std::vector<MaskedColumn> maskedColumns(const config::Config &config,
         }
     }
     for (const auto &rule : config.masking.rules) {
-        const auto first = rule.column.find('.');
-        const auto second = rule.column.find('.', first + 1);
-        if (first == std::string::npos || second == std::string::npos)
-            continue;
-        add(rule.column.substr(0, first), rule.column.substr(first + 1, second - first - 1),
-            rule.column.substr(second + 1));
+        if (const auto parts = config::parseQualifiedName(rule.column, 3))
+            add((*parts)[0], (*parts)[1], (*parts)[2]);
     }
     return out;
 }
@@ -527,6 +527,94 @@ std::string toArrayLiteral(const std::vector<std::string> &values)
         out += '"';
     }
     return out + '}';
+}
+
+/// The string and number leaves of a JSON document, as they appear in its text.
+void jsonLeaves(const QJsonValue &node, std::vector<std::string> &out)
+{
+    if (node.isObject()) {
+        const QJsonObject object = node.toObject();
+        for (auto it = object.begin(); it != object.end(); ++it)
+            jsonLeaves(it.value(), out);
+    } else if (node.isArray()) {
+        for (const QJsonValue &item : node.toArray())
+            jsonLeaves(item, out);
+    } else if (node.isString()) {
+        out.push_back(node.toString().toStdString());
+    } else if (node.isDouble()) {
+        const std::string text
+                = QJsonDocument(QJsonArray{node}).toJson(QJsonDocument::Compact).toStdString();
+        out.push_back(text.substr(1, text.size() - 2));
+    }
+}
+
+/// Long enough not to occur inside a masked value by chance: six characters with a letter,
+/// or ten digits (a card or phone number).
+bool isNeedle(const std::string &value)
+{
+    if (value.size() < 6)
+        return false;
+    const bool letter = std::ranges::any_of(value, [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+               || static_cast<unsigned char>(c) >= 0x80;
+    });
+    return letter || value.size() >= 10;
+}
+
+/// A sampled source value (a whole value, or a leaf of a JSON document) found anywhere inside
+/// the golden value: in a JSON document or a longer text, not only as the whole value. Rows
+/// are matched by primary key when there is one (a leak of row X is in golden row X).
+VerifyCheck leakInside(pqxx::transaction_base &s, pqxx::transaction_base &g,
+                       const std::string &object, const std::string &qualified,
+                       const std::string &col)
+{
+    const std::string key = primaryKeyColumn(s, qualified);
+    const pqxx::result sample = s.exec(
+            "SELECT " + (key.empty() ? std::string("NULL") : quoteIdentifier(key)) + "::text, "
+            + col + "::text, pg_typeof(" + col + ")::text IN ('json', 'jsonb') FROM ONLY "
+            + qualified + " WHERE " + col + " IS NOT NULL ORDER BY random() LIMIT 200");
+    std::vector<std::string> keys, needles;
+    for (const auto &row : sample) {
+        std::vector<std::string> values;
+        const std::string text = row[1].as<std::string>();
+        if (row[2].as<bool>()) {
+            const QJsonDocument doc = QJsonDocument::fromJson(QByteArray::fromStdString(text));
+            jsonLeaves(doc.isObject() ? QJsonValue(doc.object()) : QJsonValue(doc.array()), values);
+        } else {
+            values.push_back(text);
+        }
+        for (auto &value : values) {
+            if (!isNeedle(value))
+                continue;
+            keys.push_back(row[0].is_null() ? std::string() : row[0].as<std::string>());
+            needles.push_back(std::move(value));
+        }
+    }
+    std::int64_t found = 0;
+    if (needles.empty()) {
+        // nothing long enough to look for
+    } else if (!key.empty()) {
+        found = g.exec_params1("SELECT count(*) FROM unnest($1::text[], $2::text[]) AS n(k, v)"
+                               " JOIN ONLY "
+                                       + qualified + " g ON g." + quoteIdentifier(key)
+                                       + "::text = n.k WHERE strpos(g." + col + "::text, n.v) > 0",
+                               toArrayLiteral(keys), toArrayLiteral(needles))[0]
+                        .as<std::int64_t>();
+    } else {
+        found = g.exec_params1("SELECT count(DISTINCT n.v) FROM unnest($1::text[]) AS n(v)"
+                               " WHERE EXISTS (SELECT 1 FROM (SELECT "
+                                       + col
+                                       + "::text AS t"
+                                         " FROM ONLY "
+                                       + qualified + " WHERE " + col
+                                       + " IS NOT NULL LIMIT 20000) x"
+                                         " WHERE strpos(x.t, n.v) > 0)",
+                               toArrayLiteral(needles))[0]
+                        .as<std::int64_t>();
+    }
+    return {"masked_leak_inside", object, found == 0,
+            std::to_string(found) + " of " + std::to_string(needles.size())
+                    + " sampled source values (and JSON leaves) found inside golden values"};
 }
 
 } // namespace
@@ -611,10 +699,31 @@ Result<VerifyReport> verifySnapshot(const config::Config &config, const std::str
 
         // 3. No sampled source value of a masked column is in golden (values never printed).
         for (const auto &column : maskedColumns(config, *schema)) {
-            const std::string object = column.schema + '.' + column.table + '.' + column.column;
+            const std::string object
+                    = config::formatQualifiedName({column.schema, column.table, column.column});
             const std::string qualified =
                     quoteIdentifier(column.schema) + '.' + quoteIdentifier(column.table);
             const std::string col = quoteIdentifier(column.column);
+
+            // Comments on a masked column and its table are dropped by the copy: a comment
+            // may quote the data ("e.g. alice@corp.example").
+            const pqxx::result comments
+                    = g.exec_params("SELECT col_description(c.oid, a.attnum) IS NOT NULL,"
+                                    " obj_description(c.oid, 'pg_class') IS NOT NULL"
+                                    " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                                    " JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = $3"
+                                    " WHERE n.nspname = $1 AND c.relname = $2",
+                                    column.schema, column.table, column.column);
+            if (!comments.empty()) {
+                const bool columnComment = comments[0][0].as<bool>();
+                const bool tableComment = comments[0][1].as<bool>();
+                report.checks.push_back(
+                        {"masked_comment", object, !columnComment && !tableComment,
+                         !columnComment && !tableComment
+                                 ? std::string("no comment on the column or its table")
+                                 : std::string("golden keeps a comment on the ")
+                                           + (columnComment ? "column" : "table")});
+            }
             if (isRowChecked(column.transform)) {
                 const std::string key = primaryKeyColumn(s, qualified);
                 if (key.empty()) {
@@ -661,6 +770,7 @@ Result<VerifyReport> verifySnapshot(const config::Config &config, const std::str
             report.checks.push_back({"masked_leak", object, found == 0,
                                      std::to_string(found) + " of " + std::to_string(values.size())
                                              + " sampled source values found in golden"});
+            report.checks.push_back(leakInside(s, g, object, qualified, col));
         }
         s.commit();
     });

@@ -66,7 +66,8 @@ struct PruneResult
 
 struct VerifyCheck
 {
-    std::string check;  ///< row_count | fk_join | masked_leak | catalogue
+    std::string check;  ///< row_count | fk_join | masked_leak | masked_leak_inside | masked_comment
+                        ///< | catalogue
     std::string object; ///< "public.orders", "public.orders.orders_customer_id_fkey", ...
     bool ok = true;
     std::string detail;
