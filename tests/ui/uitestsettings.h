@@ -18,14 +18,17 @@ inline void isolateSettings(const QString &directory, const QString &application
 
 /// Where UI tests save their screenshots: ENVSYNC_SCREENSHOT_DIR when set, else
 /// `screenshots/` in the build directory (CTest sets ENVSYNC_BUILD_DIR) or the current one.
+/// Created here, so a test that runs alone (or first) can save into it.
 inline QString screenshotDir()
 {
     const QByteArray wanted = qgetenv("ENVSYNC_SCREENSHOT_DIR");
-    if (!wanted.isEmpty())
-        return QString::fromLocal8Bit(wanted);
     const QByteArray buildDir = qgetenv("ENVSYNC_BUILD_DIR");
-    return (buildDir.isEmpty() ? QDir::currentPath() : QString::fromLocal8Bit(buildDir))
-           + QStringLiteral("/screenshots");
+    const QString dir = !wanted.isEmpty() ? QString::fromLocal8Bit(wanted)
+                        : (buildDir.isEmpty() ? QDir::currentPath()
+                                              : QString::fromLocal8Bit(buildDir))
+                                  + QStringLiteral("/screenshots");
+    QDir().mkpath(dir);
+    return dir;
 }
 
 } // namespace envsync::uitest
