@@ -194,7 +194,7 @@ Result<SnapshotInfo> createSnapshot(const config::Config &config, const CreateOp
     const db::ConnectOptions connect = connectOptions(config);
 
     step(options, "opening the catalogue on the golden cluster");
-    auto control = db::ControlDb::open(config.golden.dsn, connect);
+    auto control = db::ControlDb::open(config, connect);
     if (!control)
         return std::unexpected(control.error());
     // A killed run's session may take a moment to end on the server: retry briefly.
@@ -383,7 +383,7 @@ Result<PruneResult> pruneSnapshots(const config::Config &config, int keep)
     if (keep < 1)
         return fail(ErrorCode::Usage, "keep must be at least 1", "prune");
     const db::ConnectOptions connect = connectOptions(config);
-    auto control = db::ControlDb::open(config.golden.dsn, connect);
+    auto control = db::ControlDb::open(config, connect);
     if (!control)
         return std::unexpected(control.error());
     auto rows = control->snapshots();
