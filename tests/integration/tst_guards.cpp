@@ -207,15 +207,18 @@ private slots:
                           m_estate.configPath(), QStringLiteral("pr-7"), QStringLiteral("--ttl"),
                           QStringLiteral("1h")});
         QVERIFY2(run.exitCode == 0, qPrintable(run.err));
-        // A hand-edited (or hostile) catalogue row naming the golden snapshot, expired.
+        // Hand-edited (or hostile) catalogue rows naming the golden snapshot and a database
+        // someone else made on the golden cluster, both expired.
+        const std::string golden = m_estate.goldenDsn("postgres");
+        QCOMPARE(OwnDemoEstate::scalar(golden, "CREATE DATABASE keepme"), std::string("<null>"));
         QCOMPARE(control("INSERT INTO envsync.environments (name, snapshot, owner, expires_at,"
                          " created_by) VALUES ('golden_v1', 'golden_v1', 'mallory',"
-                         " now() - interval '1 hour', 'mallory') RETURNING 'ok'"),
+                         " now() - interval '1 hour', 'mallory'), ('keepme', 'golden_v1',"
+                         " 'mallory', now() - interval '2 hours', 'mallory') RETURNING 'ok'"),
                  std::string("ok"));
         QCOMPARE(control("UPDATE envsync.environments SET expires_at = now() - interval '1 minute'"
                          " WHERE name = 'pr-7' RETURNING 'ok'"),
                  std::string("ok"));
-        const std::string golden = m_estate.goldenDsn("postgres");
         const auto exists = [&](const char *name) {
             return OwnDemoEstate::scalar(golden, std::string("SELECT count(*) FROM pg_database"
                                                              " WHERE datname = '")
@@ -228,7 +231,9 @@ private slots:
         QVERIFY2(run.out.contains("dropped expired pr-7"), run.out.constData());
         QVERIFY2(run.err.contains(u"golden_v1") && run.err.contains(u"marker"),
                  qPrintable(run.err));
+        QVERIFY2(run.err.contains(u"keepme"), qPrintable(run.err));
         QCOMPARE(exists("golden_v1"), std::string("1"));
+        QCOMPARE(exists("keepme"), std::string("1"));
         QCOMPARE(exists("pr-7"), std::string("0"));
 
         run = cli({QStringLiteral("env"), QStringLiteral("drop"), QStringLiteral("-c"),
@@ -238,7 +243,10 @@ private slots:
         QCOMPARE(control("SELECT count(*) FROM envsync.audit_log WHERE action = 'env.drop'"
                          " AND target = 'golden_v1' AND result = 'refused'"),
                  std::string("2"));
-        QCOMPARE(control("DELETE FROM envsync.environments WHERE name = 'golden_v1'"
+        QCOMPARE(control("SELECT count(*) FROM envsync.audit_log WHERE action = 'env.drop'"
+                         " AND target = 'keepme' AND result = 'refused'"),
+                 std::string("1"));
+        QCOMPARE(control("DELETE FROM envsync.environments WHERE owner = 'mallory'"
                          " RETURNING 'ok'"),
                  std::string("ok"));
     }
