@@ -201,6 +201,22 @@ private slots:
         QVERIFY(help.out.contains("--source-unreachable-ok"));
     }
 
+    void snapshotRefusalIsAudited()
+    {
+        const std::string refusals
+                = "SELECT count(*) FROM envsync.audit_log WHERE action = 'snapshot.create'"
+                  " AND result = 'refused' AND detail->>'reason' LIKE '%salt%'";
+        QCOMPARE(control(refusals), std::string("0"));
+        const QByteArray salt = qgetenv("ENVSYNC_MASK_SALT");
+        qunsetenv("ENVSYNC_MASK_SALT");
+        const CliRun run = cli({QStringLiteral("snapshot"), QStringLiteral("create"),
+                                QStringLiteral("-c"), m_estate.configPath()});
+        qputenv("ENVSYNC_MASK_SALT", salt);
+        QVERIFY2(run.exitCode == 4, qPrintable(run.err));
+        QVERIFY2(run.err.contains(u"salt"), qPrintable(run.err));
+        QCOMPARE(control(refusals), std::string("1"));
+    }
+
     void gcDropsOnlyMarkedEnvironments()
     {
         CliRun run = cli({QStringLiteral("env"), QStringLiteral("create"), QStringLiteral("-c"),
