@@ -217,6 +217,27 @@ private slots:
         QCOMPARE(control(refusals), std::string("1"));
     }
 
+    void maintenanceDatabaseRefusalIsAudited()
+    {
+        // us pointed at its cluster's maintenance database: refused before anything else.
+        std::string yaml = demoYaml();
+        const auto us = yaml.find("  - name: us\n");
+        QVERIFY(us != std::string::npos);
+        const std::string usDsn
+                = OwnDemoEstate::on(m_estate.config()->findRegion("us")->dsn, "postgres");
+        yaml = replaceLine(yaml, "    dsn: ", "    dsn: " + yamlQuoted(usDsn), us);
+        const QString config = writeCopy(QStringLiteral("us-on-postgres.yaml"), yaml);
+        const CliRun run = cli({QStringLiteral("refresh"), QStringLiteral("-c"), config,
+                                QStringLiteral("--region"), QStringLiteral("us"),
+                                QStringLiteral("--dry-run")});
+        QVERIFY2(run.exitCode == 4, qPrintable(run.err));
+        QVERIFY2(run.err.contains(u"maintenance database"), qPrintable(run.err));
+        QCOMPARE(control("SELECT count(*) FROM envsync.audit_log WHERE action = "
+                         "'region.refresh.plan' AND target = 'us' AND result = 'refused'"
+                         " AND detail->>'reason' LIKE '%maintenance database%'"),
+                 std::string("1"));
+    }
+
     void gcDropsOnlyMarkedEnvironments()
     {
         CliRun run = cli({QStringLiteral("env"), QStringLiteral("create"), QStringLiteral("-c"),

@@ -91,8 +91,14 @@ Result<Context> openContext(const config::Config &config, const RefreshOptions &
                 db::configuredConnectOptions(config, "envsync " + purpose + ' ' + region->name + " by " + actor),
                 "region " + region->name, actor, {}, nullptr, std::nullopt};
     auto target = RegionTarget::resolve(*region, ctx.connect);
-    if (!target)
+    if (!target) {
+        // A refusal (the maintenance database as target) is audited all the same.
+        if (target.error().exitCode() == 4) {
+            if (auto control = db::ControlDb::open(config, ctx.connect))
+                auditRefusal(*control, actor, auditAction(purpose), region->name, target.error());
+        }
         return std::unexpected(target.error());
+    }
     ctx.target = *target;
     auto admin = db::connect(ctx.target.adminDsn(), ctx.connect, ctx.who);
     if (!admin)
