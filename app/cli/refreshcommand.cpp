@@ -25,7 +25,8 @@ region is unavailable for a fraction of a second. A failed or cancelled (Ctrl-C)
 the shadow database and leaves the region exactly as it was; a killed one is cleaned up by the
 next run.
 
-Guards (exit 4, each refusal audited): a region flagged production, a database on the source's
+Guards (exit 4; refusals are audited, except golden.dsn on the source's cluster, which refuses
+before envsync_control may be written): a region flagged production, a database on the source's
 cluster, golden.dsn on the source's cluster, an unreachable source (the target cannot be proven
 not to be production: pass --source-unreachable-ok if you are sure), a database EnvSync did not
 make (no marker: pass --i-know-this-is REGION), outside the region's window (pass

@@ -135,6 +135,25 @@ private slots:
         QCOMPARE(controlDatabases(source), std::string("0"));
     }
 
+    void goldenOnAProductionRegionsClusterIsRefused()
+    {
+        const std::string apac = m_estate.config()->findRegion("apac")->dsn;
+        std::string yaml = demoYaml();
+        const auto at = yaml.find("  - name: apac\n");
+        QVERIFY(at != std::string::npos);
+        yaml.insert(at + std::string("  - name: apac\n").size(), "    production: true\n");
+        yaml = replaceLine(yaml, "golden: {",
+                           "golden: { dsn: " + yamlQuoted(OwnDemoEstate::on(apac, "postgres"))
+                                   + ", keep: 5, max_parallel_refreshes: 1 }");
+        const QString config = writeCopy(QStringLiteral("golden-on-production-region.yaml"), yaml);
+        const CliRun run = cli(
+                {QStringLiteral("env"), QStringLiteral("list"), QStringLiteral("-c"), config});
+        QVERIFY2(run.exitCode == 4, qPrintable(run.err));
+        QVERIFY2(run.err.contains(u"region apac") && run.err.contains(u"production: true"),
+                 qPrintable(run.err));
+        QCOMPARE(controlDatabases(apac), std::string("0"));
+    }
+
     void validateNamesGoldenOnTheSourceCluster()
     {
         const QString config
