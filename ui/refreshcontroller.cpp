@@ -37,7 +37,7 @@ bool asksForTypedName(const Error &error)
 QString guardReason(const Error &error)
 {
     const std::string &message = error.message;
-    const auto advice = message.find("; pass --i-know-this-is");
+    const auto advice = message.find("; pass --");
     return qs(advice == std::string::npos ? message : message.substr(0, advice));
 }
 
@@ -64,6 +64,13 @@ void runPlan(QPromise<RefreshPlanOutcome> &promise, std::shared_ptr<const config
     try {
         outcome.readySnapshots = readySnapshotNames(*config);
         auto plan = refresh::planRefresh(*config, options);
+        if (!plan && plan.error().code == ErrorCode::RefusedSourceUnreachable) {
+            outcome.needsSourceUnreachableOk = true;
+            outcome.sourceUnreachableReason = guardReason(plan.error());
+            // Planning only reads: show the plan (and any further guard) while the user decides.
+            options.sourceUnreachableOk = true;
+            plan = refresh::planRefresh(*config, options);
+        }
         if (!plan && asksForTypedName(plan.error())) {
             outcome.needsTypedName = true;
             outcome.guardReason = guardReason(plan.error());
@@ -186,6 +193,7 @@ refresh::RefreshOptions RefreshController::optionsFor(const RefreshRequest &requ
     options.region = request.region.toStdString();
     options.snapshot = request.snapshot.toStdString();
     options.iKnowThisIs = request.typedName.toStdString();
+    options.sourceUnreachableOk = request.sourceUnreachableOk;
     options.forceOutsideWindow = request.forceOutsideWindow;
     options.reason = request.reason.trimmed().toStdString();
     options.jobs = m_jobs;
@@ -199,7 +207,9 @@ bool RefreshController::plan(const RefreshRequest &request)
         return false;
     const quint64 generation = ++m_planGeneration;
     refresh::RefreshOptions options = optionsFor(request);
-    options.iKnowThisIs.clear(); // so the outcome says whether the guard asks at all
+    // So the outcome says whether the guards ask at all.
+    options.iKnowThisIs.clear();
+    options.sourceUnreachableOk = false;
     auto *watcher = new QFutureWatcher<RefreshPlanOutcome>(this);
     connect(watcher, &QFutureWatcherBase::finished, watcher, &QObject::deleteLater);
     connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, generation] {

@@ -29,6 +29,8 @@ struct RefreshRequest
     QString region;
     QString snapshot;  ///< empty: the newest ready one
     QString typedName; ///< the region's name as typed (passes the marker guard)
+    /// The user ticked "the source is unreachable: refresh anyway" (passes that guard only).
+    bool sourceUnreachableOk = false;
     bool forceOutsideWindow = false;
     QString reason; ///< audited; required with forceOutsideWindow
 };
@@ -40,9 +42,13 @@ struct RefreshPlanOutcome
     std::optional<refresh::RefreshPlan> plan;
     QStringList readySnapshots; ///< oldest first, for the picker
     /// The production guard asks for the region's name to be typed (no or a foreign EnvSync
-    /// marker, or the source cannot be reached). The plan is still shown.
+    /// marker). The plan is still shown.
     bool needsTypedName = false;
     QString guardReason; ///< why it asks, in the guard's words
+    /// The source cannot be reached, so the target cannot be proven not to be production: the
+    /// guard asks for its own explicit override. The plan is still shown.
+    bool needsSourceUnreachableOk = false;
+    QString sourceUnreachableReason; ///< in the guard's words
     QString error;       ///< no plan: refused outright, unreachable, no snapshot …
 };
 

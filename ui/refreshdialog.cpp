@@ -168,8 +168,15 @@ QGroupBox *RefreshDialog::createGuardBox()
     m_confirmEdit->setObjectName(QStringLiteral("refreshConfirmEdit"));
     m_confirmEdit->setPlaceholderText(QStringLiteral("type %1 to confirm").arg(m_region));
     connect(m_confirmEdit, &QLineEdit::textChanged, this, &RefreshDialog::updateButton);
+    // Its own override: typing the name says "this is the region's database", not "this
+    // cluster is not production".
+    m_sourceUnreachableCheck = new QCheckBox(
+            QStringLiteral("The source is &unreachable: refresh anyway, this is not production"));
+    m_sourceUnreachableCheck->setObjectName(QStringLiteral("refreshSourceUnreachableCheck"));
+    connect(m_sourceUnreachableCheck, &QCheckBox::toggled, this, &RefreshDialog::updateButton);
     auto *layout = new QVBoxLayout(m_guardBox);
     layout->addWidget(m_guardLabel);
+    layout->addWidget(m_sourceUnreachableCheck);
     layout->addWidget(m_confirmEdit);
     m_guardBox->hide();
     return m_guardBox;
@@ -209,6 +216,8 @@ RefreshRequest RefreshDialog::request() const
     request.snapshot = m_plan ? QString::fromStdString(m_plan->snapshot)
                               : m_snapshotCombo->currentData().toString();
     request.typedName = m_needsTypedName ? m_confirmEdit->text() : QString();
+    request.sourceUnreachableOk
+            = m_needsSourceUnreachableOk && m_sourceUnreachableCheck->isChecked();
     request.forceOutsideWindow = m_forceCheck->isChecked() && m_windowBox->isVisible();
     request.reason = request.forceOutsideWindow ? m_reasonEdit->text().trimmed() : QString();
     return request;
@@ -235,10 +244,19 @@ void RefreshDialog::onPlanReady(const RefreshPlanOutcome &outcome)
     m_needsTypedName = outcome.needsTypedName;
     fillSnapshots(outcome.readySnapshots,
                   outcome.plan ? outcome.plan->snapshot : outcome.request.snapshot.toStdString());
-    m_guardBox->setVisible(m_needsTypedName);
-    m_guardLabel->setText(QStringLiteral("%1.\nThe production guard asks you to type the region's "
-                                         "name, %2, to confirm this really is its test database.")
-                                  .arg(outcome.guardReason, m_region));
+    m_needsSourceUnreachableOk = outcome.needsSourceUnreachableOk;
+    m_guardBox->setVisible(m_needsTypedName || m_needsSourceUnreachableOk);
+    m_confirmEdit->setVisible(m_needsTypedName);
+    m_sourceUnreachableCheck->setVisible(m_needsSourceUnreachableOk);
+    QStringList asks;
+    if (m_needsSourceUnreachableOk)
+        asks << QStringLiteral("%1.\nThe production guard asks you to confirm that anyway.")
+                        .arg(outcome.sourceUnreachableReason);
+    if (m_needsTypedName)
+        asks << QStringLiteral("%1.\nThe production guard asks you to type the region's name, "
+                               "%2, to confirm this really is its test database.")
+                        .arg(outcome.guardReason, m_region);
+    m_guardLabel->setText(asks.join(QStringLiteral("\n\n")));
     if (outcome.plan) {
         m_plan = outcome.plan;
         showPlan(*m_plan);
@@ -295,9 +313,10 @@ void RefreshDialog::growToFit()
 void RefreshDialog::updateButton()
 {
     const bool typed = !m_needsTypedName || m_confirmEdit->text() == m_region;
+    const bool sourceOk = !m_needsSourceUnreachableOk || m_sourceUnreachableCheck->isChecked();
     const bool windowOk = !m_plan || m_plan->insideWindow
             || (m_forceCheck->isChecked() && !m_reasonEdit->text().trimmed().isEmpty());
-    m_refreshButton->setEnabled(!m_planning && m_plan && typed && windowOk);
+    m_refreshButton->setEnabled(!m_planning && m_plan && typed && sourceOk && windowOk);
 }
 
 } // namespace envsync::ui

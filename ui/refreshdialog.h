@@ -19,7 +19,8 @@ namespace envsync::ui {
 /// "Refresh region…": pick a golden snapshot (the newest ready one preselected), read the
 /// dry-run plan (size, method, expected duration, sessions the swap terminates, preserved
 /// tables, window), and confirm. The Refresh button stays disabled until the plan is shown
-/// and, where the production guard asks, the region's name is typed exactly; outside the
+/// and, where the production guard asks, the region's name is typed exactly (and, when the
+/// source cannot be reached, "refresh anyway" is ticked: its own override); outside the
 /// region's window it also needs "Refresh outside the window" and a reason (audited).
 ///
 /// The plan is computed by RefreshController on a worker; picking another snapshot plans
@@ -39,9 +40,11 @@ public:
     [[nodiscard]] const std::optional<refresh::RefreshPlan> &plan() const { return m_plan; }
     [[nodiscard]] bool isPlanning() const { return m_planning; }
     [[nodiscard]] bool needsTypedName() const { return m_needsTypedName; }
+    [[nodiscard]] bool needsSourceUnreachableOk() const { return m_needsSourceUnreachableOk; }
 
     [[nodiscard]] QComboBox *snapshotCombo() const { return m_snapshotCombo; }
     [[nodiscard]] QLineEdit *confirmEdit() const { return m_confirmEdit; }
+    [[nodiscard]] QCheckBox *sourceUnreachableCheck() const { return m_sourceUnreachableCheck; }
     [[nodiscard]] QCheckBox *forceCheck() const { return m_forceCheck; }
     [[nodiscard]] QLineEdit *reasonEdit() const { return m_reasonEdit; }
     [[nodiscard]] QPushButton *refreshButton() const { return m_refreshButton; }
@@ -70,6 +73,7 @@ private:
     std::optional<refresh::RefreshPlan> m_plan;
     bool m_planning = false;
     bool m_needsTypedName = false;
+    bool m_needsSourceUnreachableOk = false;
 
     QComboBox *m_snapshotCombo = nullptr;
     QLabel *m_planLabel = nullptr;
@@ -77,6 +81,7 @@ private:
     QGroupBox *m_guardBox = nullptr;
     QLabel *m_guardLabel = nullptr;
     QLineEdit *m_confirmEdit = nullptr;
+    QCheckBox *m_sourceUnreachableCheck = nullptr;
     QGroupBox *m_windowBox = nullptr;
     QLabel *m_windowLabel = nullptr;
     QCheckBox *m_forceCheck = nullptr;

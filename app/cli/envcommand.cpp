@@ -18,10 +18,14 @@ constexpr const char *description = R"(Ephemeral databases cloned from a golden 
   create NAME   CREATE DATABASE NAME TEMPLATE golden_vN STRATEGY FILE_COPY on the golden
                 cluster (seconds, whatever the size), with an owner and an expiry (--ttl).
   list          owner, snapshot, expiry and how to connect, soonest expiry first.
-  drop NAME     drop an environment (only ones made by `env create`).
-  gc            drop every expired environment (for cron, a systemd timer, a CronJob).
+  drop NAME     drop an environment (only ones made by `env create`: its database must carry
+                the environment marker `env create` wrote, whatever the catalogue says).
+  gc            drop every expired environment (for cron, a systemd timer, a CronJob); a
+                catalogued database without the marker is left alone, audited, and makes
+                gc exit 4 after it has dropped the others.
 
-Exit codes: 0 ok, 2 usage/config, 3 runtime failure.
+Exit codes: 0 ok, 2 usage/config, 3 runtime failure, 4 refused by a safety guard (a database
+without the environment marker, golden.dsn on the source's cluster).
 
 Examples:
   envsyncctl env create -c envsync.yaml pr-1234 --ttl 4h --owner alice
@@ -152,9 +156,11 @@ int runEnv(const QStringList &args)
         auto dropped = env::collectExpired(*config, QDateTime::currentDateTimeUtc());
         if (!dropped)
             return reportError(dropped.error());
-        for (const auto &name : *dropped)
+        for (const auto &name : dropped->dropped)
             std::printf("dropped expired %s\n", name.c_str());
-        return Exit::Ok;
+        for (const auto &refused : dropped->refused)
+            printError(refused.describe());
+        return dropped->refused.empty() ? Exit::Ok : Exit::Refused;
     }
     const auto name = nameArgument(positional);
     if (!name)

@@ -25,9 +25,13 @@ region is unavailable for a fraction of a second. A failed or cancelled (Ctrl-C)
 the shadow database and leaves the region exactly as it was; a killed one is cleaned up by the
 next run.
 
-Guards (exit 4): a region flagged production, a database on the source's cluster, a database
-EnvSync did not make (no marker: pass --i-know-this-is REGION), outside the region's window
-(pass --force-outside-window --reason TEXT; audited), a refresh of the region already running.
+Guards (exit 4; refusals are audited, except golden.dsn on the source's cluster, which refuses
+before envsync_control may be written): a region flagged production, a database on the source's
+cluster, golden.dsn on the source's cluster, an unreachable source (the target cannot be proven
+not to be production: pass --source-unreachable-ok if you are sure), a database EnvSync did not
+make (no marker: pass --i-know-this-is REGION), outside the region's window (pass
+--force-outside-window --reason TEXT; audited, and so is how the forced run ends), a refresh of
+the region already running. Each override lifts only its own guard.
 At most golden.max_parallel_refreshes refreshes read golden at once; others wait, queued.
 
 Exit codes: 0 done (or plan printed), 2 usage/config, 3 runtime failure, 4 refused.
@@ -104,6 +108,7 @@ refresh::RefreshOptions optionsFrom(const QCommandLineParser &parser, bool refre
     refresh::RefreshOptions options;
     options.region = parser.value(QStringLiteral("region")).toStdString();
     options.iKnowThisIs = parser.value(QStringLiteral("i-know-this-is")).toStdString();
+    options.sourceUnreachableOk = parser.isSet(QStringLiteral("source-unreachable-ok"));
     if (refreshOnly) {
         options.snapshot = parser.value(QStringLiteral("snapshot")).toStdString();
         options.forceOutsideWindow = parser.isSet(QStringLiteral("force-outside-window"));
@@ -122,6 +127,10 @@ void addCommonOptions(QCommandLineParser &parser)
                       QStringLiteral("Confirm the target by typing the region's name (needed for a "
                                      "database EnvSync did not make)."),
                       QStringLiteral("REGION")});
+    parser.addOption({QStringLiteral("source-unreachable-ok"),
+                      QStringLiteral("Write although the source cannot be reached, so the target's "
+                                     "cluster cannot be compared with it (you vouch that it is not "
+                                     "production). Does not replace --i-know-this-is.")});
     parser.addOption({QStringLiteral("format"), QStringLiteral("table (default) or json."),
                       QStringLiteral("FORMAT"), QStringLiteral("table")});
 }

@@ -1,5 +1,7 @@
 #include "cli.h"
 
+#include "core/db/configuredconnect.h"
+#include "core/db/goldenguard.h"
 #include "core/report/reportfile.h"
 #include "core/report/reportgather.h"
 #include "core/report/reportpdf.h"
@@ -81,7 +83,8 @@ int runReport(const QStringList &args)
             "self-contained file with inline SVG charts), pdf (charts, timeline, table; needs "
             "-o).\n"
             "Exit 0 when every region is reachable and within its SLA, 1 when any is overdue or\n"
-            "unreachable (the report is written all the same), 2 usage/config, 3 write failure.\n\n"
+            "unreachable (the report is written all the same), 2 usage/config, 3 write failure,\n"
+            "4 refused (golden.dsn reaches the source's or a production region's cluster).\n\n"
             "Examples:\n  envsyncctl report -c envsync.yaml --format html -o freshness.html\n"
             "  envsyncctl report -c envsync.yaml --format pdf -o freshness.pdf --from 2026-11-01"));
     addConfigOption(parser);
@@ -132,6 +135,12 @@ int runReport(const QStringList &args)
     const auto config = loadConfigOrReport(parser);
     if (!config)
         return Exit::Usage;
+    // Gathering opens envsync_control (the environments), which must never be created on
+    // production: the same guard as every other command, before anything else.
+    if (auto identity
+        = db::checkGoldenCluster(*config, db::configuredConnectOptions(*config, "envsync report"));
+        !identity && identity.error().exitCode() == Exit::Refused)
+        return reportError(identity.error());
 
     const report::FreshnessReport report = report::gatherReport(*config, options);
     if (const int written = writeReport(report, *format, output); written != Exit::Ok)

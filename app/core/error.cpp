@@ -32,6 +32,7 @@ int Error::exitCode() const
         return 2;
     case ErrorCode::Refused:
     case ErrorCode::RefusedUnlessConfirmed:
+    case ErrorCode::RefusedSourceUnreachable:
         return 4;
     case ErrorCode::Database:
     case ErrorCode::Io:

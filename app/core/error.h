@@ -17,6 +17,10 @@ enum class ErrorCode {
     /// a safety guard said no, but typing the target's name lifts it (exit 4): the CLI's
     /// `--i-know-this-is NAME`, the GUI's typed confirmation
     RefusedUnlessConfirmed,
+    /// a safety guard said no because the source could not be reached to prove the target is
+    /// not production (exit 4); only the explicit unreachable-source override lifts it (the
+    /// CLI's `--source-unreachable-ok`, the GUI's checkbox), never the typed name
+    RefusedSourceUnreachable,
     Cancelled,   ///< the user cancelled (exit 3)
     WrongThread, ///< a blocking call was attempted on the GUI thread (programming error)
     Internal,    ///< a bug (exit 3)

@@ -245,7 +245,7 @@ private slots:
         QVERIFY2(golden.has_value(), golden ? "" : golden.error().describe().c_str());
         QCOMPARE(golden->name, std::string("golden_v2"));
 
-        auto lockConnection = envsync::db::ControlDb::open(m_estate.config()->golden.dsn, {});
+        auto lockConnection = envsync::db::ControlDb::open(*m_estate.config(), {});
         QVERIFY(lockConnection.has_value());
         envsync::refresh::RefreshLocks locks(std::move(*lockConnection));
         QVERIFY(locks.lockRegion("eu").has_value());

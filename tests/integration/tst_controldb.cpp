@@ -24,7 +24,7 @@ private slots:
 
     void firstUseCreatesDatabaseAndMigrates()
     {
-        auto control = ControlDb::open(m_cluster.dsn(), {});
+        auto control = ControlDb::openUnguarded(m_cluster.dsn(), {});
         QVERIFY2(control.has_value(), control ? "" : control.error().describe().c_str());
         QCOMPARE(*control->appliedVersion(), ControlDb::schemaVersion);
         for (const char *table : {"refresh_log", "audit_log", "snapshots", "schema_migrations"}) {
@@ -41,7 +41,7 @@ private slots:
         std::vector<QFuture<bool>> opens;
         for (int i = 0; i < 4; ++i) {
             opens.push_back(QtConcurrent::run([dsn = m_cluster.dsn()] {
-                auto control = ControlDb::open(dsn, {});
+                auto control = ControlDb::openUnguarded(dsn, {});
                 if (!control)
                     qWarning("%s", control.error().describe().c_str());
                 return control.has_value();
@@ -56,7 +56,7 @@ private slots:
 
     void lastSuccessfulRefreshPerRegion()
     {
-        auto control = ControlDb::open(m_cluster.dsn(), {});
+        auto control = ControlDb::openUnguarded(m_cluster.dsn(), {});
         QVERIFY(control.has_value());
         const QDateTime now = QDateTime::currentDateTimeUtc();
         auto record = [&](const char *region, int daysAgo, const char *result, const char *snap) {
@@ -89,7 +89,7 @@ private slots:
 
     void auditRecordsJsonDetail()
     {
-        auto control = ControlDb::open(m_cluster.dsn(), {});
+        auto control = ControlDb::openUnguarded(m_cluster.dsn(), {});
         QVERIFY(control.has_value());
         QVERIFY(control->audit("tester", "refresh", "region eu", "success", R"({"rows": 42})"));
         QCOMPARE(m_cluster.queryValue("SELECT detail->>'rows' FROM envsync.audit_log"

@@ -135,7 +135,7 @@ private slots:
 
     void secondRefreshIsRefusedWhileOneRuns()
     {
-        auto control = envsync::db::ControlDb::open(m_config.golden.dsn, {});
+        auto control = envsync::db::ControlDb::open(m_config, {});
         QVERIFY(control.has_value());
         envsync::refresh::RefreshLocks locks(std::move(*control));
         QVERIFY(locks.lockRegion("eu").has_value());
@@ -220,7 +220,7 @@ private slots:
         // queued, while the 49 others must be refused — no timing luck involved.
         std::vector<std::unique_ptr<envsync::refresh::RefreshLocks>> slotHolders;
         for (int i = 0; i < m_config.golden.maxParallelRefreshes; ++i) {
-            auto control = envsync::db::ControlDb::open(m_config.golden.dsn, {});
+            auto control = envsync::db::ControlDb::open(m_config, {});
             QVERIFY(control.has_value());
             slotHolders.push_back(std::make_unique<envsync::refresh::RefreshLocks>(std::move(*control)));
             QVERIFY(slotHolders.back()->acquireGoldenSlot(m_config.golden.maxParallelRefreshes,
@@ -287,10 +287,10 @@ private slots:
         QVERIFY2(again.error().message.find("already exists") != std::string::npos,
                  again.error().message.c_str());
         auto none = envsync::env::collectExpired(m_config, QDateTime::currentDateTimeUtc());
-        QVERIFY(none.has_value() && none->empty());
+        QVERIFY(none.has_value() && none->dropped.empty() && none->refused.empty());
         auto gone = envsync::env::collectExpired(m_config, QDateTime::currentDateTimeUtc().addSecs(7200));
         QVERIFY(gone.has_value());
-        QCOMPARE(gone->size(), std::size_t(1));
+        QCOMPARE(gone->dropped.size(), std::size_t(1));
         QCOMPARE(scalar(withDb(m_config.golden.dsn, "postgres"),
                         "SELECT count(*) FROM pg_database WHERE datname = 'pr-42'"),
                  std::string("0"));

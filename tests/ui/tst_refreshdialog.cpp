@@ -8,6 +8,7 @@
 #include "uitestsettings.h"
 #include "owndemoestate.h"
 
+#include "core/db/dsn.h"
 #include "core/db/threadguard.h"
 #include "ui/mainwindow.h"
 #include "ui/refreshcontroller.h"
@@ -421,6 +422,71 @@ private slots:
                 },
                 jobTimeoutMs));
         QVERIFY(view()->refreshAction()->isEnabled());
+    }
+
+    /// With the source unreachable the guard asks for its own override, a checkbox: typing
+    /// the region's name (which a marker-less database needs as well) never lifts it. Ticked,
+    /// the refresh runs from the dialog's request.
+    void unreachableSourceHasItsOwnOverride()
+    {
+        auto config = std::make_shared<config::Config>(*m_estate.config());
+        config->source.dsn
+                = db::Dsn::parse(config->source.dsn)->with("port", "1").toConnectionString();
+        RefreshController controller;
+        controller.setConfig(config);
+        controller.setNow(insideEuWindow);
+        controller.setJobs(1);
+        const auto openDialog = [&] {
+            auto dialog = std::make_unique<RefreshDialog>(&controller, QStringLiteral("eu"),
+                                                          m_window.get());
+            QSignalSpy shown(dialog.get(), &RefreshDialog::planShown);
+            dialog->show();
+            return shown.wait(jobTimeoutMs) ? std::move(dialog) : nullptr;
+        };
+
+        // eu without its marker: both guards ask, each for its own confirmation.
+        QCOMPARE(OwnDemoEstate::scalar(m_estate.regionDsn("eu", "postgres"),
+                                       "ALTER DATABASE shop RESET envsync.region"),
+                 std::string("<null>"));
+        auto dialog = openDialog();
+        QVERIFY(dialog);
+        QVERIFY2(dialog->plan().has_value(), qPrintable(dialog->statusLabel()->text()));
+        QVERIFY(dialog->needsSourceUnreachableOk());
+        QVERIFY(dialog->needsTypedName());
+        QVERIFY(dialog->guardBox()->isVisible());
+        QVERIFY(dialog->sourceUnreachableCheck()->isVisible());
+        QPushButton *ok = dialog->refreshButton();
+        QTest::keyClicks(dialog->confirmEdit(), QStringLiteral("eu"));
+        QVERIFY(!ok->isEnabled()); // the typed name alone is not enough
+        dialog->sourceUnreachableCheck()->click();
+        QVERIFY(ok->isEnabled());
+        dialog->confirmEdit()->clear();
+        QVERIFY(!ok->isEnabled()); // nor is the override alone
+        dialog->reject();
+        dialog.reset();
+        QCOMPARE(OwnDemoEstate::scalar(m_estate.regionDsn("eu", "postgres"),
+                                       "ALTER DATABASE shop SET envsync.region = 'eu'"),
+                 std::string("<null>"));
+
+        // eu with its marker: only the unreachable source asks.
+        dialog = openDialog();
+        QVERIFY(dialog);
+        QVERIFY2(dialog->plan().has_value(), qPrintable(dialog->statusLabel()->text()));
+        QVERIFY(dialog->needsSourceUnreachableOk());
+        QVERIFY(!dialog->needsTypedName());
+        QVERIFY(!dialog->confirmEdit()->isVisible());
+        QVERIFY(!dialog->refreshButton()->isEnabled());
+        dialog->sourceUnreachableCheck()->click();
+        QVERIFY(dialog->refreshButton()->isEnabled());
+        const RefreshRequest request = dialog->request();
+        QVERIFY(request.sourceUnreachableOk);
+        QVERIFY(request.typedName.isEmpty());
+        dialog->accept();
+        QSignalSpy finished(&controller, &RefreshController::refreshFinished);
+        QVERIFY(controller.startRefresh(request));
+        QVERIFY(finished.wait(jobTimeoutMs));
+        const auto outcome = finished.first().first().value<RefreshJobOutcome>();
+        QVERIFY2(outcome.result.has_value(), qPrintable(outcome.error));
     }
 
 private:

@@ -98,7 +98,7 @@ private slots:
         m_config = std::make_shared<const config::Config>(*config);
 
         // eu's last refresh used golden_v1 (which the test creates): "in use by eu".
-        auto control = db::ControlDb::open(m_config->golden.dsn, {});
+        auto control = db::ControlDb::open(*m_config, {});
         QVERIFY2(control.has_value(), control ? "" : control.error().describe().c_str());
         db::RefreshRecord record;
         record.region = "eu";

@@ -171,8 +171,8 @@ const char *actionName(AgentAction action)
 Result<std::vector<AgentOutcome>> runOnce(const config::Config &config, AgentClock &clock,
                                           const AgentOptions &options)
 {
-    auto control = db::ControlDb::open(config.golden.dsn,
-                                       db::configuredConnectOptions(config, "envsync agent"));
+    auto control
+            = db::ControlDb::open(config, db::configuredConnectOptions(config, "envsync agent"));
     if (!control)
         return std::unexpected(control.error());
     auto newest = control->newestReadySnapshot();

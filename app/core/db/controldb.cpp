@@ -1,6 +1,7 @@
 #include "core/db/controldb.h"
 
 #include "core/db/dsn.h"
+#include "core/db/goldenguard.h"
 
 #include <pqxx/pqxx>
 
@@ -138,18 +139,50 @@ Result<std::optional<ControlDb>> ControlDb::openExisting(const std::string &gold
     return std::optional<ControlDb>(ControlDb(std::move(*connection)));
 }
 
-Result<ControlDb> ControlDb::open(const std::string &goldenDsn, const ConnectOptions &options)
+Result<ControlDb> ControlDb::open(const config::Config &config, const ConnectOptions &options)
+{
+    return open(config.golden.dsn, options, &config);
+}
+
+Result<ControlDb> ControlDb::openUnguarded(const std::string &goldenDsn,
+                                           const ConnectOptions &options)
+{
+    return open(goldenDsn, options, nullptr);
+}
+
+Result<ControlDb> ControlDb::open(const std::string &goldenDsn, const ConnectOptions &options,
+                                  const config::Config *guardedBy)
 {
     auto dsn = controlDsn(goldenDsn);
     if (!dsn)
         return std::unexpected(dsn.error());
     auto connection = connect(*dsn, options, who);
-    if (!connection && connection.error().message.find("does not exist") != std::string::npos) {
-        auto admin = connect(goldenDsn, options, "golden");
-        if (!admin)
-            return std::unexpected(admin.error());
+    const bool missing
+            = !connection && connection.error().message.find("does not exist") != std::string::npos;
+    if (!connection && !missing)
+        return std::unexpected(connection.error());
+    ConnectionPtr admin;
+    if (missing) {
+        auto adminConnection = connect(goldenDsn, options, "golden");
+        if (!adminConnection)
+            return std::unexpected(adminConnection.error());
+        admin = std::move(*adminConnection);
+    }
+    // Before the first write of any command (CREATE DATABASE, a migration, an audit row).
+    if (guardedBy) {
+        auto identity = checkGoldenCluster(*guardedBy, admin ? *admin : **connection, options);
+        if (!identity)
+            return std::unexpected(identity.error());
+        if (missing && *identity == GoldenIdentity::SourceUnreachable)
+            return fail(ErrorCode::Refused,
+                        "the source is unreachable, so the golden cluster cannot be proven not to "
+                        "be production; envsync_control is created only once the source can be "
+                        "compared with it",
+                        "golden");
+    }
+    if (missing) {
         auto created = guarded("golden", "create envsync_control", [&] {
-            pqxx::nontransaction tx(**admin);
+            pqxx::nontransaction tx(*admin);
             try {
                 tx.exec0("CREATE DATABASE " + tx.quote_name(databaseName));
             } catch (const pqxx::sql_error &e) {

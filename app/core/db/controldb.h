@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/config/config.h"
 #include "core/db/connection.h"
 #include "core/error.h"
 
@@ -55,9 +56,16 @@ public:
     [[nodiscard]] static Result<std::string> controlDsn(const std::string &goldenDsn);
 
     /// Connects, creating the database and applying migrations when needed (idempotent and
-    /// safe to run concurrently: migrations hold an advisory lock).
-    [[nodiscard]] static Result<ControlDb> open(const std::string &goldenDsn,
+    /// safe to run concurrently: migrations hold an advisory lock). Runs the golden guard
+    /// (goldenguard.h) first, before anything is written: refuses (ErrorCode::Refused, exit 4)
+    /// when golden.dsn reaches the source's cluster or a production region's, and refuses to
+    /// create envsync_control while the source cannot be reached to prove it is not.
+    [[nodiscard]] static Result<ControlDb> open(const config::Config &config,
                                                 const ConnectOptions &options);
+    /// The same without the golden guard: only for clusters EnvSync made itself (the demo) and
+    /// for tests of the control database as such.
+    [[nodiscard]] static Result<ControlDb> openUnguarded(const std::string &goldenDsn,
+                                                         const ConnectOptions &options);
     /// Connects without creating anything; nullopt (not an error) when it does not exist yet.
     [[nodiscard]] static Result<std::optional<ControlDb>> openExisting(
             const std::string &goldenDsn, const ConnectOptions &options);
@@ -93,6 +101,9 @@ public:
 
 private:
     explicit ControlDb(ConnectionPtr connection);
+    [[nodiscard]] static Result<ControlDb> open(const std::string &goldenDsn,
+                                                const ConnectOptions &options,
+                                                const config::Config *guardedBy);
     [[nodiscard]] Result<void> migrate();
 
     ConnectionPtr m_connection;

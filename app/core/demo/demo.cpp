@@ -256,7 +256,7 @@ Result<void> seedShop(const LocalCluster &cluster, const std::string &name, int 
 /// A refresh history that leaves eu fresh, us due and apac overdue (SLA 8 days).
 Result<void> seedHistory(const std::string &goldenDsn)
 {
-    auto control = db::ControlDb::open(goldenDsn, {});
+    auto control = db::ControlDb::openUnguarded(goldenDsn, {});
     if (!control)
         return std::unexpected(control.error());
     const QDateTime now = QDateTime::currentDateTimeUtc();

@@ -154,7 +154,7 @@ Result<EnvironmentInfo> createEnvironment(const config::Config &config,
     // Both connections at once: `env create` should cost little more than the clone itself.
     auto adminFuture = std::async(std::launch::async,
                                   [&] { return db::connect(config.golden.dsn, connect, who); });
-    auto control = db::ControlDb::open(config.golden.dsn, connect);
+    auto control = db::ControlDb::open(config, connect);
     auto admin = adminFuture.get();
     if (!control)
         return std::unexpected(control.error());
@@ -186,7 +186,7 @@ Result<EnvironmentInfo> createEnvironment(const config::Config &config,
 
 Result<std::vector<EnvironmentInfo>> listEnvironments(const config::Config &config)
 {
-    auto control = db::ControlDb::open(config.golden.dsn, connectOptions(config));
+    auto control = db::ControlDb::open(config, connectOptions(config));
     if (!control)
         return std::unexpected(control.error());
     return db::guarded("control database", "list environments", [&] {
@@ -204,7 +204,7 @@ Result<void> dropEnvironment(const config::Config &config, const std::string &na
 {
     const std::string actor = actorName.empty() ? db::currentActor() : actorName;
     const db::ConnectOptions connect = connectOptions(config);
-    auto control = db::ControlDb::open(config.golden.dsn, connect);
+    auto control = db::ControlDb::open(config, connect);
     if (!control)
         return std::unexpected(control.error());
     auto known = db::guarded("control database", "look up " + name, [&] {
@@ -223,6 +223,32 @@ Result<void> dropEnvironment(const config::Config &config, const std::string &na
     auto admin = db::connect(config.golden.dsn, connect, who);
     if (!admin)
         return std::unexpected(admin.error());
+    // The catalogue is only a table: a row may name any database (a hand-edited or hostile
+    // row named golden_v1). Only what carries the marker env create wrote is an environment.
+    auto unmarked = db::guarded(who, "read the environment marker of " + name, [&] {
+        pqxx::nontransaction tx(**admin);
+        return tx
+                .exec_params1("SELECT EXISTS (SELECT 1 FROM pg_database d WHERE d.datname = $1)"
+                              " AND NOT EXISTS (SELECT 1 FROM pg_db_role_setting s"
+                              " JOIN pg_database d ON d.oid = s.setdatabase"
+                              " CROSS JOIN LATERAL unnest(s.setconfig) AS c(setting)"
+                              " WHERE d.datname = $1 AND s.setrole = 0"
+                              " AND c.setting LIKE 'envsync.environment=%')",
+                              name)[0]
+                .as<bool>();
+    });
+    if (!unmarked)
+        return std::unexpected(unmarked.error());
+    if (*unmarked) {
+        const Error refused{ErrorCode::Refused,
+                            "database \"" + name
+                                    + "\" carries no environment marker (`env create` did not "
+                                      "make it); not dropped",
+                            "env"};
+        (void)control->audit(actor, "env.drop", name, "refused",
+                             "{\"reason\": \"no environment marker\"}");
+        return std::unexpected(refused);
+    }
     if (auto dropped = db::guarded(who, "drop " + name, [&] {
             pqxx::nontransaction tx(**admin);
             tx.exec0("DROP DATABASE IF EXISTS " + copy::quoteIdentifier(name) + " WITH (FORCE)");
@@ -235,21 +261,24 @@ Result<void> dropEnvironment(const config::Config &config, const std::string &na
     return {};
 }
 
-Result<std::vector<std::string>> collectExpired(const config::Config &config,
-                                                const QDateTime &nowUtc)
+Result<CollectResult> collectExpired(const config::Config &config, const QDateTime &nowUtc)
 {
     auto all = listEnvironments(config);
     if (!all)
         return std::unexpected(all.error());
-    std::vector<std::string> dropped;
+    CollectResult result;
     for (const EnvironmentInfo &info : *all) {
         if (!info.expired(nowUtc))
             continue;
-        if (auto gone = dropEnvironment(config, info.name, "envsync gc"); !gone)
-            return std::unexpected(gone.error());
-        dropped.push_back(info.name);
+        if (auto gone = dropEnvironment(config, info.name, "envsync gc"); !gone) {
+            if (gone.error().code != ErrorCode::Refused)
+                return std::unexpected(gone.error());
+            result.refused.push_back(gone.error());
+            continue;
+        }
+        result.dropped.push_back(info.name);
     }
-    return dropped;
+    return result;
 }
 
 } // namespace envsync::env

@@ -44,11 +44,21 @@ struct CreateOptions
                                                         const CreateOptions &options);
 /// Every catalogued environment, soonest expiry first.
 [[nodiscard]] Result<std::vector<EnvironmentInfo>> listEnvironments(const config::Config &config);
-/// Drops a catalogued environment (never any other database).
+/// Drops a catalogued environment, and only when its database carries the environment marker
+/// `env create` wrote: a catalogue row naming any other database (golden_v1, a region's …) is
+/// refused (ErrorCode::Refused, exit 4) and the refusal audited. A row whose database is gone
+/// is just forgotten.
 [[nodiscard]] Result<void> dropEnvironment(const config::Config &config, const std::string &name,
                                            const std::string &actor = {});
-/// Drops every environment expired at `nowUtc`; their names.
-[[nodiscard]] Result<std::vector<std::string>> collectExpired(const config::Config &config,
-                                                              const QDateTime &nowUtc);
+
+/// What `env gc` did: one refused row does not keep the other expired environments alive.
+struct CollectResult
+{
+    std::vector<std::string> dropped;
+    std::vector<Error> refused; ///< catalogued databases without the environment marker
+};
+/// Drops every environment expired at `nowUtc` (see dropEnvironment).
+[[nodiscard]] Result<CollectResult> collectExpired(const config::Config &config,
+                                                   const QDateTime &nowUtc);
 
 } // namespace envsync::env

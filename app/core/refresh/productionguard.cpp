@@ -91,10 +91,11 @@ Result<void> writeMarker(pqxx::connection &admin, const std::string &database,
 
 Result<void> checkWritable(const config::Config &config, const config::RegionConfig &region,
                            const RegionTarget &target, pqxx::connection &admin,
-                           const std::string &typedName, const db::ConnectOptions &options)
+                           const GuardConfirmations &confirmations,
+                           const db::ConnectOptions &options)
 {
     const std::string who = "region " + region.name;
-    const bool typed = typedName == region.name;
+    const bool typed = confirmations.typedName == region.name;
     if (region.production)
         return refuse("the region is flagged production: true; EnvSync never writes to it", who);
     auto targetId = db::systemIdentifier(admin, who);
@@ -105,10 +106,13 @@ Result<void> checkWritable(const config::Config &config, const config::RegionCon
         return refuse("database " + target.database
                               + " is on the source's own cluster (same system_identifier)",
                       who);
-    if (!sameAsSource && !typed)
-        return refuseUntyped("the source is unreachable, so this cluster cannot be proven not "
-                             "to be production",
-                             region, who);
+    // Its own refusal and its own override: typing the region's name says "this is the
+    // region's database", not "this cluster is not production".
+    if (!sameAsSource && !confirmations.sourceUnreachableOk)
+        return fail(ErrorCode::RefusedSourceUnreachable,
+                    "the source is unreachable, so this cluster cannot be proven not to be "
+                    "production; pass --source-unreachable-ok if you are sure it is not",
+                    who);
     auto exists = databaseExists(admin, target.database, who);
     if (!exists)
         return std::unexpected(exists.error());

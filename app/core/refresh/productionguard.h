@@ -26,17 +26,25 @@ struct Marker
 [[nodiscard]] Result<void> writeMarker(pqxx::connection &admin, const std::string &database,
                                        const Marker &marker, const std::string &who);
 
-/// The production guard (DESIGN.md): refuses (ErrorCode::Refused, exit 4) to write to
-/// - a region flagged `production: true` (always),
-/// - a database on the source's own cluster (same system_identifier; always),
+/// What the user confirmed to lift the guards that can be lifted; each lifts only its own.
+struct GuardConfirmations
+{
+    std::string typedName;            ///< `--i-know-this-is`, or the name typed in the GUI
+    bool sourceUnreachableOk = false; ///< `--source-unreachable-ok`, or the GUI's checkbox
+};
+
+/// The production guard (DESIGN.md): refuses (exit 4) to write to
+/// - a region flagged `production: true` (always; ErrorCode::Refused),
+/// - a database on the source's own cluster (same system_identifier; always; Refused),
+/// - any cluster while the source cannot be reached, since its identity cannot be compared,
+///   unless `sourceUnreachableOk` (ErrorCode::RefusedSourceUnreachable),
 /// - a live database without the EnvSync marker, or with another region's marker, unless
-///   `typedName` equals the region's name (`--i-know-this-is`, or the name typed in the GUI).
-/// When the source cannot be reached its identity cannot be compared: that also needs the
-/// typed name. A database that does not exist yet needs no marker.
+///   `typedName` equals the region's name (ErrorCode::RefusedUnlessConfirmed).
+/// A database that does not exist yet needs no marker.
 [[nodiscard]] Result<void> checkWritable(const config::Config &config,
                                          const config::RegionConfig &region,
                                          const RegionTarget &target, pqxx::connection &admin,
-                                         const std::string &typedName,
+                                         const GuardConfirmations &confirmations,
                                          const db::ConnectOptions &options);
 
 } // namespace envsync::refresh

@@ -19,6 +19,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 
+#include <algorithm>
 #include <chrono>
 #include <optional>
 #include <thread>
@@ -60,6 +61,24 @@ std::string json(const QJsonObject &object)
     return QJsonDocument(object).toJson(QJsonDocument::Compact).toStdString();
 }
 
+/// Refusals (exit 4) go to the audit log: who tried what, on which region, and why not.
+void auditRefusal(db::ControlDb &control, const std::string &actor, const std::string &action,
+                  const std::string &region, const Error &error)
+{
+    if (error.exitCode() != 4)
+        return;
+    (void)control.audit(actor, action, region, "refused",
+                        json({{QStringLiteral("reason"), QString::fromStdString(error.message)}}));
+}
+
+/// "refresh plan" → "region.refresh.plan"
+std::string auditAction(const std::string &purpose)
+{
+    std::string action = "region." + purpose;
+    std::replace(action.begin(), action.end(), ' ', '.');
+    return action;
+}
+
 Result<Context> openContext(const config::Config &config, const RefreshOptions &options,
                             const std::string &purpose)
 {
@@ -72,21 +91,29 @@ Result<Context> openContext(const config::Config &config, const RefreshOptions &
                 db::configuredConnectOptions(config, "envsync " + purpose + ' ' + region->name + " by " + actor),
                 "region " + region->name, actor, {}, nullptr, std::nullopt};
     auto target = RegionTarget::resolve(*region, ctx.connect);
-    if (!target)
+    if (!target) {
+        // A refusal (the maintenance database as target) is audited all the same.
+        if (target.error().exitCode() == 4) {
+            if (auto control = db::ControlDb::open(config, ctx.connect))
+                auditRefusal(*control, actor, auditAction(purpose), region->name, target.error());
+        }
         return std::unexpected(target.error());
+    }
     ctx.target = *target;
     auto admin = db::connect(ctx.target.adminDsn(), ctx.connect, ctx.who);
     if (!admin)
         return std::unexpected(admin.error());
     ctx.admin = std::move(*admin);
-    auto control = db::ControlDb::open(config.golden.dsn, ctx.connect);
+    auto control = db::ControlDb::open(config, ctx.connect);
     if (!control)
         return std::unexpected(control.error());
     ctx.control.emplace(std::move(*control));
-    if (auto guard = checkWritable(config, *region, ctx.target, *ctx.admin, options.iKnowThisIs,
-                                   ctx.connect);
-        !guard)
+    if (auto guard = checkWritable(config, *region, ctx.target, *ctx.admin,
+                                   {options.iKnowThisIs, options.sourceUnreachableOk}, ctx.connect);
+        !guard) {
+        auditRefusal(*ctx.control, actor, auditAction(purpose), region->name, guard.error());
         return std::unexpected(guard.error());
+    }
     return ctx;
 }
 
@@ -462,12 +489,24 @@ Result<RefreshResult> refreshRegion(const config::Config &config, const RefreshO
                                          QString::fromStdString(window.error().message)}}));
         return std::unexpected(window.error());
     }
-    auto lockConnection = db::ControlDb::open(config.golden.dsn, ctx->connect);
+    // Every way this run ends from here is audited; a forced run says so with its reason.
+    auto audited = [&](const Error &error) -> std::unexpected<Error> {
+        QJsonObject detail{{QStringLiteral("error"), QString::fromStdString(error.describe())}};
+        if (!plan->insideWindow) {
+            detail.insert(QStringLiteral("forced_outside_window"), true);
+            detail.insert(QStringLiteral("reason"), QString::fromStdString(options.reason));
+        }
+        (void)ctx->control->audit(ctx->actor, "region.refresh", ctx->region.name,
+                                  error.exitCode() == 4 ? "refused" : outcomeOf(error),
+                                  json(detail));
+        return std::unexpected(error);
+    };
+    auto lockConnection = db::ControlDb::open(config, ctx->connect);
     if (!lockConnection)
-        return std::unexpected(lockConnection.error());
+        return audited(lockConnection.error());
     RefreshLocks locks(std::move(*lockConnection));
     if (auto locked = locks.lockRegion(ctx->region.name); !locked)
-        return std::unexpected(locked.error());
+        return audited(locked.error());
     faultPoint("locked");
     if (!plan->insideWindow)
         (void)ctx->control->audit(ctx->actor, "region.refresh.force_outside_window",
@@ -476,18 +515,18 @@ Result<RefreshResult> refreshRegion(const config::Config &config, const RefreshO
                                          QString::fromStdString(options.reason)}}));
     step(options, "cleaning up leftovers of earlier runs");
     if (auto cleaned = cleanUpLeftovers(*ctx); !cleaned)
-        return std::unexpected(cleaned.error());
+        return audited(cleaned.error());
     faultPoint("cleaned");
     if (auto slot = locks.acquireGoldenSlot(config.golden.maxParallelRefreshes, options.cancel,
                                             [&](const std::string &text) { step(options, text); });
         !slot)
-        return std::unexpected(slot.error());
+        return audited(slot.error());
     auto snapshot = resolveSnapshot(*ctx->control, plan->snapshot);
     if (!snapshot)
-        return std::unexpected(snapshot.error());
+        return audited(snapshot.error());
     auto logId = logRunning(*ctx, *plan);
     if (!logId)
-        return std::unexpected(logId.error());
+        return audited(logId.error());
     faultPoint("logged-running");
 
     auto abandon = [&](const Error &error) -> std::unexpected<Error> {
@@ -498,9 +537,7 @@ Result<RefreshResult> refreshRegion(const config::Config &config, const RefreshO
             spdlog::warn("refresh: {}", dropped.error().describe());
         (void)logOutcome(*ctx, *logId, outcomeOf(error), 0,
                          {{QStringLiteral("error"), QString::fromStdString(error.describe())}});
-        (void)ctx->control->audit(ctx->actor, "region.refresh", ctx->region.name,
-                                  outcomeOf(error));
-        return std::unexpected(error);
+        return audited(error);
     };
     auto result = buildNext(*ctx, *plan, *snapshot);
     if (!result)
@@ -528,12 +565,15 @@ Result<RollbackResult> rollbackRegion(const config::Config &config, const Refres
     auto ctx = openContext(config, options, "rollback");
     if (!ctx)
         return std::unexpected(ctx.error());
-    auto lockConnection = db::ControlDb::open(config.golden.dsn, ctx->connect);
+    auto lockConnection = db::ControlDb::open(config, ctx->connect);
     if (!lockConnection)
         return std::unexpected(lockConnection.error());
     RefreshLocks locks(std::move(*lockConnection));
-    if (auto locked = locks.lockRegion(ctx->region.name); !locked)
+    if (auto locked = locks.lockRegion(ctx->region.name); !locked) {
+        auditRefusal(*ctx->control, ctx->actor, "region.rollback", ctx->region.name,
+                     locked.error());
         return std::unexpected(locked.error());
+    }
     if (auto cleaned = cleanUpLeftovers(*ctx); !cleaned)
         return std::unexpected(cleaned.error());
     DatabaseSwap databases(*ctx->admin, ctx->who);

@@ -24,6 +24,9 @@ struct RefreshOptions
     bool forceOutsideWindow = false;
     std::string reason;      ///< required with forceOutsideWindow (audited)
     std::string iKnowThisIs; ///< the region's name, typed: passes the marker guard
+    /// The source could not be reached, and the user says the target is not production anyway
+    /// (`--source-unreachable-ok`): passes that guard only, never the marker guard.
+    bool sourceUnreachableOk = false;
     int jobs = 0;            ///< copy workers; 0: number of cores
     copy::ProgressFn progress;
     StepFn step;

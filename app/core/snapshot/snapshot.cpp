@@ -196,9 +196,20 @@ Result<SnapshotInfo> createSnapshot(const config::Config &config, const CreateOp
     const db::ConnectOptions connect = connectOptions(config);
 
     step(options, "opening the catalogue on the golden cluster");
-    auto control = db::ControlDb::open(config.golden.dsn, connect);
+    auto control = db::ControlDb::open(config, connect);
     if (!control)
         return std::unexpected(control.error());
+    // Refusals (exit 4) from here on are audited, like the unclassified-columns one below.
+    auto refused = [&](const Error &error) -> std::unexpected<Error> {
+        if (error.exitCode() == 4) {
+            const QJsonObject detail{
+                    {QStringLiteral("reason"), QString::fromStdString(error.describe())}};
+            (void)control->audit(
+                    actor, "snapshot.create", "golden", "refused",
+                    QJsonDocument(detail).toJson(QJsonDocument::Compact).toStdString());
+        }
+        return std::unexpected(error);
+    };
     // A killed run's session may take a moment to end on the server: retry briefly.
     auto locked = control->tryAdvisoryLock(createLockKey);
     for (int attempt = 0; locked && !*locked && attempt < 20; ++attempt) {
@@ -208,7 +219,7 @@ Result<SnapshotInfo> createSnapshot(const config::Config &config, const CreateOp
     if (!locked)
         return std::unexpected(locked.error());
     if (!*locked)
-        return fail(ErrorCode::Refused, "another snapshot create is running", "golden");
+        return refused({ErrorCode::Refused, "another snapshot create is running", "golden"});
 
     auto admin = db::connect(config.golden.dsn, connect, "golden");
     if (!admin)
@@ -217,7 +228,7 @@ Result<SnapshotInfo> createSnapshot(const config::Config &config, const CreateOp
     if (!source)
         return std::unexpected(source.error());
     if (auto guard = refuseSameCluster(**source, **admin); !guard)
-        return std::unexpected(guard.error());
+        return refused(guard.error());
 
     step(options, "cleaning up leftovers of earlier runs");
     auto cleaned = cleanUpLeftovers(**admin, *control);
@@ -235,7 +246,7 @@ Result<SnapshotInfo> createSnapshot(const config::Config &config, const CreateOp
     source->reset();
     auto plan = buildPlan(config.masking, *schema);
     if (!plan)
-        return std::unexpected(plan.error());
+        return refused(plan.error());
     std::set<std::string> nullColumns;
     if (*plan && !(*plan)->unclassified().empty()) {
         const auto &unclassified = (*plan)->unclassified();
@@ -266,10 +277,10 @@ Result<SnapshotInfo> createSnapshot(const config::Config &config, const CreateOp
     if (*version <= *existing) {
         // An orphan golden_vN (killed between rename and catalogue update): skip past it.
         (void)control->deleteSnapshotRow(*version);
-        return fail(ErrorCode::Refused,
-                    "database " + snapshotName(*existing)
-                            + " exists without a catalogue row; inspect and drop it first",
-                    "golden");
+        return refused({ErrorCode::Refused,
+                        "database " + snapshotName(*existing)
+                                + " exists without a catalogue row; inspect and drop it first",
+                        "golden"});
     }
     const std::string name = snapshotName(*version);
     const std::string building = name + buildingSuffix;
@@ -385,7 +396,7 @@ Result<PruneResult> pruneSnapshots(const config::Config &config, int keep)
     if (keep < 1)
         return fail(ErrorCode::Usage, "keep must be at least 1", "prune");
     const db::ConnectOptions connect = connectOptions(config);
-    auto control = db::ControlDb::open(config.golden.dsn, connect);
+    auto control = db::ControlDb::open(config, connect);
     if (!control)
         return std::unexpected(control.error());
     auto rows = control->snapshots();
