@@ -209,7 +209,8 @@ RefreshRequest RefreshDialog::request() const
     request.snapshot = m_plan ? QString::fromStdString(m_plan->snapshot)
                               : m_snapshotCombo->currentData().toString();
     request.typedName = m_needsTypedName ? m_confirmEdit->text() : QString();
-    request.forceOutsideWindow = m_forceCheck->isChecked() && m_windowBox->isVisible();
+    // From the plan, not the box's visibility: the dialog is hidden by the time it is asked.
+    request.forceOutsideWindow = m_forceCheck->isChecked() && m_plan && !m_plan->insideWindow;
     request.reason = request.forceOutsideWindow ? m_reasonEdit->text().trimmed() : QString();
     return request;
 }
