@@ -275,7 +275,7 @@ void RefreshView::onRegionChanged()
 {
     if (!m_controller->isBusy()) {
         m_banner->hide();
-        resetJobPanel(idleText);
+        resetJobPanel(QStringLiteral("No refresh or rollback of %1 is running.").arg(region()));
     }
     m_historyModel->clear();
     m_historyTitle->setText(QStringLiteral("History of %1").arg(region()));
