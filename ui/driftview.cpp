@@ -87,6 +87,10 @@ DriftView::DriftView(QWidget *parent)
     connect(m_controller, &DriftController::checkCancelled, this, [this] {
         if (m_model->rowCount() == 0)
             showPlaceholder(QStringLiteral("Drift check cancelled. Re-check (F6) to run it."));
+        // Stale results stay stale: say so, but no longer that a check is running.
+        QString checked = m_checkedLabel->text();
+        if (checked.endsWith(u"re-checking…"))
+            m_checkedLabel->setText(checked.replace(u"re-checking…"_qs, u"Re-check (F6)"_qs));
     });
     showPlaceholder(QStringLiteral("No configuration open."));
 }
