@@ -257,6 +257,23 @@ void DriftDetailPane::showCell(const drift::DriftReport &report, const QString &
     m_copy->setEnabled(!m_ddl->toPlainText().isEmpty());
 }
 
+void DriftDetailPane::showUnreadable(const drift::DriftReport &report, const QString &region,
+                                     const HeatmapNode &node, const QString &error)
+{
+    clear({});
+    m_title->setText(QStringLiteral("%1 × %2 — not compared").arg(region, node.qualifiedName()));
+    m_summary->setText(QStringLiteral("%1 could not be read, so its drift is unknown: %2\n"
+                                      "Re-check (F6) once it is reachable.")
+                               .arg(region, error.simplified()));
+    m_summary->show();
+    m_referenceHeader->setText(QStringLiteral("Reference · ") + qs(report.referenceName));
+    m_regionHeader->setText(QStringLiteral("Region · ") + region);
+    m_region->setPlaceholderText(QStringLiteral("(%1 could not be read)").arg(region));
+    m_ddlHeader->setText(QStringLiteral("Reconcile DDL · %1").arg(region));
+    m_ddl->setPlaceholderText(
+            QStringLiteral("-- %1 could not be read: no script can be derived").arg(region));
+}
+
 void DriftDetailPane::copyDdl() const
 {
     if (!m_ddl->toPlainText().isEmpty())

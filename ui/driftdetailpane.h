@@ -34,6 +34,10 @@ public:
     [[nodiscard]] QPlainTextEdit *referenceEdit() const { return m_reference; }
     [[nodiscard]] QPlainTextEdit *regionEdit() const { return m_region; }
     [[nodiscard]] QPlainTextEdit *ddlEdit() const { return m_ddl; }
+    /// The cell of `node` in a region that could not be read (`error` says why): nothing is
+    /// known about its drift, so nothing claims there is none or that nothing needs reconciling.
+    void showUnreadable(const drift::DriftReport &report, const QString &region,
+                        const HeatmapNode &node, const QString &error);
     /// Copies the reconcile DDL to the clipboard.
     void copyDdl() const;
 

@@ -6,6 +6,7 @@
 #include "ui/driftheatmapmodel.h"
 #include "ui/heatmapdelegate.h"
 #include "ui/heatmapmapping.h"
+#include "ui/jobformat.h"
 
 #include "core/util/savefile.h"
 
@@ -31,6 +32,8 @@
 #include <QVBoxLayout>
 
 #include <spdlog/spdlog.h>
+
+#include <algorithm>
 
 namespace envsync::ui {
 
@@ -87,6 +90,10 @@ DriftView::DriftView(QWidget *parent)
     connect(m_controller, &DriftController::checkCancelled, this, [this] {
         if (m_model->rowCount() == 0)
             showPlaceholder(QStringLiteral("Drift check cancelled. Re-check (F6) to run it."));
+        // Stale results stay stale: say so, but no longer that a check is running.
+        QString checked = m_checkedLabel->text();
+        if (checked.endsWith(u"re-checking…"))
+            m_checkedLabel->setText(checked.replace(u"re-checking…"_qs, u"Re-check (F6)"_qs));
     });
     showPlaceholder(QStringLiteral("No configuration open."));
 }
@@ -270,6 +277,8 @@ void DriftView::setConfig(std::shared_ptr<const config::Config> config)
     m_banner->hide();
     m_referenceLabel->setText(QStringLiteral("Reference: —"));
     m_checkedLabel->clear();
+    m_checkedAt = {};
+    m_probedReachable.clear();
     m_detail->clear(QStringLiteral("Click a cell to compare its definitions"));
     m_checkPending = m_controller->config() != nullptr;
     m_recheckAction->setEnabled(m_checkPending);
@@ -295,6 +304,62 @@ void DriftView::recheck()
 void DriftView::cancelCheck()
 {
     m_controller->cancel();
+}
+
+void DriftView::estateChanged(EstateChange what, const QString &name)
+{
+    if (!m_controller->config() || m_checkPending)
+        return; // nothing shown yet, or the first check is still to come
+    switch (what) {
+    case EstateChange::Environment:
+        return;
+    case EstateChange::Snapshot:
+        if (reference() == drift::Reference::Golden)
+            recheckBecause(QStringLiteral("%1 was made").arg(name));
+        return;
+    case EstateChange::Region:
+        recheckBecause(QStringLiteral("%1 changed").arg(name));
+        return;
+    }
+}
+
+void DriftView::regionProbed(const QString &region, bool reachable)
+{
+    const auto known = m_probedReachable.find(region);
+    const bool changed = known == m_probedReachable.end() || known->second != reachable;
+    m_probedReachable[region] = reachable;
+    const auto &report = m_controller->report();
+    if (!changed || !report || m_checkPending)
+        return;
+    const bool compared = std::ranges::any_of(report->drifts, [&](const drift::RegionDrift &d) {
+        return QString::fromStdString(d.region) == region;
+    });
+    if (compared == reachable)
+        return; // the heatmap already agrees with the probe
+    recheckBecause(reachable ? QStringLiteral("%1 is reachable again").arg(region)
+                             : QStringLiteral("%1 became unreachable").arg(region));
+}
+
+void DriftView::recheckBecause(const QString &why)
+{
+    if (m_checkedAt.isValid())
+        m_checkedLabel->setText(
+                QStringLiteral("Stale: checked %1 ago, before %2 · re-checking…")
+                        .arg(jobformat::duration(static_cast<double>(
+                                     m_checkedAt.secsTo(QDateTime::currentDateTime()))),
+                             why));
+    spdlog::info("drift: re-checking because {}", why.toStdString());
+    if (m_recheckQueued)
+        return;
+    m_recheckQueued = true;
+    QMetaObject::invokeMethod(
+            this,
+            [this] {
+                m_recheckQueued = false;
+                if (m_controller->config())
+                    recheck();
+            },
+            Qt::QueuedConnection);
 }
 
 drift::Reference DriftView::reference() const
@@ -379,8 +444,9 @@ void DriftView::onCheckFinished(const std::shared_ptr<const drift::DriftReport> 
     rebuildFilterCombos();
     applyFilters();
     m_referenceLabel->setText(HeatmapMapping::referenceText(*report));
+    m_checkedAt = QDateTime::currentDateTime();
     m_checkedLabel->setText(QStringLiteral("Checked ")
-                            + QDateTime::currentDateTime().toString(QStringLiteral("HH:mm:ss")));
+                            + m_checkedAt.toString(QStringLiteral("HH:mm:ss")));
 
     QStringList problems;
     for (const Error &error : report->errors)
@@ -414,6 +480,7 @@ void DriftView::onCheckFailed(const QString &message)
     rebuildFilterCombos();
     m_referenceLabel->setText(QStringLiteral("Reference: —"));
     m_checkedLabel->clear();
+    m_checkedAt = {};
     m_banner->setText(QStringLiteral("⚠ The drift check failed: ") + message);
     m_banner->show();
     m_exportAction->setEnabled(false);
@@ -469,6 +536,12 @@ void DriftView::showCell(const QModelIndex &proxyIndex)
     }
     const int node = proxyIndex.data(DriftHeatmapModel::NodeRole).toInt();
     const QString region = proxyIndex.data(DriftHeatmapModel::RegionRole).toString();
+    const QString error = proxyIndex.data(DriftHeatmapModel::RegionErrorRole).toString();
+    if (!error.isEmpty()) {
+        // Nothing is known about a region that could not be read: never "no drift".
+        m_detail->showUnreadable(*report, region, m_model->grid().node(node), error);
+        return;
+    }
     m_detail->showCell(*report, region, m_model->grid().node(node),
                        m_proxy->differencesAt(proxyIndex));
 }

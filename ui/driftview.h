@@ -2,10 +2,14 @@
 
 #include "core/config/config.h"
 #include "core/drift/driftcheck.h"
+#include "ui/estatechange.h"
 
+#include <QDateTime>
 #include <QWidget>
 
+#include <map>
 #include <memory>
+#include <string>
 
 QT_BEGIN_NAMESPACE
 class QAction;
@@ -48,6 +52,14 @@ public:
     /// Checks every region again against the selected reference (golden or source).
     void recheck();
     void cancelCheck();
+    /// A job changed the estate: the heatmap is marked stale and checked again when the change
+    /// can alter it (a region's database, or the newest golden snapshot when it is the
+    /// reference). Environments are not compared, so they change nothing here.
+    void estateChanged(EstateChange what, const QString &name);
+    /// A status probe's answer for a region: when it disagrees with the heatmap (a region
+    /// shown as unreadable is reachable again, or one compared is now unreachable) the
+    /// heatmap is checked again, so the "could not be read" banner never outlives the outage.
+    void regionProbed(const QString &region, bool reachable);
     /// Saves the heatmap (with its reference line and legend) as a PNG; false on failure.
     bool exportPng(const QString &path);
 
@@ -87,11 +99,17 @@ private:
     void showPlaceholder(const QString &text);
     void fitColumns();
     void chooseExportFile();
+    /// Marks the shown results stale (with their age and why) and re-checks once the current
+    /// event is handled, so several changes at once cost one check.
+    void recheckBecause(const QString &why);
 
     DriftController *m_controller = nullptr;
     DriftHeatmapModel *m_model = nullptr;
     DriftFilterProxyModel *m_proxy = nullptr;
     bool m_checkPending = false;
+    bool m_recheckQueued = false;
+    QDateTime m_checkedAt;                     ///< when the shown results were read (invalid: none)
+    std::map<QString, bool> m_probedReachable; ///< region → its last probe's answer
 
     QAction *m_recheckAction = nullptr;
     QAction *m_cancelAction = nullptr;

@@ -342,7 +342,19 @@ void EnvironmentsView::onChangeFinished(const EnvironmentChangeOutcome &outcome)
     } else if (outcome.created) {
         m_nameEdit->clear();
     }
+    if (outcome.error.isEmpty())
+        emit environmentChanged(outcome.name);
     reload();
+}
+
+void EnvironmentsView::reloadWhenShown()
+{
+    if (!m_controller->config())
+        return;
+    if (isVisible())
+        reload();
+    else
+        m_loadPending = true;
 }
 
 // --- helpers ---------------------------------------------------------------------------------

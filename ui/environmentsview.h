@@ -40,6 +40,9 @@ public:
 
     void setConfig(std::shared_ptr<const config::Config> config);
     void reload();
+    /// Something else changed what the tab offers (a new snapshot for the picker): reads it
+    /// again now when the tab is shown, otherwise when it is next shown.
+    void reloadWhenShown();
     /// Creates an environment from the form (name, snapshot, TTL, owner).
     void createFromForm();
     /// Asks whether to drop the selected environment (window-modal; drops on Yes).
@@ -69,6 +72,8 @@ public:
 signals:
     /// The table shows a new catalogue (or a failure to read it).
     void listChanged();
+    /// An environment was created or dropped (its name).
+    void environmentChanged(const QString &name);
 
 protected:
     void showEvent(QShowEvent *event) override;

@@ -114,11 +114,14 @@ MainWindow::MainWindow(QWidget *parent)
         statusBar()->showMessage(QStringLiteral("Demo: ") + step);
     });
     connect(m_controller, &StatusController::demoReady, this, &MainWindow::openConfig);
-    // A refresh or rollback changes a region's freshness: the dashboard asks again.
-    connect(m_refreshView, &RefreshView::regionDataChanged, this, [this] {
-        if (m_controller->hasConfig())
-            m_controller->refresh();
-    });
+    // Jobs that change the estate tell every view showing it (no view keeps stale results).
+    connect(m_refreshView, &RefreshView::regionDataChanged, this,
+            [this](const QString &region) { emit estateChanged(EstateChange::Region, region); });
+    connect(m_snapshotsView, &SnapshotsView::snapshotCreated, this,
+            [this](const QString &name) { emit estateChanged(EstateChange::Snapshot, name); });
+    connect(m_environmentsView, &EnvironmentsView::environmentChanged, this,
+            [this](const QString &name) { emit estateChanged(EstateChange::Environment, name); });
+    connect(this, &MainWindow::estateChanged, this, &MainWindow::onEstateChanged);
     connect(m_controller, &StatusController::demoFailed, this, [this](const QString &message) {
         statusBar()->showMessage(QStringLiteral("The demo could not start"), 10000);
         auto *box = new QMessageBox(QMessageBox::Critical, QStringLiteral("Demo"),
@@ -591,6 +594,25 @@ void MainWindow::onConfigFailed(const QString &path, const QStringList &diagnost
     m_errorDialog->open();
 }
 
+void MainWindow::onEstateChanged(EstateChange what, const QString &name)
+{
+    if (!m_controller->hasConfig())
+        return;
+    m_driftView->estateChanged(what, name);
+    switch (what) {
+    case EstateChange::Snapshot:
+        m_environmentsView->reloadWhenShown(); // its snapshot picker
+        break;
+    case EstateChange::Region:
+        m_snapshotsView->reloadWhenShown(); // "regions using it"
+        break;
+    case EstateChange::Environment:
+        break;
+    }
+    // Freshness, sizes and versions on the dashboard.
+    m_controller->refresh();
+}
+
 void MainWindow::onProbeStarted()
 {
     m_dashboardModel->markAllPending();
@@ -603,6 +625,8 @@ void MainWindow::onEndpointProbed(int index, const status::EndpointStatus &endpo
     const auto i = static_cast<std::size_t>(index);
     m_dashboardModel->updateEndpoint(i, endpoint);
     m_treeModel->updateEndpoint(i, endpoint);
+    if (endpoint.role == status::EndpointRole::Region)
+        m_driftView->regionProbed(QString::fromStdString(endpoint.name), endpoint.reachable);
     updateChart();
     updateSummary();
 }

@@ -3,6 +3,7 @@
 #include "core/demo/demo.h"
 #include "core/status/endpointstatus.h"
 #include "ui/configerrordialog.h"
+#include "ui/estatechange.h"
 #include "ui/recentfiles.h"
 #include "ui/settingswriter.h"
 
@@ -85,6 +86,11 @@ public:
     /// The open configuration-error dialog, if any.
     [[nodiscard]] ConfigErrorDialog *configErrorDialog() const { return m_errorDialog; }
 
+signals:
+    /// A job finished that changed the estate (`name`: the snapshot, region or environment).
+    /// Every view showing that part re-reads it; see onEstateChanged.
+    void estateChanged(envsync::ui::EstateChange what, const QString &name);
+
 protected:
     void closeEvent(QCloseEvent *event) override;
 
@@ -110,6 +116,7 @@ private:
     void onEndpointProbed(int index, const status::EndpointStatus &endpoint);
     void onProbeFinished();
     void onBusyChanged(bool busy);
+    void onEstateChanged(EstateChange what, const QString &name);
 
     void updateChart();
     void updateSummary();

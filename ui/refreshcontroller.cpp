@@ -1,5 +1,6 @@
 #include "ui/refreshcontroller.h"
 
+#include "core/refresh/previousdatabase.h"
 #include "core/refresh/refreshhistory.h"
 #include "core/snapshot/snapshot.h"
 #include "ui/jobprogresschannel.h"
@@ -102,6 +103,8 @@ void runRefresh(QPromise<RefreshJobOutcome> &promise, std::shared_ptr<const conf
             outcome.error = qs(result.error().describe());
             outcome.cancelled = result.error().code == ErrorCode::Cancelled;
             outcome.refused = result.error().exitCode() == 4; // any safety guard
+            outcome.refusal = result.error().refusal;
+            outcome.reason = qs(result.error().message);
         }
     } catch (const std::exception &e) {
         outcome.error = QStringLiteral("refresh failed: ") + QString::fromUtf8(e.what());
@@ -147,14 +150,34 @@ void runHistory(QPromise<RefreshHistoryOutcome> &promise,
     promise.addResult(std::move(outcome));
 }
 
+void runRollbackState(QPromise<RollbackStateOutcome> &promise,
+                      std::shared_ptr<const config::Config> config, QString region)
+{
+    RollbackStateOutcome outcome;
+    outcome.region = region;
+    try {
+        auto previous = refresh::previousDatabase(*config, region.toStdString());
+        if (previous) {
+            outcome.previousName = qs(previous->name);
+            outcome.hasPrevious = previous->exists;
+        } else {
+            outcome.error = qs(previous.error().describe());
+        }
+    } catch (const std::exception &e) {
+        outcome.error = QStringLiteral("looking up the previous database failed: ")
+                        + QString::fromUtf8(e.what());
+    }
+    promise.addResult(std::move(outcome));
+}
 
 } // namespace
 
 RefreshController::RefreshController(QObject *parent)
     : QObject(parent)
 {
-    // A refresh (whose copy engine has its own threads), a plan and a history load at once.
-    m_pool.setMaxThreadCount(3);
+    // A refresh (whose copy engine has its own threads), a plan, a history load and a
+    // rollback check at once.
+    m_pool.setMaxThreadCount(4);
     m_pool.setObjectName(QStringLiteral("envsync-refresh-workers"));
 }
 
@@ -170,6 +193,7 @@ void RefreshController::forgetWatchers()
 {
     ++m_planGeneration;
     ++m_historyGeneration;
+    ++m_rollbackStateGeneration;
     const auto watchers = findChildren<QFutureWatcherBase *>(Qt::FindDirectChildrenOnly);
     for (QFutureWatcherBase *watcher : watchers)
         watcher->disconnect(this);
@@ -305,6 +329,22 @@ bool RefreshController::loadHistory(const QString &region)
         emit historyLoaded(resultOf(watcher, "the history"));
     });
     watcher->setFuture(QtConcurrent::run(&m_pool, runHistory, m_config, region));
+    return true;
+}
+
+bool RefreshController::loadRollbackState(const QString &region)
+{
+    if (!m_config || region.isEmpty())
+        return false;
+    const quint64 generation = ++m_rollbackStateGeneration;
+    auto *watcher = new QFutureWatcher<RollbackStateOutcome>(this);
+    connect(watcher, &QFutureWatcherBase::finished, watcher, &QObject::deleteLater);
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, generation] {
+        if (generation != m_rollbackStateGeneration)
+            return; // another region was picked, or a job changed the answer meanwhile
+        emit rollbackStateLoaded(resultOf(watcher, "the rollback check"));
+    });
+    watcher->setFuture(QtConcurrent::run(&m_pool, runRollbackState, m_config, region));
     return true;
 }
 

@@ -59,6 +59,8 @@ struct RefreshJobOutcome
     QString error;
     bool cancelled = false;
     bool refused = false; ///< a safety guard said no (window, lock, marker)
+    Refusal refusal = Refusal::None; ///< which override would lift it (the view words it)
+    QString reason; ///< the refusal without its context, for the view's own sentence
 };
 
 struct RollbackOutcome
@@ -76,7 +78,16 @@ struct RefreshHistoryOutcome
     QString error;
 };
 
-/// Runs the refresh jobs (plan, refresh, rollback, history) off the GUI thread.
+/// Whether Roll Back has something to swap back to, as the Refresh tab shows it.
+struct RollbackStateOutcome
+{
+    QString region;
+    QString previousName; ///< "<db>__envsync_prev" (empty when the lookup failed early)
+    bool hasPrevious = false;
+    QString error; ///< the lookup failed: whether a rollback could run is unknown
+};
+
+/// Runs the refresh jobs (plan, refresh, rollback, history, rollback check) off the GUI thread.
 ///
 /// Threading contract, as SnapshotController: every job runs on this object's own QThreadPool
 /// through QtConcurrent::run with a QPromise and opens its own connections (the db layer
@@ -109,6 +120,9 @@ public:
     bool rollback(const QString &region, const QString &typedName = {});
     /// Reads the region's refresh history; ends with historyLoaded.
     bool loadHistory(const QString &region);
+    /// Looks up whether the region has a previous database (on a worker: it connects to the
+    /// region's cluster); ends with rollbackStateLoaded. A newer call supersedes it.
+    bool loadRollbackState(const QString &region);
 
     /// The clock of the window check (invalid: the real time). Tests pin it inside or outside
     /// the demo's windows.
@@ -132,6 +146,7 @@ signals:
     void rollbackStarted(const QString &region);
     void rollbackFinished(const envsync::ui::RollbackOutcome &outcome);
     void historyLoaded(const envsync::ui::RefreshHistoryOutcome &outcome);
+    void rollbackStateLoaded(const envsync::ui::RollbackStateOutcome &outcome);
     void busyChanged();
 
 private:
@@ -147,6 +162,7 @@ private:
     QString m_busyRegion;
     quint64 m_planGeneration = 0;
     quint64 m_historyGeneration = 0;
+    quint64 m_rollbackStateGeneration = 0;
     QDateTime m_now;
     int m_jobs = 0;
 };

@@ -218,7 +218,8 @@ RefreshRequest RefreshDialog::request() const
     request.typedName = m_needsTypedName ? m_confirmEdit->text() : QString();
     request.sourceUnreachableOk
             = m_needsSourceUnreachableOk && m_sourceUnreachableCheck->isChecked();
-    request.forceOutsideWindow = m_forceCheck->isChecked() && m_windowBox->isVisible();
+    // From the plan, not the box's visibility: the dialog is hidden by the time it is asked.
+    request.forceOutsideWindow = m_forceCheck->isChecked() && m_plan && !m_plan->insideWindow;
     request.reason = request.forceOutsideWindow ? m_reasonEdit->text().trimmed() : QString();
     return request;
 }

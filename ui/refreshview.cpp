@@ -36,6 +36,28 @@ constexpr int copyShare = 95;
 constexpr int swapPercent = 98;
 
 const QString idleText = QStringLiteral("No refresh has run in this session.");
+const QString rollbackToolTip = QStringLiteral(
+        "Swap the region back to the database it had before the last refresh (Ctrl+Shift+R)");
+
+/// Why a refresh did not run, with how to override it in this window's terms (core names no
+/// flags; the command line words its own advice).
+QString refusalText(const RefreshJobOutcome &outcome)
+{
+    switch (outcome.refusal) {
+    case Refusal::OutsideWindow:
+        return QStringLiteral("Refused for %1: %2. To refresh anyway, open Refresh Region…, tick "
+                              "'Refresh outside the window' and give a reason (it is audited).")
+                .arg(outcome.region, outcome.reason);
+    case Refusal::OverrideWithoutReason:
+        return QStringLiteral("Refused: refreshing %1 outside its window needs a reason; give "
+                              "one under 'Refresh outside the window' (it is audited).")
+                .arg(outcome.region);
+    case Refusal::None:
+        break;
+    }
+    return (outcome.refused ? QStringLiteral("Refused: ") : QStringLiteral("The refresh failed: "))
+           + outcome.error;
+}
 
 } // namespace
 
@@ -66,6 +88,8 @@ RefreshView::RefreshView(QWidget *parent)
     connect(m_controller, &RefreshController::rollbackFinished, this,
             &RefreshView::onRollbackFinished);
     connect(m_controller, &RefreshController::historyLoaded, this, &RefreshView::onHistoryLoaded);
+    connect(m_controller, &RefreshController::rollbackStateLoaded, this,
+            &RefreshView::onRollbackStateLoaded);
     connect(m_controller, &RefreshController::busyChanged, this, &RefreshView::updateActions);
     updateActions();
 }
@@ -92,8 +116,7 @@ void RefreshView::createActions()
                                    QStringLiteral("Roll &Back Region…"), this);
     m_rollbackAction->setObjectName(QStringLiteral("rollbackRegionAction"));
     m_rollbackAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R));
-    m_rollbackAction->setToolTip(QStringLiteral(
-            "Swap the region back to the database it had before the last refresh (Ctrl+Shift+R)"));
+    m_rollbackAction->setToolTip(rollbackToolTip);
     connect(m_rollbackAction, &QAction::triggered, this, &RefreshView::confirmRollback);
 
     m_cancelAction = new QAction(style()->standardIcon(QStyle::SP_BrowserStop),
@@ -106,7 +129,10 @@ void RefreshView::createActions()
     m_reloadAction = new QAction(style()->standardIcon(QStyle::SP_FileDialogDetailedView),
                                  QStringLiteral("Reload History"), this);
     m_reloadAction->setObjectName(QStringLiteral("reloadHistoryAction"));
-    connect(m_reloadAction, &QAction::triggered, this, &RefreshView::reloadHistory);
+    connect(m_reloadAction, &QAction::triggered, this, [this] {
+        reloadHistory();
+        reloadRollbackState(true);
+    });
 }
 
 void RefreshView::createControls()
@@ -114,15 +140,7 @@ void RefreshView::createControls()
     m_regionCombo = new QComboBox;
     m_regionCombo->setObjectName(QStringLiteral("refreshRegionCombo"));
     m_regionCombo->setMinimumContentsLength(10);
-    connect(m_regionCombo, &QComboBox::currentIndexChanged, this, [this] {
-        m_historyModel->clear();
-        m_historyTitle->setText(QStringLiteral("History of %1").arg(region()));
-        if (isVisible())
-            reloadHistory();
-        else
-            m_historyPending = true;
-        updateActions();
-    });
+    connect(m_regionCombo, &QComboBox::currentIndexChanged, this, &RefreshView::onRegionChanged);
     auto *regionLabel = new QLabel(QStringLiteral("Re&gion:"));
     regionLabel->setBuddy(m_regionCombo);
 
@@ -250,6 +268,57 @@ void RefreshView::setConfig(std::shared_ptr<const config::Config> config)
     m_historyPending = config != nullptr;
     if (m_historyPending && isVisible())
         reloadHistory();
+    reloadRollbackState();
+}
+
+void RefreshView::onRegionChanged()
+{
+    if (!m_controller->isBusy()) {
+        m_banner->hide();
+        resetJobPanel(QStringLiteral("No refresh or rollback of %1 is running.").arg(region()));
+    }
+    m_historyModel->clear();
+    m_historyTitle->setText(QStringLiteral("History of %1").arg(region()));
+    if (isVisible())
+        reloadHistory();
+    else
+        m_historyPending = true;
+    // Not only when visible: the region tree's menu offers Roll Back from any tab.
+    reloadRollbackState();
+}
+
+void RefreshView::reloadRollbackState(bool sameRegion)
+{
+    // Asking again about the same region keeps the last answer until the new one arrives, so
+    // Roll Back does not flicker after every job.
+    if (!sameRegion || m_rollbackState == RollbackState::Unknown) {
+        m_rollbackState = RollbackState::Checking;
+        m_rollbackNote
+                = QStringLiteral("Checking whether %1 has a previous database…").arg(region());
+    }
+    if (!m_controller->loadRollbackState(region()))
+        m_rollbackNote.clear();
+    updateActions();
+}
+
+void RefreshView::onRollbackStateLoaded(const RollbackStateOutcome &outcome)
+{
+    if (outcome.region != region())
+        return;
+    if (!outcome.error.isEmpty()) {
+        m_rollbackState = RollbackState::Unknown;
+        m_rollbackNote = QStringLiteral("Cannot tell whether %1 has a previous database to roll "
+                                        "back to: %2")
+                                 .arg(outcome.region, outcome.error);
+    } else if (outcome.hasPrevious) {
+        m_rollbackState = RollbackState::Available;
+        m_rollbackNote.clear();
+    } else {
+        m_rollbackState = RollbackState::NoPrevious;
+        m_rollbackNote = QStringLiteral("Nothing to roll back to: %1 does not exist (a refresh "
+                                        "keeps the database it replaces there)")
+                                 .arg(outcome.previousName);
+    }
     updateActions();
 }
 
@@ -382,7 +451,10 @@ void RefreshView::updateActions()
     const bool ready = m_controller->config() != nullptr && !region().isEmpty();
     const bool busy = m_controller->isBusy();
     m_refreshAction->setEnabled(ready && !busy);
-    m_rollbackAction->setEnabled(ready && !busy);
+    const bool canRollBack = m_rollbackState == RollbackState::Available;
+    m_rollbackAction->setEnabled(ready && !busy && canRollBack);
+    m_rollbackAction->setToolTip(canRollBack || m_rollbackNote.isEmpty() ? rollbackToolTip
+                                                                         : m_rollbackNote);
     m_reloadAction->setEnabled(ready);
     m_cancelAction->setEnabled(m_controller->isRefreshing());
     m_cancelButton->setVisible(m_controller->isRefreshing());
@@ -445,12 +517,11 @@ void RefreshView::onRefreshFinished(const RefreshJobOutcome &outcome)
         m_stepLabel->setText(QStringLiteral("The refresh of %1 did not run to the end; the region "
                                             "is untouched")
                                      .arg(outcome.region));
-        showError((outcome.refused ? QStringLiteral("Refused: ")
-                                   : QStringLiteral("The refresh failed: "))
-                  + outcome.error);
+        showError(refusalText(outcome));
     }
     m_expectedSeconds = -1;
     reloadHistory();
+    reloadRollbackState(true);
 }
 
 void RefreshView::onRollbackFinished(const RollbackOutcome &outcome)
@@ -478,6 +549,7 @@ void RefreshView::onRollbackFinished(const RollbackOutcome &outcome)
         showError(QStringLiteral("The rollback failed: ") + outcome.error);
     }
     reloadHistory();
+    reloadRollbackState(true);
 }
 
 void RefreshView::onHistoryLoaded(const RefreshHistoryOutcome &outcome)

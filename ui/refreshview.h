@@ -29,6 +29,7 @@ class TableProgressModel;
 struct RefreshHistoryOutcome;
 struct RefreshJobOutcome;
 struct RollbackOutcome;
+struct RollbackStateOutcome;
 
 /// Refreshes of one region at a time: "Refresh Region…" (the dialog with the dry-run plan),
 /// the job panel (step, overall and per-table progress, rate, ETA, Cancel), "Roll Back" and the
@@ -103,6 +104,11 @@ private:
     void onRefreshFinished(const RefreshJobOutcome &outcome);
     void onRollbackFinished(const RollbackOutcome &outcome);
     void onHistoryLoaded(const RefreshHistoryOutcome &outcome);
+    void onRollbackStateLoaded(const RollbackStateOutcome &outcome);
+    /// Asks (on a worker) whether the region has a previous database; Roll Back waits for it.
+    void reloadRollbackState(bool sameRegion = false);
+    /// Another region: the banner and the job panel were about the one before.
+    void onRegionChanged();
     void showError(const QString &text);
     void resetJobPanel(const QString &text);
     void fitHistoryColumns();
@@ -117,6 +123,10 @@ private:
     bool m_columnsRestored = false;
     bool m_columnsFitted = false;
     double m_expectedSeconds = -1; ///< from the plan of the running refresh
+    /// Roll Back needs <db>__envsync_prev; known only once a worker looked it up.
+    enum class RollbackState { Checking, Available, NoPrevious, Unknown };
+    RollbackState m_rollbackState = RollbackState::Checking;
+    QString m_rollbackNote; ///< why Roll Back is disabled (its tooltip)
 
     QAction *m_refreshAction = nullptr;
     QAction *m_rollbackAction = nullptr;

@@ -270,6 +270,16 @@ void SnapshotsView::reload()
         m_summary->setText(QStringLiteral("Reading the catalogue…"));
 }
 
+void SnapshotsView::reloadWhenShown()
+{
+    if (!m_controller->config())
+        return;
+    if (isVisible())
+        reload();
+    else
+        m_loadPending = true;
+}
+
 void SnapshotsView::createSnapshot()
 {
     m_controller->create();
@@ -385,6 +395,7 @@ void SnapshotsView::onCreateFinished(const SnapshotCreateOutcome &outcome)
                              jobformat::bytes(outcome.created->sizeBytes),
                              jobformat::duration(
                                      static_cast<double>(outcome.created->durationMs) / 1000.0)));
+        emit snapshotCreated(QString::fromStdString(outcome.created->name));
     } else if (outcome.cancelled) {
         m_overall->setFormat(QStringLiteral("cancelled"));
         m_stepLabel->setText(QStringLiteral("Cancelled: the building database was dropped"));

@@ -49,6 +49,9 @@ public:
     void setConfig(std::shared_ptr<const config::Config> config);
     /// Reads the catalogue again (F5 inside the tab).
     void reload();
+    /// Something else changed the catalogue (a refresh: "regions using it"): reads it again
+    /// now when the tab is shown, otherwise when it is next shown.
+    void reloadWhenShown();
     void createSnapshot();
     void cancelCreate();
     /// Verifies the selected snapshot (the newest ready one when none is selected).
@@ -78,6 +81,8 @@ public:
 signals:
     /// The list shows a new catalogue (or a failure to read it).
     void listChanged();
+    /// New Snapshot made `name` (golden_vN): views comparing with golden check again.
+    void snapshotCreated(const QString &name);
 
 protected:
     void showEvent(QShowEvent *event) override;

@@ -9,9 +9,27 @@ void printError(const std::string &message)
     std::fprintf(stderr, "envsyncctl: %s\n", message.c_str());
 }
 
+namespace {
+
+/// How to lift a refusal, in the command line's own words (core only says what happened).
+std::string advice(Refusal refusal)
+{
+    switch (refusal) {
+    case Refusal::OutsideWindow:
+        return "; pass --force-outside-window --reason TEXT to refresh anyway (audited)";
+    case Refusal::OverrideWithoutReason:
+        return "; --force-outside-window needs --reason TEXT";
+    case Refusal::None:
+        break;
+    }
+    return {};
+}
+
+} // namespace
+
 int reportError(const Error &error)
 {
-    printError(error.describe());
+    printError(error.describe() + advice(error.refusal));
     return error.exitCode();
 }
 

@@ -26,6 +26,15 @@ enum class ErrorCode {
     Internal,    ///< a bug (exit 3)
 };
 
+/// Which rule a refusal (or a usage error about an override) comes from, so each front end can
+/// say how to lift it in its own words: the CLI names flags, the GUI names its controls. Core
+/// messages say only what happened, never how to override it.
+enum class Refusal {
+    None,
+    OutsideWindow,         ///< outside the region's refresh window (the window override lifts it)
+    OverrideWithoutReason, ///< the window override was asked for without a reason
+};
+
 /// A failure with enough context for one clear line: "region eu: connect: could not ...".
 /// Never holds secrets: callers pass messages from libpq/libpqxx, which never echo passwords.
 struct Error
@@ -33,6 +42,7 @@ struct Error
     ErrorCode code = ErrorCode::Internal;
     std::string message;
     std::string context; ///< e.g. "region eu", "config.yaml:12:7", "table public.orders"
+    Refusal refusal = Refusal::None; ///< set where a front end should explain the override
 
     /// "context: message", or just the message without context.
     [[nodiscard]] std::string describe() const;

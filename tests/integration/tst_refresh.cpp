@@ -76,12 +76,49 @@ private slots:
         auto result = envsync::refresh::refreshRegion(m_config, options);
         QVERIFY(!result.has_value());
         QCOMPARE(result.error().code, envsync::ErrorCode::Refused);
+        QCOMPARE(result.error().refusal, envsync::Refusal::OutsideWindow);
         QVERIFY2(result.error().message.find("window") != std::string::npos,
+                 result.error().message.c_str());
+        // Core says what happened; each front end says how to override it in its own terms.
+        QVERIFY2(result.error().message.find("--") == std::string::npos,
                  result.error().message.c_str());
         options.forceOutsideWindow = true; // without a reason: a usage error
         result = envsync::refresh::refreshRegion(m_config, options);
         QVERIFY(!result.has_value());
         QCOMPARE(result.error().code, envsync::ErrorCode::Usage);
+        QCOMPARE(result.error().refusal, envsync::Refusal::OverrideWithoutReason);
+        QVERIFY2(result.error().message.find("--") == std::string::npos,
+                 result.error().message.c_str());
+    }
+
+    /// The command line words the window refusal with its own flags (exit 4), and the
+    /// override without a reason as a usage error (exit 2). The real clock: of us and apac
+    /// (weekly windows on different days) at least one is closed now.
+    void cliWordsTheWindowRefusal()
+    {
+        for (const QString &region : {QStringLiteral("apac"), QStringLiteral("us")}) {
+            const QStringList base{QStringLiteral("refresh"), QStringLiteral("-c"), m_configPath,
+                                   QStringLiteral("--region"), region};
+            const auto plan
+                    = cli(base
+                          + QStringList{QStringLiteral("--dry-run"), QStringLiteral("--format"),
+                                        QStringLiteral("json")});
+            QVERIFY2(plan.exitCode == 0, qPrintable(plan.err));
+            if (plan.out.contains("\"inside_window\": true"))
+                continue;
+            const auto refused = cli(base);
+            QCOMPARE(refused.exitCode, 4);
+            QVERIFY2(refused.err.contains(u"outside the region's refresh window")
+                             && refused.err.contains(u"pass --force-outside-window --reason TEXT"),
+                     qPrintable(refused.err));
+            QCOMPARE(refused.err.count(u'\n'), 1); // one line
+            const auto noReason = cli(base + QStringList{QStringLiteral("--force-outside-window")});
+            QCOMPARE(noReason.exitCode, 2);
+            QVERIFY2(noReason.err.contains(u"--force-outside-window needs --reason TEXT"),
+                     qPrintable(noReason.err));
+            return;
+        }
+        QFAIL("neither us nor apac is outside its window now");
     }
 
     void refusesAnUnmarkedDatabase()

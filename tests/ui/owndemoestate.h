@@ -9,6 +9,7 @@
 #include "core/config/configloader.h"
 #include "core/db/dsn.h"
 #include "core/demo/demo.h"
+#include "core/demo/localcluster.h"
 #include "core/snapshot/snapshot.h"
 
 #include <QTest>
@@ -17,6 +18,7 @@
 
 #include <unistd.h>
 
+#include <filesystem>
 #include <memory>
 #include <string>
 
@@ -36,9 +38,9 @@ public:
     OwnDemoEstate(const OwnDemoEstate &) = delete;
     OwnDemoEstate &operator=(const OwnDemoEstate &) = delete;
 
-    /// Starts the clusters with `orders` orders and makes golden_v1; an empty string when it
-    /// worked, otherwise what failed (for QVERIFY2).
-    std::string start(int orders)
+    /// Starts the clusters with `orders` orders and makes golden_v1 (unless `withGolden` is
+    /// false); an empty string when it worked, otherwise what failed (for QVERIFY2).
+    std::string start(int orders, bool withGolden = true)
     {
         (void)demo::down(m_dir); // a killed earlier run of this pid
         auto state = demo::up({m_dir, orders});
@@ -50,6 +52,8 @@ public:
             return "config: " + config.error().front().format();
         m_config = std::make_shared<const config::Config>(*config);
         m_configPath = state->configPath.string();
+        if (!withGolden)
+            return {};
         snapshot::CreateOptions options;
         options.jobs = 2;
         options.actor = "owndemoestate";
@@ -58,6 +62,11 @@ public:
             return "golden_v1: " + golden.error().describe();
         return {};
     }
+
+    /// Stops (fast shutdown) or starts one cluster of the estate ("us"): an outage, then
+    /// recovery. An empty string when it worked, otherwise what failed.
+    std::string stopCluster(const std::string &name) { return withCluster(name, false); }
+    std::string startCluster(const std::string &name) { return withCluster(name, true); }
 
     [[nodiscard]] const std::shared_ptr<const config::Config> &config() const { return m_config; }
     [[nodiscard]] QString configPath() const { return QString::fromStdString(m_configPath); }
@@ -95,6 +104,23 @@ public:
     }
 
 private:
+    std::string withCluster(const std::string &name, bool start)
+    {
+        auto state = demo::status(m_dir);
+        if (!state)
+            return "demo status: " + state.error().describe();
+        for (const demo::DemoCluster &cluster : state->clusters) {
+            if (cluster.name != name)
+                continue;
+            // The layout demo::up uses: <dir>/<name> with its socket in <dir>/sock.
+            demo::LocalCluster local(std::filesystem::path(m_dir) / name,
+                                     std::filesystem::path(m_dir) / "sock", cluster.port);
+            auto done = start ? local.start() : local.stop();
+            return done ? std::string() : name + ": " + done.error().describe();
+        }
+        return "no cluster named " + name;
+    }
+
     std::string m_dir;
     std::string m_configPath;
     bool m_up = false;

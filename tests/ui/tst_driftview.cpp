@@ -372,6 +372,22 @@ private slots:
         const QModelIndex cell = findRow(proxy, QStringLiteral("public")).siblingAtColumn(latam);
         QVERIFY(!cell.data(DriftHeatmapModel::RegionErrorRole).toString().isEmpty());
         QCOMPARE(cell.data(Qt::BackgroundRole).value<QColor>(), HeatmapMapping::errorColor());
+        // Clicked, the cell says latam was not compared: never "no drift" or "nothing to
+        // reconcile" for a region nobody could read.
+        QTreeView *heatmap = view->heatmapView();
+        heatmap->scrollTo(cell);
+        QTest::mouseClick(heatmap->viewport(), Qt::LeftButton, {},
+                          heatmap->visualRect(cell).center());
+        QCOMPARE(heatmap->currentIndex(), cell);
+        const QString title = view->detailPane()->titleLabel()->text();
+        QVERIFY2(title.contains(u"not compared") && !title.contains(u"no drift"),
+                 qPrintable(title));
+        QVERIFY2(view->detailPane()->summaryLabel()->text().contains(u"latam could not be read"),
+                 qPrintable(view->detailPane()->summaryLabel()->text()));
+        QVERIFY(view->detailPane()->ddlEdit()->toPlainText().isEmpty());
+        QVERIFY2(
+                !view->detailPane()->ddlEdit()->placeholderText().contains(u"nothing to reconcile"),
+                qPrintable(view->detailPane()->ddlEdit()->placeholderText()));
         // The other regions are still compared.
         QCOMPARE(ownCells(proxy).size(), 6);
         QTRY_VERIFY(window.logView()->toPlainText().contains(u"region latam"));

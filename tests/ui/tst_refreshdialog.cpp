@@ -33,6 +33,7 @@
 #include <QMessageBox>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QScopeGuard>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QTabWidget>
@@ -151,6 +152,26 @@ private slots:
         QVERIFY(!view()->controller()->isBusy()); // nothing started
     }
 
+    /// eu was never refreshed: Roll Back is disabled before anyone confirms anything, and its
+    /// tooltip says why (looked up on a worker: the test thread refuses database calls).
+    void rollbackNeedsAPreviousDatabase()
+    {
+        view()->setRegion(QStringLiteral("eu"));
+        QTRY_VERIFY_WITH_TIMEOUT(
+                view()->rollbackAction()->toolTip().contains(u"shop__envsync_prev does not exist"),
+                jobTimeoutMs);
+        QVERIFY(!view()->rollbackAction()->isEnabled());
+        QVERIFY(view()->refreshAction()->isEnabled());
+        QVERIFY(activateWindow());
+        QTest::keyClick(m_window.get(), Qt::Key_R, Qt::ControlModifier | Qt::ShiftModifier);
+        QVERIFY(!view()->rollbackConfirmation()); // nothing to confirm
+        QVERIFY(!view()->controller()->isBusy());
+        QCOMPARE(OwnDemoEstate::scalar(m_estate.regionDsn("eu", "postgres"),
+                                       "SELECT count(*) FROM pg_database"
+                                       " WHERE datname = 'shop__envsync_prev'"),
+                 std::string("0"));
+    }
+
     /// Without the marker the guard asks for eu to be typed: OK stays disabled until it is,
     /// exactly. Outside the window it also needs the override and a reason.
     void typedConfirmationAndWindowGateOk()
@@ -209,6 +230,138 @@ private slots:
                                        "ALTER DATABASE shop SET envsync.region = 'eu'"),
                  std::string("<null>"));
         view()->controller()->setNow(insideEuWindow);
+    }
+
+    /// The override really overrides: on the real clock, a region whose window is closed now
+    /// is refreshed from the dialog with "Refresh outside the window" ticked and a reason
+    /// typed, and the control database records the forced run with that reason.
+    void refreshOutsideTheWindowFromTheDialog()
+    {
+        RefreshController *controller = view()->controller();
+        controller->setNow({});
+        const auto restoreClock = qScopeGuard([&] { controller->setNow(insideEuWindow); });
+        // eu stays untouched for the tests after this one; of us and apac (weekly windows on
+        // different days) at least one is closed at any moment.
+        RefreshDialog *dialog = nullptr;
+        QString region;
+        for (const QString &candidate : {QStringLiteral("apac"), QStringLiteral("us")}) {
+            view()->setRegion(candidate);
+            QVERIFY(activateWindow());
+            QTest::keyClick(m_window.get(), Qt::Key_R, Qt::ControlModifier);
+            dialog = waitForPlan();
+            QVERIFY(dialog);
+            QVERIFY2(dialog->plan().has_value(), qPrintable(dialog->statusLabel()->text()));
+            if (!dialog->plan()->insideWindow) {
+                region = candidate;
+                break;
+            }
+            dialog->reject();
+            dialog = nullptr;
+        }
+        QVERIFY2(dialog, "neither us nor apac is outside its window now");
+        QVERIFY(dialog->windowBox()->isVisible());
+        QVERIFY(!dialog->needsTypedName());
+        QPushButton *ok = dialog->refreshButton();
+        QVERIFY(!ok->isEnabled());
+        dialog->forceCheck()->click();
+        QVERIFY(dialog->forceCheck()->isChecked());
+        QTest::keyClicks(dialog->reasonEdit(), QStringLiteral("hotfix QA 4711"));
+        QVERIFY(ok->isEnabled());
+
+        QSignalSpy finished(controller, &RefreshController::refreshFinished);
+        QTest::mouseClick(ok, Qt::LeftButton);
+        QVERIFY(finished.wait(jobTimeoutMs));
+        const auto outcome = finished.first().first().value<RefreshJobOutcome>();
+        QVERIFY2(outcome.result.has_value(), qPrintable(outcome.error));
+        QCOMPARE(outcome.region, region);
+        QVERIFY(!outcome.result->plan.insideWindow);
+        QVERIFY(!view()->errorBanner()->isVisible());
+
+        const std::string target = region.toStdString();
+        const std::string audited = OwnDemoEstate::scalar(
+                controlDsn(), "SELECT result || '/' || (detail->>'reason') FROM envsync.audit_log"
+                              " WHERE target = '"
+                                      + target
+                                      + "' AND action = 'region.refresh.force_outside_window'"
+                                        " ORDER BY id DESC LIMIT 1");
+        QCOMPARE(QString::fromStdString(audited), QStringLiteral("accepted/hotfix QA 4711"));
+        const std::string logged = OwnDemoEstate::scalar(
+                controlDsn(), "SELECT result || '/' || (detail::jsonb->>'forced_outside_window')"
+                              " FROM (SELECT result, detail FROM envsync.refresh_log"
+                              " WHERE region = '"
+                                      + target + "' ORDER BY id DESC LIMIT 1) AS newest");
+        QCOMPARE(QString::fromStdString(logged), QStringLiteral("success/true"));
+        QCOMPARE(OwnDemoEstate::scalar(m_estate.regionDsn(target, "postgres"),
+                                       "SELECT count(*) FROM pg_database"
+                                       " WHERE datname = 'shop__envsync_prev'"),
+                 std::string("1"));
+        // Now there is something to roll back to.
+        QTRY_VERIFY_WITH_TIMEOUT(view()->rollbackAction()->isEnabled(), jobTimeoutMs);
+    }
+
+    /// The window closes while the dialog is open (it planned inside it): the refusal tells a
+    /// console user what to do in the console, not which command-line flags to pass.
+    void windowRefusalSpeaksTheConsolesLanguage()
+    {
+        RefreshController *controller = view()->controller();
+        const auto restoreClock = qScopeGuard([&] { controller->setNow(insideEuWindow); });
+        const std::string admin = m_estate.regionDsn("eu", "postgres");
+        const char *databases = "SELECT string_agg(datname || ':' || oid, ',' ORDER BY datname)"
+                                " FROM pg_database WHERE datname LIKE 'shop%'";
+        const std::string before = OwnDemoEstate::scalar(admin, databases);
+        RefreshDialog *dialog = openDialogWithCtrlR();
+        QVERIFY(dialog);
+        QVERIFY2(dialog->plan() && dialog->plan()->insideWindow,
+                 qPrintable(dialog->statusLabel()->text()));
+        QVERIFY(!dialog->windowBox()->isVisible());
+        controller->setNow(outsideEuWindow); // the window closed meanwhile
+        QSignalSpy finished(controller, &RefreshController::refreshFinished);
+        QTest::mouseClick(dialog->refreshButton(), Qt::LeftButton);
+        QVERIFY(finished.wait(jobTimeoutMs));
+        const auto outcome = finished.first().first().value<RefreshJobOutcome>();
+        QVERIFY(!outcome.result);
+        QVERIFY(outcome.refused);
+        QCOMPARE(outcome.refusal, Refusal::OutsideWindow);
+        QVERIFY(view()->errorBanner()->isVisible());
+        const QString banner = view()->errorBanner()->text();
+        QVERIFY2(banner.contains(u"tick 'Refresh outside the window' and give a reason"),
+                 qPrintable(banner));
+        QVERIFY2(!banner.contains(u"--"), qPrintable(banner)); // no command-line flags
+        QVERIFY2(banner.contains(u"outside the region's refresh window"), qPrintable(banner));
+        QCOMPARE(OwnDemoEstate::scalar(admin, databases), before); // nothing ran
+        QTest::qWait(100);
+        QVERIFY(m_window->grab().save(screenshotDir() + QStringLiteral("/refresh-refused.png")));
+    }
+
+    /// Another region: the refusal banner and the job panel of eu's refusal go; Roll Back
+    /// follows the picked region's previous database.
+    void regionChangeClearsTheJobPanel()
+    {
+        view()->setRegion(QStringLiteral("eu"));
+        QVERIFY(view()->errorBanner()->isVisible()); // eu's refusal, from the test before
+        QVERIFY(view()->stepLabel()->text().contains(u"eu"));
+        view()->setRegion(QStringLiteral("us"));
+        QCOMPARE(view()->region(), QStringLiteral("us"));
+        QVERIFY(!view()->errorBanner()->isVisible());
+        QVERIFY2(!view()->stepLabel()->text().contains(u"eu"),
+                 qPrintable(view()->stepLabel()->text()));
+        QCOMPARE(view()->overallProgress()->value(), 0);
+        QCOMPARE(view()->tableProgressModel()->rowCount(), 0);
+        // Roll Back is decided by each region's own previous database.
+        const bool usHasPrevious = OwnDemoEstate::scalar(m_estate.regionDsn("us", "postgres"),
+                                                         "SELECT count(*) FROM pg_database"
+                                                         " WHERE datname = 'shop__envsync_prev'")
+                                   == "1";
+        QTRY_VERIFY_WITH_TIMEOUT(!view()->rollbackAction()->toolTip().startsWith(u"Checking"),
+                                 jobTimeoutMs);
+        QCOMPARE(view()->rollbackAction()->isEnabled(), usHasPrevious);
+        QVERIFY(m_window->grab().save(screenshotDir()
+                                      + QStringLiteral("/refresh-region-changed.png")));
+        view()->setRegion(QStringLiteral("eu"));
+        QTRY_VERIFY_WITH_TIMEOUT(
+                view()->rollbackAction()->toolTip().contains(u"shop__envsync_prev does not exist"),
+                jobTimeoutMs);
+        QVERIFY(!view()->rollbackAction()->isEnabled());
     }
 
     /// OK in the dialog runs the refresh: per-table and overall progress reach 100 %, golden's
@@ -297,6 +450,8 @@ private slots:
         RefreshController *controller = view()->controller();
         QSignalSpy finished(controller, &RefreshController::rollbackFinished);
         QSignalSpy history(view(), &RefreshView::historyChanged);
+        // The refresh kept shop__envsync_prev: Roll Back is enabled once that was looked up.
+        QTRY_VERIFY_WITH_TIMEOUT(view()->rollbackAction()->isEnabled(), jobTimeoutMs);
         QVERIFY(activateWindow());
         QTest::keyClick(m_window.get(), Qt::Key_R, Qt::ControlModifier | Qt::ShiftModifier);
         QMessageBox *box = view()->rollbackConfirmation();

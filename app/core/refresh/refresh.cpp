@@ -211,14 +211,15 @@ Result<void> checkWindow(const Context &ctx, const RefreshPlan &plan)
 {
     if (plan.insideWindow)
         return {};
+    // No flag names here: the CLI and the GUI each say how to override (Error::refusal).
     if (!ctx.options.forceOutsideWindow)
-        return fail(ErrorCode::Refused,
-                    "outside the region's refresh window (" + plan.window
-                            + "); pass --force-outside-window --reason TEXT to refresh anyway",
-                    ctx.who);
+        return std::unexpected(Error{ErrorCode::Refused,
+                                     "outside the region's refresh window (" + plan.window + ")",
+                                     ctx.who, Refusal::OutsideWindow});
     if (ctx.options.reason.empty())
-        return fail(ErrorCode::Usage, "--force-outside-window needs --reason TEXT (it is audited)",
-                    ctx.who);
+        return std::unexpected(Error{ErrorCode::Usage,
+                                     "a refresh outside the window needs a reason (it is audited)",
+                                     ctx.who, Refusal::OverrideWithoutReason});
     return {};
 }
 
