@@ -74,6 +74,170 @@ std::string createCollationSql(const CollationDef &collation)
     return sql + ')';
 }
 
+std::string joinList(const std::vector<std::string> &items, std::string_view separator)
+{
+    std::string out;
+    for (const auto &item : items) {
+        if (!out.empty())
+            out += separator;
+        out += item;
+    }
+    return out;
+}
+
+std::string columnDefinition(const ColumnDef &c)
+{
+    std::string sql = quoteIdent(c.name) + ' ' + c.type;
+    if (!c.collation.empty())
+        sql += " COLLATE " + c.collation;
+    if (!c.generatedExpr.empty())
+        sql += " GENERATED ALWAYS AS (" + c.generatedExpr + ") STORED";
+    if (c.identity != Identity::None)
+        sql += ' ' + identityClause(c);
+    if (!c.defaultExpr.empty())
+        sql += " DEFAULT " + c.defaultExpr;
+    if (c.notNull)
+        sql += " NOT NULL";
+    return sql;
+}
+
+std::string commentSql(const std::string &target, const std::string &comment)
+{
+    return "COMMENT ON " + target + " IS " + (comment.empty() ? "NULL" : quoteLiteral(comment));
+}
+
+std::string createSchemaSql(const std::string &schema)
+{
+    return "CREATE SCHEMA " + quoteIdent(schema);
+}
+
+std::string createExtensionSql(const ExtensionDef &e)
+{
+    return "CREATE EXTENSION IF NOT EXISTS " + quoteIdent(e.name) + " WITH SCHEMA "
+           + quoteIdent(e.schema) + " VERSION " + quoteLiteral(e.version);
+}
+
+std::string sequenceParameters(const SequenceDef &s)
+{
+    return "AS " + s.dataType + " INCREMENT BY " + std::to_string(s.increment) + " MINVALUE "
+           + std::to_string(s.minValue) + " MAXVALUE " + std::to_string(s.maxValue) + " START WITH "
+           + std::to_string(s.start) + " CACHE " + std::to_string(s.cache)
+           + (s.cycle ? " CYCLE" : " NO CYCLE");
+}
+
+std::string createSequenceSql(const SequenceDef &s)
+{
+    return "CREATE SEQUENCE " + quoteQualified(s.name) + ' ' + sequenceParameters(s);
+}
+
+std::string sequenceOwnedBySql(const QualifiedName &sequence, const std::optional<ColumnRef> &owner)
+{
+    return "ALTER SEQUENCE " + quoteQualified(sequence) + " OWNED BY "
+           + (owner ? quoteQualified(owner->table) + '.' + quoteIdent(owner->column)
+                    : std::string("NONE"));
+}
+
+std::string addConstraintSql(const ConstraintDef &c)
+{
+    return "ALTER TABLE " + quoteQualified(c.table) + " ADD CONSTRAINT " + quoteIdent(c.name) + ' '
+           + c.definition;
+}
+
+std::string createPolicySql(const PolicyDef &p)
+{
+    std::string sql = "CREATE POLICY " + quoteIdent(p.name) + " ON " + quoteQualified(p.table)
+                      + " AS " + (p.permissive ? "PERMISSIVE" : "RESTRICTIVE") + " FOR " + p.command
+                      + " TO "
+                      + (p.roles.empty() ? std::string("PUBLIC") : joinList(p.roles, ", "));
+    if (!p.usingExpr.empty())
+        sql += " USING (" + p.usingExpr + ')';
+    if (!p.withCheckExpr.empty())
+        sql += " WITH CHECK (" + p.withCheckExpr + ')';
+    return sql;
+}
+
+std::string rowSecuritySql(const QualifiedName &table, bool enable)
+{
+    return "ALTER TABLE " + quoteQualified(table) + (enable ? " ENABLE" : " DISABLE")
+           + " ROW LEVEL SECURITY";
+}
+
+std::string forceRowSecuritySql(const QualifiedName &table, bool force)
+{
+    return "ALTER TABLE " + quoteQualified(table) + (force ? " FORCE" : " NO FORCE")
+           + " ROW LEVEL SECURITY";
+}
+
+std::string enumLabels(const std::vector<std::string> &labels)
+{
+    std::vector<std::string> quoted;
+    for (const auto &label : labels)
+        quoted.push_back(quoteLiteral(label));
+    return joinList(quoted, ", ");
+}
+
+std::string createEnumSql(const QualifiedName &name, const std::vector<std::string> &labels)
+{
+    return "CREATE TYPE " + quoteQualified(name) + " AS ENUM (" + enumLabels(labels) + ')';
+}
+
+std::string createDomainSql(const DomainDef &d, Layout layout)
+{
+    std::string sql = "CREATE DOMAIN " + quoteQualified(d.name) + " AS " + d.baseType;
+    if (!d.collation.empty())
+        sql += " COLLATE " + d.collation;
+    if (!d.defaultExpr.empty())
+        sql += " DEFAULT " + d.defaultExpr;
+    if (d.notNull)
+        sql += " NOT NULL";
+    const char *before = layout == Layout::Indented ? "\n    CONSTRAINT " : " CONSTRAINT ";
+    for (const auto &c : d.constraints)
+        sql += before + quoteIdent(c.name) + ' ' + c.definition;
+    return sql;
+}
+
+std::string createCompositeTypeSql(const CompositeTypeDef &c, Layout layout)
+{
+    std::vector<std::string> attributes;
+    for (const auto &a : c.attributes)
+        attributes.push_back(quoteIdent(a.name) + ' ' + a.type);
+    const std::string head = "CREATE TYPE " + quoteQualified(c.name) + " AS (";
+    if (layout == Layout::Indented)
+        return head + "\n    " + joinList(attributes, ",\n    ") + "\n)";
+    return head + joinList(attributes, ", ") + ')';
+}
+
+std::string createTableHead(const TableDef &t)
+{
+    return std::string("CREATE ") + (t.unlogged ? "UNLOGGED " : "") + "TABLE "
+           + quoteQualified(t.name);
+}
+
+std::string tableElements(const std::vector<std::string> &items)
+{
+    return items.empty() ? std::string(" ()") : " (\n    " + joinList(items, ",\n    ") + "\n)";
+}
+
+std::string inheritsClause(const std::vector<QualifiedName> &parents)
+{
+    if (parents.empty())
+        return {};
+    std::vector<std::string> quoted;
+    for (const auto &parent : parents)
+        quoted.push_back(quoteQualified(parent));
+    return " INHERITS (" + joinList(quoted, ", ") + ')';
+}
+
+std::string functionKeyword(const FunctionDef &f)
+{
+    return f.kind == FunctionKind::Procedure ? "PROCEDURE" : "FUNCTION";
+}
+
+std::string functionSignature(const FunctionDef &f)
+{
+    return quoteQualified(f.name) + '(' + f.identityArguments + ')';
+}
+
 namespace {
 
 /// Index just past the bracket that closes the one at `open` ('(' or '['), skipping quoted

@@ -4,6 +4,7 @@
 #include "core/drift/ignorerules.h"
 #include "core/drift/schemasnapshot.h"
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -23,6 +24,61 @@ namespace envsync::drift {
 
 /// CREATE COLLATION for a collation of a snapshot.
 [[nodiscard]] std::string createCollationSql(const CollationDef &collation);
+
+// ---- Builders shared by the differ (diff_*.cpp) and definitionOf (definition.cpp) -----------
+// Each piece of DDL is spelled here once. Statements come without their ';'.
+
+/// `items` joined by `separator`.
+[[nodiscard]] std::string joinList(const std::vector<std::string> &items,
+                                   std::string_view separator);
+
+/// A column as CREATE TABLE and ADD COLUMN spell it: `"name" type COLLATE … GENERATED ALWAYS AS
+/// (…) STORED | identity DEFAULT … NOT NULL`.
+[[nodiscard]] std::string columnDefinition(const ColumnDef &column);
+
+/// COMMENT ON target IS '…' (IS NULL for an empty comment, which removes it).
+[[nodiscard]] std::string commentSql(const std::string &target, const std::string &comment);
+
+[[nodiscard]] std::string createSchemaSql(const std::string &schema);
+[[nodiscard]] std::string createExtensionSql(const ExtensionDef &extension);
+
+/// "AS bigint INCREMENT BY … NO CYCLE": what CREATE and ALTER SEQUENCE take.
+[[nodiscard]] std::string sequenceParameters(const SequenceDef &sequence);
+[[nodiscard]] std::string createSequenceSql(const SequenceDef &sequence);
+/// ALTER SEQUENCE … OWNED BY table.column, or OWNED BY NONE without an owner.
+[[nodiscard]] std::string sequenceOwnedBySql(const QualifiedName &sequence,
+                                             const std::optional<ColumnRef> &owner);
+
+/// ALTER TABLE … ADD CONSTRAINT "name" definition
+[[nodiscard]] std::string addConstraintSql(const ConstraintDef &constraint);
+[[nodiscard]] std::string createPolicySql(const PolicyDef &policy);
+/// ALTER TABLE … ENABLE | DISABLE ROW LEVEL SECURITY
+[[nodiscard]] std::string rowSecuritySql(const QualifiedName &table, bool enable);
+/// ALTER TABLE … FORCE | NO FORCE ROW LEVEL SECURITY
+[[nodiscard]] std::string forceRowSecuritySql(const QualifiedName &table, bool force);
+
+/// 'a', 'b', 'c'
+[[nodiscard]] std::string enumLabels(const std::vector<std::string> &labels);
+[[nodiscard]] std::string createEnumSql(const QualifiedName &name,
+                                        const std::vector<std::string> &labels);
+
+/// How a multi-part statement is laid out: on one line (the reconcile script) or with its parts
+/// indented on lines of their own (the definition pane).
+enum class Layout { OneLine, Indented };
+[[nodiscard]] std::string createDomainSql(const DomainDef &domain, Layout layout);
+[[nodiscard]] std::string createCompositeTypeSql(const CompositeTypeDef &type, Layout layout);
+
+/// CREATE [UNLOGGED] TABLE "schema"."name"
+[[nodiscard]] std::string createTableHead(const TableDef &table);
+/// A table's elements (column definitions, …) in parentheses, one a line; " ()" for none.
+[[nodiscard]] std::string tableElements(const std::vector<std::string> &items);
+/// " INHERITS (…)", empty without parents.
+[[nodiscard]] std::string inheritsClause(const std::vector<QualifiedName> &parents);
+
+/// FUNCTION or PROCEDURE
+[[nodiscard]] std::string functionKeyword(const FunctionDef &function);
+/// "schema"."name"(identity arguments)
+[[nodiscard]] std::string functionSignature(const FunctionDef &function);
 
 /// Deparsed expressions are not a fixed point of parse and deparse: `status IN ('a', 'b')` on
 /// a varchar column prints as `(ARRAY['a'::character varying, …])::text[]`, and that text,

@@ -18,17 +18,6 @@ std::string q(const QualifiedName &name)
     return quoteQualified(name);
 }
 
-std::string join(const std::vector<std::string> &items, std::string_view separator)
-{
-    std::string out;
-    for (const auto &item : items) {
-        if (!out.empty())
-            out += separator;
-        out += item;
-    }
-    return out;
-}
-
 /// Appends a statement (or block) with a blank line between blocks.
 void append(std::string &out, const std::string &block)
 {
@@ -39,32 +28,15 @@ void append(std::string &out, const std::string &block)
     out += block;
 }
 
-std::string commentSql(const std::string &target, const std::string &comment)
+/// The pane shows no COMMENT ON for an object without a comment (the script sets it to NULL).
+std::string commentLine(const std::string &target, const std::string &comment)
 {
-    if (comment.empty())
-        return {};
-    return "COMMENT ON " + target + " IS " + quoteLiteral(comment) + ';';
-}
-
-std::string columnLine(const ColumnDef &c)
-{
-    std::string sql = q(c.name) + ' ' + c.type;
-    if (!c.collation.empty())
-        sql += " COLLATE " + c.collation;
-    if (!c.generatedExpr.empty())
-        sql += " GENERATED ALWAYS AS (" + c.generatedExpr + ") STORED";
-    if (c.identity != Identity::None)
-        sql += ' ' + identityClause(c);
-    if (!c.defaultExpr.empty())
-        sql += " DEFAULT " + c.defaultExpr;
-    if (c.notNull)
-        sql += " NOT NULL";
-    return sql;
+    return comment.empty() ? std::string() : commentSql(target, comment) + ';';
 }
 
 std::string withOptions(const std::vector<std::string> &options)
 {
-    return options.empty() ? std::string() : " WITH (" + join(options, ", ") + ')';
+    return options.empty() ? std::string() : " WITH (" + joinList(options, ", ") + ')';
 }
 
 /// "customers.email" with table "customers" → "email".
@@ -81,33 +53,15 @@ std::string functionDisplay(const FunctionDef &f)
     return f.name.name + '(' + f.identityArguments + ')';
 }
 
-std::string functionKeyword(const FunctionDef &f)
+std::string policyLine(const PolicyDef &p)
 {
-    return f.kind == FunctionKind::Procedure ? "PROCEDURE" : "FUNCTION";
-}
-
-std::string policySql(const PolicyDef &p)
-{
-    std::string sql = "CREATE POLICY " + q(p.name) + " ON " + q(p.table) + " AS "
-                      + (p.permissive ? "PERMISSIVE" : "RESTRICTIVE") + " FOR " + p.command + " TO "
-                      + (p.roles.empty() ? std::string("PUBLIC") : join(p.roles, ", "));
-    if (!p.usingExpr.empty())
-        sql += " USING (" + p.usingExpr + ')';
-    if (!p.withCheckExpr.empty())
-        sql += " WITH CHECK (" + p.withCheckExpr + ')';
-    return sql + ';';
+    return createPolicySql(p) + ';';
 }
 
 std::string rlsSql(const TableDef &t)
 {
-    return "ALTER TABLE " + q(t.name) + (t.rowSecurity ? " ENABLE" : " DISABLE")
-           + " ROW LEVEL SECURITY;\nALTER TABLE " + q(t.name)
-           + (t.forceRowSecurity ? " FORCE" : " NO FORCE") + " ROW LEVEL SECURITY;";
-}
-
-std::string constraintSql(const ConstraintDef &c)
-{
-    return "ALTER TABLE " + q(c.table) + " ADD CONSTRAINT " + q(c.name) + ' ' + c.definition + ';';
+    return rowSecuritySql(t.name, t.rowSecurity) + ";\n"
+           + forceRowSecuritySql(t.name, t.forceRowSecurity) + ';';
 }
 
 std::string indexSql(const IndexDef &i)
@@ -120,52 +74,31 @@ std::string indexSql(const IndexDef &i)
 
 std::string sequenceSql(const SequenceDef &s)
 {
-    std::string sql = "CREATE SEQUENCE " + q(s.name) + " AS " + s.dataType + " INCREMENT BY "
-                      + std::to_string(s.increment) + " MINVALUE " + std::to_string(s.minValue)
-                      + " MAXVALUE " + std::to_string(s.maxValue) + " START WITH "
-                      + std::to_string(s.start) + " CACHE " + std::to_string(s.cache)
-                      + (s.cycle ? " CYCLE;" : " NO CYCLE;");
+    std::string sql = createSequenceSql(s) + ';';
     if (s.ownedBy)
-        sql += "\nALTER SEQUENCE " + q(s.name) + " OWNED BY " + q(s.ownedBy->table) + '.'
-               + q(s.ownedBy->column) + ';';
-    append(sql, commentSql("SEQUENCE " + q(s.name), s.comment));
+        sql += '\n' + sequenceOwnedBySql(s.name, s.ownedBy) + ';';
+    append(sql, commentLine("SEQUENCE " + q(s.name), s.comment));
     return sql;
 }
 
 std::string enumSql(const EnumDef &e)
 {
-    std::vector<std::string> labels;
-    for (const auto &label : e.labels)
-        labels.push_back(quoteLiteral(label));
-    std::string sql = "CREATE TYPE " + q(e.name) + " AS ENUM (" + join(labels, ", ") + ");";
-    append(sql, commentSql("TYPE " + q(e.name), e.comment));
+    std::string sql = createEnumSql(e.name, e.labels) + ';';
+    append(sql, commentLine("TYPE " + q(e.name), e.comment));
     return sql;
 }
 
 std::string domainSql(const DomainDef &d)
 {
-    std::string sql = "CREATE DOMAIN " + q(d.name) + " AS " + d.baseType;
-    if (!d.collation.empty())
-        sql += " COLLATE " + d.collation;
-    if (!d.defaultExpr.empty())
-        sql += " DEFAULT " + d.defaultExpr;
-    if (d.notNull)
-        sql += " NOT NULL";
-    for (const auto &c : d.constraints)
-        sql += "\n    CONSTRAINT " + q(c.name) + ' ' + c.definition;
-    sql += ';';
-    append(sql, commentSql("DOMAIN " + q(d.name), d.comment));
+    std::string sql = createDomainSql(d, Layout::Indented) + ';';
+    append(sql, commentLine("DOMAIN " + q(d.name), d.comment));
     return sql;
 }
 
 std::string compositeSql(const CompositeTypeDef &c)
 {
-    std::vector<std::string> attributes;
-    for (const auto &a : c.attributes)
-        attributes.push_back(q(a.name) + ' ' + a.type);
-    std::string sql
-            = "CREATE TYPE " + q(c.name) + " AS (\n    " + join(attributes, ",\n    ") + "\n);";
-    append(sql, commentSql("TYPE " + q(c.name), c.comment));
+    std::string sql = createCompositeTypeSql(c, Layout::Indented) + ';';
+    append(sql, commentLine("TYPE " + q(c.name), c.comment));
     return sql;
 }
 
@@ -182,7 +115,8 @@ std::string viewSql(const SchemaSnapshot &s, const ViewDef &v)
         if (t.table == v.name)
             append(sql, t.definition + ';');
     }
-    append(sql, commentSql((materialized ? "MATERIALIZED VIEW " : "VIEW ") + q(v.name), v.comment));
+    append(sql,
+           commentLine((materialized ? "MATERIALIZED VIEW " : "VIEW ") + q(v.name), v.comment));
     return sql;
 }
 
@@ -192,24 +126,18 @@ std::string tableSql(const SchemaSnapshot &s, const TableDef &t)
 {
     std::vector<std::string> items;
     for (const auto &c : t.columns)
-        items.push_back(columnLine(c));
+        items.push_back(columnDefinition(c));
     for (const auto &c : s.constraints) {
         if (c.table == t.name)
             items.push_back("CONSTRAINT " + q(c.name) + ' ' + c.definition);
     }
-    std::string sql
-            = std::string("CREATE ") + (t.unlogged ? "UNLOGGED " : "") + "TABLE " + q(t.name);
+    std::string sql = createTableHead(t);
     if (t.partitionOf)
         sql += " PARTITION OF " + q(*t.partitionOf);
-    sql += items.empty() ? std::string(" ()") : " (\n    " + join(items, ",\n    ") + "\n)";
+    sql += tableElements(items);
     if (t.partitionOf)
         sql += ' ' + t.partitionBound;
-    if (!t.inherits.empty()) {
-        std::vector<std::string> parents;
-        for (const auto &parent : t.inherits)
-            parents.push_back(q(parent));
-        sql += " INHERITS (" + join(parents, ", ") + ')';
-    }
+    sql += inheritsClause(t.inherits);
     if (t.kind == TableKind::Partitioned)
         sql += " PARTITION BY " + t.partitionKey;
     sql += withOptions(t.options) + ';';
@@ -224,13 +152,13 @@ std::string tableSql(const SchemaSnapshot &s, const TableDef &t)
     }
     for (const auto &p : s.policies) {
         if (p.table == t.name)
-            append(sql, policySql(p));
+            append(sql, policyLine(p));
     }
     if (t.rowSecurity || t.forceRowSecurity)
         append(sql, rlsSql(t));
-    std::string comments = commentSql("TABLE " + q(t.name), t.comment);
+    std::string comments = commentLine("TABLE " + q(t.name), t.comment);
     for (const auto &c : t.columns) {
-        const std::string line = commentSql("COLUMN " + q(t.name) + '.' + q(c.name), c.comment);
+        const std::string line = commentLine("COLUMN " + q(t.name) + '.' + q(c.name), c.comment);
         if (!line.empty())
             comments += (comments.empty() ? "" : "\n") + line;
     }
@@ -269,9 +197,7 @@ std::string functionsSql(const SchemaSnapshot &s, const Difference &d)
     std::string out;
     for (const FunctionDef *f : chosen) {
         std::string sql = f->definition + ';';
-        append(sql,
-               commentSql(functionKeyword(*f) + ' ' + q(f->name) + '(' + f->identityArguments + ')',
-                          f->comment));
+        append(sql, commentLine(functionKeyword(*f) + ' ' + functionSignature(*f), f->comment));
         append(out, sql);
     }
     return out;
@@ -285,9 +211,9 @@ std::string commentOf(const SchemaSnapshot &s, const Difference &d)
         const std::string member = memberName(d);
         if (d.name == d.table) {
             if (const TableDef *t = s.findTable(relation))
-                return commentSql("TABLE " + q(relation), t->comment);
+                return commentLine("TABLE " + q(relation), t->comment);
             if (const ViewDef *v = s.findView(relation))
-                return commentSql(
+                return commentLine(
                         (v->kind == ViewKind::Materialized ? "MATERIALIZED VIEW " : "VIEW ")
                                 + q(relation),
                         v->comment);
@@ -295,58 +221,57 @@ std::string commentOf(const SchemaSnapshot &s, const Difference &d)
         }
         if (const TableDef *t = s.findTable(relation)) {
             if (const ColumnDef *c = findColumn(*t, member))
-                return commentSql("COLUMN " + q(relation) + '.' + q(c->name), c->comment);
+                return commentLine("COLUMN " + q(relation) + '.' + q(c->name), c->comment);
         }
         if (const auto *c = findIf(s.constraints, [&](const ConstraintDef &x) {
                 return x.table == relation && x.name == member;
             }))
-            return commentSql("CONSTRAINT " + q(c->name) + " ON " + q(relation), c->comment);
+            return commentLine("CONSTRAINT " + q(c->name) + " ON " + q(relation), c->comment);
         if (const auto *i = findIf(s.indexes, [&](const IndexDef &x) {
                 return x.table == relation && x.name == member;
             }))
-            return commentSql("INDEX " + q(QualifiedName{d.schema, i->name}), i->comment);
+            return commentLine("INDEX " + q(QualifiedName{d.schema, i->name}), i->comment);
         if (const auto *t = findIf(s.triggers, [&](const TriggerDef &x) {
                 return x.table == relation && x.name == member;
             }))
-            return commentSql("TRIGGER " + q(t->name) + " ON " + q(relation), t->comment);
+            return commentLine("TRIGGER " + q(t->name) + " ON " + q(relation), t->comment);
         if (const auto *p = findIf(s.policies, [&](const PolicyDef &x) {
                 return x.table == relation && x.name == member;
             }))
-            return commentSql("POLICY " + q(p->name) + " ON " + q(relation), p->comment);
+            return commentLine("POLICY " + q(p->name) + " ON " + q(relation), p->comment);
         return {};
     }
     const QualifiedName name{d.schema, d.name};
     if (d.name == d.schema) {
         if (const auto *schema
             = findIf(s.schemas, [&](const SchemaDef &x) { return x.name == d.name; }))
-            return commentSql("SCHEMA " + q(d.name), schema->comment);
+            return commentLine("SCHEMA " + q(d.name), schema->comment);
     }
     if (const auto *e = findIf(s.extensions, [&](const ExtensionDef &x) {
             return x.name == d.name && x.schema == d.schema;
         }))
-        return commentSql("EXTENSION " + q(e->name), e->comment);
+        return commentLine("EXTENSION " + q(e->name), e->comment);
     if (const TableDef *t = s.findTable(name))
-        return commentSql("TABLE " + q(name), t->comment);
+        return commentLine("TABLE " + q(name), t->comment);
     if (const ViewDef *v = s.findView(name))
-        return commentSql((v->kind == ViewKind::Materialized ? "MATERIALIZED VIEW " : "VIEW ")
-                                  + q(name),
-                          v->comment);
+        return commentLine((v->kind == ViewKind::Materialized ? "MATERIALIZED VIEW " : "VIEW ")
+                                   + q(name),
+                           v->comment);
     if (const auto *seq = findIf(s.sequences, [&](const SequenceDef &x) { return x.name == name; }))
-        return commentSql("SEQUENCE " + q(name), seq->comment);
+        return commentLine("SEQUENCE " + q(name), seq->comment);
     if (const auto *f = findIf(s.functions, [&](const FunctionDef &x) {
             return x.name.schema == d.schema && functionDisplay(x) == d.name;
         }))
-        return commentSql(functionKeyword(*f) + ' ' + q(f->name) + '(' + f->identityArguments + ')',
-                          f->comment);
+        return commentLine(functionKeyword(*f) + ' ' + functionSignature(*f), f->comment);
     if (const auto *e = findIf(s.enums, [&](const EnumDef &x) { return x.name == name; }))
-        return commentSql("TYPE " + q(name), e->comment);
+        return commentLine("TYPE " + q(name), e->comment);
     if (const auto *dom = findIf(s.domains, [&](const DomainDef &x) { return x.name == name; }))
-        return commentSql("DOMAIN " + q(name), dom->comment);
+        return commentLine("DOMAIN " + q(name), dom->comment);
     if (const auto *c
         = findIf(s.compositeTypes, [&](const CompositeTypeDef &x) { return x.name == name; }))
-        return commentSql("TYPE " + q(name), c->comment);
+        return commentLine("TYPE " + q(name), c->comment);
     if (const auto *c = findIf(s.collations, [&](const CollationDef &x) { return x.name == name; }))
-        return commentSql("COLLATION " + q(name), c->comment);
+        return commentLine("COLLATION " + q(name), c->comment);
     return {};
 }
 
@@ -363,8 +288,8 @@ std::string definitionOf(const SchemaSnapshot &s, const Difference &d)
                 = findIf(s.schemas, [&](const SchemaDef &x) { return x.name == d.name; });
         if (!schema)
             return {};
-        std::string sql = "CREATE SCHEMA " + q(schema->name) + ';';
-        append(sql, commentSql("SCHEMA " + q(schema->name), schema->comment));
+        std::string sql = createSchemaSql(schema->name) + ';';
+        append(sql, commentLine("SCHEMA " + q(schema->name), schema->comment));
         return sql;
     }
     case ObjectKind::Extension: {
@@ -372,9 +297,8 @@ std::string definitionOf(const SchemaSnapshot &s, const Difference &d)
                 = findIf(s.extensions, [&](const ExtensionDef &x) { return x.name == d.name; });
         if (!e)
             return {};
-        std::string sql = "CREATE EXTENSION IF NOT EXISTS " + q(e->name) + " WITH SCHEMA "
-                          + q(e->schema) + " VERSION " + quoteLiteral(e->version) + ';';
-        append(sql, commentSql("EXTENSION " + q(e->name), e->comment));
+        std::string sql = createExtensionSql(*e) + ';';
+        append(sql, commentLine("EXTENSION " + q(e->name), e->comment));
         return sql;
     }
     case ObjectKind::Table: {
@@ -386,8 +310,8 @@ std::string definitionOf(const SchemaSnapshot &s, const Difference &d)
         const ColumnDef *c = t ? findColumn(*t, member) : nullptr;
         if (!c)
             return {};
-        std::string sql = columnLine(*c);
-        append(sql, commentSql("COLUMN " + q(relation) + '.' + q(c->name), c->comment));
+        std::string sql = columnDefinition(*c);
+        append(sql, commentLine("COLUMN " + q(relation) + '.' + q(c->name), c->comment));
         return sql;
     }
     case ObjectKind::Constraint: {
@@ -396,8 +320,8 @@ std::string definitionOf(const SchemaSnapshot &s, const Difference &d)
         });
         if (!c)
             return {};
-        std::string sql = constraintSql(*c);
-        append(sql, commentSql("CONSTRAINT " + q(c->name) + " ON " + q(relation), c->comment));
+        std::string sql = addConstraintSql(*c) + ';';
+        append(sql, commentLine("CONSTRAINT " + q(c->name) + " ON " + q(relation), c->comment));
         return sql;
     }
     case ObjectKind::Index: {
@@ -407,7 +331,7 @@ std::string definitionOf(const SchemaSnapshot &s, const Difference &d)
         if (!i)
             return {};
         std::string sql = indexSql(*i);
-        append(sql, commentSql("INDEX " + q(QualifiedName{d.schema, i->name}), i->comment));
+        append(sql, commentLine("INDEX " + q(QualifiedName{d.schema, i->name}), i->comment));
         return sql;
     }
     case ObjectKind::Sequence: {
@@ -429,7 +353,7 @@ std::string definitionOf(const SchemaSnapshot &s, const Difference &d)
         if (!t)
             return {};
         std::string sql = t->definition + ';';
-        append(sql, commentSql("TRIGGER " + q(t->name) + " ON " + q(relation), t->comment));
+        append(sql, commentLine("TRIGGER " + q(t->name) + " ON " + q(relation), t->comment));
         return sql;
     }
     case ObjectKind::Enum: {
@@ -450,7 +374,7 @@ std::string definitionOf(const SchemaSnapshot &s, const Difference &d)
         if (!c)
             return {};
         std::string sql = createCollationSql(*c) + ';';
-        append(sql, commentSql("COLLATION " + q(c->name), c->comment));
+        append(sql, commentLine("COLLATION " + q(c->name), c->comment));
         return sql;
     }
     case ObjectKind::Policy: {
@@ -459,8 +383,8 @@ std::string definitionOf(const SchemaSnapshot &s, const Difference &d)
         });
         if (!p)
             return {};
-        std::string sql = policySql(*p);
-        append(sql, commentSql("POLICY " + q(p->name) + " ON " + q(relation), p->comment));
+        std::string sql = policyLine(*p);
+        append(sql, commentLine("POLICY " + q(p->name) + " ON " + q(relation), p->comment));
         return sql;
     }
     case ObjectKind::Rls: {
