@@ -1,21 +1,11 @@
 #include "core/error.h"
 
+#include "core/util/trim.h"
+
 #include <utility>
 
 namespace envsync {
 
-namespace {
-
-std::string_view trimmed(std::string_view text)
-{
-    const auto first = text.find_first_not_of(" \t\r");
-    if (first == std::string_view::npos)
-        return {};
-    const auto last = text.find_last_not_of(" \t\r");
-    return text.substr(first, last - first + 1);
-}
-
-} // namespace
 
 std::string Error::describe() const
 {
@@ -50,7 +40,7 @@ std::string oneLine(std::string_view text)
     std::string out;
     while (!text.empty()) {
         const auto end = text.find('\n');
-        const std::string_view line = trimmed(text.substr(0, end));
+        const std::string_view line = util::trimmed(text.substr(0, end));
         if (!line.empty()) {
             if (!out.empty())
                 out += "; ";

@@ -5,6 +5,7 @@
 #include "owndemoestate.h"
 #include "testsupport.h"
 
+#include "core/config/formats.h"
 #include "core/db/dsn.h"
 
 #include <QDate>
@@ -17,18 +18,6 @@ using envsync::test::CliRun;
 using envsync::test::OwnDemoEstate;
 
 namespace {
-
-/// A YAML double-quoted scalar.
-std::string yamlQuoted(const std::string &text)
-{
-    std::string out = "\"";
-    for (const char c : text) {
-        if (c == '"' || c == '\\')
-            out += '\\';
-        out += c;
-    }
-    return out + '"';
-}
 
 /// Replaces the whole line that starts with `prefix` (the first one after `from`).
 std::string replaceLine(std::string yaml, const std::string &prefix, const std::string &line,
@@ -67,11 +56,11 @@ class TestGuards : public QObject
                                    const std::string &sourceDsn = {}) const
     {
         std::string yaml = replaceLine(demoYaml(), "golden: {",
-                                       "golden: { dsn: " + yamlQuoted(dsn)
+                                       "golden: { dsn: " + envsync::config::yamlDoubleQuoted(dsn)
                                                + ", keep: 5, max_parallel_refreshes: 1 }");
         if (!sourceDsn.empty())
             yaml = replaceLine(yaml, "source: {",
-                               "source: { name: prod, dsn: " + yamlQuoted(sourceDsn)
+                               "source: { name: prod, dsn: " + envsync::config::yamlDoubleQuoted(sourceDsn)
                                        + ", production: true, max_parallel_reads: 1 }");
         return writeCopy(name, yaml);
     }
@@ -143,7 +132,7 @@ private slots:
         QVERIFY(at != std::string::npos);
         yaml.insert(at + std::string("  - name: apac\n").size(), "    production: true\n");
         yaml = replaceLine(yaml, "golden: {",
-                           "golden: { dsn: " + yamlQuoted(OwnDemoEstate::on(apac, "postgres"))
+                           "golden: { dsn: " + envsync::config::yamlDoubleQuoted(OwnDemoEstate::on(apac, "postgres"))
                                    + ", keep: 5, max_parallel_refreshes: 1 }");
         const QString config = writeCopy(QStringLiteral("golden-on-production-region.yaml"), yaml);
         const CliRun run = cli(
@@ -244,7 +233,7 @@ private slots:
         QVERIFY(us != std::string::npos);
         const std::string usDsn
                 = OwnDemoEstate::on(m_estate.config()->findRegion("us")->dsn, "postgres");
-        yaml = replaceLine(yaml, "    dsn: ", "    dsn: " + yamlQuoted(usDsn), us);
+        yaml = replaceLine(yaml, "    dsn: ", "    dsn: " + envsync::config::yamlDoubleQuoted(usDsn), us);
         const QString config = writeCopy(QStringLiteral("us-on-postgres.yaml"), yaml);
         const CliRun run = cli({QStringLiteral("refresh"), QStringLiteral("-c"), config,
                                 QStringLiteral("--region"), QStringLiteral("us"),

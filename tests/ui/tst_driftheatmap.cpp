@@ -6,6 +6,8 @@
 #include "ui/heatmapdelegate.h"
 #include "ui/heatmapmapping.h"
 
+#include "heatmaprows.h"
+
 #include <QAbstractItemModelTester>
 #include <QImage>
 #include <QPainter>
@@ -26,6 +28,8 @@ using drift::Severity;
 using Level = HeatmapNode::Level;
 
 Q_DECLARE_METATYPE(std::optional<envsync::drift::Severity>)
+
+using envsync::uitest::findRow;
 
 namespace {
 
@@ -85,20 +89,6 @@ QStringList labels(const HeatmapGrid &grid, const std::vector<int> &nodes)
     for (int node : nodes)
         out << grid.node(node).label;
     return out;
-}
-
-QModelIndex findRow(const QAbstractItemModel *model, const QString &qualifiedName,
-                    const QModelIndex &parent = {})
-{
-    for (int row = 0; row < model->rowCount(parent); ++row) {
-        const QModelIndex index = model->index(row, 0, parent);
-        if (index.data(DriftHeatmapModel::QualifiedNameRole).toString() == qualifiedName)
-            return index;
-        const QModelIndex below = findRow(model, qualifiedName, index);
-        if (below.isValid())
-            return below;
-    }
-    return {};
 }
 
 /// Region cells that carry differences of their own row's object.

@@ -15,6 +15,8 @@
 #include "ui/mainwindow.h"
 #include "ui/statuscontroller.h"
 
+#include "heatmaprows.h"
+
 #include <QAbstractItemModelTester>
 #include <QAction>
 #include <QComboBox>
@@ -39,6 +41,9 @@ using namespace envsync;
 using namespace envsync::ui;
 using drift::Severity;
 
+using envsync::uitest::findRow;
+using envsync::uitest::regionColumn;
+
 namespace {
 
 constexpr int checkTimeoutMs = 60000;
@@ -49,32 +54,6 @@ QString demoConfig()
 }
 
 using envsync::uitest::screenshotDir;
-
-/// The proxy row of an object ("public.customers.birth_date"), searched depth-first.
-QModelIndex findRow(const QAbstractItemModel *model, const QString &qualifiedName,
-                    const QModelIndex &parent = {})
-{
-    for (int row = 0; row < model->rowCount(parent); ++row) {
-        const QModelIndex index = model->index(row, 0, parent);
-        if (index.data(DriftHeatmapModel::QualifiedNameRole).toString() == qualifiedName)
-            return index;
-        const QModelIndex below = findRow(model, qualifiedName, index);
-        if (below.isValid())
-            return below;
-    }
-    return {};
-}
-
-int regionColumn(const QAbstractItemModel *model, const QString &region)
-{
-    for (int column = DriftHeatmapModel::FirstRegionColumn; column < model->columnCount();
-         ++column) {
-        if (model->headerData(column, Qt::Horizontal, DriftHeatmapModel::RegionRole).toString()
-            == region)
-            return column;
-    }
-    return -1;
-}
 
 /// "region:object" of every cell with differences of its row's own object, sorted.
 QStringList ownCells(const QAbstractItemModel *model, const QModelIndex &parent = {})

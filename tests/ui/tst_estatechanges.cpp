@@ -20,6 +20,8 @@
 #include "ui/snapshotsview.h"
 #include "ui/statuscontroller.h"
 
+#include "heatmaprows.h"
+
 #include <QAbstractItemModelTester>
 #include <QAction>
 #include <QDir>
@@ -37,6 +39,9 @@ using namespace envsync;
 using namespace envsync::ui;
 using envsync::test::OwnDemoEstate;
 
+using envsync::uitest::findRow;
+using envsync::uitest::regionColumn;
+
 namespace {
 
 constexpr int jobTimeoutMs = 120000;
@@ -45,32 +50,6 @@ constexpr int checkTimeoutMs = 60000;
 
 /// eu's window is Mondays 02:00–05:00 Europe/Berlin (CET = UTC+1 in November).
 const QDateTime insideEuWindow(QDate(2026, 11, 23), QTime(2, 30), Qt::UTC);
-
-/// The proxy row of an object ("public"), searched depth-first.
-QModelIndex findRow(const QAbstractItemModel *model, const QString &qualifiedName,
-                    const QModelIndex &parent = {})
-{
-    for (int row = 0; row < model->rowCount(parent); ++row) {
-        const QModelIndex index = model->index(row, 0, parent);
-        if (index.data(DriftHeatmapModel::QualifiedNameRole).toString() == qualifiedName)
-            return index;
-        const QModelIndex below = findRow(model, qualifiedName, index);
-        if (below.isValid())
-            return below;
-    }
-    return {};
-}
-
-int regionColumn(const QAbstractItemModel *model, const QString &region)
-{
-    for (int column = DriftHeatmapModel::FirstRegionColumn; column < model->columnCount();
-         ++column) {
-        if (model->headerData(column, Qt::Horizontal, DriftHeatmapModel::RegionRole).toString()
-            == region)
-            return column;
-    }
-    return -1;
-}
 
 /// Differences the heatmap shows for `region` on objects of its own (a row's own count).
 int ownDifferences(const QAbstractItemModel *model, const QString &region,

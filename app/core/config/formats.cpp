@@ -270,6 +270,26 @@ std::string quoteIdentifierPart(std::string_view name)
     return out + '"';
 }
 
+std::string yamlDoubleQuoted(std::string_view text)
+{
+    std::string out = "\"";
+    for (const char c : text) {
+        const auto byte = static_cast<unsigned char>(c);
+        if (c == '"' || c == '\\') {
+            out += '\\';
+            out += c;
+        } else if (byte < 0x20 || byte == 0x7f) {
+            static constexpr char hex[] = "0123456789abcdef";
+            out += "\\x";
+            out += hex[byte >> 4];
+            out += hex[byte & 0xf];
+        } else {
+            out += c;
+        }
+    }
+    return out + '"';
+}
+
 std::string formatQualifiedName(const std::vector<std::string> &parts)
 {
     std::string out;

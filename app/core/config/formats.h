@@ -48,6 +48,10 @@ parseQualifiedName(std::string_view text, std::size_t partCount);
 /// The parts joined with dots, each through quoteIdentifierPart.
 [[nodiscard]] std::string formatQualifiedName(const std::vector<std::string> &parts);
 
+/// A YAML double-quoted scalar of `text`: quotes and backslashes escaped, control bytes as \xHH
+/// (names may hold newlines), everything else as it is.
+[[nodiscard]] std::string yamlDoubleQuoted(std::string_view text);
+
 /// A POSIX environment variable name: [A-Za-z_][A-Za-z0-9_]*.
 [[nodiscard]] bool isEnvironmentVariableName(std::string_view name);
 

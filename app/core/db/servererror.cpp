@@ -1,6 +1,7 @@
 #include "core/db/servererror.h"
 
 #include "core/error.h"
+#include "core/util/trim.h"
 
 #include <libpq-fe.h>
 
@@ -10,15 +11,6 @@
 namespace envsync::db {
 
 namespace {
-
-std::string_view trimmedView(std::string_view text)
-{
-    const auto first = text.find_first_not_of(" \t\r");
-    if (first == std::string_view::npos)
-        return {};
-    const auto last = text.find_last_not_of(" \t\r");
-    return text.substr(first, last - first + 1);
-}
 
 constexpr std::array<std::string_view, 4> severities{"ERROR:", "FATAL:", "PANIC:", "WARNING:"};
 
@@ -32,7 +24,7 @@ std::string_view withoutSeverity(std::string_view line)
 {
     for (std::string_view severity : severities) {
         if (line.starts_with(severity))
-            return trimmedView(line.substr(severity.size()));
+            return util::trimmed(line.substr(severity.size()));
     }
     return line;
 }
@@ -72,7 +64,7 @@ ServerErrorFacts factsFromText(std::string_view fullText, std::string_view sqlst
     ServerErrorFacts facts;
     facts.sqlstate = std::string(sqlstate);
     const std::string_view firstLine = fullText.substr(0, fullText.find('\n'));
-    facts.primary = std::string(withoutSeverity(trimmedView(firstLine)));
+    facts.primary = std::string(withoutSeverity(util::trimmed(firstLine)));
     return facts;
 }
 
@@ -120,7 +112,7 @@ std::string describeServerError(const ServerErrorFacts &facts)
 
 std::string safeLibpqMessage(std::string_view text)
 {
-    const std::string_view start = trimmedView(text.substr(0, text.find('\n')));
+    const std::string_view start = util::trimmed(text.substr(0, text.find('\n')));
     if (startsWithSeverity(start))
         return std::string(withoutSeverity(start));
     return oneLine(text);

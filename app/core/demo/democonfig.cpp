@@ -1,23 +1,13 @@
 #include "core/demo/democonfig.h"
 
+#include "core/config/formats.h"
+
 #include <fstream>
 #include <sstream>
 
 namespace envsync::demo {
 
 namespace {
-
-/// A YAML double-quoted scalar.
-std::string quoted(const std::string &text)
-{
-    std::string out = "\"";
-    for (const char c : text) {
-        if (c == '"' || c == '\\')
-            out += '\\';
-        out += c;
-    }
-    return out + '"';
-}
 
 struct DemoRegion
 {
@@ -95,14 +85,14 @@ Result<void> writeDemoConfig(const std::filesystem::path &path,
     std::ostringstream yaml;
     yaml << "# EnvSync demo estate, written by 'envsyncctl demo up'. Local clusters only.\n"
          << "version: 1\n"
-         << "source: { name: prod, dsn: " << quoted(dsns.at("source"))
+         << "source: { name: prod, dsn: " << config::yamlDoubleQuoted(dsns.at("source"))
          << ", production: true, max_parallel_reads: 1 }\n"
-         << "golden: { dsn: " << quoted(dsns.at("golden"))
+         << "golden: { dsn: " << config::yamlDoubleQuoted(dsns.at("golden"))
          << ", keep: 5, max_parallel_refreshes: 1 }\n"
          << "regions:\n";
     for (const DemoRegion &region : demoRegions) {
         yaml << "  - name: " << region.name << "\n"
-             << "    dsn: " << quoted(dsns.at(region.name)) << "\n"
+             << "    dsn: " << config::yamlDoubleQuoted(dsns.at(region.name)) << "\n"
              << "    timezone: " << region.timezone << "\n"
              << "    window: { rrule: \"FREQ=WEEKLY;BYDAY=" << region.byDay
              << "\", start: \"02:00\", duration: 3h }\n"

@@ -301,21 +301,7 @@ std::string toYamlSnippet(const std::vector<DetectedColumn> &columns)
         });
         if (plain)
             return v;
-        std::string q = "\"";
-        for (const char c : v) {
-            const auto u = static_cast<unsigned char>(c);
-            if (c == '"' || c == '\\') {
-                q += '\\';
-                q += c;
-            } else if (u < 0x20 || u == 0x7f) {
-                char hex[8];
-                std::snprintf(hex, sizeof hex, "\\x%02x", u);
-                q += hex;
-            } else {
-                q += c;
-            }
-        }
-        return q + '"';
+        return config::yamlDoubleQuoted(v);
     };
     // The comment ends at the line's end: no control bytes from names or types in it.
     auto comment = [](std::string v) {
