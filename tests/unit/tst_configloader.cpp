@@ -629,6 +629,18 @@ private slots:
         QCOMPARE(result->regions.at(0).window->rrule, std::string("FREQ=MONTHLY;BYDAY=1SA"));
     }
 
+    /// preserve: references are read as PostgreSQL reads identifiers and kept in one spelling,
+    /// which the refresh parses back the same way.
+    void normalizesPreservedTables()
+    {
+        const LoadResult result = parseConfig(
+                withExtra("    preserve: ['Public.\"Test Users\"', '\"Team.Ops\".Flags']\n"),
+                "preserve.yaml");
+        QVERIFY2(result.has_value(), qPrintable(problems(result)));
+        QCOMPARE(result->regions.at(0).preserve,
+                 (std::vector<std::string>{"public.\"Test Users\"", "\"Team.Ops\".flags"}));
+    }
+
     void bomKeepsPositions()
     {
         const LoadResult result

@@ -132,22 +132,6 @@ std::vector<std::string> readTextList(YamlReader &reader, const YamlField &field
     return values;
 }
 
-/// A list of schema.table or schema.table.column names, each checked.
-std::vector<std::string> readNameList(YamlReader &reader, const YamlField &field,
-                                      std::size_t partCount)
-{
-    std::vector<std::string> names;
-    for (auto &[item, text] : reader.stringList(field)) {
-        const auto parts = splitQualifiedName(text, partCount);
-        if (!parts) {
-            reader.reportValue(item, parts.error());
-            continue;
-        }
-        names.push_back(std::move(text));
-    }
-    return names;
-}
-
 /// Reports a malformed qualified name at the offending character of the value (yaml-cpp marks
 /// count bytes; a quoted YAML scalar starts one byte after its mark).
 void reportNameError(YamlReader &reader, const YamlField &field, const NameError &error)
@@ -159,13 +143,15 @@ void reportNameError(YamlReader &reader, const YamlField &field, const NameError
     reader.report(mark, field.path, error.message);
 }
 
-/// Masking column references, each checked as PostgreSQL reads identifiers; returned in the
-/// canonical form (formatQualifiedName) so later comparisons are exact.
-std::vector<std::string> readColumnList(YamlReader &reader, const YamlField &field)
+/// schema.table (partCount 2) or schema.table.column (3) references, each checked as PostgreSQL
+/// reads identifiers; returned in the canonical form (formatQualifiedName) so later comparisons
+/// are exact and every reader parses them back the same way.
+std::vector<std::string> readQualifiedNames(YamlReader &reader, const YamlField &field,
+                                            std::size_t partCount)
 {
     std::vector<std::string> names;
     for (auto &[item, text] : reader.stringList(field)) {
-        const auto parts = parseQualifiedName(text, 3);
+        const auto parts = parseQualifiedName(text, partCount);
         if (!parts) {
             reportNameError(reader, item, parts.error());
             continue;
@@ -307,7 +293,7 @@ void readRegion(Context &ctx, const YamlField &field, std::vector<RegionConfig> 
     readWindow(ctx, map->get("window"), region);
     readDuration(reader, map->get("freshness_sla"), region.freshnessSla);
     readText(reader, map->get("owner"), region.owner);
-    region.preserve = readNameList(reader, map->get("preserve"), 2);
+    region.preserve = readQualifiedNames(reader, map->get("preserve"), 2);
     readHooks(reader, map->get("hooks"), region.hooks);
     if (const std::optional<bool> production = reader.boolean(map->get("production")))
         region.production = *production;
@@ -492,7 +478,7 @@ void readMasking(YamlReader &reader, const YamlField &field, MaskingConfig &mask
                                : *policy == "null" ? UnclassifiedPolicy::Null
                                                    : UnclassifiedPolicy::Fail;
     }
-    masking.keep = readColumnList(reader, map->get("keep"));
+    masking.keep = readQualifiedNames(reader, map->get("keep"), 3);
     std::map<std::string, int, std::less<>> ruleLines;
     for (const YamlField &item : reader.sequence(map->get("rules")))
         readRule(reader, item, masking.rules, ruleLines, masking.keep);

@@ -113,60 +113,6 @@ std::optional<std::chrono::year_month_day> parseIsoDate(std::string_view text)
     return date;
 }
 
-std::expected<std::vector<std::string>, std::string> splitQualifiedName(std::string_view text,
-                                                                        std::size_t partCount)
-{
-    const std::string expected = partCount == 3 ? "schema.table.column" : "schema.table";
-    std::vector<std::string> parts;
-    std::string current;
-    bool quoted = false;
-    bool wasQuoted = false;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        const char c = text[i];
-        if (quoted) {
-            if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') {
-                current += "\"\"";
-                ++i;
-            } else if (c == '"') {
-                current += c;
-                quoted = false;
-                wasQuoted = true;
-            } else {
-                current += c;
-            }
-            continue;
-        }
-        if (c == '"') {
-            if (!current.empty())
-                return std::unexpected("misplaced quote in \"" + std::string(text) + "\" (expected "
-                                       + expected + ")");
-            current += c;
-            quoted = true;
-        } else if (c == '.') {
-            if (current.empty())
-                return std::unexpected("empty name in \"" + std::string(text) + "\" (expected "
-                                       + expected + ")");
-            parts.push_back(std::move(current));
-            current.clear();
-            wasQuoted = false;
-        } else if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || wasQuoted) {
-            return std::unexpected("unexpected character in \"" + std::string(text)
-                                   + "\" (expected " + expected + ")");
-        } else {
-            current += c;
-        }
-    }
-    if (quoted)
-        return std::unexpected("unterminated quote in \"" + std::string(text) + "\"");
-    if (current.empty())
-        return std::unexpected("empty name in \"" + std::string(text) + "\" (expected " + expected
-                               + ")");
-    parts.push_back(std::move(current));
-    if (parts.size() != partCount)
-        return std::unexpected("\"" + std::string(text) + "\" is not " + expected);
-    return parts;
-}
-
 std::expected<std::vector<std::string>, NameError> parseQualifiedName(std::string_view text,
                                                                       std::size_t partCount)
 {

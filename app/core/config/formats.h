@@ -21,11 +21,6 @@ namespace envsync::config {
 /// A real calendar date written YYYY-MM-DD.
 [[nodiscard]] std::optional<std::chrono::year_month_day> parseIsoDate(std::string_view text);
 
-/// Splits "schema.table.column" (partCount 3) or "schema.table" (partCount 2) into identifiers;
-/// double-quoted identifiers may contain dots ("public"."my.table"). Quotes are kept.
-[[nodiscard]] std::expected<std::vector<std::string>, std::string>
-splitQualifiedName(std::string_view text, std::size_t partCount);
-
 /// Where and why a qualified name is malformed (offset: 0-based byte in the text).
 struct NameError
 {

@@ -1,5 +1,6 @@
 #include "core/refresh/preservedtables.h"
 
+#include "core/config/formats.h"
 #include "core/copy/copyengine.h"
 #include "core/db/connection.h"
 
@@ -23,12 +24,14 @@ struct TableName
     }
 };
 
-TableName split(const std::string &name)
+/// The config holds `schema.table` references as PostgreSQL reads identifiers (validated and
+/// canonical): `public."My Table"` names the table My Table, `"a.b".t` the schema a.b.
+Result<TableName> split(const std::string &name)
 {
-    const auto dot = name.find('.');
-    if (dot == std::string::npos)
-        return {"public", name};
-    return {name.substr(0, dot), name.substr(dot + 1)};
+    auto parts = config::parseQualifiedName(name, 2);
+    if (!parts)
+        return fail(ErrorCode::Config, parts.error().message, "preserve " + name);
+    return TableName{std::move((*parts)[0]), std::move((*parts)[1])};
 }
 
 /// Writable columns of the table in attnum order; empty when the table does not exist.
@@ -103,7 +106,10 @@ Result<std::vector<PreservedTable>> preserveTables(pqxx::connection &live, pqxx:
 {
     std::vector<PreservedTable> out;
     for (const std::string &table : tables) {
-        const TableName name = split(table);
+        const auto parsed = split(table);
+        if (!parsed)
+            return std::unexpected(parsed.error());
+        const TableName &name = *parsed;
         auto kept = db::guarded(who, "preserve " + table, [&] {
             PreservedTable result{table, 0, {}};
             const auto liveColumns = writableColumns(live, name);
