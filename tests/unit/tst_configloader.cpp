@@ -10,6 +10,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <grp.h>
 #include <sys/stat.h>
 
 #include <fstream>
@@ -727,25 +728,36 @@ private slots:
     void refusesWritableConfig_data()
     {
         QTest::addColumn<int>("mode");
-        QTest::addColumn<QString>("refusal"); // empty: accepted
-        QTest::newRow("0644") << 0644 << "";
-        QTest::newRow("0600") << 0600 << "";
-        QTest::newRow("0400") << 0400 << "";
-        QTest::newRow("group-writable")
-                << 0664
+        QTest::addColumn<bool>("sharedGroup"); // the file's group: nogroup, not the owner's own
+        QTest::addColumn<QString>("refusal");  // empty: accepted
+        QTest::newRow("0644") << 0644 << false << "";
+        QTest::newRow("0600") << 0600 << false << "";
+        QTest::newRow("0400") << 0400 << false << "";
+        // Debian's user private groups (umask 002, a clone or `git archive` gives 0664): the
+        // group is the owner alone, so nobody else can write.
+        QTest::newRow("group-writable, private group") << 0664 << false << "";
+        QTest::newRow("group-writable, shared group")
+                << 0664 << true
                 << "is writable by its group (mode 0664) and its hooks run SQL: run "
                    "'chmod go-w' on it (or set ENVSYNC_ALLOW_WRITABLE_CONFIG=1 to accept it)";
-        QTest::newRow("world-writable") << 0646 << "is writable by everyone (mode 0646)";
-        QTest::newRow("both") << 0666 << "is writable by everyone (mode 0666)";
+        QTest::newRow("world-writable") << 0646 << false << "is writable by everyone (mode 0646)";
+        QTest::newRow("both") << 0666 << true << "is writable by everyone (mode 0666)";
     }
     void refusesWritableConfig()
     {
         QFETCH(int, mode);
+        QFETCH(bool, sharedGroup);
         QFETCH(QString, refusal);
         QTemporaryDir dir;
         QVERIFY(dir.isValid());
         const std::string path = dir.filePath(QStringLiteral("envsync.yaml")).toStdString();
         std::ofstream(path) << baseConfig;
+        if (sharedGroup) {
+            const group *shared = ::getgrnam("nogroup");
+            QVERIFY(shared != nullptr);
+            if (::chown(path.c_str(), static_cast<uid_t>(-1), shared->gr_gid) != 0)
+                QSKIP("giving the file the shared group nogroup needs root (CI runs as root)");
+        }
         QVERIFY(::chmod(path.c_str(), static_cast<mode_t>(mode)) == 0);
         const LoadResult result = loadConfigFile(path);
         if (refusal.isEmpty()) {

@@ -23,6 +23,8 @@
 #include <system_error>
 
 #include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -646,6 +648,35 @@ bool writableConfigAllowed()
     return value && std::string_view(value) == "1";
 }
 
+/// True when `gid` is the user private group of `uid` (Debian's default scheme: a group of the
+/// user's name, the user's primary group, with no other members), where group-writable means
+/// nobody else can write. Reentrant lookups: the loader runs on worker threads too.
+bool isPrivateGroupOf(uid_t uid, gid_t gid)
+{
+    std::array<char, 16384> userBuffer{};
+    std::array<char, 16384> groupBuffer{};
+    passwd user{};
+    group grp{};
+    passwd *userFound = nullptr;
+    group *groupFound = nullptr;
+    if (::getpwuid_r(uid, &user, userBuffer.data(), userBuffer.size(), &userFound) != 0
+        || userFound == nullptr
+        || ::getgrgid_r(gid, &grp, groupBuffer.data(), groupBuffer.size(), &groupFound) != 0
+        || groupFound == nullptr)
+        return false;
+    const bool noOtherMembers = grp.gr_mem == nullptr || grp.gr_mem[0] == nullptr;
+    return user.pw_gid == gid && noOtherMembers && std::string_view(grp.gr_name) == user.pw_name;
+}
+
+/// Someone but the owner can change the file: world-writable, or group-writable for a group
+/// that is not the owner's private group.
+bool writableByOthers(const struct stat &info)
+{
+    if ((info.st_mode & S_IWOTH) != 0)
+        return true;
+    return (info.st_mode & S_IWGRP) != 0 && !isPrivateGroupOf(info.st_uid, info.st_gid);
+}
+
 /// strerror() text without strerror()'s shared buffer: the loader runs on worker threads too.
 std::string errorText(int error)
 {
@@ -808,7 +839,7 @@ std::expected<std::string, std::string> readConfigText(const std::string &path)
                                                           : "a socket")
                                + "); a config is a YAML file");
     }
-    if ((info.st_mode & (S_IWGRP | S_IWOTH)) != 0 && !writableConfigAllowed()) {
+    if (writableByOthers(info) && !writableConfigAllowed()) {
         char mode[8];
         std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(info.st_mode & 07777));
         return std::unexpected(std::string("is writable by ")

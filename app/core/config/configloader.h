@@ -23,8 +23,8 @@ struct Diagnostic
 using LoadResult = std::expected<Config, std::vector<Diagnostic>>;
 
 /// The text of a config file, or why it is refused: not a regular file (a FIFO, a device, a
-/// directory: refused without blocking), group- or world-writable (its hooks run SQL; set
-/// ENVSYNC_ALLOW_WRITABLE_CONFIG=1 to accept that), larger than 4 MiB, or unreadable.
+/// directory: refused without blocking), world-writable or writable by a group other than the
+/// owner's private group (its hooks run SQL; set ENVSYNC_ALLOW_WRITABLE_CONFIG=1 to accept that), larger than 4 MiB, or unreadable.
 [[nodiscard]] std::expected<std::string, std::string> readConfigText(const std::string &path);
 
 /// Reads (readConfigText), parses and validates a config file; on failure returns every problem
