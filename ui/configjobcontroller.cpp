@@ -21,7 +21,9 @@ ConfigJobController::~ConfigJobController()
 
 void ConfigJobController::setConfig(std::shared_ptr<const config::Config> config)
 {
-    forgetWatchers();
+    // A running job keeps the config it started with and still reports; only loads go stale.
+    ++m_generation;
+    clearLoadWatchers();
     m_config = std::move(config);
     emit busyChanged();
 }

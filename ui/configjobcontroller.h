@@ -16,8 +16,11 @@ namespace envsync::ui {
 ///
 /// A subclass watches each job with a QFutureWatcher parented to itself, keeps the watchers it
 /// cares about in pointers that clearWatchers() nulls, and compares the generation it started a
-/// job with against m_generation when the job ends. The destructor stops listening and waits
-/// for every worker.
+/// read-only load with against m_generation when the load ends. A job that changes the estate
+/// (snapshot create, environment create/drop, window save) is never generation-checked: it owns
+/// the config it started with (a shared_ptr captured by value) and its result is always
+/// delivered, whatever config came meanwhile. The destructor stops listening and waits for
+/// every worker.
 class ConfigJobController : public QObject
 {
     Q_OBJECT
@@ -25,8 +28,10 @@ class ConfigJobController : public QObject
 public:
     ~ConfigJobController() override;
 
-    /// Drops every running job's result (the jobs finish on their own) and takes `config`.
-    virtual void setConfig(std::shared_ptr<const config::Config> config);
+    /// Takes `config` for the next jobs. Supersedes only stale read-only loads (their results
+    /// are dropped; the view reloads with the new config); a running job is never cancelled
+    /// and still reports its result.
+    void setConfig(std::shared_ptr<const config::Config> config);
     [[nodiscard]] const std::shared_ptr<const config::Config> &config() const { return m_config; }
 
 signals:
@@ -40,6 +45,9 @@ protected:
     void forgetWatchers();
     /// Nulls the subclass' pointers to its watchers.
     virtual void clearWatchers() = 0;
+    /// Nulls the subclass' pointers to its read-only load watchers (the generation is bumped
+    /// already, so their results are dropped).
+    virtual void clearLoadWatchers() = 0;
 
     QThreadPool m_pool;
     std::shared_ptr<const config::Config> m_config;

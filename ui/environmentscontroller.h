@@ -67,6 +67,7 @@ signals:
 private:
     void watchChange(QFutureWatcher<EnvironmentChangeOutcome> *watcher);
     void clearWatchers() override;
+    void clearLoadWatchers() override { m_listWatcher = nullptr; }
 
     QFutureWatcherBase *m_listWatcher = nullptr;
     QFutureWatcherBase *m_changeWatcher = nullptr;

@@ -198,7 +198,8 @@ void EnvironmentsView::setConfig(std::shared_ptr<const config::Config> config)
     m_controller->setConfig(std::move(config));
     m_model->clear();
     m_banner->hide();
-    m_summary->clear();
+    if (!m_controller->isChanging()) // a running create or drop still reports here
+        m_summary->clear();
     fillSnapshots({});
     m_loadPending = m_controller->config() != nullptr;
     if (m_loadPending && isVisible())

@@ -2,17 +2,21 @@
 
 #include "ui/agechartmapping.h"
 #include "ui/agechartview.h"
+#include "ui/calendarcontroller.h"
 #include "ui/calendarview.h"
 #include "ui/reportsview.h"
 #include "ui/configerrordialog.h"
 #include "ui/dashboardmodel.h"
 #include "ui/dashboardproxymodel.h"
 #include "ui/driftview.h"
+#include "ui/environmentscontroller.h"
 #include "ui/environmentsview.h"
 #include "ui/logview.h"
 #include "ui/maskingview.h"
+#include "ui/refreshcontroller.h"
 #include "ui/refreshview.h"
 #include "ui/regiontreemodel.h"
+#include "ui/snapshotcontroller.h"
 #include "ui/snapshotsview.h"
 #include "ui/statuscontroller.h"
 #include "ui/statusicons.h"
@@ -33,6 +37,7 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QProgressBar>
+#include <QPushButton>
 #include <QScreen>
 #include <QSettings>
 #include <QStackedWidget>
@@ -40,6 +45,7 @@
 #include <QStyle>
 #include <QTabWidget>
 #include <QTableView>
+#include <QTimer>
 #include <QToolBar>
 #include <QTreeView>
 
@@ -122,6 +128,15 @@ MainWindow::MainWindow(QWidget *parent)
     connect(m_environmentsView, &EnvironmentsView::environmentChanged, this,
             [this](const QString &name) { emit estateChanged(EstateChange::Environment, name); });
     connect(this, &MainWindow::estateChanged, this, &MainWindow::onEstateChanged);
+    // The user chose to quit once the running jobs have ended.
+    connect(m_refreshView->controller(), &RefreshController::busyChanged, this,
+            &MainWindow::quitIfIdle);
+    connect(m_snapshotsView->controller(), &SnapshotController::busyChanged, this,
+            &MainWindow::quitIfIdle);
+    connect(m_environmentsView->controller(), &EnvironmentsController::busyChanged, this,
+            &MainWindow::quitIfIdle);
+    connect(m_calendarView->controller(), &CalendarController::busyChanged, this,
+            &MainWindow::quitIfIdle);
     connect(m_controller, &StatusController::demoFailed, this, [this](const QString &message) {
         statusBar()->showMessage(QStringLiteral("The demo could not start"), 10000);
         auto *box = new QMessageBox(QMessageBox::Critical, QStringLiteral("Demo"),
@@ -480,8 +495,94 @@ void MainWindow::saveWindowState()
 
 void MainWindow::closeEvent(QCloseEvent *event)
 {
+    const QStringList jobs = runningJobs();
+    if (!jobs.isEmpty()) {
+        // Quitting would kill a job half-way: the user decides (quitIfIdle closes later).
+        event->ignore();
+        askBeforeQuitting(jobs);
+        return;
+    }
+    m_quitWhenIdle = false; // done: a window shown again does not close by itself
     saveWindowState();
     QMainWindow::closeEvent(event);
+}
+
+QStringList MainWindow::runningJobs() const
+{
+    QStringList jobs;
+    const RefreshController *refresh = m_refreshView->controller();
+    if (refresh->isBusy())
+        jobs << (refresh->isRefreshing() ? QStringLiteral("refresh of %1")
+                                         : QStringLiteral("rollback of %1"))
+                        .arg(refresh->busyRegion());
+    if (m_snapshotsView->controller()->isCreating())
+        jobs << QStringLiteral("snapshot create");
+    if (m_environmentsView->controller()->isChanging())
+        jobs << QStringLiteral("environment create or drop");
+    if (m_calendarView->controller()->isSaving())
+        jobs << QStringLiteral("window save");
+    return jobs;
+}
+
+void MainWindow::askBeforeQuitting(const QStringList &jobs)
+{
+    if (m_quitBox) {
+        m_quitBox->raise();
+        return;
+    }
+    m_quitBox = new QMessageBox(
+            QMessageBox::Warning, QStringLiteral("Quit EnvSync"),
+            QStringLiteral("The %1 %2 still running.")
+                    .arg(jobs.join(QStringLiteral(" and the ")),
+                         jobs.size() > 1 ? QStringLiteral("are") : QStringLiteral("is")),
+            QMessageBox::NoButton, this);
+    m_quitBox->setObjectName(QStringLiteral("quitWhileBusyBox"));
+    m_quitBox->setInformativeText(QStringLiteral(
+            "Cancel Job and Quit stops it (a refresh or snapshot drops what it was building and "
+            "leaves the region untouched; a short rollback, environment or window job is let "
+            "finish) and quits once it has stopped. Quit When Finished lets it run to the end "
+            "and then quits. Don't Quit keeps EnvSync open."));
+    QPushButton *cancelAndQuit = m_quitBox->addButton(QStringLiteral("Cancel Job and Quit"),
+                                                      QMessageBox::DestructiveRole);
+    QPushButton *quitWhenDone
+            = m_quitBox->addButton(QStringLiteral("Quit When Finished"), QMessageBox::AcceptRole);
+    QPushButton *stay = m_quitBox->addButton(QStringLiteral("Don't Quit"), QMessageBox::RejectRole);
+    m_quitBox->setDefaultButton(stay);
+    m_quitBox->setEscapeButton(stay);
+    m_quitBox->setAttribute(Qt::WA_DeleteOnClose);
+    connect(m_quitBox, &QMessageBox::buttonClicked, this,
+            [this, cancelAndQuit, quitWhenDone, stay](QAbstractButton *button) {
+                if (button == stay) {
+                    m_quitWhenIdle = false;
+                    statusBar()->showMessage(QStringLiteral("EnvSync stays open"), 5000);
+                    return;
+                }
+                m_quitWhenIdle = true;
+                if (button == cancelAndQuit) {
+                    spdlog::info("quit: cancelling the running jobs");
+                    m_refreshView->controller()->cancelRefresh();
+                    m_snapshotsView->controller()->cancelCreate();
+                    statusBar()->showMessage(
+                            QStringLiteral("Cancelling; EnvSync quits once the job has stopped"));
+                } else if (button == quitWhenDone) {
+                    statusBar()->showMessage(
+                            QStringLiteral("EnvSync quits when the %1 has finished")
+                                    .arg(runningJobs().join(QStringLiteral(" and the "))));
+                }
+                quitIfIdle();
+            });
+    m_quitBox->open();
+}
+
+void MainWindow::quitIfIdle()
+{
+    if (!m_quitWhenIdle || !runningJobs().isEmpty())
+        return;
+    // After the finishing job's own signals (its result is shown and logged) have run.
+    QTimer::singleShot(0, this, [this] {
+        if (m_quitWhenIdle && runningJobs().isEmpty())
+            close();
+    });
 }
 
 // --- commands --------------------------------------------------------------------------------
@@ -571,6 +672,8 @@ void MainWindow::onConfigLoaded(const QString &path,
     m_treeModel->resetData(planned);
     m_columnsFitted = false;
     m_centralStack->setCurrentWidget(m_tabs);
+    // A config change never cancels a running job: it keeps the config it started with.
+    const QStringList jobs = runningJobs();
     m_driftView->setConfig(m_controller->config());
     m_snapshotsView->setConfig(m_controller->config());
     m_maskingView->setConfig(m_controller->config());
@@ -579,7 +682,18 @@ void MainWindow::onConfigLoaded(const QString &path,
     m_calendarView->setConfig(m_controller->config());
     m_reportsView->setConfig(m_controller->config());
     m_refreshAction->setEnabled(true);
-    statusBar()->showMessage(QStringLiteral("Opened %1").arg(QDir::toNativeSeparators(path)), 5000);
+    if (jobs.isEmpty()) {
+        statusBar()->showMessage(QStringLiteral("Opened %1").arg(QDir::toNativeSeparators(path)),
+                                 5000);
+    } else {
+        const QString note = QStringLiteral("Configuration reloaded; the running %1 %2 with "
+                                            "the configuration it started with")
+                                     .arg(jobs.join(QStringLiteral(" and the ")),
+                                          jobs.size() > 1 ? QStringLiteral("continue")
+                                                          : QStringLiteral("continues"));
+        spdlog::info("{}", note.toStdString());
+        statusBar()->showMessage(note, 15000);
+    }
     updateChart();
 }
 

@@ -8,6 +8,7 @@
 #include "ui/settingswriter.h"
 
 #include <QMainWindow>
+#include <QMessageBox>
 #include <QPointer>
 
 #include <vector>
@@ -85,6 +86,14 @@ public:
     [[nodiscard]] QString statusSummary() const;
     /// The open configuration-error dialog, if any.
     [[nodiscard]] ConfigErrorDialog *configErrorDialog() const { return m_errorDialog; }
+    /// The jobs that change the estate and are running now ("refresh of eu"); a config
+    /// change never cancels them, closing the window asks first.
+    [[nodiscard]] QStringList runningJobs() const;
+    /// The box closing the window asks while a job runs (Cancel Job and Quit, Quit When
+    /// Finished, Don't Quit), while it is open.
+    [[nodiscard]] QMessageBox *quitConfirmation() const { return m_quitBox; }
+    /// The window closes by itself once every running job has ended (the user chose to quit).
+    [[nodiscard]] bool quitsWhenIdle() const { return m_quitWhenIdle; }
 
 signals:
     /// A job finished that changed the estate (`name`: the snapshot, region or environment).
@@ -117,6 +126,8 @@ private:
     void onProbeFinished();
     void onBusyChanged(bool busy);
     void onEstateChanged(EstateChange what, const QString &name);
+    void askBeforeQuitting(const QStringList &jobs);
+    void quitIfIdle();
 
     void updateChart();
     void updateSummary();
@@ -170,6 +181,8 @@ private:
     int m_autoRefreshSeconds = 60; ///< settings key status/autoRefreshSeconds
     bool m_autoRefreshEnabled = true;
     QPointer<ConfigErrorDialog> m_errorDialog;
+    QPointer<QMessageBox> m_quitBox;
+    bool m_quitWhenIdle = false; ///< close as soon as no job runs
     bool m_columnsFitted = false;
 };
 

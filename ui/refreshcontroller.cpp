@@ -203,10 +203,11 @@ void RefreshController::forgetWatchers()
 
 void RefreshController::setConfig(std::shared_ptr<const config::Config> config)
 {
-    if (m_cancel)
-        m_cancel->cancel();
-    m_cancel.reset();
-    forgetWatchers();
+    // A running refresh or rollback owns the config it started with (captured by value) and
+    // still reports: only the read-only loads are stale.
+    ++m_planGeneration;
+    ++m_historyGeneration;
+    ++m_rollbackStateGeneration;
     m_config = std::move(config);
     emit busyChanged();
 }

@@ -96,8 +96,9 @@ struct RollbackStateOutcome
 /// (throttled by Qt) drains the newest figures on the GUI thread. Cancel sets the copy's
 /// CancelToken: the engine stops its workers (PQcancel) and refreshRegion drops the shadow
 /// database, leaving the region untouched. One refresh or rollback at a time; plan and history
-/// loads are superseded by generation ids. The destructor cancels a running refresh and waits
-/// for every worker. All signals are emitted on the GUI thread.
+/// loads are superseded by generation ids; a new config never cancels a running job. The
+/// destructor cancels a running refresh and waits for every worker. All signals are emitted on
+/// the GUI thread.
 class RefreshController : public QObject
 {
     Q_OBJECT
@@ -106,7 +107,8 @@ public:
     explicit RefreshController(QObject *parent = nullptr);
     ~RefreshController() override;
 
-    /// A new config: cancels a running refresh and forgets pending loads.
+    /// A new config for the next jobs: forgets pending plan, history and rollback-state loads
+    /// but never cancels a running refresh or rollback (it keeps its config and still reports).
     void setConfig(std::shared_ptr<const config::Config> config);
     [[nodiscard]] const std::shared_ptr<const config::Config> &config() const { return m_config; }
 

@@ -253,8 +253,12 @@ void RefreshView::setConfig(std::shared_ptr<const config::Config> config)
     delete m_dialog;
     delete m_rollbackBox;
     m_controller->setConfig(config);
-    m_banner->hide();
-    resetJobPanel(idleText);
+    // A running refresh or rollback keeps its config and its job panel: it still reports.
+    const bool busy = m_controller->isBusy();
+    if (!busy) {
+        m_banner->hide();
+        resetJobPanel(idleText);
+    }
     {
         const QSignalBlocker blocker(m_regionCombo);
         m_regionCombo->clear();
@@ -262,6 +266,8 @@ void RefreshView::setConfig(std::shared_ptr<const config::Config> config)
             for (const auto &region : config->regions)
                 m_regionCombo->addItem(QString::fromStdString(region.name));
         }
+        if (busy) // the job panel belongs to the busy region
+            m_regionCombo->setCurrentText(m_controller->busyRegion());
     }
     m_historyModel->clear();
     m_historyTitle->setText(QStringLiteral("History of %1").arg(region()));

@@ -58,6 +58,7 @@ signals:
 
 private:
     void clearWatchers() override;
+    void clearLoadWatchers() override { m_loadWatcher = nullptr; }
 
     QFutureWatcherBase *m_loadWatcher = nullptr;
     QFutureWatcherBase *m_exportWatcher = nullptr;

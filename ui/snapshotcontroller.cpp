@@ -132,14 +132,6 @@ void SnapshotController::clearWatchers()
     m_listWatcher = m_createWatcher = m_verifyWatcher = nullptr;
 }
 
-void SnapshotController::setConfig(std::shared_ptr<const config::Config> config)
-{
-    if (m_cancel)
-        m_cancel->cancel();
-    m_cancel.reset();
-    ConfigJobController::setConfig(std::move(config));
-}
-
 bool SnapshotController::reload()
 {
     if (!m_config)

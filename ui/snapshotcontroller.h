@@ -58,8 +58,9 @@ struct SnapshotVerifyOutcome
 /// to a few updates a second) makes the GUI thread read the newest figures from the channel.
 /// Cancel sets the copy's CancelToken: the engine stops its workers (PQcancel) and
 /// createSnapshot drops golden_vN__building. Stale list loads are superseded by a generation
-/// id. The destructor cancels a running create and waits for every worker. All signals are
-/// emitted on the GUI thread.
+/// id; a new config never cancels a running create or verify (each owns the config it started
+/// with) and their results are still delivered. The destructor cancels a running create and
+/// waits for every worker. All signals are emitted on the GUI thread.
 class SnapshotController : public ConfigJobController
 {
     Q_OBJECT
@@ -67,9 +68,6 @@ class SnapshotController : public ConfigJobController
 public:
     explicit SnapshotController(QObject *parent = nullptr);
     ~SnapshotController() override;
-
-    /// A new config: cancels a running create, forgets the list.
-    void setConfig(std::shared_ptr<const config::Config> config) override;
 
     /// Reloads the catalogue and the in-use map; false without a config.
     bool reload();
@@ -105,6 +103,7 @@ signals:
 private:
     void drain(JobProgressChannel &channel);
     void clearWatchers() override;
+    void clearLoadWatchers() override { m_listWatcher = nullptr; }
 
     std::shared_ptr<copy::CancelToken> m_cancel;
     QFutureWatcherBase *m_listWatcher = nullptr;

@@ -254,9 +254,12 @@ void SnapshotsView::setConfig(std::shared_ptr<const config::Config> config)
     m_checksModel->clear();
     m_banner->hide();
     m_summary->clear();
-    m_overall->setValue(0);
-    m_statsLabel->clear();
-    m_stepLabel->setText(QStringLiteral("No snapshot job has run in this session."));
+    // A running create keeps its config and its job panel: it still reports when it ends.
+    if (!m_controller->isCreating()) {
+        m_overall->setValue(0);
+        m_statsLabel->clear();
+        m_stepLabel->setText(QStringLiteral("No snapshot job has run in this session."));
+    }
     m_loadPending = m_controller->config() != nullptr;
     if (m_loadPending && isVisible())
         reload();
