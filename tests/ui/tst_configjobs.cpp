@@ -4,6 +4,7 @@
 // throttled snapshot create lasts long enough to re-open the config or close the window.
 
 #include "owndemoestate.h"
+#include "refreshdialogwait.h"
 #include "uitestsettings.h"
 
 #include "core/db/threadguard.h"
@@ -124,13 +125,8 @@ private slots:
         refresh->setRegion(QStringLiteral("eu"));
         m_window->centralTabs()->setCurrentWidget(refresh);
         refresh->refreshAction()->trigger();
-        QVERIFY(QTest::qWaitFor(
-                [&] {
-                    return refresh->refreshDialog() && refresh->refreshDialog()->isVisible()
-                           && !refresh->refreshDialog()->isPlanning();
-                },
-                jobTimeoutMs));
-        RefreshDialog *dialog = refresh->refreshDialog();
+        RefreshDialog *dialog = envsync::uitest::waitForRefreshPlan(refresh, jobTimeoutMs);
+        QVERIFY(dialog);
         QVERIFY2(dialog->refreshButton()->isEnabled(), qPrintable(dialog->statusLabel()->text()));
         QSignalSpy steps(controller, &RefreshController::refreshStep);
         QSignalSpy refreshed(controller, &RefreshController::refreshFinished);

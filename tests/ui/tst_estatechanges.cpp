@@ -4,6 +4,7 @@
 // tests must not see these changes), with real jobs, real probes and real clicks.
 
 #include "owndemoestate.h"
+#include "refreshdialogwait.h"
 #include "uitestsettings.h"
 
 #include "core/db/threadguard.h"
@@ -143,13 +144,8 @@ private slots:
         m_window->centralTabs()->setCurrentWidget(refresh);
         QVERIFY(activateWindow());
         QTest::keyClick(m_window.get(), Qt::Key_R, Qt::ControlModifier);
-        QVERIFY(QTest::qWaitFor(
-                [&] {
-                    return refresh->refreshDialog() && refresh->refreshDialog()->isVisible()
-                           && !refresh->refreshDialog()->isPlanning();
-                },
-                jobTimeoutMs));
-        RefreshDialog *dialog = refresh->refreshDialog();
+        RefreshDialog *dialog = envsync::uitest::waitForRefreshPlan(refresh, jobTimeoutMs);
+        QVERIFY(dialog);
         QVERIFY2(dialog->refreshButton()->isEnabled(), qPrintable(dialog->statusLabel()->text()));
         QSignalSpy refreshed(controller, &RefreshController::refreshFinished);
         QTest::mouseClick(dialog->refreshButton(), Qt::LeftButton);
