@@ -2,10 +2,10 @@
 
 #include "core/demo/demo.h"
 #include "core/status/endpointstatus.h"
-#include "ui/configerrordialog.h"
-#include "ui/estatechange.h"
-#include "ui/recentfiles.h"
-#include "ui/settingswriter.h"
+#include "ui/common/configerrordialog.h"
+#include "ui/common/estatechange.h"
+#include "ui/common/recentfiles.h"
+#include "ui/common/settingswriter.h"
 
 #include <QMainWindow>
 #include <QMessageBox>

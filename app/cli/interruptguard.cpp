@@ -1,26 +1,38 @@
 #include "interruptguard.h"
 
+#include <semaphore.h>
+
+#include <atomic>
 #include <csignal>
 
 namespace envsync::cli {
 
 namespace {
 
-// A signal handler may only touch lock-free atomics: the token's flag is one.
-std::shared_ptr<copy::CancelToken> g_token;
+// A signal handler may only make async-signal-safe calls: it posts a semaphore, and the guard's
+// thread cancels the token (which takes a lock and runs the registered PQcancel/kill actions).
+sem_t g_wake;
+std::atomic<bool> g_interrupted{false};
 
 void onInterrupt(int)
 {
-    if (g_token)
-        g_token->cancel();
+    g_interrupted.store(true);
+    sem_post(&g_wake);
 }
 
 } // namespace
 
 InterruptGuard::InterruptGuard()
-    : m_token(std::make_shared<copy::CancelToken>())
+    : m_token(std::make_shared<job::CancelToken>())
 {
-    g_token = m_token;
+    sem_init(&g_wake, 0, 0);
+    g_interrupted.store(false);
+    m_forwarder = std::thread([token = m_token] {
+        while (sem_wait(&g_wake) != 0) {
+        }
+        if (g_interrupted.load())
+            token->cancel();
+    });
     std::signal(SIGINT, onInterrupt);
     std::signal(SIGTERM, onInterrupt);
 }
@@ -29,7 +41,9 @@ InterruptGuard::~InterruptGuard()
 {
     std::signal(SIGINT, SIG_DFL);
     std::signal(SIGTERM, SIG_DFL);
-    g_token.reset();
+    sem_post(&g_wake); // wakes the forwarder without an interrupt: it returns
+    m_forwarder.join();
+    sem_destroy(&g_wake);
 }
 
 } // namespace envsync::cli

@@ -1,8 +1,9 @@
 #pragma once
 
-#include "core/copy/copyengine.h"
+#include "core/job/canceltoken.h"
 
 #include <memory>
+#include <thread>
 
 namespace envsync::cli {
 
@@ -16,10 +17,11 @@ public:
     InterruptGuard(const InterruptGuard &) = delete;
     InterruptGuard &operator=(const InterruptGuard &) = delete;
 
-    [[nodiscard]] const std::shared_ptr<copy::CancelToken> &token() const { return m_token; }
+    [[nodiscard]] const std::shared_ptr<job::CancelToken> &token() const { return m_token; }
 
 private:
-    std::shared_ptr<copy::CancelToken> m_token;
+    std::shared_ptr<job::CancelToken> m_token;
+    std::thread m_forwarder;
 };
 
 } // namespace envsync::cli

@@ -18,7 +18,7 @@ void ProgressPrinter::step(const std::string &text)
     std::fflush(stderr);
 }
 
-void ProgressPrinter::progress(const copy::CopyProgress &p)
+void ProgressPrinter::progress(const job::Progress &p)
 {
     std::lock_guard lock(m_mutex);
     const auto now = std::chrono::steady_clock::now();
@@ -34,7 +34,7 @@ void ProgressPrinter::progress(const copy::CopyProgress &p)
     std::snprintf(line, sizeof line,
                   "copy %-11s %lld/%lld rows  %d/%d tables  %d/%d index/key steps  %.1f MB/s"
                   "  %.0f rows/s  ETA %s",
-                  p.phase.c_str(), static_cast<long long>(p.rowsDone),
+                  std::string(job::phaseName(p.phase)).c_str(), static_cast<long long>(p.rowsDone),
                   static_cast<long long>(p.rowsEstimated), p.tablesDone, p.tablesTotal,
                   p.postDataDone, p.postDataTotal, p.bytesPerSecond / 1e6, p.rowsPerSecond, eta);
     if (m_tty) {

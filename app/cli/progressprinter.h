@@ -1,9 +1,10 @@
 #pragma once
 
-#include "core/copy/copyengine.h"
+#include "core/job/progress.h"
 
 #include <chrono>
 #include <mutex>
+#include <optional>
 #include <string>
 
 namespace envsync::cli {
@@ -19,7 +20,7 @@ public:
     /// A step of the job ("cleaning up …"), on its own line.
     void step(const std::string &text);
     /// Rows, tables, throughput and ETA of a copy.
-    void progress(const copy::CopyProgress &p);
+    void progress(const job::Progress &p);
     /// Ends an open in-place line (before printing results).
     void finishLine();
 
@@ -30,7 +31,7 @@ private:
     std::string m_job;
     bool m_tty;
     bool m_open = false;
-    std::string m_phase;
+    std::optional<job::Phase> m_phase;
     std::chrono::steady_clock::time_point m_last;
 };
 

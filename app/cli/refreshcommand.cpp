@@ -210,7 +210,7 @@ int runRefresh(const QStringList &args)
     }
     ProgressPrinter printer("refresh " + options.region);
     options.step = [&](const std::string &text) { printer.step(text); };
-    options.progress = [&](const copy::CopyProgress &p) { printer.progress(p); };
+    options.progress = [&](const job::Progress &p) { printer.progress(p); };
     auto result = [&] {
         const InterruptGuard interrupt;
         options.cancel = interrupt.token();

@@ -106,7 +106,7 @@ int runCreate(const config::Config &config, const QCommandLineParser &parser)
     }
     ProgressPrinter printer("snapshot");
     options.step = [&](const std::string &text) { printer.step(text); };
-    options.progress = [&](const copy::CopyProgress &p) { printer.progress(p); };
+    options.progress = [&](const job::Progress &p) { printer.progress(p); };
     auto created = [&] {
         const InterruptGuard interrupt;
         options.cancel = interrupt.token();

@@ -46,7 +46,7 @@ std::map<QString, QJsonObject> byRegion(const QByteArray &out)
 class ManualClock : public envsync::agent::AgentClock
 {
 public:
-    ManualClock(QDateTime start, QDateTime stopAt, std::shared_ptr<envsync::copy::CancelToken> stop)
+    ManualClock(QDateTime start, QDateTime stopAt, std::shared_ptr<envsync::job::CancelToken> stop)
         : m_now(std::move(start))
         , m_stopAt(std::move(stopAt))
         , m_stop(std::move(stop))
@@ -54,7 +54,7 @@ public:
     }
 
     [[nodiscard]] QDateTime now() const override { return m_now; }
-    bool sleepFor(std::chrono::seconds duration, const envsync::copy::CancelToken &) override
+    bool sleepFor(std::chrono::seconds duration, const envsync::job::CancelToken &) override
     {
         sleeps.push_back(duration);
         m_now = m_now.addSecs(duration.count());
@@ -68,7 +68,7 @@ public:
 private:
     QDateTime m_now;
     QDateTime m_stopAt;
-    std::shared_ptr<envsync::copy::CancelToken> m_stop;
+    std::shared_ptr<envsync::job::CancelToken> m_stop;
 };
 
 } // namespace
@@ -322,7 +322,7 @@ private slots:
         // hour (the cap is larger), then the refresh to golden_v2 at exactly 01:00.
         const QDateTime midnight(QDate(2026, 11, 30), QTime(0, 0), Qt::UTC);
         const QDateTime windowStart = midnight.addSecs(3600);
-        auto stop = std::make_shared<envsync::copy::CancelToken>();
+        auto stop = std::make_shared<envsync::job::CancelToken>();
         ManualClock clock(midnight, windowStart.addSecs(1800), stop);
         std::vector<envsync::agent::AgentOutcome> outcomes;
         envsync::agent::AgentOptions options;

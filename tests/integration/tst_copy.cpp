@@ -8,7 +8,7 @@
 #include <algorithm>
 #include <atomic>
 
-using envsync::copy::CopyProgress;
+using envsync::job::Progress;
 using envsync::copy::CopyRequest;
 using envsync::copy::CopyStats;
 
@@ -101,7 +101,7 @@ private slots:
         request.rangeRows = 10000;
         request.plan = &plan;
         std::atomic<int> updates{0};
-        request.progress = [&](const CopyProgress &) { ++updates; };
+        request.progress = [&](const job::Progress &) { ++updates; };
         auto stats = envsync::copy::copyDatabase(request);
         QVERIFY2(stats.has_value(), stats ? "" : stats.error().describe().c_str());
         QVERIFY(updates > 0);
@@ -193,9 +193,9 @@ private slots:
         request.jobs = 2;
         request.rangeRows = 10000;
         request.maxRowsPerSecond = 20000; // slow enough to cancel in the middle
-        request.cancel = std::make_shared<envsync::copy::CancelToken>();
-        request.progress = [&](const CopyProgress &p) {
-            if (p.phase == "data" && p.rowsDone > 1000)
+        request.cancel = std::make_shared<envsync::job::CancelToken>();
+        request.progress = [&](const job::Progress &p) {
+            if (p.phase == job::Phase::Data && p.rowsDone > 1000)
                 request.cancel->cancel();
         };
         auto stats = envsync::copy::copyDatabase(request);

@@ -261,7 +261,7 @@ private slots:
             QVERIFY(control.has_value());
             slotHolders.push_back(std::make_unique<envsync::refresh::RefreshLocks>(std::move(*control)));
             QVERIFY(slotHolders.back()->acquireGoldenSlot(m_config.golden.maxParallelRefreshes,
-                                                          std::make_shared<envsync::copy::CancelToken>(),
+                                                          std::make_shared<envsync::job::CancelToken>(),
                                                           {}));
         }
         const std::string logBefore = scalar(control(), "SELECT count(*) FROM envsync.refresh_log");

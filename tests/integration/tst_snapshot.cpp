@@ -71,7 +71,7 @@ private slots:
         std::atomic<int> updates{0};
         snap::CreateOptions options;
         options.jobs = 2;
-        options.progress = [&](const envsync::copy::CopyProgress &) { ++updates; };
+        options.progress = [&](const envsync::job::Progress &) { ++updates; };
         auto created = snap::createSnapshot(m_config, options);
         QVERIFY2(created.has_value(), created ? "" : created.error().describe().c_str());
         QCOMPARE(created->name, std::string("golden_v1"));
@@ -167,10 +167,10 @@ private slots:
     void cancelDropsBuildingDatabase()
     {
         snap::CreateOptions options;
-        options.cancel = std::make_shared<envsync::copy::CancelToken>();
+        options.cancel = std::make_shared<envsync::job::CancelToken>();
         options.maxRowsPerSecond = 500;
-        options.progress = [&](const envsync::copy::CopyProgress &p) {
-            if (p.phase == "data")
+        options.progress = [&](const envsync::job::Progress &p) {
+            if (p.phase == job::Phase::Data)
                 options.cancel->cancel();
         };
         auto created = snap::createSnapshot(m_config, options);

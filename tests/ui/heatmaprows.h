@@ -1,6 +1,6 @@
 #pragma once
 
-#include "ui/driftheatmapmodel.h"
+#include "ui/drift/driftheatmapmodel.h"
 
 #include <QAbstractItemModel>
 #include <QModelIndex>

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "ui/refreshdialog.h"
-#include "ui/refreshview.h"
+#include "ui/refresh/refreshdialog.h"
+#include "ui/refresh/refreshview.h"
 
 #include <QTest>
 

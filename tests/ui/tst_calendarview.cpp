@@ -8,13 +8,13 @@
 #include "core/db/threadguard.h"
 #include "core/schedule/conflicts.h"
 #include "testsupport.h"
-#include "ui/calendarcontroller.h"
-#include "ui/calendarmovedialog.h"
-#include "ui/calendartimeline.h"
-#include "ui/calendarview.h"
-#include "ui/concurrencychartview.h"
+#include "ui/calendar/calendarcontroller.h"
+#include "ui/calendar/calendarmovedialog.h"
+#include "ui/calendar/calendartimeline.h"
+#include "ui/calendar/calendarview.h"
+#include "ui/calendar/concurrencychartview.h"
 #include "ui/mainwindow.h"
-#include "ui/statuscontroller.h"
+#include "ui/dashboard/statuscontroller.h"
 
 #include <QDir>
 #include <QFile>

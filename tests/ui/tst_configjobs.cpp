@@ -8,15 +8,15 @@
 #include "uitestsettings.h"
 
 #include "core/db/threadguard.h"
-#include "ui/calendarcontroller.h"
-#include "ui/calendarview.h"
+#include "ui/calendar/calendarcontroller.h"
+#include "ui/calendar/calendarview.h"
 #include "ui/mainwindow.h"
-#include "ui/refreshcontroller.h"
-#include "ui/refreshdialog.h"
-#include "ui/refreshview.h"
-#include "ui/snapshotcontroller.h"
-#include "ui/snapshotsview.h"
-#include "ui/statuscontroller.h"
+#include "ui/refresh/refreshcontroller.h"
+#include "ui/refresh/refreshdialog.h"
+#include "ui/refresh/refreshview.h"
+#include "ui/snapshots/snapshotcontroller.h"
+#include "ui/snapshots/snapshotsview.h"
+#include "ui/dashboard/statuscontroller.h"
 
 #include <QAction>
 #include <QApplication>

@@ -1,10 +1,10 @@
 // The drift heatmap without a database: the pure mapping (tree, cells, colours, texts), the
 // model and its filter proxy under QAbstractItemModelTester, and the delegate's painting.
 
-#include "ui/driftfilterproxymodel.h"
-#include "ui/driftheatmapmodel.h"
-#include "ui/heatmapdelegate.h"
-#include "ui/heatmapmapping.h"
+#include "ui/drift/driftfilterproxymodel.h"
+#include "ui/drift/driftheatmapmodel.h"
+#include "ui/drift/heatmapdelegate.h"
+#include "ui/drift/heatmapmapping.h"
 
 #include "heatmaprows.h"
 

@@ -5,15 +5,15 @@
 #include "testsupport.h"
 
 #include "core/db/threadguard.h"
-#include "ui/driftcontroller.h"
-#include "ui/driftdetailpane.h"
-#include "ui/driftfilterproxymodel.h"
-#include "ui/driftheatmapmodel.h"
-#include "ui/driftview.h"
-#include "ui/heatmapmapping.h"
-#include "ui/logview.h"
+#include "ui/drift/driftcontroller.h"
+#include "ui/drift/driftdetailpane.h"
+#include "ui/drift/driftfilterproxymodel.h"
+#include "ui/drift/driftheatmapmodel.h"
+#include "ui/drift/driftview.h"
+#include "ui/drift/heatmapmapping.h"
+#include "ui/common/logview.h"
 #include "ui/mainwindow.h"
-#include "ui/statuscontroller.h"
+#include "ui/dashboard/statuscontroller.h"
 
 #include "heatmaprows.h"
 

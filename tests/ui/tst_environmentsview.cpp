@@ -6,11 +6,11 @@
 #include "owndemoestate.h"
 
 #include "core/db/threadguard.h"
-#include "ui/environmentscontroller.h"
-#include "ui/environmentsmodel.h"
-#include "ui/environmentsview.h"
+#include "ui/environments/environmentscontroller.h"
+#include "ui/environments/environmentsmodel.h"
+#include "ui/environments/environmentsview.h"
 #include "ui/mainwindow.h"
-#include "ui/statuscontroller.h"
+#include "ui/dashboard/statuscontroller.h"
 
 #include <QAbstractItemModelTester>
 #include <QAction>

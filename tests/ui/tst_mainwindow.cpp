@@ -4,15 +4,15 @@
 #include "testsupport.h"
 
 #include "core/db/threadguard.h"
-#include "ui/agechartview.h"
-#include "ui/configerrordialog.h"
-#include "ui/dashboardmodel.h"
-#include "ui/dashboardproxymodel.h"
-#include "ui/logview.h"
+#include "ui/dashboard/agechartview.h"
+#include "ui/common/configerrordialog.h"
+#include "ui/dashboard/dashboardmodel.h"
+#include "ui/dashboard/dashboardproxymodel.h"
+#include "ui/common/logview.h"
 #include "ui/mainwindow.h"
-#include "ui/recentfiles.h"
-#include "ui/regiontreemodel.h"
-#include "ui/statuscontroller.h"
+#include "ui/common/recentfiles.h"
+#include "ui/dashboard/regiontreemodel.h"
+#include "ui/dashboard/statuscontroller.h"
 
 #include <QAbstractItemModelTester>
 #include <QDir>

@@ -9,12 +9,12 @@
 #include "core/config/configloader.h"
 #include "core/db/threadguard.h"
 #include "core/masking/coverage.h"
-#include "ui/maskingcontroller.h"
-#include "ui/maskingrulesmodel.h"
-#include "ui/maskingview.h"
+#include "ui/masking/maskingcontroller.h"
+#include "ui/masking/maskingrulesmodel.h"
+#include "ui/masking/maskingview.h"
 #include "ui/mainwindow.h"
-#include "ui/snapshotsview.h"
-#include "ui/statuscontroller.h"
+#include "ui/snapshots/snapshotsview.h"
+#include "ui/dashboard/statuscontroller.h"
 
 #include <QAbstractItemModelTester>
 #include <QBrush>

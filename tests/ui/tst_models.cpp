@@ -2,17 +2,17 @@
 // QAbstractItemModelTester; no database.
 
 #include "uitestsettings.h"
-#include "ui/agechartmapping.h"
-#include "ui/agechartview.h"
-#include "ui/dashboardmodel.h"
-#include "ui/dashboardproxymodel.h"
-#include "ui/logsink.h"
-#include "ui/logview.h"
-#include "ui/recentfiles.h"
-#include "ui/regiontreemodel.h"
-#include "ui/settingswriter.h"
-#include "ui/statusicons.h"
-#include "ui/statuspalette.h"
+#include "ui/dashboard/agechartmapping.h"
+#include "ui/dashboard/agechartview.h"
+#include "ui/dashboard/dashboardmodel.h"
+#include "ui/dashboard/dashboardproxymodel.h"
+#include "ui/common/logsink.h"
+#include "ui/common/logview.h"
+#include "ui/common/recentfiles.h"
+#include "ui/dashboard/regiontreemodel.h"
+#include "ui/common/settingswriter.h"
+#include "ui/common/statusicons.h"
+#include "ui/common/statuspalette.h"
 
 #include <QAbstractItemModelTester>
 #include <QBarSet>

@@ -11,13 +11,13 @@
 #include "core/db/dsn.h"
 #include "core/db/threadguard.h"
 #include "ui/mainwindow.h"
-#include "ui/refreshcontroller.h"
-#include "ui/refreshdialog.h"
-#include "ui/refreshhistorymodel.h"
-#include "ui/refreshview.h"
-#include "ui/regiontreemodel.h"
-#include "ui/statuscontroller.h"
-#include "ui/tableprogressmodel.h"
+#include "ui/refresh/refreshcontroller.h"
+#include "ui/refresh/refreshdialog.h"
+#include "ui/refresh/refreshhistorymodel.h"
+#include "ui/refresh/refreshview.h"
+#include "ui/dashboard/regiontreemodel.h"
+#include "ui/dashboard/statuscontroller.h"
+#include "ui/common/tableprogressmodel.h"
 
 #include <QAbstractItemModelTester>
 #include <QAction>
@@ -540,10 +540,10 @@ private slots:
         // Cancel on the first copy figures: the copy into the shadow database is running.
         bool cancelledMidCopy = false;
         auto cancelOnce = connect(controller, &RefreshController::refreshProgress, this,
-                                  [&](const copy::CopyProgress &progress) {
+                                  [&](const job::Progress &progress) {
                                       if (cancelledMidCopy)
                                           return;
-                                      cancelledMidCopy = progress.phase != "done";
+                                      cancelledMidCopy = progress.phase != job::Phase::Done;
                                       view()->cancelAction()->trigger();
                                   });
         RefreshDialog *dialog = openDialogWithCtrlR();

@@ -7,8 +7,8 @@
 #include "core/db/threadguard.h"
 #include "testsupport.h"
 #include "ui/mainwindow.h"
-#include "ui/reportscontroller.h"
-#include "ui/reportsview.h"
+#include "ui/reports/reportscontroller.h"
+#include "ui/reports/reportsview.h"
 #include "uitestsettings.h"
 
 #include <QAction>

@@ -7,10 +7,10 @@
 #include "core/config/configloader.h"
 #include "core/db/connection.h"
 #include "core/db/threadguard.h"
-#include "ui/dashboardmodel.h"
-#include "ui/dashboardproxymodel.h"
+#include "ui/dashboard/dashboardmodel.h"
+#include "ui/dashboard/dashboardproxymodel.h"
 #include "ui/mainwindow.h"
-#include "ui/statuscontroller.h"
+#include "ui/dashboard/statuscontroller.h"
 
 #include <QAbstractItemModelTester>
 #include <QElapsedTimer>

@@ -11,14 +11,14 @@
 #include "core/db/dsn.h"
 #include "core/db/threadguard.h"
 #include "core/demo/demo.h"
-#include "ui/jobformat.h"
+#include "ui/common/jobformat.h"
 #include "ui/mainwindow.h"
-#include "ui/snapshotcontroller.h"
-#include "ui/snapshotlistmodel.h"
-#include "ui/snapshotsview.h"
-#include "ui/statuscontroller.h"
-#include "ui/tableprogressmodel.h"
-#include "ui/verifychecksmodel.h"
+#include "ui/snapshots/snapshotcontroller.h"
+#include "ui/snapshots/snapshotlistmodel.h"
+#include "ui/snapshots/snapshotsview.h"
+#include "ui/dashboard/statuscontroller.h"
+#include "ui/common/tableprogressmodel.h"
+#include "ui/snapshots/verifychecksmodel.h"
 
 #include <QAbstractItemModelTester>
 #include <QAction>

@@ -208,7 +208,7 @@ void runLoop(const config::Config &config, AgentClock &clock, const AgentOptions
 {
     AgentOptions looping = options;
     if (!looping.cancel)
-        looping.cancel = std::make_shared<copy::CancelToken>();
+        looping.cancel = std::make_shared<job::CancelToken>();
     while (!looping.cancel->isCancelled()) {
         std::vector<RegionDecision> decisions;
         if (auto outcomes = runOnce(config, clock, looping)) {

@@ -38,7 +38,7 @@ struct AgentOutcome
 struct AgentOptions
 {
     AgentPolicy policy;
-    std::shared_ptr<copy::CancelToken> cancel;           ///< stops the loop and a running refresh
+    std::shared_ptr<job::CancelToken> cancel;           ///< stops the loop and a running refresh
     std::chrono::seconds maxSleep{60};                   ///< the loop looks at least this often
     std::function<void(const AgentOutcome &)> onOutcome; ///< one call per region per pass
     refresh::StepFn step;                                ///< progress lines of a running refresh

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "core/copy/copyengine.h"
+#include "core/job/canceltoken.h"
 
 #include <QDateTime>
 
@@ -16,7 +16,7 @@ public:
     /// The current instant, UTC.
     [[nodiscard]] virtual QDateTime now() const = 0;
     /// Waits `duration` (or until `cancel` fires); false when cancelled.
-    virtual bool sleepFor(std::chrono::seconds duration, const copy::CancelToken &cancel) = 0;
+    virtual bool sleepFor(std::chrono::seconds duration, const job::CancelToken &cancel) = 0;
 };
 
 } // namespace envsync::agent

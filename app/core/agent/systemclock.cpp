@@ -14,7 +14,7 @@ QDateTime SystemClock::now() const
     return QDateTime::currentDateTimeUtc().addMSecs(m_offsetMs);
 }
 
-bool SystemClock::sleepFor(std::chrono::seconds duration, const copy::CancelToken &cancel)
+bool SystemClock::sleepFor(std::chrono::seconds duration, const job::CancelToken &cancel)
 {
     // Short slices: a signal handler can only set the token, it cannot wake a sleeper.
     constexpr auto slice = std::chrono::milliseconds(200);

@@ -12,7 +12,7 @@ public:
     explicit SystemClock(const QDateTime &startAt = {});
 
     [[nodiscard]] QDateTime now() const override;
-    bool sleepFor(std::chrono::seconds duration, const copy::CancelToken &cancel) override;
+    bool sleepFor(std::chrono::seconds duration, const job::CancelToken &cancel) override;
 
 private:
     qint64 m_offsetMs = 0;

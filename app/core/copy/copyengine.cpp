@@ -187,7 +187,7 @@ struct TableInfo
     std::atomic<int> pendingRanges{0};
     std::atomic<std::int64_t> copiedRows{0}; ///< what the target's COPY reported
     // steady-clock ticks of the first range's start and the last range's end (0: not yet),
-    // for the per-table rate and ETA in CopyProgress::tables
+    // for the per-table rate and ETA in job::Progress::tables
     std::atomic<Clock::rep> startedTicks{0};
     std::atomic<Clock::rep> finishedTicks{0};
     int ranges = 1;
@@ -736,17 +736,17 @@ public:
         m_estimated = estimatedRows;
         m_tables = tables;
     }
-    /// The tables whose live counters go into CopyProgress::tables (they outlive the reporter's
+    /// The tables whose live counters go into job::Progress::tables (they outlive the reporter's
     /// last publish: both live until copyDatabase returns).
     void setTables(const std::vector<std::unique_ptr<TableInfo>> *tables) { m_tableInfos = tables; }
-    /// Counted into CopyProgress::postData*; it outlives the reporter's last publish.
+    /// Counted into job::Progress::postData*; it outlives the reporter's last publish.
     void setPostData(const PostDataScheduler *scheduler) { m_postData = scheduler; }
     /// Callable from any thread: post-data starts on workers while the data phase runs.
-    void phase(const std::string &name)
+    void phase(job::Phase phase)
     {
         {
             std::lock_guard lock(m_phaseMutex);
-            m_phase = name;
+            m_phase = phase;
         }
         publish();
     }
@@ -754,7 +754,7 @@ public:
     {
         if (!m_request.progress)
             return;
-        CopyProgress p;
+        job::Progress p;
         {
             std::lock_guard lock(m_phaseMutex);
             p.phase = m_phase;
@@ -766,7 +766,7 @@ public:
         p.tablesDone = m_shared.tablesDone.load();
         p.tablesTotal = m_tables;
         p.elapsedSeconds = std::chrono::duration<double>(Clock::now() - m_started).count();
-        if (p.phase == "data") {
+        if (p.phase == job::Phase::Data) {
             const double seconds =
                     std::chrono::duration<double>(Clock::now() - m_shared.dataStarted).count();
             if (seconds > 0.05) {
@@ -792,13 +792,13 @@ public:
     }
 
 private:
-    [[nodiscard]] std::vector<TableProgress> tableProgress() const
+    [[nodiscard]] std::vector<job::TableProgress> tableProgress() const
     {
         const Clock::rep now = Clock::now().time_since_epoch().count();
-        std::vector<TableProgress> out;
+        std::vector<job::TableProgress> out;
         out.reserve(m_tableInfos->size());
         for (const auto &info : *m_tableInfos) {
-            TableProgress t;
+            job::TableProgress t;
             t.table = info->display();
             t.rowsDone = info->rows.load(std::memory_order_relaxed);
             t.bytesDone = info->bytes.load(std::memory_order_relaxed);
@@ -837,7 +837,7 @@ private:
     Clock::time_point m_started;
     std::mutex m_phaseMutex;
     std::mutex m_publishMutex;
-    std::string m_phase = "schema";
+    job::Phase m_phase = job::Phase::Schema;
     std::int64_t m_estimated = 0;
     int m_tables = 0;
 };
@@ -1139,7 +1139,7 @@ Result<CopyStats> copyDatabase(const CopyRequest &requestIn)
     }
 
     // 2. Pre-data schema.
-    reporter.phase("schema");
+    reporter.phase(job::Phase::Schema);
     if (shared.cancelled())
         return cancelledError();
     auto preData = dumpSection(request, shared.snapshotId, "pre-data");
@@ -1188,7 +1188,7 @@ Result<CopyStats> copyDatabase(const CopyRequest &requestIn)
     reporter.setPostData(&scheduler);
     stats.postDataStatements = scheduler.totalTasks() - static_cast<int>(postPlan.analyze.size())
             + static_cast<int>(postPlan.tail.size());
-    reporter.phase("data");
+    reporter.phase(job::Phase::Data);
     if (shared.cancelled())
         return cancelledError();
     {
@@ -1212,7 +1212,7 @@ Result<CopyStats> copyDatabase(const CopyRequest &requestIn)
                 stats.dataSeconds =
                         std::chrono::duration<double>(Clock::now() - shared.dataStarted).count();
                 if (!shared.shouldStop())
-                    reporter.phase("indexes");
+                    reporter.phase(job::Phase::Indexes);
             }
         });
     }
@@ -1225,7 +1225,7 @@ Result<CopyStats> copyDatabase(const CopyRequest &requestIn)
     // 4. The rest of post-data (triggers, rules, partitioned parents' indexes, …) in dump order.
     {
         Watcher watcher(shared, nullptr);
-        reporter.phase("constraints");
+        reporter.phase(job::Phase::Constraints);
         if (auto done = runStatements(request, shared, postPlan.tail, postPlan.preamble, 1,
                                       "target: post-data");
             !done)
@@ -1233,7 +1233,7 @@ Result<CopyStats> copyDatabase(const CopyRequest &requestIn)
     }
 
     // 5. Sequences.
-    reporter.phase("sequences");
+    reporter.phase(job::Phase::Sequences);
     {
         auto target = open(request.targetDsn, "target");
         if (!target)
@@ -1262,7 +1262,7 @@ Result<CopyStats> copyDatabase(const CopyRequest &requestIn)
         stats.tables.push_back(std::move(t));
     }
     stats.seconds = std::chrono::duration<double>(Clock::now() - started).count();
-    reporter.phase("done");
+    reporter.phase(job::Phase::Done);
     return stats;
 }
 

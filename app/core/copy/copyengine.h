@@ -1,12 +1,12 @@
 #pragma once
 
 #include "core/error.h"
+#include "core/job/canceltoken.h"
+#include "core/job/progress.h"
 
 #include <QDateTime>
 
-#include <atomic>
 #include <cstdint>
-#include <functional>
 #include <memory>
 #include <set>
 #include <string>
@@ -18,57 +18,6 @@ class MaskPlan;
 
 namespace envsync::copy {
 
-/// Cancels a running copy from any thread. The engine polls the flag between rows and also
-/// sends PQcancel to every connection that is busy, so the servers stop working too.
-class CancelToken
-{
-public:
-    void cancel() { m_cancelled.store(true, std::memory_order_relaxed); }
-    [[nodiscard]] bool isCancelled() const { return m_cancelled.load(std::memory_order_relaxed); }
-
-private:
-    std::atomic<bool> m_cancelled{false};
-};
-
-/// One table's share of the data phase (what a per-table progress list shows).
-struct TableProgress
-{
-    std::string table;              ///< "schema.table"
-    std::int64_t rowsDone = 0;
-    std::int64_t rowsEstimated = 0; ///< from pg_class.reltuples (0 when never analyzed)
-    std::int64_t bytesDone = 0;
-    double rowsPerSecond = 0; ///< since the table's first range started
-    double etaSeconds = -1;   ///< -1: unknown (not started, or no estimate)
-    bool started = false;
-    bool done = false;
-    bool masked = false; ///< copied in text format through the mask plan
-    bool binary = false; ///< binary COPY
-};
-
-/// Where a copy is ("schema", "data", "indexes" — builds still running after the data —, "constraints", "sequences", "done").
-struct CopyProgress
-{
-    std::string phase;
-    std::string currentTable;       ///< "schema.table" of the most recently active table
-    std::int64_t rowsDone = 0;
-    std::int64_t rowsEstimated = 0; ///< from pg_class.reltuples (0 when never analyzed)
-    std::int64_t bytesDone = 0;
-    int tablesDone = 0;
-    int tablesTotal = 0;
-    double rowsPerSecond = 0;
-    double bytesPerSecond = 0;
-    double etaSeconds = -1; ///< -1: unknown
-    double elapsedSeconds = 0;
-    int postDataDone = 0;  ///< index builds, VACUUM (ANALYZE)s and foreign keys finished
-    int postDataTotal = 0; ///< 0 until the post-data plan is made
-    /// Every table of the copy in plan order (schema.table); empty before the tables are read.
-    std::vector<TableProgress> tables;
-};
-
-/// Called at every phase change and at most 10 times per second during the data phase, on an
-/// internal thread of the engine (never the caller's). Keep it short; never block.
-using ProgressFn = std::function<void(const CopyProgress &)>;
-
 struct CopyRequest
 {
     std::string sourceDsn; ///< read-only use: one exporting transaction + `jobs` readers
@@ -78,8 +27,8 @@ struct CopyRequest
     const masking::MaskPlan *plan = nullptr;
     /// Columns written as NULL whatever the source holds ("schema.table.column").
     std::set<std::string> nullColumns;
-    ProgressFn progress;
-    std::shared_ptr<CancelToken> cancel;
+    job::ProgressFn progress;
+    std::shared_ptr<job::CancelToken> cancel;
     /// Tables are copied whole (one worker each, rows loaded frozen); a table holding more than
     /// 1/jobs of all heap blocks would outlast the rest and is split into ranges of heap blocks
     /// of about this many rows, shared by the workers.

@@ -1,5 +1,6 @@
 #include "core/refresh/refresh.h"
 
+#include "core/copy/copyengine.h"
 #include "core/db/configuredconnect.h"
 #include "core/db/controldb.h"
 #include "core/db/dsn.h"
@@ -337,11 +338,11 @@ Result<std::int64_t> copyIntoNext(Context &ctx, const std::string &snapshot)
     request.targetDsn = ctx.target.dsnFor(next);
     request.jobs = ctx.options.jobs;
     request.cancel = ctx.options.cancel;
-    std::string lastPhase;
-    request.progress = [&](const copy::CopyProgress &p) {
+    std::optional<job::Phase> lastPhase;
+    request.progress = [&](const job::Progress &p) {
         if (p.phase != lastPhase) {
             lastPhase = p.phase;
-            faultPoint("copy-" + p.phase);
+            faultPoint("copy-" + std::string(job::phaseName(p.phase)));
         }
         if (ctx.options.progress)
             ctx.options.progress(p);

@@ -1,7 +1,8 @@
 #pragma once
 
 #include "core/config/config.h"
-#include "core/copy/copyengine.h"
+#include "core/job/canceltoken.h"
+#include "core/job/progress.h"
 #include "core/error.h"
 #include "core/refresh/preservedtables.h"
 
@@ -28,9 +29,9 @@ struct RefreshOptions
     /// (`--source-unreachable-ok`): passes that guard only, never the marker guard.
     bool sourceUnreachableOk = false;
     int jobs = 0;            ///< copy workers; 0: number of cores
-    copy::ProgressFn progress;
+    job::ProgressFn progress;
     StepFn step;
-    std::shared_ptr<copy::CancelToken> cancel;
+    std::shared_ptr<job::CancelToken> cancel;
     std::string actor; ///< empty: the OS user
     QDateTime now;     ///< injectable clock for the window check; invalid: the current time
 };

@@ -74,7 +74,7 @@ Result<void> RefreshLocks::lockRegion(const std::string &region)
 }
 
 Result<void> RefreshLocks::acquireGoldenSlot(int slotCount,
-                                             const std::shared_ptr<copy::CancelToken> &cancel,
+                                             const std::shared_ptr<job::CancelToken> &cancel,
                                              const std::function<void(const std::string &)> &onQueued)
 {
     bool told = false;

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "core/copy/copyengine.h"
+#include "core/job/canceltoken.h"
 #include "core/db/controldb.h"
 #include "core/error.h"
 
@@ -24,7 +24,7 @@ public:
     /// Waits for one of `slotCount` golden read slotCount; `onQueued` is told once when it must wait.
     /// Cancelled when `cancel` fires while waiting.
     [[nodiscard]] Result<void> acquireGoldenSlot(int slotCount,
-                                                 const std::shared_ptr<copy::CancelToken> &cancel,
+                                                 const std::shared_ptr<job::CancelToken> &cancel,
                                                  const std::function<void(const std::string &)> &onQueued);
 
     [[nodiscard]] db::ControlDb &control() { return m_control; }

@@ -1,6 +1,7 @@
 #include "core/snapshot/snapshot.h"
 
 #include "core/config/formats.h"
+#include "core/copy/copyengine.h"
 #include "core/db/configuredconnect.h"
 #include "core/db/connection.h"
 #include "core/db/controldb.h"

@@ -1,7 +1,8 @@
 #pragma once
 
 #include "core/config/config.h"
-#include "core/copy/copyengine.h"
+#include "core/job/canceltoken.h"
+#include "core/job/progress.h"
 #include "core/error.h"
 
 #include <QDateTime>
@@ -37,9 +38,9 @@ using StepFn = std::function<void(const std::string &step)>;
 struct CreateOptions
 {
     int jobs = 0; ///< copy workers; 0: number of cores
-    copy::ProgressFn progress;
+    job::ProgressFn progress;
     StepFn step;
-    std::shared_ptr<copy::CancelToken> cancel;
+    std::shared_ptr<job::CancelToken> cancel;
     std::int64_t maxRowsPerSecond = 0; ///< spare production: 0 is unlimited
     std::string actor;                 ///< "who" in the catalogue; empty: the OS user
 };
