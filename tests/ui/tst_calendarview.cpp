@@ -27,6 +27,7 @@
 #include <QTabWidget>
 #include <QTemporaryDir>
 #include <QAction>
+#include <QApplication>
 #include <QTest>
 #include <QValueAxis>
 
@@ -356,6 +357,46 @@ private slots:
         QVERIFY(!view.redoAction()->isEnabled());
     }
 
+    // An undo whose save fails leaves the file alone and the move on the stack, to undo later.
+    void failedUndoKeepsTheMove()
+    {
+        CalendarView view;
+        showTestCalendar(view);
+        const QByteArray original = readAll(m_configPath);
+        CalendarMoveDialog *dialog = dragFirstWindow(view, "eu", 86400 + 5400);
+        QVERIFY(dialog);
+        QSignalSpy saved(&view, &CalendarView::configSaved);
+        QSignalSpy loaded(&view, &CalendarView::calendarLoaded);
+        QTest::mouseClick(dialog->saveButton(), Qt::LeftButton);
+        QVERIFY(saved.wait(loadTimeoutMs));
+        const QByteArray moved = readAll(m_configPath);
+        QTRY_VERIFY_WITH_TIMEOUT(!loaded.isEmpty(), loadTimeoutMs);
+        QVERIFY(view.undoAction()->isEnabled());
+
+        QVERIFY(QFile::remove(m_configPath)); // the save cannot read the file now
+        refocus(view);
+        saved.clear();
+        QTest::keyClick(view.timeline(), Qt::Key_Z, Qt::ControlModifier);
+        QTRY_VERIFY_WITH_TIMEOUT(view.errorBanner()->isVisible(), loadTimeoutMs);
+        QVERIFY2(view.errorBanner()->text().contains(u"was not saved"),
+                 qPrintable(view.errorBanner()->text()));
+        QVERIFY(saved.isEmpty());
+        QVERIFY(!QFile::exists(m_configPath));
+        QTRY_VERIFY_WITH_TIMEOUT(view.undoAction()->isEnabled(), loadTimeoutMs);
+        QCOMPARE(view.undoAction()->text(), QStringLiteral("Undo Move eu window"));
+        QVERIFY(!view.redoAction()->isEnabled());
+
+        QFile file(m_configPath);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        QVERIFY(file.write(moved) == moved.size());
+        file.close();
+        refocus(view);
+        QTest::keyClick(view.timeline(), Qt::Key_Z, Qt::ControlModifier);
+        QVERIFY(saved.wait(loadTimeoutMs));
+        QCOMPARE(readAll(m_configPath), original);
+        QVERIFY(view.redoAction()->isEnabled());
+    }
+
     void nonSimpleRulesAndCancelDoNotWrite()
     {
         CalendarView view;
@@ -543,9 +584,11 @@ private:
     /// Back in the calendar after the preview closed, as a person clicking into it.
     static void refocus(CalendarView &view)
     {
+        QTRY_VERIFY(!view.moveDialog()); // the preview is gone (deleted on close)
         view.activateWindow();
         QVERIFY(QTest::qWaitForWindowActive(&view));
         view.timeline()->setFocus();
+        QTRY_COMPARE(QApplication::focusWidget(), static_cast<QWidget *>(view.timeline()));
     }
 
     void showTestCalendar(CalendarView &view)
