@@ -357,6 +357,46 @@ private slots:
         QVERIFY(!view.redoAction()->isEnabled());
     }
 
+    // In the main window a save reopens the config file (every view gets the re-read config):
+    // the moves stay on the stack, and Ctrl+Z still writes the file back.
+    void undoAfterTheWindowReloadsTheConfig()
+    {
+        MainWindow window;
+        window.resize(1500, 900);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        CalendarView &view = *window.calendarView();
+        view.setViewerZone(QTimeZone::utc());
+        view.setNow(pinnedNow);
+        view.showToday();
+        QSignalSpy opened(window.controller(), &StatusController::configLoaded);
+        QSignalSpy loaded(&view, &CalendarView::calendarLoaded);
+        window.openConfig(m_configPath);
+        QVERIFY(opened.wait(loadTimeoutMs));
+        QTest::keyClick(&window, Qt::Key_7, Qt::ControlModifier);
+        QCOMPARE(window.centralTabs()->currentWidget(), &view);
+        QTRY_VERIFY_WITH_TIMEOUT(!loaded.isEmpty(), loadTimeoutMs);
+        const QByteArray original = readAll(m_configPath);
+
+        CalendarMoveDialog *dialog = dragFirstWindow(view, "eu", 86400 + 5400);
+        QVERIFY(dialog);
+        opened.clear();
+        loaded.clear();
+        QTest::mouseClick(dialog->saveButton(), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(!opened.isEmpty(), loadTimeoutMs); // the window reopened it
+        QTRY_VERIFY_WITH_TIMEOUT(!loaded.isEmpty(), loadTimeoutMs);
+        QVERIFY(readAll(m_configPath) != original);
+        QVERIFY(view.undoAction()->isEnabled());
+        QCOMPARE(view.undoAction()->text(), QStringLiteral("Undo Move eu window"));
+
+        refocus(view);
+        opened.clear();
+        QTest::keyClick(view.timeline(), Qt::Key_Z, Qt::ControlModifier);
+        QTRY_VERIFY_WITH_TIMEOUT(!opened.isEmpty(), loadTimeoutMs);
+        QCOMPARE(readAll(m_configPath), original);
+        QVERIFY(view.redoAction()->isEnabled());
+    }
+
     // An undo whose save fails leaves the file alone and the move on the stack, to undo later.
     void failedUndoKeepsTheMove()
     {
