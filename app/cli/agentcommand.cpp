@@ -154,11 +154,9 @@ int runAgent(const QStringList &args)
                       QStringLiteral("ISO")});
     if (auto stop = parseCommandLine(parser, args))
         return *stop;
+    if (auto stop = requireFormat(parser, {"text", "json"}))
+        return *stop;
     const QString format = parser.value(QStringLiteral("format"));
-    if (format != QLatin1String("text") && format != QLatin1String("json")) {
-        printError("--format must be text or json, not \"" + format.toStdString() + '"');
-        return Exit::Usage;
-    }
     std::optional<QDateTime> now;
     if (parser.isSet(QStringLiteral("now"))) {
         now = parseNow(parser.value(QStringLiteral("now")));

@@ -1,5 +1,6 @@
 #include "cli.h"
 
+#include <algorithm>
 #include <cstdio>
 
 namespace envsync::cli {
@@ -46,6 +47,19 @@ std::optional<int> parseCommandLine(QCommandLineParser &parser, const QStringLis
         return Exit::Ok;
     }
     return std::nullopt;
+}
+
+std::optional<int> requireFormat(const QCommandLineParser &parser,
+                                 const std::vector<std::string> &allowed)
+{
+    const std::string format = parser.value(QStringLiteral("format")).toStdString();
+    if (std::ranges::find(allowed, format) != allowed.end())
+        return std::nullopt;
+    std::string choices;
+    for (std::size_t i = 0; i < allowed.size(); ++i)
+        choices += (i == 0 ? "" : i + 1 == allowed.size() ? " or " : ", ") + allowed[i];
+    printError("--format must be " + choices + ", not \"" + format + '"');
+    return Exit::Usage;
 }
 
 void addConfigOption(QCommandLineParser &parser)

@@ -8,6 +8,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace envsync::cli {
 
@@ -23,6 +24,11 @@ int reportError(const Error &error);
 /// Returns an exit code when the command should stop here (help shown, or a usage error).
 [[nodiscard]] std::optional<int> parseCommandLine(QCommandLineParser &parser,
                                                   const QStringList &args);
+
+/// Checks --format against `allowed` ({"table", "json"}); prints "--format must be table or
+/// json, not \"x\"" and returns Exit::Usage when it is none of them.
+[[nodiscard]] std::optional<int> requireFormat(const QCommandLineParser &parser,
+                                               const std::vector<std::string> &allowed);
 
 /// Adds the usual "-c, --config FILE" option.
 void addConfigOption(QCommandLineParser &parser);

@@ -10,11 +10,7 @@ namespace envsync::cli {
 
 namespace {
 
-bool validFormat(const QString &format)
-{
-    return format == QLatin1String("table") || format == QLatin1String("json")
-            || format == QLatin1String("sql");
-}
+const std::vector<std::string> driftFormats = {"table", "json", "sql"};
 
 void addFormatOption(QCommandLineParser &parser, const QString &defaultFormat)
 {
@@ -51,10 +47,8 @@ int runDiff(const QStringList &args)
         printError("diff takes two DSNs: FROM_DSN TO_DSN (see 'envsyncctl diff --help')");
         return Exit::Usage;
     }
-    if (!validFormat(format)) {
-        printError("--format must be table, json or sql, not \"" + format.toStdString() + '"');
-        return Exit::Usage;
-    }
+    if (auto stop = requireFormat(parser, driftFormats))
+        return *stop;
     const config::TimeoutsConfig timeouts;
     auto from = drift::snapshotDatabase(dsns[0].toStdString(), "FROM", timeouts);
     if (!from)
@@ -97,10 +91,8 @@ int runDrift(const QStringList &args)
         return *stop;
     const QString format = parser.value(QStringLiteral("format"));
     const QString against = parser.value(QStringLiteral("against"));
-    if (!validFormat(format)) {
-        printError("--format must be table, json or sql, not \"" + format.toStdString() + '"');
-        return Exit::Usage;
-    }
+    if (auto stop = requireFormat(parser, driftFormats))
+        return *stop;
     if (against != QLatin1String("golden") && against != QLatin1String("source")) {
         printError("--against must be golden or source, not \"" + against.toStdString() + '"');
         return Exit::Usage;

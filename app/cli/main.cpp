@@ -2,7 +2,7 @@
 #include "cli.h"
 
 #include "core/refresh/faultpoint.h"
-#include "core/report/reportapplication.h"
+#include "reportpdf/reportapplication.h"
 
 #include <QCoreApplication>
 

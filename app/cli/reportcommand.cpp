@@ -4,7 +4,8 @@
 #include "core/db/goldenguard.h"
 #include "core/report/reportfile.h"
 #include "core/report/reportgather.h"
-#include "core/report/reportpdf.h"
+#include "reportpdf/reportfilewriter.h"
+#include "reportpdf/reportpdf.h"
 
 #include <cstdio>
 
@@ -42,7 +43,7 @@ bool readTimeOption(const QCommandLineParser &parser, const QString &name, DayEd
 }
 
 /// Text formats go to stdout without -o, any format with `-o -`; files are written with
-/// util::saveFile (reportfile.h): atomically over a regular file, in place into a pipe or device.
+/// util::saveFile (reportfilewriter.h): atomically over a regular file, in place into a pipe or device.
 int writeReport(const report::FreshnessReport &report, report::ReportFormat format,
                 const QString &path)
 {

@@ -243,11 +243,8 @@ int runSnapshot(const QStringList &args)
                    "snapshot --help')");
         return Exit::Usage;
     }
-    const QString format = parser.value(QStringLiteral("format"));
-    if (format != QLatin1String("table") && format != QLatin1String("json")) {
-        printError("--format must be table or json, not \"" + format.toStdString() + '"');
-        return Exit::Usage;
-    }
+    if (auto stop = requireFormat(parser, {"table", "json"}))
+        return *stop;
     const auto config = loadConfigOrReport(parser);
     if (!config)
         return Exit::Usage;

@@ -22,11 +22,9 @@ int runStatus(const QStringList &args)
                       QStringLiteral("FORMAT"), QStringLiteral("table")});
     if (auto stop = parseCommandLine(parser, args))
         return *stop;
+    if (auto stop = requireFormat(parser, {"table", "json"}))
+        return *stop;
     const QString format = parser.value(QStringLiteral("format"));
-    if (format != QLatin1String("table") && format != QLatin1String("json")) {
-        printError("--format must be table or json, not \"" + format.toStdString() + '"');
-        return Exit::Usage;
-    }
     const auto config = loadConfigOrReport(parser);
     if (!config)
         return Exit::Usage;

@@ -3,11 +3,18 @@
 #include "testsupport.h"
 
 #include "core/config/configloader.h"
+#include "core/config/formats.h"
+#include "core/drift/driftcheck.h"
+#include "core/masking/coverage.h"
+#include "core/masking/hmackey.h"
+#include "core/masking/transform.h"
+#include "core/snapshot/maskingsupport.h"
 
 #include <QTemporaryDir>
 #include <QTest>
 
 #include <fstream>
+#include <set>
 
 using envsync::test::CliRun;
 using envsync::test::runCli;
@@ -36,6 +43,67 @@ private slots:
         QVERIFY2(run.exitCode == 0, qPrintable(run.err + QString::fromUtf8(run.out)));
         QVERIFY(run.out.isEmpty());
         QVERIFY(run.err.contains(u"rules hash "));
+    }
+
+    // `mask --check`'s verdict, the console's coverage and the plan `snapshot create` builds
+    // (snapshot::buildPlan on the source schema as it reads it) agree column for column.
+    void demoCoverageAgreesWithSnapshotPlan()
+    {
+        const QString configPath = QString::fromStdString(envsync::test::demoConfigPath());
+        const CliRun check = runCli({QStringLiteral("mask"), QStringLiteral("--check"),
+                                     QStringLiteral("-c"), configPath});
+        QVERIFY2(check.exitCode == 0 || check.exitCode == 1, qPrintable(check.err));
+        const auto config = envsync::config::loadConfigFile(configPath.toStdString());
+        QVERIFY(config);
+        const auto schema
+                = envsync::drift::snapshotDatabase(config->source.dsn, "source", config->timeouts);
+        QVERIFY2(schema, schema ? "" : schema.error().describe().c_str());
+        const auto plan = envsync::snapshot::buildPlan(config->masking, *schema);
+        QVERIFY2(plan, plan ? "" : plan.error().describe().c_str());
+        const auto coverage = envsync::masking::resolveCoverage(config->masking, *schema);
+        QVERIFY(coverage.problems.empty());
+        QVERIFY(coverage.total() > 20);
+
+        QVERIFY2(check.err.contains(u"rules hash " + QString::fromStdString((*plan)->rulesHash())),
+                 qPrintable(check.err));
+        QByteArray planUnclassified;
+        std::set<std::string> unclassified;
+        for (const auto &column : (*plan)->unclassified()) {
+            const std::string name = envsync::config::formatQualifiedName(
+                    {column.schema, column.table, column.column});
+            unclassified.insert(name);
+            planUnclassified += QByteArray::fromStdString(name + " (" + column.type + ")\n");
+        }
+        QCOMPARE(check.out, planUnclassified);
+
+        const envsync::masking::HmacKey key(qgetenv("ENVSYNC_MASK_SALT").toStdString());
+        int masked = 0;
+        for (const auto &column : coverage.columns) {
+            const std::string where = column.display() + " ("
+                                      + envsync::masking::coverageKindName(column.kind) + ')';
+            QVERIFY2(unclassified.contains(column.display()) == !column.classified(),
+                     where.c_str());
+            const auto masker = (*plan)->forTable(column.schema, column.table, {column.column});
+            if (column.kind == envsync::masking::CoverageKind::Keep) {
+                QVERIFY2(!masker, where.c_str());
+                continue;
+            }
+            if (!column.classified() || column.generated)
+                continue;
+            // The plan masks the column exactly as the rule the coverage names.
+            QVERIFY2(masker, where.c_str());
+            const auto transform = envsync::masking::makeTransform(column.transform, column.params,
+                                                                   column.unique, key);
+            QVERIFY2(transform, where.c_str());
+            std::string row = "Probe 42";
+            std::string expected;
+            masker->maskRow(row);
+            if (!(*transform)->apply("Probe 42", expected))
+                expected = "\\N";
+            QVERIFY2(row == expected, where.c_str());
+            ++masked;
+        }
+        QVERIFY(masked > 0);
     }
 
     void unclassifiedColumnFailsClosed()

@@ -44,7 +44,8 @@ struct CliRun
 namespace envsync::test {
 
 /// A throw-away PostgreSQL cluster for one test executable: started in the constructor (fails
-/// the test loudly when it cannot), stopped and deleted in the destructor.
+/// the test loudly when it cannot), stopped and deleted in the destructor. Its test is added
+/// with envsync_add_test(... STARTS_CLUSTERS) (the demo_ports lock: it picks a free port).
 class TestCluster
 {
 public:

@@ -1,6 +1,7 @@
 // The Calendar tab with real widgets: window rectangles for a week and a month, tooltips in
 // the region's own time, a drag that rewrites one window in the config file (and nothing
-// else), conflict outlines and the capacity line. A test config on unreachable databases
+// else) and its undo and redo (Ctrl+Z / Ctrl+Shift+Z, the file written back), conflict
+// outlines and the capacity line. A test config on unreachable databases
 // (history then shows as a warning); the demo estate for the screenshots.
 
 #include "uitestsettings.h"
@@ -25,6 +26,8 @@
 #include <QSignalSpy>
 #include <QTabWidget>
 #include <QTemporaryDir>
+#include <QAction>
+#include <QApplication>
 #include <QTest>
 #include <QValueAxis>
 
@@ -250,18 +253,8 @@ private slots:
         CalendarView view;
         showTestCalendar(view);
         const QByteArray before = readAll(m_configPath);
-        const TimelineWindowItem *eu = firstWindowOf(view, "eu");
-        QVERIFY(eu);
         // One day and 90 minutes later: Tue 03:30 in Berlin.
-        const double pixels = (86400 + 5400) * view.timeline()->timelineLayout().pixelsPerSecond();
-        const QPoint from = eu->rect.center().toPoint();
-        const QPoint to = from + QPoint(int(std::lround(pixels)), 0);
-        QTest::mousePress(view.timeline(), Qt::LeftButton, {}, from);
-        for (int i = 1; i <= 5; ++i)
-            QTest::mouseMove(view.timeline(), from + (to - from) * i / 5);
-        QTest::mouseRelease(view.timeline(), Qt::LeftButton, {}, to);
-
-        CalendarMoveDialog *dialog = view.moveDialog();
+        CalendarMoveDialog *dialog = dragFirstWindow(view, "eu", 86400 + 5400);
         QVERIFY(dialog);
         QVERIFY(dialog->isVisible());
         const QString rule = dialog->ruleLabel()->text();
@@ -291,6 +284,157 @@ private slots:
                          .interval.startUtc,
                  utc(QDate(2026, 11, 24), QTime(2, 30)));
         QVERIFY(moved->conflicts.empty());
+    }
+
+    // Every saved move is an undoable edit: Ctrl+Z writes the window back as it was (through
+    // the same save as the move), Ctrl+Shift+Z the moved one again; the actions follow the
+    // stack and wait while a save runs.
+    void undoAndRedoAMove()
+    {
+        CalendarView view;
+        showTestCalendar(view);
+        const QByteArray original = readAll(m_configPath);
+        const QDateTime mondayStart = utc(QDate(2026, 11, 23), QTime(1, 0));
+        const QDateTime tuesdayStart = utc(QDate(2026, 11, 24), QTime(2, 30));
+        QCOMPARE(firstStartOf(view, "eu"), mondayStart);
+        QVERIFY(!view.undoAction()->isEnabled());
+        QVERIFY(!view.redoAction()->isEnabled());
+        QCOMPARE(view.undoAction()->shortcut(), QKeySequence(QKeySequence::Undo));
+        QCOMPARE(view.redoAction()->shortcut(), QKeySequence(QStringLiteral("Ctrl+Shift+Z")));
+
+        CalendarMoveDialog *dialog = dragFirstWindow(view, "eu", 86400 + 5400);
+        QVERIFY(dialog);
+        QSignalSpy saved(&view, &CalendarView::configSaved);
+        QSignalSpy loaded(&view, &CalendarView::calendarLoaded);
+        QTest::mouseClick(dialog->saveButton(), Qt::LeftButton);
+        QVERIFY(!view.undoAction()->isEnabled()); // the save runs
+        QVERIFY(saved.wait(loadTimeoutMs));
+        QTRY_VERIFY_WITH_TIMEOUT(!loaded.isEmpty(), loadTimeoutMs);
+        const QByteArray moved = readAll(m_configPath);
+        QVERIFY(moved != original);
+        QCOMPARE(firstStartOf(view, "eu"), tuesdayStart);
+        QVERIFY(view.undoAction()->isEnabled());
+        QCOMPARE(view.undoAction()->text(), QStringLiteral("Undo Move eu window"));
+        QVERIFY(!view.redoAction()->isEnabled());
+
+        // Ctrl+Z: the file as it was (comments and all), the view with it.
+        refocus(view);
+        saved.clear();
+        loaded.clear();
+        QTest::keyClick(view.timeline(), Qt::Key_Z, Qt::ControlModifier);
+        QVERIFY(!view.undoAction()->isEnabled());
+        QVERIFY(!view.redoAction()->isEnabled()); // one save at a time
+        QVERIFY(saved.wait(loadTimeoutMs));
+        QCOMPARE(readAll(m_configPath), original);
+        QTRY_VERIFY_WITH_TIMEOUT(!loaded.isEmpty(), loadTimeoutMs);
+        QCOMPARE(firstStartOf(view, "eu"), mondayStart);
+        QVERIFY(!view.undoAction()->isEnabled());
+        QVERIFY(view.redoAction()->isEnabled());
+        QCOMPARE(view.redoAction()->text(), QStringLiteral("Redo Move eu window"));
+
+        // Ctrl+Shift+Z: the move again.
+        refocus(view);
+        saved.clear();
+        loaded.clear();
+        QTest::keyClick(view.timeline(), Qt::Key_Z, Qt::ControlModifier | Qt::ShiftModifier);
+        QVERIFY(saved.wait(loadTimeoutMs));
+        QCOMPARE(readAll(m_configPath), moved);
+        QTRY_VERIFY_WITH_TIMEOUT(!loaded.isEmpty(), loadTimeoutMs);
+        QCOMPARE(firstStartOf(view, "eu"), tuesdayStart);
+        QVERIFY(view.undoAction()->isEnabled());
+        QVERIFY(!view.redoAction()->isEnabled());
+
+        // The same file read again (as the main window does after a save) keeps the stack;
+        // another file drops it.
+        auto again = config::loadConfigFile(m_configPath.toStdString());
+        QVERIFY(again);
+        view.setConfig(std::make_shared<const config::Config>(std::move(*again)));
+        QVERIFY(view.undoAction()->isEnabled());
+        auto other = *again;
+        other.path += ".other";
+        view.setConfig(std::make_shared<const config::Config>(std::move(other)));
+        QVERIFY(!view.undoAction()->isEnabled());
+        QVERIFY(!view.redoAction()->isEnabled());
+    }
+
+    // In the main window a save reopens the config file (every view gets the re-read config):
+    // the moves stay on the stack, and Ctrl+Z still writes the file back.
+    void undoAfterTheWindowReloadsTheConfig()
+    {
+        MainWindow window;
+        window.resize(1500, 900);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        CalendarView &view = *window.calendarView();
+        view.setViewerZone(QTimeZone::utc());
+        view.setNow(pinnedNow);
+        view.showToday();
+        QSignalSpy opened(window.controller(), &StatusController::configLoaded);
+        QSignalSpy loaded(&view, &CalendarView::calendarLoaded);
+        window.openConfig(m_configPath);
+        QVERIFY(opened.wait(loadTimeoutMs));
+        QTest::keyClick(&window, Qt::Key_7, Qt::ControlModifier);
+        QCOMPARE(window.centralTabs()->currentWidget(), &view);
+        QTRY_VERIFY_WITH_TIMEOUT(!loaded.isEmpty(), loadTimeoutMs);
+        const QByteArray original = readAll(m_configPath);
+
+        CalendarMoveDialog *dialog = dragFirstWindow(view, "eu", 86400 + 5400);
+        QVERIFY(dialog);
+        opened.clear();
+        loaded.clear();
+        QTest::mouseClick(dialog->saveButton(), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(!opened.isEmpty(), loadTimeoutMs); // the window reopened it
+        QTRY_VERIFY_WITH_TIMEOUT(!loaded.isEmpty(), loadTimeoutMs);
+        QVERIFY(readAll(m_configPath) != original);
+        QVERIFY(view.undoAction()->isEnabled());
+        QCOMPARE(view.undoAction()->text(), QStringLiteral("Undo Move eu window"));
+
+        refocus(view);
+        opened.clear();
+        QTest::keyClick(view.timeline(), Qt::Key_Z, Qt::ControlModifier);
+        QTRY_VERIFY_WITH_TIMEOUT(!opened.isEmpty(), loadTimeoutMs);
+        QCOMPARE(readAll(m_configPath), original);
+        QVERIFY(view.redoAction()->isEnabled());
+    }
+
+    // An undo whose save fails leaves the file alone and the move on the stack, to undo later.
+    void failedUndoKeepsTheMove()
+    {
+        CalendarView view;
+        showTestCalendar(view);
+        const QByteArray original = readAll(m_configPath);
+        CalendarMoveDialog *dialog = dragFirstWindow(view, "eu", 86400 + 5400);
+        QVERIFY(dialog);
+        QSignalSpy saved(&view, &CalendarView::configSaved);
+        QSignalSpy loaded(&view, &CalendarView::calendarLoaded);
+        QTest::mouseClick(dialog->saveButton(), Qt::LeftButton);
+        QVERIFY(saved.wait(loadTimeoutMs));
+        const QByteArray moved = readAll(m_configPath);
+        QTRY_VERIFY_WITH_TIMEOUT(!loaded.isEmpty(), loadTimeoutMs);
+        QVERIFY(view.undoAction()->isEnabled());
+
+        QVERIFY(QFile::remove(m_configPath)); // the save cannot read the file now
+        refocus(view);
+        saved.clear();
+        QTest::keyClick(view.timeline(), Qt::Key_Z, Qt::ControlModifier);
+        QTRY_VERIFY_WITH_TIMEOUT(view.errorBanner()->isVisible(), loadTimeoutMs);
+        QVERIFY2(view.errorBanner()->text().contains(u"was not saved"),
+                 qPrintable(view.errorBanner()->text()));
+        QVERIFY(saved.isEmpty());
+        QVERIFY(!QFile::exists(m_configPath));
+        QTRY_VERIFY_WITH_TIMEOUT(view.undoAction()->isEnabled(), loadTimeoutMs);
+        QCOMPARE(view.undoAction()->text(), QStringLiteral("Undo Move eu window"));
+        QVERIFY(!view.redoAction()->isEnabled());
+
+        QFile file(m_configPath);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        QVERIFY(file.write(moved) == moved.size());
+        file.close();
+        refocus(view);
+        QTest::keyClick(view.timeline(), Qt::Key_Z, Qt::ControlModifier);
+        QVERIFY(saved.wait(loadTimeoutMs));
+        QCOMPARE(readAll(m_configPath), original);
+        QVERIFY(view.redoAction()->isEnabled());
     }
 
     void nonSimpleRulesAndCancelDoNotWrite()
@@ -451,6 +595,42 @@ private slots:
     }
 
 private:
+    /// The start of the region's first window in the shown calendar.
+    static QDateTime firstStartOf(const CalendarView &view, const std::string &region)
+    {
+        const TimelineWindowItem *item = firstWindowOf(view, region);
+        if (!item)
+            return {};
+        return view.data()->calendar.regions[item->region].windows[item->window].interval.startUtc;
+    }
+
+    /// Drags the region's first window `seconds` later with the mouse; the preview it opens.
+    static CalendarMoveDialog *dragFirstWindow(CalendarView &view, const std::string &region,
+                                               int seconds)
+    {
+        const TimelineWindowItem *item = firstWindowOf(view, region);
+        if (!item)
+            return nullptr;
+        const double pixels = seconds * view.timeline()->timelineLayout().pixelsPerSecond();
+        const QPoint from = item->rect.center().toPoint();
+        const QPoint to = from + QPoint(int(std::lround(pixels)), 0);
+        QTest::mousePress(view.timeline(), Qt::LeftButton, {}, from);
+        for (int i = 1; i <= 5; ++i)
+            QTest::mouseMove(view.timeline(), from + (to - from) * i / 5);
+        QTest::mouseRelease(view.timeline(), Qt::LeftButton, {}, to);
+        return view.moveDialog();
+    }
+
+    /// Back in the calendar after the preview closed, as a person clicking into it.
+    static void refocus(CalendarView &view)
+    {
+        QTRY_VERIFY(!view.moveDialog()); // the preview is gone (deleted on close)
+        view.activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(&view));
+        view.timeline()->setFocus();
+        QTRY_COMPARE(QApplication::focusWidget(), static_cast<QWidget *>(view.timeline()));
+    }
+
     void showTestCalendar(CalendarView &view)
     {
         auto loadedConfig = config::loadConfigFile(m_configPath.toStdString());

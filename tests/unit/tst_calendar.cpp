@@ -5,6 +5,7 @@
 #include "core/schedule/calendarformat.h"
 #include "core/schedule/conflicts.h"
 #include "core/schedule/windowexpander.h"
+#include "scheduleyaml.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -21,6 +22,8 @@ using envsync::schedule::Calendar;
 using envsync::schedule::Conflict;
 using envsync::schedule::ConflictKind;
 using envsync::schedule::WindowInterval;
+using envsync::test::estateHeader;
+using envsync::test::regionYaml;
 using namespace std::chrono_literals;
 
 namespace {
@@ -61,35 +64,9 @@ std::optional<WindowInterval> onLocalDate(const std::vector<WindowInterval> &win
     return std::nullopt;
 }
 
-/// Config through the real loader, so conflicts carry real file positions.
 Config load(const std::string &yaml)
 {
-    auto loaded = envsync::config::parseConfig(yaml, "calendar.yaml");
-    if (!loaded) {
-        for (const auto &diagnostic : loaded.error())
-            qWarning("%s", diagnostic.format().c_str());
-        qFatal("test config does not load");
-    }
-    return *loaded;
-}
-
-std::string header(int maxParallel)
-{
-    return "version: 1\n"
-           "source: { name: prod, dsn: \"service=prod\" }\n"
-           "golden: { dsn: \"service=golden\", max_parallel_refreshes: "
-           + std::to_string(maxParallel)
-           + " }\n"
-             "regions:\n";
-}
-
-std::string regionYaml(const std::string &name, const std::string &zone, const std::string &rrule,
-                       const std::string &start, const std::string &duration,
-                       const std::string &sla = "7d")
-{
-    return "  - name: " + name + "\n    dsn: \"service=qa-" + name + "\"\n    timezone: " + zone
-           + "\n    window: { rrule: \"" + rrule + "\", start: \"" + start
-           + "\", duration: " + duration + " }\n    freshness_sla: " + sla + "\n";
+    return envsync::test::loadConfigText(yaml, "calendar.yaml");
 }
 
 Calendar build(const Config &config, const char *from, const char *to,
@@ -210,10 +187,10 @@ private slots:
     {
         // Daily at 00:30 Berlin (23:30 UTC the day before): the blackout is the local day
         // 2026-03-10, so the occurrence starting at 2026-03-09T23:30Z is the one cancelled.
-        Config config
-                = load(header(1) + regionYaml("eu", "Europe/Berlin", "FREQ=DAILY", "00:30", "1h")
-                       + "blackouts: [ { from: 2026-03-10, to: 2026-03-10, reason: \"db "
-                         "upgrade\" } ]\n");
+        Config config = load(estateHeader(1)
+                             + regionYaml("eu", "Europe/Berlin", "FREQ=DAILY", "00:30", "1h")
+                             + "blackouts: [ { from: 2026-03-10, to: 2026-03-10, reason: \"db "
+                               "upgrade\" } ]\n");
         const Calendar calendar = build(config, "2026-03-08T00:00:00Z", "2026-03-12T00:00:00Z");
         QCOMPARE(calendar.regions.size(), std::size_t(1));
         std::vector<QDateTime> cancelled;
@@ -230,7 +207,7 @@ private slots:
 
     void concurrencyStepsCountOpenWindows()
     {
-        Config config = load(header(1) + regionYaml("a", "UTC", "FREQ=DAILY", "02:00", "3h")
+        Config config = load(estateHeader(1) + regionYaml("a", "UTC", "FREQ=DAILY", "02:00", "3h")
                              + regionYaml("b", "UTC", "FREQ=DAILY", "03:00", "3h")
                              + regionYaml("c", "UTC", "FREQ=DAILY", "04:00", "3h"));
         const Calendar calendar = build(config, "2026-05-01T00:00:00Z", "2026-05-01T12:00:00Z");
@@ -244,7 +221,7 @@ private slots:
 
     void backToBackWindowsDoNotOverlap()
     {
-        Config config = load(header(1) + regionYaml("a", "UTC", "FREQ=DAILY", "02:00", "2h")
+        Config config = load(estateHeader(1) + regionYaml("a", "UTC", "FREQ=DAILY", "02:00", "2h")
                              + regionYaml("b", "UTC", "FREQ=DAILY", "04:00", "2h"));
         const Calendar calendar = build(config, "2026-05-01T00:00:00Z", "2026-05-01T12:00:00Z");
         for (const auto &[at, open] : envsync::schedule::concurrency(calendar))
@@ -260,7 +237,7 @@ private slots:
                 = regionYaml("a", "UTC", "FREQ=DAILY", "02:00", "3h")
                   + regionYaml("b", "Europe/Berlin", "FREQ=DAILY", "05:00", "3h") // 03:00Z (CEST)
                   + regionYaml("c", "UTC", "FREQ=DAILY", "04:00", "3h");
-        Config config = load(header(1) + regions);
+        Config config = load(estateHeader(1) + regions);
         const Calendar calendar = build(config, "2026-05-01T00:00:00Z", "2026-05-01T12:00:00Z");
         const auto capacity = ofKind(envsync::schedule::findConflicts(config, calendar),
                                      ConflictKind::Capacity);
@@ -275,7 +252,7 @@ private slots:
         QCOMPARE(capacity[0].location.line, config.regions[2].window->location.line);
 
         // Room for two: only 04:00–05:00 has three open.
-        Config roomier = load(header(2) + regions);
+        Config roomier = load(estateHeader(2) + regions);
         const auto two = ofKind(
                 envsync::schedule::findConflicts(
                         roomier, build(roomier, "2026-05-01T00:00:00Z", "2026-05-01T12:00:00Z")),
@@ -283,7 +260,7 @@ private slots:
         QCOMPARE(two.size(), std::size_t(1));
         QCOMPARE(two[0].startUtc, utc("2026-05-01T04:00:00Z"));
         QCOMPARE(two[0].endUtc, utc("2026-05-01T05:00:00Z"));
-        Config enough = load(header(3) + regions);
+        Config enough = load(estateHeader(3) + regions);
         QVERIFY(envsync::schedule::findConflicts(
                         enough, build(enough, "2026-05-01T00:00:00Z", "2026-05-01T12:00:00Z"))
                         .empty());
@@ -291,7 +268,7 @@ private slots:
 
     void blackoutConflictAndNoCapacityForCancelledWindows()
     {
-        Config config = load(header(1) + regionYaml("eu", "UTC", "FREQ=DAILY", "02:00", "3h")
+        Config config = load(estateHeader(1) + regionYaml("eu", "UTC", "FREQ=DAILY", "02:00", "3h")
                              + regionYaml("us", "UTC", "FREQ=DAILY", "02:00", "3h")
                              + "blackouts: [ { from: 2026-05-02, to: 2026-05-02, reason: "
                                "\"release freeze\", regions: [us] } ]\n");
@@ -314,12 +291,13 @@ private slots:
         // Mondays 02:00–05:00 UTC over four weeks; the range ends 6d19h after the last end.
         const char *from = "2026-03-02T00:00:00Z";
         const char *to = "2026-03-30T00:00:00Z";
-        Config weekly
-                = load(header(1) + regionYaml("eu", "UTC", "FREQ=WEEKLY;BYDAY=MO", "02:00", "3h"));
+        Config weekly = load(estateHeader(1)
+                             + regionYaml("eu", "UTC", "FREQ=WEEKLY;BYDAY=MO", "02:00", "3h"));
         QVERIFY(envsync::schedule::findConflicts(weekly, build(weekly, from, to)).empty());
 
-        Config strict = load(
-                header(1) + regionYaml("eu", "UTC", "FREQ=WEEKLY;BYDAY=MO", "02:00", "3h", "3d"));
+        Config strict
+                = load(estateHeader(1)
+                       + regionYaml("eu", "UTC", "FREQ=WEEKLY;BYDAY=MO", "02:00", "3h", "3d"));
         const auto gaps = ofKind(envsync::schedule::findConflicts(strict, build(strict, from, to)),
                                  ConflictKind::SlaGap);
         QCOMPARE(gaps.size(), std::size_t(4));
@@ -333,9 +311,9 @@ private slots:
 
     void slaGapFromACancelledWindow()
     {
-        Config config
-                = load(header(1) + regionYaml("eu", "UTC", "FREQ=WEEKLY;BYDAY=MO", "02:00", "3h")
-                       + "blackouts: [ { from: 2026-03-16, to: 2026-03-16 } ]\n");
+        Config config = load(estateHeader(1)
+                             + regionYaml("eu", "UTC", "FREQ=WEEKLY;BYDAY=MO", "02:00", "3h")
+                             + "blackouts: [ { from: 2026-03-16, to: 2026-03-16 } ]\n");
         const auto conflicts = envsync::schedule::findConflicts(
                 config, build(config, "2026-03-02T00:00:00Z", "2026-03-30T00:00:00Z"));
         const auto gaps = ofKind(conflicts, ConflictKind::SlaGap);
@@ -349,7 +327,7 @@ private slots:
     {
         // Real time: the autumn week is 7d1h between two Monday refreshes, over a 7d SLA.
         Config config
-                = load(header(1)
+                = load(estateHeader(1)
                        + regionYaml("eu", "Europe/Berlin", "FREQ=WEEKLY;BYDAY=MO", "02:00", "3h"));
         const auto gaps = ofKind(
                 envsync::schedule::findConflicts(
@@ -365,7 +343,7 @@ private slots:
 
     void regionWithoutWindowMissesItsSla()
     {
-        Config config = load(header(1) + "  - name: adhoc\n    dsn: \"service=qa-adhoc\"\n");
+        Config config = load(estateHeader(1) + "  - name: adhoc\n    dsn: \"service=qa-adhoc\"\n");
         const auto conflicts = envsync::schedule::findConflicts(
                 config, build(config, "2026-03-02T00:00:00Z", "2026-03-03T00:00:00Z"));
         QCOMPARE(conflicts.size(), std::size_t(1));
@@ -375,8 +353,8 @@ private slots:
 
     void tooShortWindowAgainstHistory()
     {
-        Config config
-                = load(header(1) + regionYaml("eu", "UTC", "FREQ=WEEKLY;BYDAY=MO", "02:00", "3h"));
+        Config config = load(estateHeader(1)
+                             + regionYaml("eu", "UTC", "FREQ=WEEKLY;BYDAY=MO", "02:00", "3h"));
         const char *from = "2026-03-02T00:00:00Z";
         const char *to = "2026-03-09T00:00:00Z";
         QVERIFY(envsync::schedule::findConflicts(config, build(config, from, to, {{"eu", 2h}}))
@@ -405,10 +383,11 @@ private slots:
 
     void jsonHasOneEntryPerOccurrence()
     {
-        Config config = load(
-                header(1) + regionYaml("eu", "Europe/Berlin", "FREQ=WEEKLY;BYDAY=MO", "02:00", "3h")
-                + regionYaml("us", "America/New_York", "FREQ=WEEKLY;BYDAY=WE", "02:00", "3h")
-                + "blackouts: [ { from: 2026-03-09, to: 2026-03-09, reason: r } ]\n");
+        Config config
+                = load(estateHeader(1)
+                       + regionYaml("eu", "Europe/Berlin", "FREQ=WEEKLY;BYDAY=MO", "02:00", "3h")
+                       + regionYaml("us", "America/New_York", "FREQ=WEEKLY;BYDAY=WE", "02:00", "3h")
+                       + "blackouts: [ { from: 2026-03-09, to: 2026-03-09, reason: r } ]\n");
         const Calendar calendar = build(config, "2026-03-02T00:00:00Z", "2026-03-16T00:00:00Z");
         const auto conflicts = envsync::schedule::findConflicts(config, calendar);
         const QJsonObject json = QJsonDocument::fromJson(

@@ -45,6 +45,16 @@ private slots:
                                QStringLiteral("x.yaml"), QStringLiteral("--format"),
                                QStringLiteral("xml")}
                 << 2 << "--format must be table or json";
+        QTest::newRow("bad drift format")
+                << QStringList{QStringLiteral("drift"), QStringLiteral("-c"),
+                               QStringLiteral("x.yaml"), QStringLiteral("--format"),
+                               QStringLiteral("xml")}
+                << 2 << "envsyncctl: --format must be table, json or sql, not \"xml\"";
+        QTest::newRow("bad agent format")
+                << QStringList{QStringLiteral("agent"), QStringLiteral("-c"),
+                               QStringLiteral("x.yaml"), QStringLiteral("--format"),
+                               QStringLiteral("table")}
+                << 2 << "envsyncctl: --format must be text or json, not \"table\"";
         QTest::newRow("missing file")
                 << QStringList{QStringLiteral("validate"), QStringLiteral("-c"),
                                QStringLiteral("/nonexistent/envsync.yaml")}

@@ -3,9 +3,10 @@
 #include "core/config/configloader.h"
 #include "core/schedule/calendar.h"
 #include "core/schedule/conflicts.h"
-#include "core/schedule/planner.h"
 #include "core/schedule/icsparse.h"
+#include "core/schedule/planner.h"
 #include "core/schedule/planpatch.h"
+#include "scheduleyaml.h"
 #include "testsupport.h"
 
 #include <QDir>
@@ -22,6 +23,8 @@
 
 using namespace envsync;
 using namespace std::chrono_literals;
+using test::estateHeader;
+using test::regionYaml;
 
 namespace {
 
@@ -36,33 +39,11 @@ QDateTime utc(int year, int month, int day)
 
 config::Config load(const std::string &yaml)
 {
-    auto loaded = config::parseConfig(yaml, "plan.yaml");
-    if (!loaded) {
-        for (const auto &diagnostic : loaded.error())
-            qWarning("%s", diagnostic.format().c_str());
-        qFatal("test config does not load");
-    }
-    return *loaded;
+    return test::loadConfigText(yaml, "plan.yaml");
 }
 
-std::string header(int capacity)
-{
-    return "version: 1\nsource: { name: prod, dsn: \"service=prod\" }\n"
-           "golden: { dsn: \"service=golden\", max_parallel_refreshes: "
-            + std::to_string(capacity) + " }\nregions:\n";
-}
-
-std::string regionYaml(const std::string &name, const std::string &zone, const std::string &rrule,
-                       const std::string &start, const std::string &duration,
-                       const std::string &sla = "7d")
-{
-    return "  - name: " + name + "\n    dsn: \"service=qa-" + name + "\"\n    timezone: " + zone
-            + "\n    window: { rrule: \"" + rrule + "\", start: \"" + start
-            + "\", duration: " + duration + " }\n    freshness_sla: " + sla + "\n";
-}
-
-schedule::PlanResult plan(const config::Config &config, const QDateTime &from,
-                          const QDateTime &to, const schedule::ExpectedDurations &expected = {})
+schedule::PlanResult plan(const config::Config &config, const QDateTime &from, const QDateTime &to,
+                          const schedule::ExpectedDurations &expected = {})
 {
     auto result = schedule::planCalendar(config, from, to, expected);
     if (!result)
@@ -160,7 +141,8 @@ private slots:
     void leavesAFineCalendarAlone()
     {
         const config::Config config = load(
-                header(1) + regionYaml("eu", "Europe/Berlin", "FREQ=WEEKLY;BYDAY=MO,TH", "02:00", "3h")
+                estateHeader(1)
+                + regionYaml("eu", "Europe/Berlin", "FREQ=WEEKLY;BYDAY=MO,TH", "02:00", "3h")
                 + regionYaml("us", "America/New_York", "FREQ=WEEKLY;BYDAY=MO,TH", "02:00", "3h"));
         const auto result = plan(config, utc(2026, 5, 4), utc(2026, 6, 29));
         QVERIFY(result.satisfied());
@@ -172,9 +154,10 @@ private slots:
 
     void movesExactlyOneOfTwoRegionsOnTheSameSlot()
     {
-        const std::string yaml =
-                header(1) + regionYaml("eu", "Europe/Berlin", "FREQ=WEEKLY;BYDAY=MO,TH", "02:00", "3h")
-                + regionYaml("fr", "Europe/Berlin", "FREQ=WEEKLY;BYDAY=MO,TH", "02:00", "3h");
+        const std::string yaml
+                = estateHeader(1)
+                  + regionYaml("eu", "Europe/Berlin", "FREQ=WEEKLY;BYDAY=MO,TH", "02:00", "3h")
+                  + regionYaml("fr", "Europe/Berlin", "FREQ=WEEKLY;BYDAY=MO,TH", "02:00", "3h");
         const config::Config config = load(yaml);
         const QDateTime from = utc(2026, 5, 4);
         const QDateTime to = utc(2026, 6, 29);
@@ -217,7 +200,8 @@ private slots:
     void growsATooShortWindowOnly()
     {
         const config::Config config = load(
-                header(1) + regionYaml("eu", "Europe/Berlin", "FREQ=WEEKLY;BYDAY=MO,TH", "01:00", "3h"));
+                estateHeader(1)
+                + regionYaml("eu", "Europe/Berlin", "FREQ=WEEKLY;BYDAY=MO,TH", "01:00", "3h"));
         const schedule::ExpectedDurations expected{{"eu", 4h}};
         const auto result = plan(config, utc(2026, 5, 4), utc(2026, 6, 29), expected);
         QVERIFY(result.satisfied());
@@ -232,8 +216,9 @@ private slots:
     void addsADayWhenDstBreaksAWeeklySla()
     {
         // Berlin leaves DST on 25 Oct 2026: a weekly window is 7d1h after the previous one.
-        const config::Config config = load(
-                header(1) + regionYaml("eu", "Europe/Berlin", "FREQ=WEEKLY;BYDAY=MO", "02:00", "3h"));
+        const config::Config config
+                = load(estateHeader(1)
+                       + regionYaml("eu", "Europe/Berlin", "FREQ=WEEKLY;BYDAY=MO", "02:00", "3h"));
         const auto result = plan(config, utc(2026, 10, 5), utc(2026, 11, 9));
         QVERIFY(result.satisfied());
         QCOMPARE(result.changes.size(), std::size_t(1));
@@ -242,9 +227,10 @@ private slots:
 
     void explainsABlackoutLongerThanTheSla()
     {
-        const config::Config config = load(
-                header(1) + regionYaml("eu", "Europe/Berlin", "FREQ=DAILY", "02:00", "1h", "3d")
-                + "blackouts: [ { from: 2026-05-11, to: 2026-05-17, reason: freeze } ]\n");
+        const config::Config config
+                = load(estateHeader(1)
+                       + regionYaml("eu", "Europe/Berlin", "FREQ=DAILY", "02:00", "1h", "3d")
+                       + "blackouts: [ { from: 2026-05-11, to: 2026-05-17, reason: freeze } ]\n");
         const auto result = plan(config, utc(2026, 5, 4), utc(2026, 5, 25));
         QVERIFY(!result.satisfied());
         QCOMPARE(result.unsatisfied.size(), std::size_t(1));
@@ -259,7 +245,8 @@ private slots:
         QFile file(path);
         QVERIFY(file.open(QIODevice::WriteOnly));
         file.write(QByteArray::fromStdString(
-                header(1) + regionYaml("eu", "Europe/Berlin", "FREQ=WEEKLY;BYDAY=MO,TH", "02:00", "3h")
+                estateHeader(1)
+                + regionYaml("eu", "Europe/Berlin", "FREQ=WEEKLY;BYDAY=MO,TH", "02:00", "3h")
                 + regionYaml("fr", "Europe/Paris", "FREQ=WEEKLY;BYDAY=MO,TH", "02:00", "3h")));
         file.close();
         const QStringList range{QStringLiteral("--from"), QStringLiteral("2026-05-04"),

@@ -4,7 +4,7 @@
 // the bars, value texts past the page edge, the drift chart cut at the bottom of page 2.
 
 #include "core/report/reportcharts.h"
-#include "core/report/reportpdf.h"
+#include "reportpdf/reportpdf.h"
 
 #include <QProcess>
 #include <QRegularExpression>

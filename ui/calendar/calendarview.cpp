@@ -3,6 +3,7 @@
 #include "core/schedule/calendar.h"
 #include "core/schedule/conflicts.h"
 #include "ui/calendar/calendarcontroller.h"
+#include "ui/calendar/calendarmovecommand.h"
 #include "ui/calendar/calendarmovedialog.h"
 #include "ui/calendar/calendarreschedule.h"
 #include "ui/calendar/calendartimeline.h"
@@ -18,6 +19,7 @@
 #include <QLabel>
 #include <QStyle>
 #include <QToolButton>
+#include <QUndoStack>
 #include <QVBoxLayout>
 
 #include <algorithm>
@@ -57,6 +59,7 @@ QAction *shortcutAction(QWidget *owner, const QString &text, const QKeySequence 
 CalendarView::CalendarView(QWidget *parent)
     : QWidget(parent)
     , m_controller(new CalendarController(this))
+    , m_undoStack(new QUndoStack(this))
 {
     createActions();
     createControls();
@@ -65,6 +68,8 @@ CalendarView::CalendarView(QWidget *parent)
     connect(m_controller, &CalendarController::loaded, this, &CalendarView::onLoaded);
     connect(m_controller, &CalendarController::saved, this, &CalendarView::onSaved);
     connect(m_controller, &CalendarController::exported, this, &CalendarView::onExported);
+    connect(m_controller, &CalendarController::busyChanged, this, &CalendarView::updateUndoActions);
+    connect(m_undoStack, &QUndoStack::indexChanged, this, &CalendarView::updateUndoActions);
     connect(m_timeline, &CalendarTimeline::windowDropped, this, &CalendarView::previewMove);
     connect(m_timeline, &CalendarTimeline::plotGeometryChanged, m_chart,
             &ConcurrencyChartView::setPlotMargins);
@@ -116,6 +121,33 @@ void CalendarView::createActions()
                                  QStringLiteral("Reload"), this);
     m_reloadAction->setEnabled(false);
     connect(m_reloadAction, &QAction::triggered, this, &CalendarView::reload);
+
+    m_undoAction = shortcutAction(this, QStringLiteral("Undo"), QKeySequence::Undo);
+    m_undoAction->setObjectName(QStringLiteral("calendarUndoAction"));
+    m_undoAction->setIcon(style()->standardIcon(QStyle::SP_ArrowBack));
+    connect(m_undoAction, &QAction::triggered, m_undoStack, &QUndoStack::undo);
+    // Ctrl+Shift+Z everywhere (QKeySequence::Redo is Ctrl+Y on some platforms only).
+    m_redoAction = shortcutAction(this, QStringLiteral("Redo"),
+                                  QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Z));
+    m_redoAction->setObjectName(QStringLiteral("calendarRedoAction"));
+    m_redoAction->setIcon(style()->standardIcon(QStyle::SP_ArrowForward));
+    connect(m_redoAction, &QAction::triggered, m_undoStack, &QUndoStack::redo);
+    updateUndoActions();
+}
+
+void CalendarView::updateUndoActions()
+{
+    // One save at a time: a step of the stack waits for the running save.
+    const bool saving = m_controller && m_controller->isSaving();
+    m_undoAction->setEnabled(m_undoStack->canUndo() && !saving);
+    m_redoAction->setEnabled(m_undoStack->canRedo() && !saving);
+    // "Undo Move eu window" / "Redo Move eu window"; the stack names the command.
+    m_undoAction->setText(m_undoStack->canUndo()
+                                  ? QStringLiteral("Undo %1").arg(m_undoStack->undoText())
+                                  : QStringLiteral("Undo"));
+    m_redoAction->setText(m_undoStack->canRedo()
+                                  ? QStringLiteral("Redo %1").arg(m_undoStack->redoText())
+                                  : QStringLiteral("Redo"));
 }
 
 void CalendarView::createControls()
@@ -139,6 +171,9 @@ void CalendarView::createControls()
     bar->addSpacing(12);
     bar->addWidget(viewwidgets::toolButton(m_exportAction));
     bar->addWidget(viewwidgets::toolButton(m_reloadAction));
+    bar->addSpacing(12);
+    bar->addWidget(viewwidgets::toolButton(m_undoAction));
+    bar->addWidget(viewwidgets::toolButton(m_redoAction));
 
     m_banner = viewwidgets::errorBanner();
     m_banner->setObjectName(QStringLiteral("calendarErrorBanner"));
@@ -178,6 +213,11 @@ QDateTime CalendarView::now() const
 void CalendarView::setConfig(std::shared_ptr<const config::Config> config)
 {
     delete m_moveDialog;
+    // The moves on the stack belong to one file: the same file read again (as after every
+    // save) keeps them, another file (or none) drops them.
+    const auto &current = m_controller->config();
+    if (!config || !current || config->path != current->path)
+        m_undoStack->clear();
     m_controller->setConfig(std::move(config));
     m_data.reset();
     m_timeline->setData(nullptr, m_range);
@@ -343,16 +383,36 @@ void CalendarView::previewMove(std::size_t region, std::size_t window, const QDa
     m_moveDialog = new CalendarMoveDialog(move, this);
     m_moveDialog->setAttribute(Qt::WA_DeleteOnClose);
     connect(m_moveDialog, &QDialog::accepted, this, [this, move] {
-        m_banner->hide();
-        if (m_controller->saveWindow(move.region, move.after))
-            m_summary->setText(QStringLiteral("Saving the %1 window…").arg(move.region));
+        // push() runs the command's redo: the save of the moved window.
+        m_undoStack->push(new CalendarMoveCommand(
+                move.region, move.before, move.after,
+                [this](const QString &region, const config::WindowConfig &window) {
+                    writeWindow(region, window);
+                }));
     });
     m_moveDialog->open();
+}
+
+void CalendarView::writeWindow(const QString &region, const config::WindowConfig &window)
+{
+    if (m_revertingFailedSave)
+        return;
+    m_banner->hide();
+    // The command runs before the stack moves its index: this is where it stands now.
+    m_indexBeforeSave = m_undoStack->index();
+    if (m_controller->saveWindow(region, window))
+        m_summary->setText(QStringLiteral("Saving the %1 window…").arg(region));
 }
 
 void CalendarView::onSaved(const CalendarSaveOutcome &outcome)
 {
     if (!outcome.error.isEmpty()) {
+        // The file is as it was: the stack steps back to where it stood, writing nothing.
+        if (m_indexBeforeSave >= 0 && m_undoStack->index() != m_indexBeforeSave) {
+            m_revertingFailedSave = true;
+            m_undoStack->setIndex(m_indexBeforeSave);
+            m_revertingFailedSave = false;
+        }
         m_banner->setText(QStringLiteral("The window of %1 was not saved: %2")
                                   .arg(outcome.region, outcome.error));
         m_banner->show();

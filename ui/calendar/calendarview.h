@@ -14,6 +14,7 @@
 QT_BEGIN_NAMESPACE
 class QAction;
 class QLabel;
+class QUndoStack;
 QT_END_NAMESPACE
 
 namespace envsync::ui {
@@ -30,6 +31,8 @@ struct CalendarSaveOutcome;
 /// month in the viewer's time zone, blackouts, conflicts and past refreshes, with the number
 /// of concurrent refreshes against capacity below. Dragging a window previews the new rule and
 /// its conflicts, and Save writes it to the config file. Export ICS writes the shown range.
+/// Every saved move is a command on the view's undo stack: Undo (Ctrl+Z) writes the window
+/// as it was back to the file, Redo (Ctrl+Shift+Z) the moved one again.
 ///
 /// Every read and write runs in CalendarController on its workers; the calendar is built when
 /// the tab is first shown after a config was opened, and again on every navigation.
@@ -71,6 +74,9 @@ public:
     [[nodiscard]] QAction *exportIcsAction() const { return m_exportAction; }
     [[nodiscard]] QAction *weekAction() const { return m_weekAction; }
     [[nodiscard]] QAction *monthAction() const { return m_monthAction; }
+    [[nodiscard]] QAction *undoAction() const { return m_undoAction; }
+    [[nodiscard]] QAction *redoAction() const { return m_redoAction; }
+    [[nodiscard]] QUndoStack *undoStack() const { return m_undoStack; }
 
 signals:
     /// The timeline shows a new calendar (or the failure to build one).
@@ -90,6 +96,9 @@ private:
     void onSaved(const CalendarSaveOutcome &outcome);
     void onExported(const CalendarExportOutcome &outcome);
     void previewMove(std::size_t region, std::size_t window, const QDateTime &newStartUtc);
+    /// What a move command does and undoes: saves `window` as the region's window.
+    void writeWindow(const QString &region, const config::WindowConfig &window);
+    void updateUndoActions();
     void updateSummary();
     [[nodiscard]] QDateTime now() const;
 
@@ -102,6 +111,11 @@ private:
     QDateTime m_now;
     bool m_loadPending = false;
     QPointer<CalendarMoveDialog> m_moveDialog;
+    QUndoStack *m_undoStack = nullptr;
+    /// The stack's index before the running save's command ran (restored when it fails).
+    int m_indexBeforeSave = -1;
+    /// Set while a failed save's command is stepped back: the file was never changed.
+    bool m_revertingFailedSave = false;
 
     QAction *m_previousAction = nullptr;
     QAction *m_nextAction = nullptr;
@@ -110,6 +124,8 @@ private:
     QAction *m_monthAction = nullptr;
     QAction *m_exportAction = nullptr;
     QAction *m_reloadAction = nullptr;
+    QAction *m_undoAction = nullptr;
+    QAction *m_redoAction = nullptr;
     QLabel *m_title = nullptr;
     QLabel *m_banner = nullptr;
     QLabel *m_summary = nullptr;

@@ -1,6 +1,6 @@
 #include "ui/reports/reportscontroller.h"
 
-#include "core/report/reportfile.h"
+#include "reportpdf/reportfilewriter.h"
 #include "core/report/reportgather.h"
 
 #include "ui/common/watcherresult.h"

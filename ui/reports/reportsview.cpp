@@ -1,6 +1,6 @@
 #include "ui/reports/reportsview.h"
 
-#include "core/report/reportpainter.h"
+#include "reportpdf/reportpainter.h"
 
 #include "ui/reports/reportscontroller.h"
 #include "ui/common/statuspalette.h"

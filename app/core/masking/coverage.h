@@ -53,9 +53,10 @@ struct CoverageReport
     [[nodiscard]] int classified() const;
 };
 
-/// Resolves the masking rules against a source schema without the salt, the way buildMaskPlan
-/// does (own rules, foreign keys inheriting the rule of the key they reference, keep entries),
-/// so a console can show coverage while no salt is at hand. Pure.
+/// Resolves the masking rules against a source schema without the salt, with resolveRules
+/// (fkinheritance.h) as buildMaskPlan does (own rules, foreign keys inheriting the rule of the
+/// key they reference, keep entries), so a console can show coverage while no salt is at hand.
+/// Pure.
 [[nodiscard]] CoverageReport resolveCoverage(const config::MaskingConfig &masking,
                                              const drift::SchemaSnapshot &source);
 

@@ -2,6 +2,7 @@
 
 #include "copytext.h"
 #include "core/config/formats.h"
+#include "fkinheritance.h"
 #include "hmackey.h"
 #include "transform.h"
 
@@ -17,18 +18,6 @@ namespace {
 
 using drift::QualifiedName;
 
-struct ColumnKey
-{
-    std::string schema;
-    std::string table;
-    std::string column;
-    auto operator<=>(const ColumnKey &) const = default;
-    [[nodiscard]] std::string display() const
-    {
-        return config::formatQualifiedName({schema, table, column});
-    }
-};
-
 /// A rule as applied to one column (its own, or inherited from the key it references).
 struct ResolvedRule
 {
@@ -37,13 +26,13 @@ struct ResolvedRule
     std::string inheritedFrom; ///< "schema.table.column" of the key; empty for own rules
 };
 
-/// A rule's or keep entry's column, read as PostgreSQL reads identifiers (quotes, case).
-std::optional<ColumnKey> splitColumn(const std::string &text)
+/// A keep entry's column, read as PostgreSQL reads identifiers (quotes, case).
+std::optional<ColumnName> splitColumn(const std::string &text)
 {
     const auto parts = config::parseQualifiedName(text, 3);
     if (!parts)
         return std::nullopt;
-    return ColumnKey{(*parts)[0], (*parts)[1], (*parts)[2]};
+    return ColumnName{(*parts)[0], (*parts)[1], (*parts)[2]};
 }
 
 std::string locationOf(const config::MaskRule &rule)
@@ -176,9 +165,9 @@ public:
         return m_policy == config::UnclassifiedPolicy::Keep ? nullptr : m_null;
     }
 
-    std::map<ColumnKey, ResolvedRule> m_rules;
-    std::set<ColumnKey> m_known; ///< every column of the source
-    std::set<ColumnKey> m_keep;
+    std::map<ColumnName, ResolvedRule> m_rules;
+    std::set<ColumnName> m_known; ///< every column of the source
+    std::set<ColumnName> m_keep;
     std::map<QualifiedName, QualifiedName> m_partitionParent;
     config::UnclassifiedPolicy m_policy = config::UnclassifiedPolicy::Fail;
     std::shared_ptr<const Transform> m_null;
@@ -204,81 +193,34 @@ Result<std::unique_ptr<MaskPlan>> buildMaskPlan(const config::MaskingConfig &mas
         return std::unexpected(null.error());
     plan->m_null = *null;
 
-    std::map<ColumnKey, std::string> types;
+    std::map<ColumnName, std::string> types;
     for (const auto &table : source.tables) {
         if (table.partitionOf)
             plan->m_partitionParent.emplace(table.name, *table.partitionOf);
         for (const auto &column : table.columns) {
-            ColumnKey k{table.name.schema, table.name.name, column.name};
+            ColumnName k{table.name.schema, table.name.name, column.name};
             plan->m_known.insert(k);
             types.emplace(k, column.type);
         }
     }
 
-    // Own rules.
+    // Own rules and what foreign keys inherit: the resolution resolveCoverage shows too.
+    const RuleResolution resolution = resolveRules(masking, source);
+    if (!resolution.problems.empty())
+        return fail(ErrorCode::Config, resolution.problems.front().message,
+                    resolution.problems.front().location);
+    std::map<const config::MaskRule *, std::shared_ptr<const Transform>> transforms;
     for (const auto &rule : masking.rules) {
-        const auto key2 = splitColumn(rule.column);
-        if (!key2) {
-            const auto parts = config::parseQualifiedName(rule.column, 3);
-            return fail(ErrorCode::Config, "masking rule: " + parts.error().message,
-                        locationOf(rule));
-        }
-        if (!plan->m_known.contains(*key2))
-            return fail(ErrorCode::Config,
-                        "masking rule " + rule.column + ": no such column in the source",
-                        locationOf(rule));
-        if (plan->m_rules.contains(*key2))
-            return fail(ErrorCode::Config,
-                        "masking rule " + rule.column + ": the column already has a rule",
-                        locationOf(rule));
         auto transform = makeTransform(rule.transform, rule.params, rule.unique, key);
         if (!transform)
             return fail(ErrorCode::Config,
                         "masking rule " + rule.column + ": " + transform.error().message,
                         locationOf(rule));
-        plan->m_rules.emplace(*key2, ResolvedRule{&rule, *transform, {}});
+        transforms.emplace(&rule, *transform);
     }
-
-    // Foreign keys inherit the rule of the key they reference, so joins still join. Repeat for
-    // chains (a key that is itself a foreign key).
-    for (bool changed = true; changed;) {
-        changed = false;
-        for (const auto &constraint : source.constraints) {
-            if (constraint.type != drift::ConstraintType::ForeignKey
-                || !constraint.referencedTable
-                || constraint.columns.size() != constraint.referencedColumns.size())
-                continue;
-            for (std::size_t i = 0; i < constraint.columns.size(); ++i) {
-                const ColumnKey referenced{constraint.referencedTable->schema,
-                                           constraint.referencedTable->name,
-                                           constraint.referencedColumns[i]};
-                const auto from = plan->m_rules.find(referenced);
-                if (from == plan->m_rules.end())
-                    continue;
-                const ColumnKey fk{constraint.table.schema, constraint.table.name,
-                                   constraint.columns[i]};
-                const auto existing = plan->m_rules.find(fk);
-                if (existing != plan->m_rules.end()) {
-                    if (canonicalRule(*existing->second.rule) != canonicalRule(*from->second.rule))
-                        return fail(ErrorCode::Config,
-                                    "masking rule " + fk.display() + ": differs from the rule of "
-                                            + referenced.display()
-                                            + ", which it references (foreign key "
-                                            + constraint.name + "); joins would break",
-                                    existing->second.inheritedFrom.empty()
-                                            ? locationOf(*existing->second.rule)
-                                            : locationOf(*from->second.rule));
-                    continue;
-                }
-                const std::string origin = from->second.inheritedFrom.empty()
-                                                   ? referenced.display()
-                                                   : from->second.inheritedFrom;
-                plan->m_rules.emplace(fk, ResolvedRule{from->second.rule, from->second.transform,
-                                                       origin});
-                changed = true;
-            }
-        }
-    }
+    for (const auto &[column, effective] : resolution.rules)
+        plan->m_rules.emplace(column, ResolvedRule{effective.rule, transforms.at(effective.rule),
+                                                   effective.inheritedFrom()});
 
     for (const auto &entry : masking.keep) {
         if (const auto k = splitColumn(entry))

@@ -37,8 +37,8 @@ ChartShape label(double x, double y, std::string text,
     return {ChartShape::Kind::Text, x, y, 0, 0, ink, std::move(text), anchor, 11, bold};
 }
 
-/// Widths are estimated without fonts (core has no QtGui): DejaVu Sans at 11 px averages
-/// below 6.6 px per character, so text of n characters fits in n × 6.6 px.
+/// Widths are estimated without fonts (core is GUI-free: no font metrics): DejaVu Sans at
+/// 11 px averages below 6.6 px per character, so text of n characters fits in n × 6.6 px.
 constexpr double characterWidth = 6.6;
 constexpr double minLabelWidth = 60;
 constexpr double maxLabelWidth = 170;

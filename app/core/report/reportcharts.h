@@ -8,7 +8,8 @@
 namespace envsync::report {
 
 /// A drawing primitive of a report chart, in chart units (1 unit ≈ 1 CSS px). The same shapes
-/// become inline SVG in the HTML report and QPainter calls in the PDF, so both show one chart.
+/// become inline SVG in the HTML report and painter calls in the PDF (reportpdf/), so both
+/// show one chart.
 struct ChartShape
 {
     enum class Kind { Rect, Line, Text };

@@ -3,8 +3,6 @@
 #include "core/report/reportcsv.h"
 #include "core/report/reporthtml.h"
 #include "core/report/reportjson.h"
-#include "core/report/reportpdf.h"
-#include "core/util/savefile.h"
 
 #include <QFileInfo>
 
@@ -44,14 +42,6 @@ std::optional<std::string> reportText(const FreshnessReport &report, ReportForma
         break;
     }
     return std::nullopt;
-}
-
-Result<void> writeReportFile(const FreshnessReport &report, ReportFormat format,
-                             const QString &path)
-{
-    if (auto text = reportText(report, format))
-        return util::saveFile(path.toStdString(), *text);
-    return writePdf(report, path);
 }
 
 } // namespace envsync::report

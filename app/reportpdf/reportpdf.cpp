@@ -1,6 +1,6 @@
-#include "core/report/reportpdf.h"
+#include "reportpdf/reportpdf.h"
 
-#include "core/report/reportpainter.h"
+#include "reportpdf/reportpainter.h"
 #include "core/util/savefile.h"
 
 #include <QBuffer>

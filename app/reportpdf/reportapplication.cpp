@@ -1,4 +1,4 @@
-#include "core/report/reportapplication.h"
+#include "reportpdf/reportapplication.h"
 
 #include <QDir>
 #include <QGuiApplication>

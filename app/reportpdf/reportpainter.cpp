@@ -1,4 +1,4 @@
-#include "core/report/reportpainter.h"
+#include "reportpdf/reportpainter.h"
 
 #include "core/report/reportcharts.h"
 #include "core/report/reporthtml.h"
