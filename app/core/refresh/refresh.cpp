@@ -433,6 +433,8 @@ Result<double> swapIn(Context &ctx)
         return std::unexpected(dropped.error());
     faultPoint("prev-dropped");
     step(ctx.options, "swapping " + ctx.target.nextName() + " in");
+    if (ctx.options.swapping)
+        ctx.options.swapping();
     return databases.promote(ctx.target.database, ctx.target.nextName(), ctx.target.prevName());
 }
 
