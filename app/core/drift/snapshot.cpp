@@ -116,6 +116,11 @@ template<typename T, typename Key> void sortBy(std::vector<T> &items, Key key)
     std::ranges::sort(items, [&](const T &a, const T &b) { return key(a) < key(b); });
 }
 
+/// Thrown between catalog queries once the snapshot's cancel token fired.
+struct SnapshotCancelled
+{
+};
+
 class Reader
 {
 public:
@@ -132,6 +137,8 @@ private:
     pqxx::result query(const char *step, const std::string &sql)
     {
         m_step = step;
+        if (job::cancelled(m_options.cancel))
+            throw SnapshotCancelled{};
         if (m_options.progress)
             m_options.progress(m_step, m_done, totalSteps);
         pqxx::result result = m_tx.exec(sql);
@@ -807,6 +814,8 @@ Result<SchemaSnapshot> takeSnapshot(pqxx::connection_base &connection,
         SchemaSnapshot snapshot = reader.read();
         tx.commit();
         return snapshot;
+    } catch (const SnapshotCancelled &) {
+        return fail(ErrorCode::Cancelled, "cancelled", options.who + ": schema snapshot");
     } catch (...) {
         return std::unexpected(
                 db::currentExceptionToError(options.who, "schema snapshot (" + step + ")"));

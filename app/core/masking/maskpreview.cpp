@@ -110,8 +110,11 @@ void fillPreview(ColumnPreview &preview, const std::vector<std::string> &values,
 Result<MaskPreview> previewMasking(pqxx::connection &connection,
                                    const config::MaskingConfig &masking,
                                    const drift::SchemaSnapshot &source,
-                                   const PreviewOptions &options)
+                                   const PreviewOptions &options,
+                                   const std::shared_ptr<job::CancelToken> &cancel)
 {
+    if (job::cancelled(cancel))
+        return fail(ErrorCode::Cancelled, "cancelled", "masking preview");
     const CoverageReport coverage = resolveCoverage(masking, source);
     MaskPreview preview;
     preview.problems = coverage.problems;
@@ -132,6 +135,8 @@ Result<MaskPreview> previewMasking(pqxx::connection &connection,
         pqxx::read_transaction tx(connection);
         std::map<std::string, TableSample> samples; // "schema.table" → sample
         for (const auto &table : source.tables) {
+            if (job::cancelled(cancel))
+                break;
             std::vector<std::string> columns;
             for (const auto &column : table.columns)
                 columns.push_back(column.name);
@@ -141,6 +146,8 @@ Result<MaskPreview> previewMasking(pqxx::connection &connection,
         }
         return samples;
     });
+    if (job::cancelled(cancel))
+        return fail(ErrorCode::Cancelled, "cancelled", "masking preview");
     if (!sampled)
         return std::unexpected(sampled.error());
 

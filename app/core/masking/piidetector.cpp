@@ -223,8 +223,11 @@ std::optional<DetectedColumn> classifyColumn(const std::string &column, const st
     return std::nullopt;
 }
 
-Result<std::vector<DetectedColumn>> detectPii(pqxx::connection &connection, int sampleRows)
+Result<std::vector<DetectedColumn>> detectPii(pqxx::connection &connection, int sampleRows,
+                                              const std::shared_ptr<job::CancelToken> &cancel)
 {
+    if (job::cancelled(cancel))
+        return fail(ErrorCode::Cancelled, "cancelled", "pii detection");
     try {
         pqxx::read_transaction tx(connection, "envsync-detect-pii");
         const pqxx::result columns = tx.exec(
@@ -257,6 +260,8 @@ Result<std::vector<DetectedColumn>> detectPii(pqxx::connection &connection, int 
         }
         std::vector<DetectedColumn> out;
         for (const auto &key : order) {
+            if (job::cancelled(cancel))
+                return fail(ErrorCode::Cancelled, "cancelled", "detect PII");
             const auto &cols = tables[key];
             std::string select;
             for (const auto &col : cols)

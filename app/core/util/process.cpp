@@ -30,7 +30,8 @@ Result<void> giveToPostgresUser(const std::string &path)
 
 Result<ProcessResult> runProcess(const std::string &program,
                                  const std::vector<std::string> &arguments, bool asPostgresUser,
-                                 std::chrono::seconds timeout)
+                                 std::chrono::seconds timeout,
+                                 const std::shared_ptr<job::CancelToken> &cancel)
 {
     QStringList args;
     QString executable = QString::fromStdString(program);
@@ -42,6 +43,8 @@ Result<ProcessResult> runProcess(const std::string &program,
     for (const auto &argument : arguments)
         args << QString::fromStdString(argument);
 
+    if (job::cancelled(cancel))
+        return fail(ErrorCode::Cancelled, "cancelled", program);
     QProcess process;
     process.setProcessChannelMode(QProcess::MergedChannels);
     process.start(executable, args);

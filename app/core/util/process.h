@@ -1,8 +1,10 @@
 #pragma once
 
 #include "core/error.h"
+#include "core/job/canceltoken.h"
 
 #include <chrono>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -16,11 +18,11 @@ struct ProcessResult
 
 /// Runs a program to completion (blocking; never call on the GUI thread). When EnvSync runs as
 /// root and asPostgresUser is set, the program runs as the `postgres` OS user via runuser,
-/// because initdb and postgres refuse to run as root.
-[[nodiscard]] Result<ProcessResult> runProcess(const std::string &program,
-                                               const std::vector<std::string> &arguments,
-                                               bool asPostgresUser,
-                                               std::chrono::seconds timeout = std::chrono::minutes(5));
+/// because initdb and postgres refuse to run as root. Nothing starts once `cancel` fired.
+[[nodiscard]] Result<ProcessResult>
+runProcess(const std::string &program, const std::vector<std::string> &arguments,
+           bool asPostgresUser, std::chrono::seconds timeout = std::chrono::minutes(5),
+           const std::shared_ptr<job::CancelToken> &cancel = {});
 
 /// True when the effective user is root.
 [[nodiscard]] bool runningAsRoot();
