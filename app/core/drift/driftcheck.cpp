@@ -125,6 +125,9 @@ Result<DriftReport> checkDrift(const config::Config &config, const DriftRequest 
         if (onRegionDone)
             onRegionDone(name, i + 1, total);
     }
+    // A region whose read was cancelled is not "unreachable": the whole check was cancelled.
+    if (job::cancelled(cancel))
+        return fail(ErrorCode::Cancelled, "cancelled", "drift");
     return report;
 }
 

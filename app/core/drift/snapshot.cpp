@@ -1,5 +1,6 @@
 #include "core/drift/snapshot.h"
 
+#include "core/db/cancelguard.h"
 #include "core/db/connection.h"
 #include "core/db/threadguard.h"
 
@@ -807,6 +808,7 @@ Result<SchemaSnapshot> takeSnapshot(pqxx::connection_base &connection,
     if (auto refused = db::refuseOnGuiThread("schema snapshot"))
         return std::unexpected(withContext(*refused, options.who));
     std::string step = "begin";
+    const db::CancelGuard cancelGuard(connection, options.cancel);
     try {
         pqxx::transaction<pqxx::repeatable_read, pqxx::read_only> tx(connection,
                                                                      "envsync_drift_snapshot");
@@ -817,8 +819,9 @@ Result<SchemaSnapshot> takeSnapshot(pqxx::connection_base &connection,
     } catch (const SnapshotCancelled &) {
         return fail(ErrorCode::Cancelled, "cancelled", options.who + ": schema snapshot");
     } catch (...) {
-        return std::unexpected(
-                db::currentExceptionToError(options.who, "schema snapshot (" + step + ")"));
+        return std::unexpected(db::cancelledOr(
+                db::currentExceptionToError(options.who, "schema snapshot (" + step + ")"),
+                options.cancel));
     }
 }
 

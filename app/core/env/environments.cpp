@@ -166,7 +166,8 @@ Result<EnvironmentInfo> createEnvironment(const config::Config &config,
         return std::unexpected(snapshot.error());
     if (!admin)
         return std::unexpected(admin.error());
-    if (auto cloned = envsync::snapshot::cloneSnapshot(**admin, options.name, *snapshot, who);
+    if (auto cloned
+        = envsync::snapshot::cloneSnapshot(**admin, options.name, *snapshot, who, cancel);
         !cloned) {
         if (cloned.error().message.find("42P04") != std::string::npos) // duplicate_database
             return fail(ErrorCode::Usage,

@@ -1,5 +1,6 @@
 #include "core/masking/maskpreview.h"
 
+#include "core/db/cancelguard.h"
 #include "core/db/connection.h"
 #include "core/masking/maskplan.h"
 #include "core/masking/piidetector.h"
@@ -131,6 +132,7 @@ Result<MaskPreview> previewMasking(pqxx::connection &connection,
                                    : salt.error().message;
     }
 
+    const db::CancelGuard cancelGuard(connection, cancel);
     auto sampled = db::guarded("source", "sample values for the masking preview", [&] {
         pqxx::read_transaction tx(connection);
         std::map<std::string, TableSample> samples; // "schema.table" → sample

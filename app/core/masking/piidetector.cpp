@@ -3,6 +3,7 @@
 #include "transform.h"
 
 #include "core/config/formats.h"
+#include "core/db/cancelguard.h"
 #include "core/db/connection.h"
 
 #include <pqxx/pqxx>
@@ -228,6 +229,7 @@ Result<std::vector<DetectedColumn>> detectPii(pqxx::connection &connection, int 
 {
     if (job::cancelled(cancel))
         return fail(ErrorCode::Cancelled, "cancelled", "pii detection");
+    const db::CancelGuard cancelGuard(connection, cancel);
     try {
         pqxx::read_transaction tx(connection, "envsync-detect-pii");
         const pqxx::result columns = tx.exec(
@@ -291,7 +293,8 @@ Result<std::vector<DetectedColumn>> detectPii(pqxx::connection &connection, int 
         }
         return out;
     } catch (const std::exception &) {
-        return std::unexpected(db::currentExceptionToError("detect PII", {}));
+        return std::unexpected(
+                db::cancelledOr(db::currentExceptionToError("detect PII", {}), cancel));
     }
 }
 

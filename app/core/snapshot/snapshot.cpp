@@ -2,6 +2,7 @@
 
 #include "core/config/formats.h"
 #include "core/copy/copyengine.h"
+#include "core/db/cancelguard.h"
 #include "core/db/configuredconnect.h"
 #include "core/db/connection.h"
 #include "core/db/controldb.h"
@@ -683,6 +684,8 @@ Result<VerifyReport> verifySnapshot(const config::Config &config, const std::str
     if (!schema)
         return std::unexpected(schema.error());
 
+    const db::CancelGuard goldenGuard(**golden, cancel);
+    const db::CancelGuard sourceGuard(**source, cancel);
     auto checked = db::guarded("verify", info->name, [&] {
         pqxx::read_transaction g(**golden);
         pqxx::work s(**source, "verify source");
@@ -811,7 +814,7 @@ Result<VerifyReport> verifySnapshot(const config::Config &config, const std::str
         s.commit();
     });
     if (!checked)
-        return std::unexpected(checked.error());
+        return std::unexpected(db::cancelledOr(checked.error(), cancel));
     return report;
 }
 

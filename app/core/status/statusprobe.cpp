@@ -1,5 +1,6 @@
 #include "core/status/statusprobe.h"
 
+#include "core/db/cancelguard.h"
 #include "core/db/connection.h"
 #include "core/db/controldb.h"
 #include "core/db/dsn.h"
@@ -59,6 +60,7 @@ void probe(EndpointStatus &status, const std::string &dsn, const db::ConnectOpti
     if (connection && job::cancelled(cancel)) {
         status.error = "cancelled";
     } else if (connection) {
+        const db::CancelGuard cancelGuard(**connection, cancel);
         auto facts = db::guarded(whoIs(status), "read server facts", [&] {
             pqxx::nontransaction tx(**connection);
             const pqxx::row row = tx.exec1(
@@ -70,7 +72,7 @@ void probe(EndpointStatus &status, const std::string &dsn, const db::ConnectOpti
         if (facts)
             status.reachable = true;
         else
-            status.error = facts.error().describe();
+            status.error = db::cancelledOr(facts.error(), cancel).describe();
     } else {
         status.error = connection.error().describe();
     }

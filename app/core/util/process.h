@@ -16,9 +16,15 @@ struct ProcessResult
     std::string output; ///< stdout and stderr merged
 };
 
+/// How long a cancelled child has between SIGTERM and SIGKILL.
+inline constexpr std::chrono::seconds terminateGrace{2};
+
 /// Runs a program to completion (blocking; never call on the GUI thread). When EnvSync runs as
 /// root and asPostgresUser is set, the program runs as the `postgres` OS user via runuser,
-/// because initdb and postgres refuse to run as root. Nothing starts once `cancel` fired.
+/// because initdb and postgres refuse to run as root. The child leads its own process group:
+/// on `cancel` the group gets SIGTERM, then SIGKILL after terminateGrace (ErrorCode::Cancelled);
+/// on timeout SIGKILL (ErrorCode::Io). A terminal's Ctrl-C thus reaches EnvSync only, which
+/// stops the child through the token.
 [[nodiscard]] Result<ProcessResult>
 runProcess(const std::string &program, const std::vector<std::string> &arguments,
            bool asPostgresUser, std::chrono::seconds timeout = std::chrono::minutes(5),
