@@ -28,9 +28,10 @@ QString qs(const std::string &text)
 
 /// History and expected durations: the control database may be down or not created yet; the
 /// calendar is still worth showing without them, so failures become a warning.
-void readControlData(const config::Config &config, CalendarData &data)
+void readControlData(const config::Config &config, CalendarData &data,
+                     const std::shared_ptr<job::CancelToken> &cancel)
 {
-    auto expected = schedule::expectedDurations(config);
+    auto expected = schedule::expectedDurations(config, cancel);
     if (!expected) {
         data.warning
                 = QStringLiteral("Refresh history unavailable: ") + qs(expected.error().describe());
@@ -38,7 +39,7 @@ void readControlData(const config::Config &config, CalendarData &data)
     }
     data.expected = std::move(*expected);
     for (const config::RegionConfig &region : config.regions) {
-        auto history = refresh::regionHistory(config, region.name, historyRows);
+        auto history = refresh::regionHistory(config, region.name, historyRows, cancel);
         if (!history) {
             data.warning = QStringLiteral("Refresh history unavailable: ")
                            + qs(history.error().describe());
@@ -49,12 +50,12 @@ void readControlData(const config::Config &config, CalendarData &data)
 }
 
 CalendarData runLoad(std::shared_ptr<const config::Config> config, QDateTime fromUtc,
-                     QDateTime toUtc)
+                     QDateTime toUtc, const std::shared_ptr<job::CancelToken> &cancel)
 {
     CalendarData data;
     data.config = config;
     try {
-        readControlData(*config, data);
+        readControlData(*config, data, cancel);
         auto calendar = schedule::buildCalendar(*config, fromUtc, toUtc, data.expected);
         if (calendar) {
             data.calendar = std::move(*calendar);
@@ -125,8 +126,8 @@ bool CalendarController::load(const QDateTime &fromUtc, const QDateTime &toUtc)
         return false;
     m_jobs.start<CalendarData>(
             loadKey,
-            [config = m_config, fromUtc, toUtc](const JobContext &) {
-                return runLoad(config, fromUtc, toUtc);
+            [config = m_config, fromUtc, toUtc](const JobContext &context) {
+                return runLoad(config, fromUtc, toUtc, context.cancel);
             },
             [this](CalendarData data) {
                 if (!data.error.isEmpty())

@@ -59,13 +59,15 @@ bool probeEndpoints(const JobContext &context, const config::Config &config,
     try {
         std::vector<bool> delivered;
         const status::StatusReport report = status::collectStatus(
-                config, [&](std::size_t index, const status::EndpointStatus &endpoint) {
+                config,
+                [&](std::size_t index, const status::EndpointStatus &endpoint) {
                     // Serialised by collectStatus: no lock needed for `delivered`.
                     onEndpoint(index, endpoint);
                     if (delivered.size() <= index)
                         delivered.resize(index + 1, false);
                     delivered[index] = true;
-                });
+                },
+                context.cancel);
         for (std::size_t i = 0; i < report.endpoints.size(); ++i) {
             if (i >= delivered.size() || !delivered[i])
                 onEndpoint(i, report.endpoints[i]);

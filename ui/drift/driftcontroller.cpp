@@ -19,10 +19,12 @@ DriftOutcome runDriftCheck(const JobContext &context, const config::Config &conf
     if (job::cancelled(context.cancel))
         return outcome; // superseded before it started
     try {
-        auto result
-                = drift::checkDrift(config, request, [&](const std::string &region, int done, int) {
-                      onRegion(QString::fromStdString(region), done);
-                  });
+        auto result = drift::checkDrift(
+                config, request,
+                [&](const std::string &region, int done, int) {
+                    onRegion(QString::fromStdString(region), done);
+                },
+                context.cancel);
         if (result)
             outcome.report = std::make_shared<const drift::DriftReport>(std::move(*result));
         else

@@ -18,17 +18,18 @@ QString qs(const std::string &text)
     return QString::fromStdString(text);
 }
 
-EnvironmentListOutcome runList(std::shared_ptr<const config::Config> config)
+EnvironmentListOutcome runList(std::shared_ptr<const config::Config> config,
+                               const std::shared_ptr<job::CancelToken> &cancel)
 {
     EnvironmentListOutcome outcome;
     try {
-        auto list = env::listEnvironments(*config);
+        auto list = env::listEnvironments(*config, cancel);
         if (!list) {
             outcome.error = qs(list.error().describe());
         } else {
             outcome.environments = std::move(*list);
             // Without the snapshot names the picker still offers "newest ready".
-            if (auto snapshots = snapshot::listSnapshots(*config)) {
+            if (auto snapshots = snapshot::listSnapshots(*config, cancel)) {
                 for (const auto &info : *snapshots) {
                     if (info.state == "ready")
                         outcome.readySnapshots << qs(info.name);
@@ -44,13 +45,14 @@ EnvironmentListOutcome runList(std::shared_ptr<const config::Config> config)
 }
 
 EnvironmentChangeOutcome runCreate(std::shared_ptr<const config::Config> config,
-                                   env::CreateOptions options)
+                                   env::CreateOptions options,
+                                   const std::shared_ptr<job::CancelToken> &cancel)
 {
     EnvironmentChangeOutcome outcome;
     outcome.name = qs(options.name);
     outcome.created = true;
     try {
-        auto created = env::createEnvironment(*config, options);
+        auto created = env::createEnvironment(*config, options, cancel);
         if (created)
             outcome.info = std::move(*created);
         else
@@ -61,12 +63,13 @@ EnvironmentChangeOutcome runCreate(std::shared_ptr<const config::Config> config,
     return outcome;
 }
 
-EnvironmentChangeOutcome runDrop(std::shared_ptr<const config::Config> config, QString name)
+EnvironmentChangeOutcome runDrop(std::shared_ptr<const config::Config> config, QString name,
+                                 const std::shared_ptr<job::CancelToken> &cancel)
 {
     EnvironmentChangeOutcome outcome;
     outcome.name = name;
     try {
-        if (auto dropped = env::dropEnvironment(*config, name.toStdString()); !dropped)
+        if (auto dropped = env::dropEnvironment(*config, name.toStdString(), {}, cancel); !dropped)
             outcome.error = qs(dropped.error().describe());
     } catch (const std::exception &e) {
         outcome.error = QStringLiteral("env drop failed: ") + QString::fromUtf8(e.what());
@@ -96,7 +99,10 @@ bool EnvironmentsController::reload()
     if (!m_config)
         return false;
     m_jobs.start<EnvironmentListOutcome>(
-            listKey, [config = m_config](const JobContext &) { return runList(config); },
+            listKey,
+            [config = m_config](const JobContext &context) {
+                return runList(config, context.cancel);
+            },
             [this](EnvironmentListOutcome outcome) {
                 if (!outcome.error.isEmpty())
                     spdlog::error("environments: {}", outcome.error.toStdString());
@@ -110,8 +116,8 @@ bool EnvironmentsController::create(const env::CreateOptions &options)
     if (!m_config || isChanging())
         return false;
     spdlog::info("creating environment {}", options.name);
-    startChange([config = m_config, options](const JobContext &) {
-        return runCreate(config, options);
+    startChange([config = m_config, options](const JobContext &context) {
+        return runCreate(config, options, context.cancel);
     });
     emit changeStarted(QStringLiteral("Creating %1…").arg(qs(options.name)));
     return true;
@@ -122,7 +128,9 @@ bool EnvironmentsController::drop(const QString &name)
     if (!m_config || isChanging() || name.isEmpty())
         return false;
     spdlog::info("dropping environment {}", name.toStdString());
-    startChange([config = m_config, name](const JobContext &) { return runDrop(config, name); });
+    startChange([config = m_config, name](const JobContext &context) {
+        return runDrop(config, name, context.cancel);
+    });
     emit changeStarted(QStringLiteral("Dropping %1…").arg(name));
     return true;
 }

@@ -31,11 +31,12 @@ MaskingOutcome runLoad(const JobContext &context,
         } else {
             drift::SnapshotOptions schemaOptions;
             schemaOptions.who = "source";
+            schemaOptions.cancel = context.cancel;
             auto schema = drift::takeSnapshot(**source, schemaOptions);
             if (!schema) {
                 outcome.error = QString::fromStdString(schema.error().describe());
-            } else if (auto preview
-                       = masking::previewMasking(**source, config->masking, *schema, options)) {
+            } else if (auto preview = masking::previewMasking(**source, config->masking, *schema,
+                                                              options, context.cancel)) {
                 outcome.preview
                         = std::make_shared<const masking::MaskPreview>(std::move(*preview));
             } else {

@@ -39,10 +39,11 @@ QString guardReason(const Error &error)
     return qs(advice == std::string::npos ? message : message.substr(0, advice));
 }
 
-QStringList readySnapshotNames(const config::Config &config)
+QStringList readySnapshotNames(const config::Config &config,
+                               const std::shared_ptr<job::CancelToken> &cancel)
 {
     QStringList names;
-    auto list = snapshot::listSnapshots(config);
+    auto list = snapshot::listSnapshots(config, cancel);
     if (!list) {
         spdlog::warn("refresh plan: snapshots: {}", list.error().describe());
         return names;
@@ -60,7 +61,7 @@ RefreshPlanOutcome runPlan(std::shared_ptr<const config::Config> config, Refresh
     RefreshPlanOutcome outcome;
     outcome.request = std::move(request);
     try {
-        outcome.readySnapshots = readySnapshotNames(*config);
+        outcome.readySnapshots = readySnapshotNames(*config, options.cancel);
         auto plan = refresh::planRefresh(*config, options);
         if (!plan && plan.error().code == ErrorCode::RefusedSourceUnreachable) {
             outcome.needsSourceUnreachableOk = true;
@@ -129,12 +130,13 @@ RollbackOutcome runRollback(std::shared_ptr<const config::Config> config,
     return outcome;
 }
 
-RefreshHistoryOutcome runHistory(std::shared_ptr<const config::Config> config, QString region)
+RefreshHistoryOutcome runHistory(std::shared_ptr<const config::Config> config, QString region,
+                                 const std::shared_ptr<job::CancelToken> &cancel)
 {
     RefreshHistoryOutcome outcome;
     outcome.region = region;
     try {
-        auto history = refresh::regionHistory(*config, region.toStdString(), historyRows);
+        auto history = refresh::regionHistory(*config, region.toStdString(), historyRows, cancel);
         if (history)
             outcome.history = std::move(*history);
         else
@@ -145,12 +147,13 @@ RefreshHistoryOutcome runHistory(std::shared_ptr<const config::Config> config, Q
     return outcome;
 }
 
-RollbackStateOutcome runRollbackState(std::shared_ptr<const config::Config> config, QString region)
+RollbackStateOutcome runRollbackState(std::shared_ptr<const config::Config> config, QString region,
+                                      const std::shared_ptr<job::CancelToken> &cancel)
 {
     RollbackStateOutcome outcome;
     outcome.region = region;
     try {
-        auto previous = refresh::previousDatabase(*config, region.toStdString());
+        auto previous = refresh::previousDatabase(*config, region.toStdString(), cancel);
         if (previous) {
             outcome.previousName = qs(previous->name);
             outcome.hasPrevious = previous->exists;
@@ -220,7 +223,8 @@ bool RefreshController::plan(const RefreshRequest &request)
     options.sourceUnreachableOk = false;
     m_jobs.start<RefreshPlanOutcome>(
             planKey,
-            [config = m_config, request, options](const JobContext &) {
+            [config = m_config, request, options](const JobContext &context) mutable {
+                options.cancel = context.cancel;
                 return runPlan(config, request, options);
             },
             [this](RefreshPlanOutcome outcome) { emit planReady(outcome); });
@@ -290,7 +294,8 @@ bool RefreshController::rollback(const QString &region, const QString &typedName
     request.typedName = typedName;
     m_jobs.start<RollbackOutcome>(
             jobKey,
-            [config = m_config, options = optionsFor(request)](const JobContext &) {
+            [config = m_config, options = optionsFor(request)](const JobContext &context) mutable {
+                options.cancel = context.cancel;
                 return runRollback(config, options);
             },
             [this](RollbackOutcome outcome) {
@@ -312,7 +317,9 @@ bool RefreshController::loadHistory(const QString &region)
     // A newer call (another region picked) supersedes this one.
     m_jobs.start<RefreshHistoryOutcome>(
             historyKey,
-            [config = m_config, region](const JobContext &) { return runHistory(config, region); },
+            [config = m_config, region](const JobContext &context) {
+                return runHistory(config, region, context.cancel);
+            },
             [this](RefreshHistoryOutcome outcome) { emit historyLoaded(outcome); });
     return true;
 }
@@ -324,8 +331,8 @@ bool RefreshController::loadRollbackState(const QString &region)
     // A newer call (another region, or a job changed the answer) supersedes this one.
     m_jobs.start<RollbackStateOutcome>(
             rollbackStateKey,
-            [config = m_config, region](const JobContext &) {
-                return runRollbackState(config, region);
+            [config = m_config, region](const JobContext &context) {
+                return runRollbackState(config, region, context.cancel);
             },
             [this](RollbackStateOutcome outcome) { emit rollbackStateLoaded(outcome); });
     return true;

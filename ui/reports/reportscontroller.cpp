@@ -14,12 +14,13 @@ namespace {
 const QString gatherKey = QStringLiteral("gather");
 const QString exportKey = QStringLiteral("export");
 
-ReportData runGather(std::shared_ptr<const config::Config> config, report::GatherOptions options)
+ReportData runGather(std::shared_ptr<const config::Config> config, report::GatherOptions options,
+                     const std::shared_ptr<job::CancelToken> &cancel)
 {
     ReportData data;
     try {
         data.report = std::make_shared<const report::FreshnessReport>(
-                report::gatherReport(*config, options));
+                report::gatherReport(*config, options, cancel));
     } catch (const std::exception &e) {
         data.error = QStringLiteral("gathering the report failed: ") + QString::fromUtf8(e.what());
     }
@@ -73,7 +74,9 @@ bool ReportsController::load(const QDateTime &fromUtc, const QDateTime &toUtc,
     options.toUtc = toUtc;
     m_jobs.start<ReportData>(
             gatherKey,
-            [config = m_config, options](const JobContext &) { return runGather(config, options); },
+            [config = m_config, options](const JobContext &context) {
+                return runGather(config, options, context.cancel);
+            },
             [this](ReportData data) {
                 if (!data.error.isEmpty())
                     spdlog::error("report: {}", data.error.toStdString());

@@ -48,17 +48,18 @@ QStringList unclassifiedColumns(const config::Config &config)
     return out;
 }
 
-SnapshotListOutcome runList(const config::Config &config)
+SnapshotListOutcome runList(const config::Config &config,
+                            const std::shared_ptr<job::CancelToken> &cancel)
 {
     SnapshotListOutcome outcome;
     try {
-        auto list = snapshot::listSnapshots(config);
+        auto list = snapshot::listSnapshots(config, cancel);
         if (!list) {
             outcome.error = qs(list.error().describe());
         } else {
             outcome.snapshots = std::move(*list);
             // Without the refresh history the list is still worth showing.
-            if (auto inUse = snapshot::snapshotsInUse(config))
+            if (auto inUse = snapshot::snapshotsInUse(config, cancel))
                 outcome.inUse = std::move(*inUse);
             else
                 spdlog::warn("snapshots in use: {}", inUse.error().describe());
@@ -90,11 +91,12 @@ SnapshotCreateOutcome runCreate(const config::Config &config,
     return outcome;
 }
 
-SnapshotVerifyOutcome runVerify(const config::Config &config, const std::string &name)
+SnapshotVerifyOutcome runVerify(const config::Config &config, const std::string &name,
+                                const std::shared_ptr<job::CancelToken> &cancel)
 {
     SnapshotVerifyOutcome outcome;
     try {
-        auto report = snapshot::verifySnapshot(config, name);
+        auto report = snapshot::verifySnapshot(config, name, cancel);
         if (report)
             outcome.report = std::move(*report);
         else
@@ -132,7 +134,10 @@ bool SnapshotController::reload()
     if (!m_config)
         return false;
     m_jobs.start<SnapshotListOutcome>(
-            listKey, [config = m_config](const JobContext &) { return runList(*config); },
+            listKey,
+            [config = m_config](const JobContext &context) {
+                return runList(*config, context.cancel);
+            },
             [this](SnapshotListOutcome outcome) {
                 if (!outcome.error.isEmpty())
                     spdlog::error("snapshots: {}", outcome.error.toStdString());
@@ -194,8 +199,8 @@ bool SnapshotController::verify(const QString &name)
                                                 : name.toStdString());
     m_jobs.start<SnapshotVerifyOutcome>(
             verifyKey,
-            [config = m_config, name = name.toStdString()](const JobContext &) {
-                return runVerify(*config, name);
+            [config = m_config, name = name.toStdString()](const JobContext &context) {
+                return runVerify(*config, name, context.cancel);
             },
             [this](SnapshotVerifyOutcome outcome) {
                 if (outcome.report)
