@@ -33,7 +33,7 @@ class DriftHeatmapModel;
 /// colour = worst severity, number = differences), filters, and a detail pane comparing the
 /// clicked cell's definitions with the reference plus its reconcile DDL.
 ///
-/// The check itself runs in DriftController (worker thread, generation ids); this widget only
+/// The check itself runs in DriftController (on its JobTracker); this widget only
 /// reacts to its signals on the GUI thread. A new config is checked once, after its first
 /// status probe round (startPendingCheck), so the probe answers first and the connections of
 /// the two do not compete; Re-check (F6) runs it again.
