@@ -457,6 +457,7 @@ void MainWindow::createStatusBar()
 
     statusBar()->addPermanentWidget(m_busyBar);
     statusBar()->addPermanentWidget(m_summaryLabel);
+    connect(statusBar(), &QStatusBar::messageChanged, this, [this] { m_showsLoading = false; });
 }
 
 void MainWindow::restoreWindowState()
@@ -661,6 +662,7 @@ void MainWindow::setAutoRefresh(bool enabled)
 void MainWindow::onConfigLoading(const QString &path)
 {
     statusBar()->showMessage(QStringLiteral("Loading %1…").arg(QDir::toNativeSeparators(path)));
+    m_showsLoading = true; // until another message replaces it (messageChanged)
 }
 
 void MainWindow::onConfigLoaded(const QString &path,
@@ -757,7 +759,7 @@ void MainWindow::onProbeFinished()
 void MainWindow::onBusyChanged(bool busy)
 {
     m_busyBar->setVisible(busy);
-    if (!busy && statusBar()->currentMessage().startsWith(QStringLiteral("Loading")))
+    if (!busy && m_showsLoading)
         statusBar()->clearMessage();
     updateSummary();
 }

@@ -184,6 +184,7 @@ private:
     QPointer<QMessageBox> m_quitBox;
     bool m_quitWhenIdle = false; ///< close as soon as no job runs
     bool m_columnsFitted = false;
+    bool m_showsLoading = false; ///< the status bar still shows "Loading <config>…"
 };
 
 } // namespace envsync::ui

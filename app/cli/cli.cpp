@@ -30,6 +30,11 @@ std::string advice(Refusal refusal)
 
 int reportError(const Error &error)
 {
+    // Ctrl-C is no failure to explain: one line, whichever step was running.
+    if (error.code == ErrorCode::Cancelled) {
+        printError("cancelled");
+        return error.exitCode();
+    }
     printError(error.describe() + advice(error.refusal));
     return error.exitCode();
 }

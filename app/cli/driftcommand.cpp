@@ -1,4 +1,5 @@
 #include "cli.h"
+#include "interruptguard.h"
 
 #include "core/drift/diff.h"
 #include "core/drift/driftcheck.h"
@@ -77,7 +78,8 @@ int runDrift(const QStringList &args)
             "source with --against source. While no golden snapshot exists, golden falls back\n"
             "to the source and says so on stderr. Change is seen from the region: missing,\n"
             "extra or changed; severity breaking, warning or info (see README). Exit 0: no\n"
-            "drift; 1: drift found; 2: bad input; 3: a database could not be read.\n\n"
+            "drift; 1: drift found; 2: bad input; 3: a database could not be read, or Ctrl-C\n"
+            "cancelled the check (its catalog reads are cancelled on the servers).\n\n"
             "Examples:\n  envsyncctl drift -c envsync.yaml\n"
             "  envsyncctl drift -c envsync.yaml --region eu --format sql > fix-eu.sql"));
     addConfigOption(parser);
@@ -97,6 +99,8 @@ int runDrift(const QStringList &args)
         printError("--against must be golden or source, not \"" + against.toStdString() + '"');
         return Exit::Usage;
     }
+    // From here on Ctrl-C cancels the catalog reads on the servers (exit 3).
+    const InterruptGuard interrupt;
     const auto config = loadConfigOrReport(parser);
     if (!config)
         return Exit::Usage;
@@ -105,7 +109,7 @@ int runDrift(const QStringList &args)
         request.region = parser.value(QStringLiteral("region")).toStdString();
     request.against = against == QLatin1String("source") ? drift::Reference::Source
                                                          : drift::Reference::Golden;
-    auto report = drift::checkDrift(*config, request);
+    auto report = drift::checkDrift(*config, request, {}, interrupt.token());
     if (!report)
         return reportError(report.error());
     if (report->fellBackToSource)

@@ -193,10 +193,14 @@ int runRefresh(const QStringList &args)
         return *stop;
     if (auto stop = requireRegion(parser))
         return *stop;
+    // Installed before the config is read, so Ctrl-C at any moment ends with exit 3, the
+    // region's database untouched and its __envsync_next dropped.
+    const InterruptGuard interrupt;
     const auto config = loadConfigOrReport(parser);
     if (!config)
         return Exit::Usage;
     refresh::RefreshOptions options = optionsFrom(parser, true);
+    options.cancel = interrupt.token();
     const bool json = parser.value(QStringLiteral("format")) == QLatin1String("json");
     if (parser.isSet(QStringLiteral("dry-run"))) {
         auto plan = refresh::planRefresh(*config, options);
@@ -211,11 +215,7 @@ int runRefresh(const QStringList &args)
     ProgressPrinter printer("refresh " + options.region);
     options.step = [&](const std::string &text) { printer.step(text); };
     options.progress = [&](const job::Progress &p) { printer.progress(p); };
-    auto result = [&] {
-        const InterruptGuard interrupt;
-        options.cancel = interrupt.token();
-        return refresh::refreshRegion(*config, options);
-    }();
+    auto result = refresh::refreshRegion(*config, options);
     printer.finishLine();
     if (!result)
         return reportError(result.error());

@@ -87,7 +87,8 @@ void printTable(const std::vector<snapshot::SnapshotInfo> &snapshots)
     }
 }
 
-int runCreate(const config::Config &config, const QCommandLineParser &parser)
+int runCreate(const config::Config &config, const QCommandLineParser &parser,
+              const std::shared_ptr<job::CancelToken> &cancel)
 {
     snapshot::CreateOptions options;
     bool ok = true;
@@ -107,11 +108,8 @@ int runCreate(const config::Config &config, const QCommandLineParser &parser)
     ProgressPrinter printer("snapshot");
     options.step = [&](const std::string &text) { printer.step(text); };
     options.progress = [&](const job::Progress &p) { printer.progress(p); };
-    auto created = [&] {
-        const InterruptGuard interrupt;
-        options.cancel = interrupt.token();
-        return snapshot::createSnapshot(config, options);
-    }();
+    options.cancel = cancel;
+    auto created = snapshot::createSnapshot(config, options);
     printer.finishLine();
     if (!created)
         return reportError(created.error());
@@ -245,11 +243,18 @@ int runSnapshot(const QStringList &args)
     }
     if (auto stop = requireFormat(parser, {"table", "json"}))
         return *stop;
+    if (action == QLatin1String("create")) {
+        // Installed before the config is read, so Ctrl-C at any moment ends with exit 3 and
+        // the half-built golden_vN__building dropped.
+        const InterruptGuard interrupt;
+        const auto config = loadConfigOrReport(parser);
+        if (!config)
+            return Exit::Usage;
+        return runCreate(*config, parser, interrupt.token());
+    }
     const auto config = loadConfigOrReport(parser);
     if (!config)
         return Exit::Usage;
-    if (action == QLatin1String("create"))
-        return runCreate(*config, parser);
     if (action == QLatin1String("list"))
         return runList(*config, parser);
     if (action == QLatin1String("prune"))

@@ -346,6 +346,8 @@ private slots:
         QVERIFY2(!view()->stepLabel()->text().contains(u"eu"),
                  qPrintable(view()->stepLabel()->text()));
         QCOMPARE(view()->overallProgress()->value(), 0);
+        QVERIFY(!view()->overallProgress()->isVisible()); // no 0 % bar for no job
+        QVERIFY(!view()->statsLabel()->isVisible());
         QCOMPARE(view()->tableProgressModel()->rowCount(), 0);
         // Roll Back is decided by each region's own previous database.
         const bool usHasPrevious = OwnDemoEstate::scalar(m_estate.regionDsn("us", "postgres"),

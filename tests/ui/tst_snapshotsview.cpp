@@ -12,12 +12,13 @@
 #include "core/db/threadguard.h"
 #include "core/demo/demo.h"
 #include "ui/common/jobformat.h"
+#include "ui/common/jobprogresspanel.h"
+#include "ui/common/tableprogressmodel.h"
+#include "ui/dashboard/statuscontroller.h"
 #include "ui/mainwindow.h"
 #include "ui/snapshots/snapshotcontroller.h"
 #include "ui/snapshots/snapshotlistmodel.h"
 #include "ui/snapshots/snapshotsview.h"
-#include "ui/dashboard/statuscontroller.h"
-#include "ui/common/tableprogressmodel.h"
 #include "ui/snapshots/verifychecksmodel.h"
 
 #include <QAbstractItemModelTester>
@@ -31,6 +32,7 @@
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QToolButton>
 #include <QTreeView>
 
 #include <pqxx/pqxx>
@@ -146,6 +148,10 @@ private slots:
         QCOMPARE(view.listModel()->rowCount(), 0);
         QVERIFY(!view.errorBanner()->isVisible());
         QVERIFY(!view.verifyAction()->isEnabled()); // nothing to verify yet
+        // No job has run: no 0 % bar, no figures, no Cancel.
+        QVERIFY(!view.overallProgress()->isVisible());
+        QVERIFY(!view.statsLabel()->isVisible());
+        QVERIFY(!view.jobPanel()->cancelButton()->isVisible());
 
         createFirst(view);
         verifyFirst(view);
@@ -167,6 +173,8 @@ private:
         QVERIFY(controller->isCreating());
         QVERIFY(!view.newSnapshotAction()->isEnabled()); // one create at a time
         QVERIFY(view.cancelAction()->isEnabled());
+        QVERIFY(view.overallProgress()->isVisible());
+        QVERIFY(view.jobPanel()->cancelButton()->isVisible());
         QVERIFY(finished.wait(jobTimeoutMs));
         const auto outcome = finished.first().first().value<SnapshotCreateOutcome>();
         QVERIFY2(outcome.created.has_value(), qPrintable(outcome.error));
@@ -176,6 +184,8 @@ private:
         QVERIFY(!steps.isEmpty());
         QVERIFY(!progress.isEmpty());
         QCOMPARE(view.overallProgress()->value(), 100);
+        QVERIFY(view.overallProgress()->isVisible()); // the last result stays
+        QVERIFY(!view.jobPanel()->cancelButton()->isVisible());
         QVERIFY2(view.stepLabel()->text().startsWith(u"golden_v1 is ready"),
                  qPrintable(view.stepLabel()->text()));
         TableProgressModel *tables = view.tableProgressModel();

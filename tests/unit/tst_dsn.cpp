@@ -97,6 +97,10 @@ private slots:
         // A connect_timeout written by the user wins.
         auto own = envsync::db::effectiveConnectionString("host=h connect_timeout=1", options);
         QCOMPARE(Dsn::parse(*own)->value("connect_timeout"), std::string("1"));
+        // So does an application_name written by the user (EnvSync's name is the default).
+        auto named
+                = envsync::db::effectiveConnectionString("host=h application_name=mine", options);
+        QCOMPARE(Dsn::parse(*named)->value("application_name"), std::string("mine"));
     }
 };
 

@@ -7,12 +7,6 @@
 #include "core/schedule/icsexport.h"
 #include "core/util/savefile.h"
 
-#include "ui/common/watcherresult.h"
-
-#include <QFutureWatcher>
-#include <QPromise>
-#include <QtConcurrent/QtConcurrentRun>
-
 #include <spdlog/spdlog.h>
 
 #include <exception>
@@ -20,6 +14,9 @@
 namespace envsync::ui {
 
 namespace {
+
+const QString loadKey = QStringLiteral("load");
+const QString saveKey = QStringLiteral("save");
 
 /// Refresh records read per region: enough to cover a month of windows with retries.
 constexpr int historyRows = 200;
@@ -31,9 +28,10 @@ QString qs(const std::string &text)
 
 /// History and expected durations: the control database may be down or not created yet; the
 /// calendar is still worth showing without them, so failures become a warning.
-void readControlData(const config::Config &config, CalendarData &data)
+void readControlData(const config::Config &config, CalendarData &data,
+                     const std::shared_ptr<job::CancelToken> &cancel)
 {
-    auto expected = schedule::expectedDurations(config);
+    auto expected = schedule::expectedDurations(config, cancel);
     if (!expected) {
         data.warning
                 = QStringLiteral("Refresh history unavailable: ") + qs(expected.error().describe());
@@ -41,7 +39,7 @@ void readControlData(const config::Config &config, CalendarData &data)
     }
     data.expected = std::move(*expected);
     for (const config::RegionConfig &region : config.regions) {
-        auto history = refresh::regionHistory(config, region.name, historyRows);
+        auto history = refresh::regionHistory(config, region.name, historyRows, cancel);
         if (!history) {
             data.warning = QStringLiteral("Refresh history unavailable: ")
                            + qs(history.error().describe());
@@ -51,13 +49,13 @@ void readControlData(const config::Config &config, CalendarData &data)
     }
 }
 
-void runLoad(QPromise<CalendarData> &promise, std::shared_ptr<const config::Config> config,
-             QDateTime fromUtc, QDateTime toUtc)
+CalendarData runLoad(std::shared_ptr<const config::Config> config, QDateTime fromUtc,
+                     QDateTime toUtc, const std::shared_ptr<job::CancelToken> &cancel)
 {
     CalendarData data;
     data.config = config;
     try {
-        readControlData(*config, data);
+        readControlData(*config, data, cancel);
         auto calendar = schedule::buildCalendar(*config, fromUtc, toUtc, data.expected);
         if (calendar) {
             data.calendar = std::move(*calendar);
@@ -68,11 +66,10 @@ void runLoad(QPromise<CalendarData> &promise, std::shared_ptr<const config::Conf
     } catch (const std::exception &e) {
         data.error = QStringLiteral("building the calendar failed: ") + QString::fromUtf8(e.what());
     }
-    promise.addResult(std::move(data));
+    return data;
 }
 
-void runSave(QPromise<CalendarSaveOutcome> &promise, std::string path, QString region,
-             config::WindowConfig window)
+CalendarSaveOutcome runSave(std::string path, QString region, config::WindowConfig window)
 {
     CalendarSaveOutcome outcome;
     outcome.region = region;
@@ -87,10 +84,10 @@ void runSave(QPromise<CalendarSaveOutcome> &promise, std::string path, QString r
     } catch (const std::exception &e) {
         outcome.error = QStringLiteral("saving the window failed: ") + QString::fromUtf8(e.what());
     }
-    promise.addResult(std::move(outcome));
+    return outcome;
 }
 
-void runExport(QPromise<CalendarExportOutcome> &promise, QString path, CalendarData data)
+CalendarExportOutcome runExport(QString path, CalendarData data)
 {
     CalendarExportOutcome outcome;
     outcome.path = path;
@@ -103,69 +100,64 @@ void runExport(QPromise<CalendarExportOutcome> &promise, QString path, CalendarD
     } catch (const std::exception &e) {
         outcome.error = QStringLiteral("exporting failed: ") + QString::fromUtf8(e.what());
     }
-    promise.addResult(std::move(outcome));
+    return outcome;
 }
-
 
 } // namespace
 
 CalendarController::CalendarController(QObject *parent)
     // 2 workers: a load next to a save or an export
-    : ConfigJobController(2, QStringLiteral("envsync-calendar-workers"), parent)
+    : ConfigJobController(2, QStringLiteral("envsync-calendar-workers"), {loadKey}, parent)
 {}
 
-void CalendarController::clearWatchers()
+bool CalendarController::isLoading() const
 {
-    m_loadWatcher = m_saveWatcher = nullptr;
+    return m_jobs.busy(loadKey);
+}
+
+bool CalendarController::isSaving() const
+{
+    return m_jobs.busy(saveKey);
 }
 
 bool CalendarController::load(const QDateTime &fromUtc, const QDateTime &toUtc)
 {
     if (!m_config)
         return false;
-    const quint64 generation = ++m_generation;
-    auto *watcher = new QFutureWatcher<CalendarData>(this);
-    m_loadWatcher = watcher;
-    connect(watcher, &QFutureWatcherBase::finished, watcher, &QObject::deleteLater);
-    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, generation] {
-        if (generation != m_generation || watcher != m_loadWatcher)
-            return; // superseded by a newer range or config
-        m_loadWatcher = nullptr;
-        emit busyChanged();
-        CalendarData data = resultOf(watcher, "building the calendar");
-        if (!data.error.isEmpty())
-            spdlog::error("calendar: {}", data.error.toStdString());
-        else if (!data.warning.isEmpty())
-            spdlog::warn("calendar: {}", data.warning.toStdString());
-        emit loaded(data);
-    });
-    watcher->setFuture(QtConcurrent::run(&m_pool, runLoad, m_config, fromUtc, toUtc));
-    emit busyChanged();
+    m_jobs.start<CalendarData>(
+            loadKey,
+            [config = m_config, fromUtc, toUtc](const JobContext &context) {
+                return runLoad(config, fromUtc, toUtc, context.cancel);
+            },
+            [this](CalendarData data) {
+                if (!data.error.isEmpty())
+                    spdlog::error("calendar: {}", data.error.toStdString());
+                else if (!data.warning.isEmpty())
+                    spdlog::warn("calendar: {}", data.warning.toStdString());
+                emit loaded(data);
+            });
     return true;
 }
 
 bool CalendarController::saveWindow(const QString &region, const config::WindowConfig &window)
 {
-    if (!m_config || m_saveWatcher)
+    if (!m_config || isSaving())
         return false;
     spdlog::info("calendar: moving the window of {} to {}", region.toStdString(), window.rrule);
-    auto *watcher = new QFutureWatcher<CalendarSaveOutcome>(this);
-    m_saveWatcher = watcher;
-    connect(watcher, &QFutureWatcherBase::finished, watcher, &QObject::deleteLater);
-    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher] {
-        m_saveWatcher = nullptr;
-        CalendarSaveOutcome outcome = resultOf(watcher, "saving the window");
-        if (outcome.error.isEmpty()) {
-            spdlog::info("calendar: saved the window of {}", outcome.region.toStdString());
-            m_config = outcome.config;
-        } else {
-            spdlog::error("calendar: {}", outcome.error.toStdString());
-        }
-        emit busyChanged();
-        emit saved(outcome);
-    });
-    watcher->setFuture(QtConcurrent::run(&m_pool, runSave, m_config->path, region, window));
-    emit busyChanged();
+    m_jobs.start<CalendarSaveOutcome>(
+            saveKey,
+            [path = m_config->path, region, window](const JobContext &) {
+                return runSave(path, region, window);
+            },
+            [this](CalendarSaveOutcome outcome) {
+                if (outcome.error.isEmpty()) {
+                    spdlog::info("calendar: saved the window of {}", outcome.region.toStdString());
+                    m_config = outcome.config;
+                } else {
+                    spdlog::error("calendar: {}", outcome.error.toStdString());
+                }
+                emit saved(outcome);
+            });
     return true;
 }
 
@@ -173,18 +165,18 @@ bool CalendarController::exportIcs(const QString &path, const CalendarData &data
 {
     if (!data.config || path.isEmpty())
         return false;
-    auto *watcher = new QFutureWatcher<CalendarExportOutcome>(this);
-    connect(watcher, &QFutureWatcherBase::finished, watcher, &QObject::deleteLater);
-    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher] {
-        const CalendarExportOutcome outcome = resultOf(watcher, "exporting the calendar");
-        if (outcome.error.isEmpty())
-            spdlog::info("calendar: exported {} windows to {}", outcome.events,
-                         outcome.path.toStdString());
-        else
-            spdlog::error("calendar: {}", outcome.error.toStdString());
-        emit exported(outcome);
-    });
-    watcher->setFuture(QtConcurrent::run(&m_pool, runExport, path, data));
+    // Keyed by the file: exporting it again supersedes the older write's report.
+    m_jobs.start<CalendarExportOutcome>(
+            QStringLiteral("export:") + path,
+            [path, data](const JobContext &) { return runExport(path, data); },
+            [this](CalendarExportOutcome outcome) {
+                if (outcome.error.isEmpty())
+                    spdlog::info("calendar: exported {} windows to {}", outcome.events,
+                                 outcome.path.toStdString());
+                else
+                    spdlog::error("calendar: {}", outcome.error.toStdString());
+                emit exported(outcome);
+            });
     return true;
 }
 

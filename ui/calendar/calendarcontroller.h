@@ -10,16 +10,11 @@
 #include <QDateTime>
 #include <QObject>
 #include <QString>
-#include <QThreadPool>
 
 #include <map>
 #include <memory>
 #include <string>
 #include <vector>
-
-QT_BEGIN_NAMESPACE
-class QFutureWatcherBase;
-QT_END_NAMESPACE
 
 namespace envsync::ui {
 
@@ -54,10 +49,10 @@ struct CalendarExportOutcome
 /// pure engine: windows, blackouts, conflicts), saves a moved window to the config file and
 /// writes ICS exports, all off the GUI thread.
 ///
-/// Threading contract, as the other controllers: every job runs on this object's own
-/// QThreadPool through QtConcurrent::run and opens its own connections; loads are superseded
-/// by a generation id; one save at a time. The destructor waits for every worker. All signals
-/// are emitted on the GUI thread.
+/// Threading contract, as the other controllers: every job runs on the JobTracker and opens its
+/// own connections; a newer load or config supersedes a load; one save at a time, never
+/// superseded. The destructor cancels every job and waits for the workers. All signals are
+/// emitted on the GUI thread.
 class CalendarController : public ConfigJobController
 {
     Q_OBJECT
@@ -73,20 +68,13 @@ public:
     /// Writes `data`'s calendar as iCalendar to `path`; ends with exported.
     bool exportIcs(const QString &path, const CalendarData &data);
 
-    [[nodiscard]] bool isLoading() const { return m_loadWatcher != nullptr; }
-    [[nodiscard]] bool isSaving() const { return m_saveWatcher != nullptr; }
+    [[nodiscard]] bool isLoading() const;
+    [[nodiscard]] bool isSaving() const;
 
 signals:
     void loaded(const envsync::ui::CalendarData &data);
     void saved(const envsync::ui::CalendarSaveOutcome &outcome);
     void exported(const envsync::ui::CalendarExportOutcome &outcome);
-
-private:
-    void clearWatchers() override;
-    void clearLoadWatchers() override { m_loadWatcher = nullptr; }
-
-    QFutureWatcherBase *m_loadWatcher = nullptr;
-    QFutureWatcherBase *m_saveWatcher = nullptr;
 };
 
 } // namespace envsync::ui

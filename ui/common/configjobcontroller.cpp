@@ -1,45 +1,25 @@
 #include "ui/common/configjobcontroller.h"
 
-#include <QFutureWatcherBase>
-
 namespace envsync::ui {
 
-ConfigJobController::ConfigJobController(int maxThreads, const QString &poolName, QObject *parent)
+ConfigJobController::ConfigJobController(int maxThreads, const QString &poolName,
+                                         QStringList loadKeys, QObject *parent)
     : QObject(parent)
+    , m_jobs(maxThreads, poolName)
+    , m_loadKeys(std::move(loadKeys))
 {
-    m_pool.setMaxThreadCount(maxThreads);
-    m_pool.setObjectName(poolName);
+    connect(&m_jobs, &JobTracker::busyChanged, this, &ConfigJobController::busyChanged);
 }
 
-ConfigJobController::~ConfigJobController()
-{
-    // not forgetWatchers(): the subclass part is gone, its clearWatchers() cannot be called
-    ++m_generation;
-    disconnectWatchers();
-    m_pool.waitForDone();
-}
+ConfigJobController::~ConfigJobController() = default;
 
 void ConfigJobController::setConfig(std::shared_ptr<const config::Config> config)
 {
     // A running job keeps the config it started with and still reports; only loads go stale.
-    ++m_generation;
-    clearLoadWatchers();
+    for (const QString &key : m_loadKeys)
+        m_jobs.discard(key);
     m_config = std::move(config);
     emit busyChanged();
-}
-
-void ConfigJobController::forgetWatchers()
-{
-    ++m_generation;
-    disconnectWatchers();
-    clearWatchers();
-}
-
-void ConfigJobController::disconnectWatchers()
-{
-    const auto watchers = findChildren<QFutureWatcherBase *>(Qt::FindDirectChildrenOnly);
-    for (QFutureWatcherBase *watcher : watchers)
-        watcher->disconnect(this);
 }
 
 } // namespace envsync::ui

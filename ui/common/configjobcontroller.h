@@ -1,26 +1,24 @@
 #pragma once
 
 #include "core/config/config.h"
+#include "ui/common/jobtracker.h"
 
 #include <QObject>
 #include <QString>
-#include <QThreadPool>
+#include <QStringList>
 
 #include <memory>
 
 namespace envsync::ui {
 
-/// What the console's job controllers (snapshots, environments, calendar, reports) share: a
-/// private QThreadPool their jobs run on, the config the jobs run against, and a generation id
-/// so that a job started before the config changed reports to nobody.
+/// What the console's job controllers (snapshots, environments, calendar, reports) share: the
+/// JobTracker their jobs run on and the config the next jobs run against.
 ///
-/// A subclass watches each job with a QFutureWatcher parented to itself, keeps the watchers it
-/// cares about in pointers that clearWatchers() nulls, and compares the generation it started a
-/// read-only load with against m_generation when the load ends. A job that changes the estate
-/// (snapshot create, environment create/drop, window save) is never generation-checked: it owns
-/// the config it started with (a shared_ptr captured by value) and its result is always
-/// delivered, whatever config came meanwhile. The destructor stops listening and waits for
-/// every worker.
+/// A read-only load (its key is in `loadKeys`) is superseded by a new config: its token is
+/// cancelled and its result dropped (the view reloads with the new config). A job that changes
+/// the estate (snapshot create, environment create/drop, window save) is never superseded by a
+/// config: it owns the config it started with (a shared_ptr captured by value) and its result
+/// is always delivered. The tracker cancels and waits for every worker when this object goes.
 class ConfigJobController : public QObject
 {
     Q_OBJECT
@@ -28,9 +26,7 @@ class ConfigJobController : public QObject
 public:
     ~ConfigJobController() override;
 
-    /// Takes `config` for the next jobs. Supersedes only stale read-only loads (their results
-    /// are dropped; the view reloads with the new config); a running job is never cancelled
-    /// and still reports its result.
+    /// Takes `config` for the next jobs; discards only the read-only loads.
     void setConfig(std::shared_ptr<const config::Config> config);
     [[nodiscard]] const std::shared_ptr<const config::Config> &config() const { return m_config; }
 
@@ -38,23 +34,14 @@ signals:
     void busyChanged();
 
 protected:
-    ConfigJobController(int maxThreads, const QString &poolName, QObject *parent);
+    ConfigJobController(int maxThreads, const QString &poolName, QStringList loadKeys,
+                        QObject *parent);
 
-    /// Stops listening to every running job: bumps the generation, disconnects the watchers
-    /// and lets the subclass forget them (clearWatchers).
-    void forgetWatchers();
-    /// Nulls the subclass' pointers to its watchers.
-    virtual void clearWatchers() = 0;
-    /// Nulls the subclass' pointers to its read-only load watchers (the generation is bumped
-    /// already, so their results are dropped).
-    virtual void clearLoadWatchers() = 0;
-
-    QThreadPool m_pool;
+    JobTracker m_jobs;
     std::shared_ptr<const config::Config> m_config;
-    quint64 m_generation = 0;
 
 private:
-    void disconnectWatchers();
+    QStringList m_loadKeys;
 };
 
 } // namespace envsync::ui

@@ -3,10 +3,7 @@
 #include "core/config/configloader.h"
 #include "core/status/statusprobe.h"
 
-#include <QFutureWatcher>
-#include <QPromise>
 #include <QThread>
-#include <QtConcurrent/QtConcurrentRun>
 
 #include <spdlog/spdlog.h>
 
@@ -16,6 +13,10 @@
 namespace envsync::ui {
 
 namespace {
+
+const QString loadKey = QStringLiteral("load");
+const QString probeKey = QStringLiteral("probe");
+const QString demoKey = QStringLiteral("demo");
 
 /// What a config load hands back to the GUI thread.
 struct LoadedConfig
@@ -46,39 +47,46 @@ LoadedConfig loadConfig(const QString &path)
     return loaded;
 }
 
+using EndpointFn = std::function<void(std::size_t index, const status::EndpointStatus &)>;
+
 /// Worker: probe every endpoint; each result is reported the moment its endpoint answers.
-void probeEndpoints(QPromise<ProbeUpdate> &promise, std::shared_ptr<const config::Config> config)
+/// Returns whether the round completed.
+bool probeEndpoints(const JobContext &context, const config::Config &config,
+                    const EndpointFn &onEndpoint)
 {
+    if (job::cancelled(context.cancel))
+        return false;
     try {
         std::vector<bool> delivered;
         const status::StatusReport report = status::collectStatus(
-                *config, [&](std::size_t index, const status::EndpointStatus &endpoint) {
+                config,
+                [&](std::size_t index, const status::EndpointStatus &endpoint) {
                     // Serialised by collectStatus: no lock needed for `delivered`.
-                    if (promise.isCanceled())
-                        return;
-                    promise.addResult(ProbeUpdate{index, endpoint});
+                    onEndpoint(index, endpoint);
                     if (delivered.size() <= index)
                         delivered.resize(index + 1, false);
                     delivered[index] = true;
-                });
-        for (std::size_t i = 0; i < report.endpoints.size() && !promise.isCanceled(); ++i) {
+                },
+                context.cancel);
+        for (std::size_t i = 0; i < report.endpoints.size(); ++i) {
             if (i >= delivered.size() || !delivered[i])
-                promise.addResult(ProbeUpdate{i, report.endpoints[i]});
+                onEndpoint(i, report.endpoints[i]);
         }
     } catch (const std::exception &e) {
         spdlog::error("status probe failed: {}", e.what());
     }
+    return true;
 }
 
 /// Worker: start (create and seed on first use) the demo clusters.
-void runDemo(QPromise<DemoEvent> &promise, demo::DemoOptions options)
+DemoOutcome runDemo(const demo::DemoOptions &options,
+                    const std::function<void(const std::string &)> &onStep)
 {
-    DemoEvent outcome;
-    outcome.done = true;
+    DemoOutcome outcome;
     try {
         auto state = demo::up(options, [&](const std::string &step) {
             spdlog::info("demo: {}", step);
-            promise.addResult(DemoEvent{QString::fromStdString(step), false, {}, {}});
+            onStep(step);
         });
         if (state)
             outcome.configPath = QString::fromStdString(state->configPath.string());
@@ -87,89 +95,68 @@ void runDemo(QPromise<DemoEvent> &promise, demo::DemoOptions options)
     } catch (const std::exception &e) {
         outcome.error = QString::fromUtf8(e.what());
     }
-    promise.addResult(outcome);
+    return outcome;
 }
 
 } // namespace
 
 StatusController::StatusController(QObject *parent)
     : QObject(parent)
+    , m_jobs(std::max(4, QThread::idealThreadCount()), QStringLiteral("envsync-gui-workers"))
 {
-    // Probes are I/O-bound and collectStatus fans out on its own threads; these few threads
-    // are for the blocking entry points (load, probe round, demo) so none waits behind another.
-    m_pool.setMaxThreadCount(std::max(4, QThread::idealThreadCount()));
-    m_pool.setObjectName(QStringLiteral("envsync-gui-workers"));
-
+    connect(&m_jobs, &JobTracker::busyChanged, this, &StatusController::updateBusy);
     m_autoRefresh.setSingleShot(true);
     connect(&m_autoRefresh, &QTimer::timeout, this, [this] {
-        if (hasConfig() && !m_probing)
+        if (hasConfig() && !isProbing())
             refresh();
     });
 }
 
 StatusController::~StatusController()
 {
-    ++m_loadGeneration;
-    ++m_probeGeneration;
     m_autoRefresh.stop();
-    const auto watchers = findChildren<QFutureWatcherBase *>(Qt::FindDirectChildrenOnly);
-    for (QFutureWatcherBase *watcher : watchers) {
-        watcher->disconnect(this);
-        watcher->cancel();
-    }
-    m_pool.clear();
-    if (m_pool.activeThreadCount() > 0)
-        spdlog::debug("waiting for {} background task(s) to finish", m_pool.activeThreadCount());
-    m_pool.waitForDone();
+}
+
+bool StatusController::isLoading() const
+{
+    return m_jobs.busy(loadKey);
+}
+
+bool StatusController::isProbing() const
+{
+    return m_jobs.busy(probeKey);
+}
+
+bool StatusController::isDemoRunning() const
+{
+    return m_jobs.busy(demoKey);
 }
 
 void StatusController::openConfig(const QString &path)
 {
-    const quint64 generation = ++m_loadGeneration;
     spdlog::info("opening config {}", path.toStdString());
-    m_loading = true;
     emit configLoading(path);
-    updateBusy();
-
-    auto *watcher = new QFutureWatcher<LoadedConfig>(this);
-    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, generation, path] {
-        watcher->deleteLater();
-        if (generation != m_loadGeneration)
-            return; // another file was opened meanwhile
-        m_loading = false;
-        const LoadedConfig loaded = watcher->result();
-        if (!loaded.config) {
-            spdlog::error("{}: {} problem(s) in the config", path.toStdString(),
-                          loaded.diagnostics.size());
-            for (const QString &line : loaded.diagnostics)
-                spdlog::error("{}", line.toStdString());
-            updateBusy();
-            emit configFailed(path, loaded.diagnostics);
-            return;
-        }
-        supersedeProbe();
-        m_config = loaded.config;
-        m_configPath = path;
-        m_endpoints = loaded.planned;
-        m_lastChecked = {};
-        spdlog::info("config {}: {} endpoints ({} regions)", path.toStdString(),
-                     loaded.planned.size(), m_config->regions.size());
-        emit configLoaded(path, loaded.planned);
-        refresh();
-        updateBusy();
-    });
-    watcher->setFuture(QtConcurrent::run(&m_pool, loadConfig, path));
-}
-
-void StatusController::supersedeProbe()
-{
-    ++m_probeGeneration;
-    if (m_probeWatcher) {
-        // Its results are ignored from now on (generation); it deletes itself when done.
-        m_probeWatcher->cancel();
-        m_probeWatcher = nullptr;
-    }
-    m_probing = false;
+    m_jobs.start<LoadedConfig>(
+            loadKey, [path](const JobContext &) { return loadConfig(path); },
+            [this, path](LoadedConfig loaded) {
+                if (!loaded.config) {
+                    spdlog::error("{}: {} problem(s) in the config", path.toStdString(),
+                                  loaded.diagnostics.size());
+                    for (const QString &line : loaded.diagnostics)
+                        spdlog::error("{}", line.toStdString());
+                    emit configFailed(path, loaded.diagnostics);
+                    return;
+                }
+                m_jobs.discard(probeKey);
+                m_config = loaded.config;
+                m_configPath = path;
+                m_endpoints = loaded.planned;
+                m_lastChecked = {};
+                spdlog::info("config {}: {} endpoints ({} regions)", path.toStdString(),
+                             loaded.planned.size(), m_config->regions.size());
+                emit configLoaded(path, loaded.planned);
+                refresh();
+            });
 }
 
 void StatusController::refresh()
@@ -178,48 +165,39 @@ void StatusController::refresh()
         spdlog::warn("nothing to refresh: no config is open");
         return;
     }
-    supersedeProbe();
-    const quint64 generation = m_probeGeneration;
-    m_probing = true;
     m_autoRefresh.stop();
     m_probeClock.start();
     spdlog::info("probing {} endpoints", m_endpoints.size());
-    emit probeStarted(generation, static_cast<int>(m_endpoints.size()));
-    updateBusy();
-
-    auto *watcher = new QFutureWatcher<ProbeUpdate>(this);
-    m_probeWatcher = watcher;
-    connect(watcher, &QFutureWatcherBase::resultsReadyAt, this,
-            [this, generation](int begin, int end) { onProbeResults(generation, begin, end); });
-    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, generation] {
-        watcher->deleteLater();
-        if (m_probeWatcher == watcher)
-            m_probeWatcher = nullptr;
-        onProbeFinished(generation);
-    });
-    watcher->setFuture(QtConcurrent::run(&m_pool, probeEndpoints, m_config));
+    auto onEndpoint = [this](std::size_t index, const status::EndpointStatus &endpoint) {
+        onEndpointProbed(index, endpoint);
+    };
+    m_jobs.start<bool>(
+            probeKey,
+            [config = m_config, onEndpoint](const JobContext &context) {
+                return probeEndpoints(
+                        context, *config,
+                        [&context, onEndpoint](std::size_t index,
+                                               const status::EndpointStatus &endpoint) {
+                            context.post(
+                                    [onEndpoint, index, endpoint] { onEndpoint(index, endpoint); });
+                        });
+            },
+            [this](bool) { onProbeFinished(); });
+    emit probeStarted(static_cast<int>(m_endpoints.size()));
 }
 
-void StatusController::onProbeResults(quint64 generation, int begin, int end)
+void StatusController::onEndpointProbed(std::size_t index, const status::EndpointStatus &status)
 {
-    if (generation != m_probeGeneration || !m_probeWatcher)
+    if (index >= m_endpoints.size())
         return;
-    for (int i = begin; i < end; ++i) {
-        const ProbeUpdate update = m_probeWatcher->resultAt(i);
-        if (update.index >= m_endpoints.size())
-            continue;
-        m_endpoints[update.index] = update.status;
-        if (update.status.error)
-            spdlog::warn("{}", *update.status.error);
-        emit endpointProbed(static_cast<int>(update.index), update.status);
-    }
+    m_endpoints[index] = status;
+    if (status.error)
+        spdlog::warn("{}", *status.error);
+    emit endpointProbed(static_cast<int>(index), status);
 }
 
-void StatusController::onProbeFinished(quint64 generation)
+void StatusController::onProbeFinished()
 {
-    if (generation != m_probeGeneration)
-        return;
-    m_probing = false;
     m_lastChecked = QDateTime::currentDateTime();
     const int total = static_cast<int>(m_endpoints.size());
     const int reachable = static_cast<int>(
@@ -227,43 +205,36 @@ void StatusController::onProbeFinished(quint64 generation)
     spdlog::info("status checked: {}/{} reachable in {} ms", reachable, total,
                  m_probeClock.elapsed());
     emit probeFinished(m_lastChecked, reachable, total);
-    updateBusy();
     if (m_autoInterval.count() > 0)
         m_autoRefresh.start(std::chrono::milliseconds(m_autoInterval));
 }
 
 void StatusController::startDemo(const demo::DemoOptions &options)
 {
-    if (m_demoRunning) {
+    if (isDemoRunning()) {
         spdlog::warn("the demo is already starting");
         return;
     }
-    m_demoRunning = true;
-    updateBusy();
     spdlog::info("starting the demo clusters in {}",
                  (options.dir.empty() ? demo::defaultDirectory() : options.dir).string());
-
-    auto *watcher = new QFutureWatcher<DemoEvent>(this);
-    connect(watcher, &QFutureWatcherBase::resultsReadyAt, this,
-            [this, watcher](int begin, int end) {
-                for (int i = begin; i < end; ++i) {
-                    const DemoEvent event = watcher->resultAt(i);
-                    if (!event.done) {
-                        emit demoProgress(event.step);
-                        continue;
-                    }
-                    m_demoRunning = false;
-                    updateBusy();
-                    if (event.error.isEmpty()) {
-                        emit demoReady(event.configPath);
-                    } else {
-                        spdlog::error("demo: {}", event.error.toStdString());
-                        emit demoFailed(event.error);
-                    }
+    auto onStep = [this](const QString &step) {
+        emit demoProgress(step);
+    };
+    m_jobs.start<DemoOutcome>(
+            demoKey,
+            [options, onStep](const JobContext &context) {
+                return runDemo(options, [&context, onStep](const std::string &step) {
+                    context.post([onStep, step = QString::fromStdString(step)] { onStep(step); });
+                });
+            },
+            [this](DemoOutcome outcome) {
+                if (outcome.error.isEmpty()) {
+                    emit demoReady(outcome.configPath);
+                } else {
+                    spdlog::error("demo: {}", outcome.error.toStdString());
+                    emit demoFailed(outcome.error);
                 }
             });
-    connect(watcher, &QFutureWatcherBase::finished, watcher, &QObject::deleteLater);
-    watcher->setFuture(QtConcurrent::run(&m_pool, runDemo, options));
 }
 
 void StatusController::setAutoRefreshInterval(std::chrono::seconds interval)
@@ -271,7 +242,7 @@ void StatusController::setAutoRefreshInterval(std::chrono::seconds interval)
     m_autoInterval = std::max(interval, std::chrono::seconds(0));
     if (m_autoInterval.count() == 0)
         m_autoRefresh.stop();
-    else if (hasConfig() && !m_probing)
+    else if (hasConfig() && !isProbing())
         m_autoRefresh.start(std::chrono::milliseconds(m_autoInterval));
 }
 

@@ -3,12 +3,12 @@
 #include "core/config/config.h"
 #include "core/demo/demo.h"
 #include "core/status/endpointstatus.h"
+#include "ui/common/jobtracker.h"
 
 #include <QDateTime>
 #include <QElapsedTimer>
 #include <QObject>
 #include <QStringList>
-#include <QThreadPool>
 #include <QTimer>
 
 #include <chrono>
@@ -16,37 +16,22 @@
 #include <memory>
 #include <vector>
 
-QT_BEGIN_NAMESPACE
-template<typename T> class QFutureWatcher;
-QT_END_NAMESPACE
-
 namespace envsync::ui {
 
-/// One endpoint's probe result as it travels from the worker through QFuture to the GUI.
-struct ProbeUpdate
+/// The outcome of demo::up.
+struct DemoOutcome
 {
-    std::size_t index = 0;
-    status::EndpointStatus status;
-};
-
-/// One line of demo progress, or (last) the outcome of demo::up.
-struct DemoEvent
-{
-    QString step;
-    bool done = false;
-    QString configPath; ///< when done and successful
-    QString error;      ///< when done and failed
+    QString configPath; ///< when successful
+    QString error;      ///< when failed
 };
 
 /// Loads configs and probes endpoints off the GUI thread.
 ///
 /// Threading contract: every blocking call (reading the YAML, collectStatus, demo::up) runs on
-/// this object's own QThreadPool through QtConcurrent::run with a QPromise; results come back
-/// as QFuture results through QFutureWatchers owned by this object, i.e. queued onto the GUI
-/// thread, row by row as each endpoint answers. Each load and each probe round carries a
-/// generation id; results of a superseded round (re-probe, another config) are dropped. The
-/// destructor cancels what it can and waits for the workers (at most one connect timeout).
-/// All signals are emitted on the GUI thread.
+/// this object's JobTracker; results come back on the GUI thread, row by row as each endpoint
+/// answers. A newer load supersedes a load, a newer probe round (re-probe, another config) a
+/// round: its token is cancelled and its results are dropped. The destructor cancels every job
+/// and waits for the workers. All signals are emitted on the GUI thread.
 class StatusController : public QObject
 {
     Q_OBJECT
@@ -66,12 +51,10 @@ public:
     [[nodiscard]] bool hasConfig() const { return m_config != nullptr; }
     [[nodiscard]] QString configPath() const { return m_configPath; }
     [[nodiscard]] std::shared_ptr<const config::Config> config() const { return m_config; }
-    [[nodiscard]] bool isLoading() const { return m_loading; }
-    [[nodiscard]] bool isProbing() const { return m_probing; }
-    [[nodiscard]] bool isDemoRunning() const { return m_demoRunning; }
-    [[nodiscard]] bool isBusy() const { return m_loading || m_probing || m_demoRunning; }
-    /// The current probe round; results carrying another one are stale.
-    [[nodiscard]] quint64 probeGeneration() const { return m_probeGeneration; }
+    [[nodiscard]] bool isLoading() const;
+    [[nodiscard]] bool isProbing() const;
+    [[nodiscard]] bool isDemoRunning() const;
+    [[nodiscard]] bool isBusy() const { return m_jobs.busy(); }
     /// Local time the last complete round finished; invalid before the first.
     [[nodiscard]] QDateTime lastChecked() const { return m_lastChecked; }
     /// The latest result of every endpoint of the current config.
@@ -84,8 +67,6 @@ public:
     void setAutoRefreshInterval(std::chrono::seconds interval);
     [[nodiscard]] std::chrono::seconds autoRefreshInterval() const { return m_autoInterval; }
 
-    [[nodiscard]] QThreadPool *threadPool() { return &m_pool; }
-
 signals:
     void configLoading(const QString &path);
     /// The new config's endpoints, not probed yet (all pending).
@@ -93,7 +74,7 @@ signals:
     /// Every Diagnostic::format() line, in file order.
     void configFailed(const QString &path, const QStringList &diagnostics);
     /// A probe round started; every row is pending until endpointProbed.
-    void probeStarted(quint64 generation, int endpointCount);
+    void probeStarted(int endpointCount);
     /// One endpoint answered (or timed out); index into the planned endpoints.
     void endpointProbed(int index, const status::EndpointStatus &status);
     /// Every endpoint of the round answered; checkedAt is local time.
@@ -106,21 +87,16 @@ signals:
 private:
     /// Emits busyChanged when isBusy() differs from what was last announced.
     void updateBusy();
-    void supersedeProbe();
-    void onProbeResults(quint64 generation, int begin, int end);
-    void onProbeFinished(quint64 generation);
+    void onEndpointProbed(std::size_t index, const status::EndpointStatus &status);
+    void onProbeFinished();
 
-    QThreadPool m_pool;
+    // Probes are I/O-bound and collectStatus fans out on its own threads; these few threads
+    // are for the blocking entry points (load, probe round, demo) and superseded rounds
+    // still stopping, so none waits behind another.
+    JobTracker m_jobs;
     std::shared_ptr<const config::Config> m_config;
     QString m_configPath;
     std::vector<status::EndpointStatus> m_endpoints;
-
-    quint64 m_loadGeneration = 0;
-    quint64 m_probeGeneration = 0;
-    QFutureWatcher<ProbeUpdate> *m_probeWatcher = nullptr;
-    bool m_loading = false;
-    bool m_probing = false;
-    bool m_demoRunning = false;
     bool m_announcedBusy = false;
     QDateTime m_lastChecked;
     QElapsedTimer m_probeClock;

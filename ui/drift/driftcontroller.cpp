@@ -1,9 +1,5 @@
 #include "ui/drift/driftcontroller.h"
 
-#include <QFutureWatcher>
-#include <QPromise>
-#include <QtConcurrent/QtConcurrentRun>
-
 #include <spdlog/spdlog.h>
 
 #include <exception>
@@ -12,19 +8,23 @@ namespace envsync::ui {
 
 namespace {
 
-/// Worker: snapshot the reference and every region, diff them. Progress: regions done.
-void runDriftCheck(QPromise<DriftOutcome> &promise, std::shared_ptr<const config::Config> config,
-                   drift::DriftRequest request)
+const QString checkKey = QStringLiteral("check");
+
+/// Worker: snapshot the reference and every region, diff them; each region done is posted.
+DriftOutcome runDriftCheck(const JobContext &context, const config::Config &config,
+                           const drift::DriftRequest &request,
+                           const std::function<void(const QString &, int)> &onRegion)
 {
-    if (promise.isCanceled())
-        return; // superseded before it started
     DriftOutcome outcome;
+    if (job::cancelled(context.cancel))
+        return outcome; // superseded before it started
     try {
-        promise.setProgressRange(0, static_cast<int>(config->regions.size()));
         auto result = drift::checkDrift(
-                *config, request, [&promise](const std::string &region, int done, int) {
-                    promise.setProgressValueAndText(done, QString::fromStdString(region));
-                });
+                config, request,
+                [&](const std::string &region, int done, int) {
+                    onRegion(QString::fromStdString(region), done);
+                },
+                context.cancel);
         if (result)
             outcome.report = std::make_shared<const drift::DriftReport>(std::move(*result));
         else
@@ -32,7 +32,7 @@ void runDriftCheck(QPromise<DriftOutcome> &promise, std::shared_ptr<const config
     } catch (const std::exception &e) {
         outcome.error = QStringLiteral("drift check failed: ") + QString::fromUtf8(e.what());
     }
-    promise.addResult(std::move(outcome));
+    return outcome;
 }
 
 } // namespace
@@ -40,29 +40,17 @@ void runDriftCheck(QPromise<DriftOutcome> &promise, std::shared_ptr<const config
 DriftController::DriftController(QObject *parent)
     : QObject(parent)
 {
-    // One thread for the current check plus room for superseded ones still waiting on a
-    // connect timeout, so a re-check never queues behind them.
-    m_pool.setMaxThreadCount(4);
-    m_pool.setObjectName(QStringLiteral("envsync-drift-workers"));
+    connect(&m_jobs, &JobTracker::busyChanged, this,
+            [this](const QString &, bool busy) { emit runningChanged(busy); });
+    connect(&m_jobs, &JobTracker::jobFailed, this,
+            [this](const QString &, const QString &message) { emit checkFailed(message); });
 }
 
-DriftController::~DriftController()
-{
-    ++m_generation;
-    const auto watchers = findChildren<QFutureWatcherBase *>(Qt::FindDirectChildrenOnly);
-    for (QFutureWatcherBase *watcher : watchers) {
-        watcher->disconnect(this);
-        watcher->cancel();
-    }
-    m_pool.clear();
-    if (m_pool.activeThreadCount() > 0)
-        spdlog::debug("waiting for {} drift check(s) to finish", m_pool.activeThreadCount());
-    m_pool.waitForDone();
-}
+DriftController::~DriftController() = default;
 
 void DriftController::setConfig(std::shared_ptr<const config::Config> config)
 {
-    supersede();
+    m_jobs.discard(checkKey);
     m_config = std::move(config);
     m_report.reset();
 }
@@ -77,22 +65,10 @@ std::vector<std::string> DriftController::regionNames() const
     return names;
 }
 
-void DriftController::supersede()
-{
-    ++m_generation;
-    if (m_watcher) {
-        // Its results are ignored from now on (generation); it deletes itself when done.
-        m_watcher->cancel();
-        m_watcher = nullptr;
-    }
-    setRunning(false);
-}
-
 void DriftController::cancel()
 {
-    if (!m_running)
+    if (!m_jobs.discard(checkKey))
         return;
-    supersede();
     spdlog::info("drift check cancelled");
     emit checkCancelled();
 }
@@ -103,61 +79,46 @@ bool DriftController::check(drift::Reference against)
         spdlog::warn("no drift check: no config is open");
         return false;
     }
-    supersede();
-    const quint64 generation = m_generation;
     const int total = static_cast<int>(m_config->regions.size());
     spdlog::info("checking schema drift of {} region(s) against the {}", total,
                  against == drift::Reference::Golden ? "golden snapshot" : "source");
-    setRunning(true);
-    emit checkStarted(generation, total);
-
-    auto *watcher = new QFutureWatcher<DriftOutcome>(this);
-    m_watcher = watcher;
-    connect(watcher, &QFutureWatcherBase::progressValueChanged, this,
-            [this, watcher, generation, total](int done) {
-                if (generation != m_generation || done <= 0)
-                    return;
-                emit regionChecked(watcher->progressText(), done, total);
-            });
-    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, generation] {
-        watcher->deleteLater();
-        if (generation != m_generation)
-            return; // cancelled or superseded: discard
-        m_watcher = nullptr;
-        setRunning(false);
-        if (watcher->future().resultCount() == 0) {
-            emit checkFailed(QStringLiteral("the drift check returned nothing"));
-            return;
-        }
-        const DriftOutcome outcome = watcher->result();
-        if (!outcome.report) {
-            spdlog::error("drift check failed: {}", outcome.error.toStdString());
-            m_report.reset();
-            emit checkFailed(outcome.error);
-            return;
-        }
-        m_report = outcome.report;
-        for (const Error &error : m_report->errors)
-            spdlog::warn("drift: {}", error.describe());
-        std::size_t differences = 0;
-        for (const auto &regionDrift : m_report->drifts)
-            differences += regionDrift.differences.size();
-        spdlog::info("drift checked against {}: {} difference(s) in {} region(s), {} unreadable",
-                     m_report->referenceName, differences, m_report->drifts.size(),
-                     m_report->errors.size());
-        emit checkFinished(m_report);
-    });
-    watcher->setFuture(
-            QtConcurrent::run(&m_pool, runDriftCheck, m_config, drift::DriftRequest{{}, against}));
+    auto onRegion = [this, total](const QString &region, int done) {
+        if (done > 0)
+            emit regionChecked(region, done, total);
+    };
+    m_jobs.start<DriftOutcome>(
+            checkKey,
+            [config = m_config, request = drift::DriftRequest{{}, against},
+             onRegion](const JobContext &context) {
+                return runDriftCheck(
+                        context, *config, request,
+                        [&context, onRegion](const QString &region, int done) {
+                            context.post([onRegion, region, done] { onRegion(region, done); });
+                        });
+            },
+            [this](DriftOutcome outcome) { onCheckDone(outcome); });
+    emit checkStarted(total);
     return true;
 }
 
-void DriftController::setRunning(bool running)
+void DriftController::onCheckDone(const DriftOutcome &outcome)
 {
-    if (m_running == running)
+    if (!outcome.report) {
+        spdlog::error("drift check failed: {}", outcome.error.toStdString());
+        m_report.reset();
+        emit checkFailed(outcome.error);
         return;
-    m_running = running;
-    emit runningChanged(running);
+    }
+    m_report = outcome.report;
+    for (const Error &error : m_report->errors)
+        spdlog::warn("drift: {}", error.describe());
+    std::size_t differences = 0;
+    for (const auto &regionDrift : m_report->drifts)
+        differences += regionDrift.differences.size();
+    spdlog::info("drift checked against {}: {} difference(s) in {} region(s), {} unreadable",
+                 m_report->referenceName, differences, m_report->drifts.size(),
+                 m_report->errors.size());
+    emit checkFinished(m_report);
 }
 
 } // namespace envsync::ui

@@ -2,16 +2,12 @@
 
 #include "core/config/config.h"
 #include "core/drift/driftcheck.h"
+#include "ui/common/jobtracker.h"
 
 #include <QObject>
 #include <QString>
-#include <QThreadPool>
 
 #include <memory>
-
-QT_BEGIN_NAMESPACE
-template<typename T> class QFutureWatcher;
-QT_END_NAMESPACE
 
 namespace envsync::ui {
 
@@ -25,12 +21,10 @@ struct DriftOutcome
 /// Runs drift::checkDrift off the GUI thread.
 ///
 /// Threading contract: checkDrift (blocking: it snapshots the reference and every region) runs
-/// on this object's own QThreadPool via QtConcurrent::run with a QPromise that reports one
-/// progress step per region compared; a QFutureWatcher owned by this object delivers progress
-/// and the outcome queued onto the GUI thread. Every check carries a generation id: cancel()
-/// or a newer check() bumps it and whatever the superseded worker still returns is discarded
-/// (checkDrift itself cannot be interrupted; its connections time out per the config). The
-/// destructor discards and waits for the workers. All signals are emitted on the GUI thread.
+/// on this object's JobTracker, which delivers each region done and the outcome on the GUI
+/// thread. cancel() or a newer check() discards the running check: its token is cancelled
+/// and whatever it still returns is dropped. The destructor cancels and waits for the workers.
+/// All signals are emitted on the GUI thread.
 class DriftController : public QObject
 {
     Q_OBJECT
@@ -49,8 +43,7 @@ public:
     /// Discards the running check's results; the worker finishes in the background.
     void cancel();
 
-    [[nodiscard]] bool isRunning() const { return m_running; }
-    [[nodiscard]] quint64 generation() const { return m_generation; }
+    [[nodiscard]] bool isRunning() const { return m_jobs.busy(); }
     /// The last complete report; null before the first or after a failure.
     [[nodiscard]] const std::shared_ptr<const drift::DriftReport> &report() const
     {
@@ -60,7 +53,7 @@ public:
     [[nodiscard]] std::vector<std::string> regionNames() const;
 
 signals:
-    void checkStarted(quint64 generation, int regionCount);
+    void checkStarted(int regionCount);
     /// One more region compared (or found unreadable); done of total.
     void regionChecked(const QString &region, int done, int total);
     void checkFinished(const std::shared_ptr<const drift::DriftReport> &report);
@@ -69,15 +62,12 @@ signals:
     void runningChanged(bool running);
 
 private:
-    void supersede();
-    void setRunning(bool running);
+    void onCheckDone(const DriftOutcome &outcome);
 
-    QThreadPool m_pool;
+    // Room for superseded checks still stopping, so a re-check never queues behind them.
+    JobTracker m_jobs{4, QStringLiteral("envsync-drift-workers")};
     std::shared_ptr<const config::Config> m_config;
     std::shared_ptr<const drift::DriftReport> m_report;
-    QFutureWatcher<DriftOutcome> *m_watcher = nullptr;
-    quint64 m_generation = 0;
-    bool m_running = false;
 };
 
 } // namespace envsync::ui

@@ -81,8 +81,7 @@ DriftView::DriftView(QWidget *parent)
     m_proxy->setSourceModel(m_model);
     createControls();
 
-    connect(m_controller, &DriftController::checkStarted, this,
-            [this](quint64, int regionCount) { onCheckStarted(regionCount); });
+    connect(m_controller, &DriftController::checkStarted, this, &DriftView::onCheckStarted);
     connect(m_controller, &DriftController::regionChecked, this, &DriftView::onRegionChecked);
     connect(m_controller, &DriftController::checkFinished, this, &DriftView::onCheckFinished);
     connect(m_controller, &DriftController::checkFailed, this, &DriftView::onCheckFailed);
@@ -91,9 +90,8 @@ DriftView::DriftView(QWidget *parent)
         if (m_model->rowCount() == 0)
             showPlaceholder(QStringLiteral("Drift check cancelled. Re-check (F6) to run it."));
         // Stale results stay stale: say so, but no longer that a check is running.
-        QString checked = m_checkedLabel->text();
-        if (checked.endsWith(u"re-checking…"))
-            m_checkedLabel->setText(checked.replace(u"re-checking…"_qs, u"Re-check (F6)"_qs));
+        if (!m_staleBecause.isEmpty())
+            showStale(QStringLiteral("Re-check (F6)"));
     });
     showPlaceholder(QStringLiteral("No configuration open."));
 }
@@ -119,8 +117,8 @@ void DriftView::createControls()
 
     m_cancelAction = new QAction(style()->standardIcon(QStyle::SP_BrowserStop),
                                  QStringLiteral("Cancel"), this);
-    m_cancelAction->setToolTip(QStringLiteral("Stop waiting for this drift check; its results "
-                                              "are discarded"));
+    m_cancelAction->setToolTip(QStringLiteral("Stop this drift check: its queries are cancelled "
+                                              "on the servers and its results discarded"));
     connect(m_cancelAction, &QAction::triggered, this, &DriftView::cancelCheck);
 
     m_exportAction = new QAction(QStringLiteral("Export &PNG…"), this);
@@ -277,6 +275,7 @@ void DriftView::setConfig(std::shared_ptr<const config::Config> config)
     m_banner->hide();
     m_referenceLabel->setText(QStringLiteral("Reference: —"));
     m_checkedLabel->clear();
+    m_staleBecause.clear();
     m_checkedAt = {};
     m_probedReachable.clear();
     m_detail->clear(QStringLiteral("Click a cell to compare its definitions"));
@@ -340,14 +339,20 @@ void DriftView::regionProbed(const QString &region, bool reachable)
                              : QStringLiteral("%1 became unreachable").arg(region));
 }
 
+void DriftView::showStale(const QString &next)
+{
+    m_checkedLabel->setText(QStringLiteral("Stale: checked %1 ago, before %2 · %3")
+                                    .arg(jobformat::duration(static_cast<double>(
+                                                 m_checkedAt.secsTo(QDateTime::currentDateTime()))),
+                                         m_staleBecause, next));
+}
+
 void DriftView::recheckBecause(const QString &why)
 {
-    if (m_checkedAt.isValid())
-        m_checkedLabel->setText(
-                QStringLiteral("Stale: checked %1 ago, before %2 · re-checking…")
-                        .arg(jobformat::duration(static_cast<double>(
-                                     m_checkedAt.secsTo(QDateTime::currentDateTime()))),
-                             why));
+    if (m_checkedAt.isValid()) {
+        m_staleBecause = why;
+        showStale(QStringLiteral("re-checking…"));
+    }
     spdlog::info("drift: re-checking because {}", why.toStdString());
     if (m_recheckQueued)
         return;
@@ -445,6 +450,7 @@ void DriftView::onCheckFinished(const std::shared_ptr<const drift::DriftReport> 
     applyFilters();
     m_referenceLabel->setText(HeatmapMapping::referenceText(*report));
     m_checkedAt = QDateTime::currentDateTime();
+    m_staleBecause.clear();
     m_checkedLabel->setText(QStringLiteral("Checked ")
                             + m_checkedAt.toString(QStringLiteral("HH:mm:ss")));
 
@@ -480,6 +486,7 @@ void DriftView::onCheckFailed(const QString &message)
     rebuildFilterCombos();
     m_referenceLabel->setText(QStringLiteral("Reference: —"));
     m_checkedLabel->clear();
+    m_staleBecause.clear();
     m_checkedAt = {};
     m_banner->setText(QStringLiteral("⚠ The drift check failed: ") + message);
     m_banner->show();

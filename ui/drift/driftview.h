@@ -33,7 +33,7 @@ class DriftHeatmapModel;
 /// colour = worst severity, number = differences), filters, and a detail pane comparing the
 /// clicked cell's definitions with the reference plus its reconcile DDL.
 ///
-/// The check itself runs in DriftController (worker thread, generation ids); this widget only
+/// The check itself runs in DriftController (on its JobTracker); this widget only
 /// reacts to its signals on the GUI thread. A new config is checked once, after its first
 /// status probe round (startPendingCheck), so the probe answers first and the connections of
 /// the two do not compete; Re-check (F6) runs it again.
@@ -72,6 +72,7 @@ public:
     [[nodiscard]] QTreeView *heatmapView() const { return m_heatmap; }
     [[nodiscard]] DriftDetailPane *detailPane() const { return m_detail; }
     [[nodiscard]] QAction *recheckAction() const { return m_recheckAction; }
+    [[nodiscard]] QAction *cancelAction() const { return m_cancelAction; }
     [[nodiscard]] QLabel *referenceLabel() const { return m_referenceLabel; }
     [[nodiscard]] QLabel *errorBanner() const { return m_banner; }
     [[nodiscard]] QComboBox *severityFilter() const { return m_severityCombo; }
@@ -89,6 +90,8 @@ signals:
 private:
     void createControls();
     void onCheckStarted(int regionCount);
+    /// "Stale: checked 5 min ago, before <why> · <next>"
+    void showStale(const QString &next);
     void onRegionChecked(const QString &region, int done, int total);
     void onCheckFinished(const std::shared_ptr<const drift::DriftReport> &report);
     void onCheckFailed(const QString &message);
@@ -108,6 +111,8 @@ private:
     DriftFilterProxyModel *m_proxy = nullptr;
     bool m_checkPending = false;
     bool m_recheckQueued = false;
+    /// Why the shown results went stale (empty: they are not); the label says it.
+    QString m_staleBecause;
     QDateTime m_checkedAt;                     ///< when the shown results were read (invalid: none)
     std::map<QString, bool> m_probedReachable; ///< region → its last probe's answer
 

@@ -2,10 +2,6 @@
 
 #include "core/snapshot/snapshot.h"
 
-#include <QFutureWatcher>
-#include <QPromise>
-#include <QtConcurrent/QtConcurrentRun>
-
 #include <spdlog/spdlog.h>
 
 #include <exception>
@@ -14,23 +10,26 @@ namespace envsync::ui {
 
 namespace {
 
+const QString listKey = QStringLiteral("list");
+const QString changeKey = QStringLiteral("change");
+
 QString qs(const std::string &text)
 {
     return QString::fromStdString(text);
 }
 
-void runList(QPromise<EnvironmentListOutcome> &promise,
-             std::shared_ptr<const config::Config> config)
+EnvironmentListOutcome runList(std::shared_ptr<const config::Config> config,
+                               const std::shared_ptr<job::CancelToken> &cancel)
 {
     EnvironmentListOutcome outcome;
     try {
-        auto list = env::listEnvironments(*config);
+        auto list = env::listEnvironments(*config, cancel);
         if (!list) {
             outcome.error = qs(list.error().describe());
         } else {
             outcome.environments = std::move(*list);
             // Without the snapshot names the picker still offers "newest ready".
-            if (auto snapshots = snapshot::listSnapshots(*config)) {
+            if (auto snapshots = snapshot::listSnapshots(*config, cancel)) {
                 for (const auto &info : *snapshots) {
                     if (info.state == "ready")
                         outcome.readySnapshots << qs(info.name);
@@ -42,17 +41,18 @@ void runList(QPromise<EnvironmentListOutcome> &promise,
     } catch (const std::exception &e) {
         outcome.error = QStringLiteral("listing environments failed: ") + QString::fromUtf8(e.what());
     }
-    promise.addResult(std::move(outcome));
+    return outcome;
 }
 
-void runCreate(QPromise<EnvironmentChangeOutcome> &promise,
-               std::shared_ptr<const config::Config> config, env::CreateOptions options)
+EnvironmentChangeOutcome runCreate(std::shared_ptr<const config::Config> config,
+                                   env::CreateOptions options,
+                                   const std::shared_ptr<job::CancelToken> &cancel)
 {
     EnvironmentChangeOutcome outcome;
     outcome.name = qs(options.name);
     outcome.created = true;
     try {
-        auto created = env::createEnvironment(*config, options);
+        auto created = env::createEnvironment(*config, options, cancel);
         if (created)
             outcome.info = std::move(*created);
         else
@@ -60,108 +60,98 @@ void runCreate(QPromise<EnvironmentChangeOutcome> &promise,
     } catch (const std::exception &e) {
         outcome.error = QStringLiteral("env create failed: ") + QString::fromUtf8(e.what());
     }
-    promise.addResult(std::move(outcome));
+    return outcome;
 }
 
-void runDrop(QPromise<EnvironmentChangeOutcome> &promise,
-             std::shared_ptr<const config::Config> config, QString name)
+EnvironmentChangeOutcome runDrop(std::shared_ptr<const config::Config> config, QString name,
+                                 const std::shared_ptr<job::CancelToken> &cancel)
 {
     EnvironmentChangeOutcome outcome;
     outcome.name = name;
     try {
-        if (auto dropped = env::dropEnvironment(*config, name.toStdString()); !dropped)
+        if (auto dropped = env::dropEnvironment(*config, name.toStdString(), {}, cancel); !dropped)
             outcome.error = qs(dropped.error().describe());
     } catch (const std::exception &e) {
         outcome.error = QStringLiteral("env drop failed: ") + QString::fromUtf8(e.what());
     }
-    promise.addResult(std::move(outcome));
+    return outcome;
 }
 
 } // namespace
 
 EnvironmentsController::EnvironmentsController(QObject *parent)
     // 2 workers: a list load next to a create or drop
-    : ConfigJobController(2, QStringLiteral("envsync-environment-workers"), parent)
+    : ConfigJobController(2, QStringLiteral("envsync-environment-workers"), {listKey}, parent)
 {}
 
-void EnvironmentsController::clearWatchers()
+bool EnvironmentsController::isChanging() const
 {
-    m_listWatcher = m_changeWatcher = nullptr;
+    return m_jobs.busy(changeKey);
+}
+
+bool EnvironmentsController::isLoading() const
+{
+    return m_jobs.busy(listKey);
 }
 
 bool EnvironmentsController::reload()
 {
     if (!m_config)
         return false;
-    const quint64 generation = ++m_generation;
-    auto *watcher = new QFutureWatcher<EnvironmentListOutcome>(this);
-    m_listWatcher = watcher;
-    connect(watcher, &QFutureWatcherBase::finished, watcher, &QObject::deleteLater);
-    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, generation] {
-        if (generation != m_generation || watcher != m_listWatcher)
-            return; // superseded by a newer load or config
-        m_listWatcher = nullptr;
-        emit busyChanged();
-        EnvironmentListOutcome outcome;
-        if (watcher->future().resultCount() > 0)
-            outcome = watcher->result();
-        else
-            outcome.error = QStringLiteral("listing environments returned nothing");
-        if (!outcome.error.isEmpty())
-            spdlog::error("environments: {}", outcome.error.toStdString());
-        emit listLoaded(outcome);
-    });
-    watcher->setFuture(QtConcurrent::run(&m_pool, runList, m_config));
-    emit busyChanged();
+    m_jobs.start<EnvironmentListOutcome>(
+            listKey,
+            [config = m_config](const JobContext &context) {
+                return runList(config, context.cancel);
+            },
+            [this](EnvironmentListOutcome outcome) {
+                if (!outcome.error.isEmpty())
+                    spdlog::error("environments: {}", outcome.error.toStdString());
+                emit listLoaded(outcome);
+            });
     return true;
 }
 
 bool EnvironmentsController::create(const env::CreateOptions &options)
 {
-    if (!m_config || m_changeWatcher)
+    if (!m_config || isChanging())
         return false;
     spdlog::info("creating environment {}", options.name);
-    auto *watcher = new QFutureWatcher<EnvironmentChangeOutcome>(this);
-    watchChange(watcher);
-    watcher->setFuture(QtConcurrent::run(&m_pool, runCreate, m_config, options));
+    startChange([config = m_config, options](const JobContext &context) {
+        return runCreate(config, options, context.cancel);
+    });
     emit changeStarted(QStringLiteral("Creating %1…").arg(qs(options.name)));
-    emit busyChanged();
     return true;
 }
 
 bool EnvironmentsController::drop(const QString &name)
 {
-    if (!m_config || m_changeWatcher || name.isEmpty())
+    if (!m_config || isChanging() || name.isEmpty())
         return false;
     spdlog::info("dropping environment {}", name.toStdString());
-    auto *watcher = new QFutureWatcher<EnvironmentChangeOutcome>(this);
-    watchChange(watcher);
-    watcher->setFuture(QtConcurrent::run(&m_pool, runDrop, m_config, name));
+    startChange([config = m_config, name](const JobContext &context) {
+        return runDrop(config, name, context.cancel);
+    });
     emit changeStarted(QStringLiteral("Dropping %1…").arg(name));
-    emit busyChanged();
     return true;
 }
 
-void EnvironmentsController::watchChange(QFutureWatcher<EnvironmentChangeOutcome> *watcher)
+void EnvironmentsController::startChange(
+        std::function<EnvironmentChangeOutcome(const JobContext &)> work)
 {
-    m_changeWatcher = watcher;
-    connect(watcher, &QFutureWatcherBase::finished, watcher, &QObject::deleteLater);
-    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher] {
-        m_changeWatcher = nullptr;
-        EnvironmentChangeOutcome outcome;
-        if (watcher->future().resultCount() > 0)
-            outcome = watcher->result();
-        else
-            outcome.error = QStringLiteral("the environment job returned nothing");
-        if (outcome.error.isEmpty())
-            spdlog::info("environment {} {}", outcome.name.toStdString(),
-                         outcome.created ? "created" : "dropped");
-        else
-            spdlog::error("environment {}: {}", outcome.name.toStdString(),
-                          outcome.error.toStdString());
-        emit busyChanged();
-        emit changeFinished(outcome);
-    });
+    m_jobs.start<EnvironmentChangeOutcome>(
+            changeKey, std::move(work),
+            [this](EnvironmentChangeOutcome outcome) { onChanged(outcome); });
+}
+
+void EnvironmentsController::onChanged(const EnvironmentChangeOutcome &outcome)
+{
+    if (outcome.error.isEmpty())
+        spdlog::info("environment {} {}", outcome.name.toStdString(),
+                     outcome.created ? "created" : "dropped");
+    else
+        spdlog::error("environment {}: {}", outcome.name.toStdString(),
+                      outcome.error.toStdString());
+    emit changeFinished(outcome);
 }
 
 } // namespace envsync::ui

@@ -5,13 +5,12 @@
 #include "core/config/config.h"
 #include "core/env/environments.h"
 
-#include <QFutureWatcher>
 #include <QObject>
 #include <QString>
 #include <QStringList>
-#include <QThreadPool>
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -37,11 +36,10 @@ struct EnvironmentChangeOutcome
 
 /// Runs the environment jobs (list, create, drop) off the GUI thread.
 ///
-/// Threading contract, as SnapshotController: each job runs on this object's own QThreadPool
-/// through QtConcurrent::run and opens its own connections. One create or drop at a time (a
-/// CREATE DATABASE … TEMPLATE takes seconds and holds the template); list loads are
-/// superseded by a generation id. The destructor waits for every worker. All signals are
-/// emitted on the GUI thread.
+/// Threading contract, as SnapshotController: each job runs on the JobTracker and opens its own
+/// connections. One create or drop at a time (a CREATE DATABASE … TEMPLATE takes seconds and
+/// holds the template); a newer list load or config supersedes a list load. The destructor
+/// cancels every job and waits for the workers. All signals are emitted on the GUI thread.
 class EnvironmentsController : public ConfigJobController
 {
     Q_OBJECT
@@ -56,8 +54,8 @@ public:
     /// Drops a catalogued environment.
     bool drop(const QString &name);
 
-    [[nodiscard]] bool isChanging() const { return m_changeWatcher != nullptr; }
-    [[nodiscard]] bool isLoading() const { return m_listWatcher != nullptr; }
+    [[nodiscard]] bool isChanging() const;
+    [[nodiscard]] bool isLoading() const;
 
 signals:
     void listLoaded(const envsync::ui::EnvironmentListOutcome &outcome);
@@ -65,12 +63,8 @@ signals:
     void changeFinished(const envsync::ui::EnvironmentChangeOutcome &outcome);
 
 private:
-    void watchChange(QFutureWatcher<EnvironmentChangeOutcome> *watcher);
-    void clearWatchers() override;
-    void clearLoadWatchers() override { m_listWatcher = nullptr; }
-
-    QFutureWatcherBase *m_listWatcher = nullptr;
-    QFutureWatcherBase *m_changeWatcher = nullptr;
+    void startChange(std::function<EnvironmentChangeOutcome(const JobContext &)> work);
+    void onChanged(const EnvironmentChangeOutcome &outcome);
 };
 
 } // namespace envsync::ui

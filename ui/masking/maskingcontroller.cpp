@@ -3,10 +3,6 @@
 #include "core/db/connection.h"
 #include "core/drift/snapshot.h"
 
-#include <QFutureWatcher>
-#include <QPromise>
-#include <QtConcurrent/QtConcurrentRun>
-
 #include <spdlog/spdlog.h>
 
 #include <exception>
@@ -15,12 +11,15 @@ namespace envsync::ui {
 
 namespace {
 
-void runLoad(QPromise<MaskingOutcome> &promise, std::shared_ptr<const config::Config> config,
-             masking::PreviewOptions options)
+const QString loadKey = QStringLiteral("load");
+
+MaskingOutcome runLoad(const JobContext &context,
+                       const std::shared_ptr<const config::Config> &config,
+                       const masking::PreviewOptions &options)
 {
-    if (promise.isCanceled())
-        return;
     MaskingOutcome outcome;
+    if (job::cancelled(context.cancel))
+        return outcome;
     try {
         db::ConnectOptions connect;
         connect.connectTimeout = config->timeouts.connect;
@@ -32,11 +31,12 @@ void runLoad(QPromise<MaskingOutcome> &promise, std::shared_ptr<const config::Co
         } else {
             drift::SnapshotOptions schemaOptions;
             schemaOptions.who = "source";
+            schemaOptions.cancel = context.cancel;
             auto schema = drift::takeSnapshot(**source, schemaOptions);
             if (!schema) {
                 outcome.error = QString::fromStdString(schema.error().describe());
-            } else if (auto preview
-                       = masking::previewMasking(**source, config->masking, *schema, options)) {
+            } else if (auto preview = masking::previewMasking(**source, config->masking, *schema,
+                                                              options, context.cancel)) {
                 outcome.preview
                         = std::make_shared<const masking::MaskPreview>(std::move(*preview));
             } else {
@@ -47,7 +47,7 @@ void runLoad(QPromise<MaskingOutcome> &promise, std::shared_ptr<const config::Co
         outcome.error = QStringLiteral("reading the masking rules failed: ")
                 + QString::fromUtf8(e.what());
     }
-    promise.addResult(std::move(outcome));
+    return outcome;
 }
 
 } // namespace
@@ -55,28 +55,19 @@ void runLoad(QPromise<MaskingOutcome> &promise, std::shared_ptr<const config::Co
 MaskingController::MaskingController(QObject *parent)
     : QObject(parent)
 {
-    // Room for a superseded load still waiting on a connect timeout.
-    m_pool.setMaxThreadCount(2);
-    m_pool.setObjectName(QStringLiteral("envsync-masking-workers"));
+    connect(&m_jobs, &JobTracker::busyChanged, this,
+            [this](const QString &, bool busy) { emit loadingChanged(busy); });
+    connect(&m_jobs, &JobTracker::jobFailed, this, [this](const QString &, const QString &error) {
+        emit loadFinished(MaskingOutcome{nullptr, error});
+    });
 }
 
-MaskingController::~MaskingController()
-{
-    ++m_generation;
-    const auto watchers = findChildren<QFutureWatcherBase *>(Qt::FindDirectChildrenOnly);
-    for (QFutureWatcherBase *watcher : watchers) {
-        watcher->disconnect(this);
-        watcher->cancel();
-    }
-    m_pool.clear();
-    m_pool.waitForDone();
-}
+MaskingController::~MaskingController() = default;
 
 void MaskingController::setConfig(std::shared_ptr<const config::Config> config)
 {
-    ++m_generation;
+    m_jobs.discard(loadKey);
     m_config = std::move(config);
-    setLoading(false);
 }
 
 void MaskingController::setSampling(int sampleRows, int previewValues)
@@ -89,38 +80,22 @@ bool MaskingController::load()
 {
     if (!m_config)
         return false;
-    const quint64 generation = ++m_generation;
     spdlog::info("reading the source schema and masking rules of {}", m_config->source.name);
-    auto *watcher = new QFutureWatcher<MaskingOutcome>(this);
-    connect(watcher, &QFutureWatcherBase::finished, watcher, &QObject::deleteLater);
-    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, generation] {
-        if (generation != m_generation)
-            return; // superseded: discard
-        setLoading(false);
-        MaskingOutcome outcome;
-        if (watcher->future().resultCount() > 0)
-            outcome = watcher->result();
-        else
-            outcome.error = QStringLiteral("reading the masking rules returned nothing");
-        if (outcome.preview)
-            spdlog::info("masking coverage: {}/{} columns classified", outcome.preview->classified,
-                         outcome.preview->total);
-        else
-            spdlog::error("masking rules: {}", outcome.error.toStdString());
-        emit loadFinished(outcome);
-    });
-    setLoading(true);
+    m_jobs.start<MaskingOutcome>(
+            loadKey,
+            [config = m_config, options = m_options](const JobContext &context) {
+                return runLoad(context, config, options);
+            },
+            [this](MaskingOutcome outcome) {
+                if (outcome.preview)
+                    spdlog::info("masking coverage: {}/{} columns classified",
+                                 outcome.preview->classified, outcome.preview->total);
+                else
+                    spdlog::error("masking rules: {}", outcome.error.toStdString());
+                emit loadFinished(outcome);
+            });
     emit loadStarted();
-    watcher->setFuture(QtConcurrent::run(&m_pool, runLoad, m_config, m_options));
     return true;
-}
-
-void MaskingController::setLoading(bool loading)
-{
-    if (m_loading == loading)
-        return;
-    m_loading = loading;
-    emit loadingChanged(loading);
 }
 
 } // namespace envsync::ui

@@ -2,10 +2,10 @@
 
 #include "core/config/config.h"
 #include "core/masking/maskpreview.h"
+#include "ui/common/jobtracker.h"
 
 #include <QObject>
 #include <QString>
-#include <QThreadPool>
 
 #include <memory>
 
@@ -21,11 +21,11 @@ struct MaskingOutcome
 /// Reads the source schema, resolves the masking rules and masks a few sampled values, off the
 /// GUI thread.
 ///
-/// Threading contract: the load runs on this object's own QThreadPool through QtConcurrent::run
-/// with its own source connection (read-only); a QFutureWatcher delivers the outcome queued to
-/// the GUI thread. A newer load or config supersedes the running one by generation id (its
-/// result is dropped). Only masked outputs ever leave the worker: masking::previewMasking
-/// drops the sampled source values. The destructor waits for the worker.
+/// Threading contract: the load runs on this object's JobTracker with its own source
+/// connection (read-only); the outcome is delivered on the GUI thread. A newer load or config
+/// supersedes the running one (its token is cancelled, its result dropped). Only masked
+/// outputs ever leave the worker: masking::previewMasking drops the sampled source values.
+/// The destructor cancels and waits for the worker.
 class MaskingController : public QObject
 {
     Q_OBJECT
@@ -39,7 +39,7 @@ public:
 
     /// Starts a load; supersedes one in flight. False without a config.
     bool load();
-    [[nodiscard]] bool isLoading() const { return m_loading; }
+    [[nodiscard]] bool isLoading() const { return m_jobs.busy(); }
 
     /// Rows sampled per table and values masked per column (before the next load).
     void setSampling(int sampleRows, int previewValues);
@@ -50,13 +50,10 @@ signals:
     void loadingChanged(bool loading);
 
 private:
-    void setLoading(bool loading);
-
-    QThreadPool m_pool;
+    // Room for a superseded load still stopping.
+    JobTracker m_jobs{2, QStringLiteral("envsync-masking-workers")};
     std::shared_ptr<const config::Config> m_config;
     masking::PreviewOptions m_options;
-    quint64 m_generation = 0;
-    bool m_loading = false;
 };
 
 } // namespace envsync::ui

@@ -3,23 +3,20 @@
 #include "core/refresh/previousdatabase.h"
 #include "core/refresh/refreshhistory.h"
 #include "core/snapshot/snapshot.h"
-#include "ui/common/jobprogresschannel.h"
-
-#include "ui/common/watcherresult.h"
-
-#include <QFutureWatcher>
-#include <QPromise>
-#include <QtConcurrent/QtConcurrentRun>
 
 #include <spdlog/spdlog.h>
 
-#include <atomic>
 #include <exception>
-#include <limits>
 
 namespace envsync::ui {
 
 namespace {
+
+const QString planKey = QStringLiteral("plan");
+/// The running refresh or rollback: one at a time.
+const QString jobKey = QStringLiteral("job");
+const QString historyKey = QStringLiteral("history");
+const QString rollbackStateKey = QStringLiteral("rollbackState");
 
 constexpr int historyRows = 200;
 
@@ -42,10 +39,11 @@ QString guardReason(const Error &error)
     return qs(advice == std::string::npos ? message : message.substr(0, advice));
 }
 
-QStringList readySnapshotNames(const config::Config &config)
+QStringList readySnapshotNames(const config::Config &config,
+                               const std::shared_ptr<job::CancelToken> &cancel)
 {
     QStringList names;
-    auto list = snapshot::listSnapshots(config);
+    auto list = snapshot::listSnapshots(config, cancel);
     if (!list) {
         spdlog::warn("refresh plan: snapshots: {}", list.error().describe());
         return names;
@@ -57,13 +55,13 @@ QStringList readySnapshotNames(const config::Config &config)
     return names;
 }
 
-void runPlan(QPromise<RefreshPlanOutcome> &promise, std::shared_ptr<const config::Config> config,
-             RefreshRequest request, refresh::RefreshOptions options)
+RefreshPlanOutcome runPlan(std::shared_ptr<const config::Config> config, RefreshRequest request,
+                           refresh::RefreshOptions options)
 {
     RefreshPlanOutcome outcome;
     outcome.request = std::move(request);
     try {
-        outcome.readySnapshots = readySnapshotNames(*config);
+        outcome.readySnapshots = readySnapshotNames(*config, options.cancel);
         auto plan = refresh::planRefresh(*config, options);
         if (!plan && plan.error().code == ErrorCode::RefusedSourceUnreachable) {
             outcome.needsSourceUnreachableOk = true;
@@ -86,16 +84,15 @@ void runPlan(QPromise<RefreshPlanOutcome> &promise, std::shared_ptr<const config
     } catch (const std::exception &e) {
         outcome.error = QStringLiteral("planning the refresh failed: ") + QString::fromUtf8(e.what());
     }
-    promise.addResult(std::move(outcome));
+    return outcome;
 }
 
-void runRefresh(QPromise<RefreshJobOutcome> &promise, std::shared_ptr<const config::Config> config,
-                refresh::RefreshOptions options, const std::shared_ptr<JobProgressChannel> &channel)
+RefreshJobOutcome runRefresh(std::shared_ptr<const config::Config> config,
+                             refresh::RefreshOptions options)
 {
     RefreshJobOutcome outcome;
     outcome.region = qs(options.region);
     try {
-        postProgressTo(options, promise, *channel);
         auto result = refresh::refreshRegion(*config, options);
         if (result) {
             outcome.result = std::move(*result);
@@ -109,11 +106,11 @@ void runRefresh(QPromise<RefreshJobOutcome> &promise, std::shared_ptr<const conf
     } catch (const std::exception &e) {
         outcome.error = QStringLiteral("refresh failed: ") + QString::fromUtf8(e.what());
     }
-    promise.addResult(std::move(outcome));
+    return outcome;
 }
 
-void runRollback(QPromise<RollbackOutcome> &promise, std::shared_ptr<const config::Config> config,
-                 refresh::RefreshOptions options)
+RollbackOutcome runRollback(std::shared_ptr<const config::Config> config,
+                            refresh::RefreshOptions options)
 {
     RollbackOutcome outcome;
     outcome.region = qs(options.region);
@@ -130,16 +127,16 @@ void runRollback(QPromise<RollbackOutcome> &promise, std::shared_ptr<const confi
     } catch (const std::exception &e) {
         outcome.error = QStringLiteral("rollback failed: ") + QString::fromUtf8(e.what());
     }
-    promise.addResult(std::move(outcome));
+    return outcome;
 }
 
-void runHistory(QPromise<RefreshHistoryOutcome> &promise,
-                std::shared_ptr<const config::Config> config, QString region)
+RefreshHistoryOutcome runHistory(std::shared_ptr<const config::Config> config, QString region,
+                                 const std::shared_ptr<job::CancelToken> &cancel)
 {
     RefreshHistoryOutcome outcome;
     outcome.region = region;
     try {
-        auto history = refresh::regionHistory(*config, region.toStdString(), historyRows);
+        auto history = refresh::regionHistory(*config, region.toStdString(), historyRows, cancel);
         if (history)
             outcome.history = std::move(*history);
         else
@@ -147,16 +144,16 @@ void runHistory(QPromise<RefreshHistoryOutcome> &promise,
     } catch (const std::exception &e) {
         outcome.error = QStringLiteral("reading the history failed: ") + QString::fromUtf8(e.what());
     }
-    promise.addResult(std::move(outcome));
+    return outcome;
 }
 
-void runRollbackState(QPromise<RollbackStateOutcome> &promise,
-                      std::shared_ptr<const config::Config> config, QString region)
+RollbackStateOutcome runRollbackState(std::shared_ptr<const config::Config> config, QString region,
+                                      const std::shared_ptr<job::CancelToken> &cancel)
 {
     RollbackStateOutcome outcome;
     outcome.region = region;
     try {
-        auto previous = refresh::previousDatabase(*config, region.toStdString());
+        auto previous = refresh::previousDatabase(*config, region.toStdString(), cancel);
         if (previous) {
             outcome.previousName = qs(previous->name);
             outcome.hasPrevious = previous->exists;
@@ -167,7 +164,7 @@ void runRollbackState(QPromise<RollbackStateOutcome> &promise,
         outcome.error = QStringLiteral("looking up the previous database failed: ")
                         + QString::fromUtf8(e.what());
     }
-    promise.addResult(std::move(outcome));
+    return outcome;
 }
 
 } // namespace
@@ -175,39 +172,29 @@ void runRollbackState(QPromise<RollbackStateOutcome> &promise,
 RefreshController::RefreshController(QObject *parent)
     : QObject(parent)
 {
-    // A refresh (whose copy engine has its own threads), a plan, a history load and a
-    // rollback check at once.
-    m_pool.setMaxThreadCount(4);
-    m_pool.setObjectName(QStringLiteral("envsync-refresh-workers"));
+    connect(&m_jobs, &JobTracker::busyChanged, this, [this](const QString &key, bool busy) {
+        if (key != jobKey)
+            return;
+        if (!busy)
+            jobEnded();
+        emit busyChanged();
+    });
 }
 
-RefreshController::~RefreshController()
-{
-    if (m_cancel)
-        m_cancel->cancel(); // the copy stops and the shadow database is dropped
-    forgetWatchers();
-    m_pool.waitForDone();
-}
+RefreshController::~RefreshController() = default;
 
-void RefreshController::forgetWatchers()
+bool RefreshController::isBusy() const
 {
-    ++m_planGeneration;
-    ++m_historyGeneration;
-    ++m_rollbackStateGeneration;
-    const auto watchers = findChildren<QFutureWatcherBase *>(Qt::FindDirectChildrenOnly);
-    for (QFutureWatcherBase *watcher : watchers)
-        watcher->disconnect(this);
-    m_jobWatcher = nullptr;
-    m_busyRegion.clear();
+    return m_jobs.busy(jobKey);
 }
 
 void RefreshController::setConfig(std::shared_ptr<const config::Config> config)
 {
     // A running refresh or rollback owns the config it started with (captured by value) and
     // still reports: only the read-only loads are stale.
-    ++m_planGeneration;
-    ++m_historyGeneration;
-    ++m_rollbackStateGeneration;
+    m_jobs.discard(planKey);
+    m_jobs.discard(historyKey);
+    m_jobs.discard(rollbackStateKey);
     m_config = std::move(config);
     emit busyChanged();
 }
@@ -221,7 +208,7 @@ refresh::RefreshOptions RefreshController::optionsFor(const RefreshRequest &requ
     options.sourceUnreachableOk = request.sourceUnreachableOk;
     options.forceOutsideWindow = request.forceOutsideWindow;
     options.reason = request.reason.trimmed().toStdString();
-    options.jobs = m_jobs;
+    options.jobs = m_copyJobs;
     options.now = m_now;
     return options;
 }
@@ -230,90 +217,96 @@ bool RefreshController::plan(const RefreshRequest &request)
 {
     if (!m_config || request.region.isEmpty())
         return false;
-    const quint64 generation = ++m_planGeneration;
     refresh::RefreshOptions options = optionsFor(request);
     // So the outcome says whether the guards ask at all.
     options.iKnowThisIs.clear();
     options.sourceUnreachableOk = false;
-    auto *watcher = new QFutureWatcher<RefreshPlanOutcome>(this);
-    connect(watcher, &QFutureWatcherBase::finished, watcher, &QObject::deleteLater);
-    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, generation] {
-        if (generation != m_planGeneration)
-            return; // superseded by a newer plan (another snapshot picked)
-        emit planReady(resultOf(watcher, "planning"));
-    });
-    watcher->setFuture(QtConcurrent::run(&m_pool, runPlan, m_config, request, options));
+    m_jobs.start<RefreshPlanOutcome>(
+            planKey,
+            [config = m_config, request, options](const JobContext &context) mutable {
+                options.cancel = context.cancel;
+                return runPlan(config, request, options);
+            },
+            [this](RefreshPlanOutcome outcome) { emit planReady(outcome); });
     return true;
 }
 
 bool RefreshController::startRefresh(const RefreshRequest &request)
 {
-    if (!m_config || m_jobWatcher || request.region.isEmpty())
+    if (!m_config || isBusy() || request.region.isEmpty())
         return false;
     spdlog::info("refresh of {} started", request.region.toStdString());
-    m_cancel = std::make_shared<job::CancelToken>();
     m_busyRegion = request.region;
-    refresh::RefreshOptions options = optionsFor(request);
-    options.cancel = m_cancel;
-    auto channel = std::make_shared<JobProgressChannel>();
-
-    auto *watcher = new QFutureWatcher<RefreshJobOutcome>(this);
-    m_jobWatcher = watcher;
-    connect(watcher, &QFutureWatcherBase::finished, watcher, &QObject::deleteLater);
-    connect(watcher, &QFutureWatcherBase::progressValueChanged, this,
-            [this, channel] { drain(*channel); });
-    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, channel] {
-        drain(*channel); // what the throttled progress signals did not deliver
-        const RefreshJobOutcome outcome = resultOf(watcher, "refresh");
-        jobEnded();
-        if (outcome.result)
-            spdlog::info("refresh of {} done", outcome.region.toStdString());
-        else if (outcome.cancelled)
-            spdlog::warn("refresh of {} cancelled", outcome.region.toStdString());
-        else
-            spdlog::error("refresh of {} failed: {}", outcome.region.toStdString(),
-                          outcome.error.toStdString());
-        emit refreshFinished(outcome);
-    });
-    watcher->setFuture(QtConcurrent::run(&m_pool, runRefresh, m_config, options, channel));
+    m_refreshing = true;
+    auto onStep = [this](const QString &step) {
+        spdlog::info("refresh: {}", step.toStdString());
+        emit refreshStep(step);
+    };
+    auto onSwapping = [this] {
+        emit refreshSwapping();
+    };
+    m_jobs.start<RefreshJobOutcome>(
+            jobKey,
+            [config = m_config, options = optionsFor(request), onStep,
+             onSwapping](const JobContext &context) mutable {
+                options.cancel = context.cancel;
+                options.progress = context.progress;
+                options.step = [post = context.post, onStep](const std::string &step) {
+                    post([onStep, step = qs(step)] { onStep(step); });
+                };
+                options.swapping = [post = context.post, onSwapping] {
+                    post(onSwapping);
+                };
+                return runRefresh(config, options);
+            },
+            [this](RefreshJobOutcome outcome) {
+                if (outcome.result)
+                    spdlog::info("refresh of {} done", outcome.region.toStdString());
+                else if (outcome.cancelled)
+                    spdlog::warn("refresh of {} cancelled", outcome.region.toStdString());
+                else
+                    spdlog::error("refresh of {} failed: {}", outcome.region.toStdString(),
+                                  outcome.error.toStdString());
+                emit refreshFinished(outcome);
+            },
+            [this](const job::Progress &progress) { emit refreshProgress(progress); });
     emit refreshStarted(request.region);
-    emit busyChanged();
     return true;
 }
 
 void RefreshController::cancelRefresh()
 {
-    if (!m_cancel)
+    if (!isRefreshing())
         return;
     spdlog::info("cancelling the refresh of {}", m_busyRegion.toStdString());
-    m_cancel->cancel();
+    m_jobs.cancel(jobKey);
 }
 
 bool RefreshController::rollback(const QString &region, const QString &typedName)
 {
-    if (!m_config || m_jobWatcher || region.isEmpty())
+    if (!m_config || isBusy() || region.isEmpty())
         return false;
     spdlog::info("rollback of {} started", region.toStdString());
     m_busyRegion = region;
+    m_refreshing = false;
     RefreshRequest request;
     request.region = region;
     request.typedName = typedName;
-    auto *watcher = new QFutureWatcher<RollbackOutcome>(this);
-    m_jobWatcher = watcher;
-    connect(watcher, &QFutureWatcherBase::finished, watcher, &QObject::deleteLater);
-    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher] {
-        const RollbackOutcome outcome = resultOf(watcher, "rollback");
-        jobEnded();
-        if (outcome.result)
-            spdlog::info("rollback of {} done", outcome.region.toStdString());
-        else
-            spdlog::error("rollback of {} failed: {}", outcome.region.toStdString(),
-                          outcome.error.toStdString());
-        emit rollbackFinished(outcome);
-    });
-    watcher->setFuture(QtConcurrent::run(&m_pool, runRollback, m_config, optionsFor(request)));
+    m_jobs.start<RollbackOutcome>(
+            jobKey,
+            [config = m_config, options = optionsFor(request)](const JobContext &context) mutable {
+                options.cancel = context.cancel;
+                return runRollback(config, options);
+            },
+            [this](RollbackOutcome outcome) {
+                if (outcome.result)
+                    spdlog::info("rollback of {} done", outcome.region.toStdString());
+                else
+                    spdlog::error("rollback of {} failed: {}", outcome.region.toStdString(),
+                                  outcome.error.toStdString());
+                emit rollbackFinished(outcome);
+            });
     emit rollbackStarted(region);
-    emit busyChanged();
     return true;
 }
 
@@ -321,15 +314,13 @@ bool RefreshController::loadHistory(const QString &region)
 {
     if (!m_config || region.isEmpty())
         return false;
-    const quint64 generation = ++m_historyGeneration;
-    auto *watcher = new QFutureWatcher<RefreshHistoryOutcome>(this);
-    connect(watcher, &QFutureWatcherBase::finished, watcher, &QObject::deleteLater);
-    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, generation] {
-        if (generation != m_historyGeneration)
-            return; // another region was picked meanwhile
-        emit historyLoaded(resultOf(watcher, "the history"));
-    });
-    watcher->setFuture(QtConcurrent::run(&m_pool, runHistory, m_config, region));
+    // A newer call (another region picked) supersedes this one.
+    m_jobs.start<RefreshHistoryOutcome>(
+            historyKey,
+            [config = m_config, region](const JobContext &context) {
+                return runHistory(config, region, context.cancel);
+            },
+            [this](RefreshHistoryOutcome outcome) { emit historyLoaded(outcome); });
     return true;
 }
 
@@ -337,37 +328,20 @@ bool RefreshController::loadRollbackState(const QString &region)
 {
     if (!m_config || region.isEmpty())
         return false;
-    const quint64 generation = ++m_rollbackStateGeneration;
-    auto *watcher = new QFutureWatcher<RollbackStateOutcome>(this);
-    connect(watcher, &QFutureWatcherBase::finished, watcher, &QObject::deleteLater);
-    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, generation] {
-        if (generation != m_rollbackStateGeneration)
-            return; // another region was picked, or a job changed the answer meanwhile
-        emit rollbackStateLoaded(resultOf(watcher, "the rollback check"));
-    });
-    watcher->setFuture(QtConcurrent::run(&m_pool, runRollbackState, m_config, region));
+    // A newer call (another region, or a job changed the answer) supersedes this one.
+    m_jobs.start<RollbackStateOutcome>(
+            rollbackStateKey,
+            [config = m_config, region](const JobContext &context) {
+                return runRollbackState(config, region, context.cancel);
+            },
+            [this](RollbackStateOutcome outcome) { emit rollbackStateLoaded(outcome); });
     return true;
 }
 
 void RefreshController::jobEnded()
 {
-    m_jobWatcher = nullptr;
-    m_cancel.reset();
+    m_refreshing = false;
     m_busyRegion.clear();
-    emit busyChanged();
-}
-
-void RefreshController::drain(JobProgressChannel &channel)
-{
-    std::optional<job::Progress> progress;
-    std::vector<std::string> steps;
-    channel.take(progress, steps);
-    for (const auto &step : steps) {
-        spdlog::info("refresh: {}", step);
-        emit refreshStep(qs(step));
-    }
-    if (progress)
-        emit refreshProgress(*progress);
 }
 
 } // namespace envsync::ui

@@ -1,28 +1,22 @@
 #pragma once
 
 #include "core/config/config.h"
+#include "core/db/controldb.h"
 #include "core/job/canceltoken.h"
 #include "core/job/progress.h"
-#include "core/db/controldb.h"
 #include "core/refresh/refresh.h"
+#include "ui/common/jobtracker.h"
 
 #include <QDateTime>
 #include <QObject>
 #include <QString>
 #include <QStringList>
-#include <QThreadPool>
 
 #include <memory>
 #include <optional>
 #include <vector>
 
-QT_BEGIN_NAMESPACE
-class QFutureWatcherBase;
-QT_END_NAMESPACE
-
 namespace envsync::ui {
-
-class JobProgressChannel;
 
 /// What the user chose in the refresh dialog (the GUI's `envsyncctl refresh` arguments).
 struct RefreshRequest
@@ -90,16 +84,14 @@ struct RollbackStateOutcome
 
 /// Runs the refresh jobs (plan, refresh, rollback, history, rollback check) off the GUI thread.
 ///
-/// Threading contract, as SnapshotController: every job runs on this object's own QThreadPool
-/// through QtConcurrent::run with a QPromise and opens its own connections (the db layer
-/// refuses GUI-thread connects). A refresh's copy figures and step lines travel through a
-/// JobProgressChannel; the worker only bumps the promise's progress value, so the watcher
-/// (throttled by Qt) drains the newest figures on the GUI thread. Cancel sets the copy's
-/// CancelToken: the engine stops its workers (PQcancel) and refreshRegion drops the shadow
-/// database, leaving the region untouched. One refresh or rollback at a time; plan and history
-/// loads are superseded by generation ids; a new config never cancels a running job. The
-/// destructor cancels a running refresh and waits for every worker. All signals are emitted on
-/// the GUI thread.
+/// Threading contract, as SnapshotController: every job runs on this object's JobTracker and
+/// opens its own connections (the db layer refuses GUI-thread connects). A refresh's copy
+/// figures reach the GUI thread at most 10 times a second, its step lines all and in order.
+/// Cancel cancels the job's token: the engine stops its workers (PQcancel) and refreshRegion
+/// drops the shadow database, leaving the region untouched. One refresh or rollback at a
+/// time; a newer plan, history or rollback-state load (or a new config) supersedes the older
+/// one; a new config never cancels a running refresh or rollback. The destructor cancels every
+/// job and waits for the workers. All signals are emitted on the GUI thread.
 class RefreshController : public QObject
 {
     Q_OBJECT
@@ -131,10 +123,10 @@ public:
     /// the demo's windows.
     void setNow(const QDateTime &now) { m_now = now; }
     /// Copy workers of the next refresh (0: number of cores).
-    void setJobs(int jobs) { m_jobs = jobs; }
+    void setJobs(int jobs) { m_copyJobs = jobs; }
 
-    [[nodiscard]] bool isBusy() const { return m_jobWatcher != nullptr; }
-    [[nodiscard]] bool isRefreshing() const { return isBusy() && m_cancel != nullptr; }
+    [[nodiscard]] bool isBusy() const;
+    [[nodiscard]] bool isRefreshing() const { return isBusy() && m_refreshing; }
     /// The region the running refresh or rollback works on (empty when idle).
     [[nodiscard]] const QString &busyRegion() const { return m_busyRegion; }
 
@@ -145,6 +137,8 @@ signals:
     void refreshProgress(const envsync::job::Progress &progress);
     /// One line about what the job does ("swapping shop__envsync_next in").
     void refreshStep(const QString &step);
+    /// The copy is done and the shadow database is being swapped in (the view's last stretch).
+    void refreshSwapping();
     void refreshFinished(const envsync::ui::RefreshJobOutcome &outcome);
     void rollbackStarted(const QString &region);
     void rollbackFinished(const envsync::ui::RollbackOutcome &outcome);
@@ -154,20 +148,16 @@ signals:
 
 private:
     [[nodiscard]] refresh::RefreshOptions optionsFor(const RefreshRequest &request) const;
-    void drain(JobProgressChannel &channel);
     void jobEnded();
-    void forgetWatchers();
 
-    QThreadPool m_pool;
+    // A refresh (whose copy engine has its own threads), a plan, a history load and a
+    // rollback check at once.
+    JobTracker m_jobs{4, QStringLiteral("envsync-refresh-workers")};
     std::shared_ptr<const config::Config> m_config;
-    std::shared_ptr<job::CancelToken> m_cancel;
-    QFutureWatcherBase *m_jobWatcher = nullptr; ///< the running refresh or rollback
     QString m_busyRegion;
-    quint64 m_planGeneration = 0;
-    quint64 m_historyGeneration = 0;
-    quint64 m_rollbackStateGeneration = 0;
+    bool m_refreshing = false; ///< the running job is a refresh (not a rollback)
     QDateTime m_now;
-    int m_jobs = 0;
+    int m_copyJobs = 0;
 };
 
 } // namespace envsync::ui

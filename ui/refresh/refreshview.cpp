@@ -1,12 +1,12 @@
 #include "ui/refresh/refreshview.h"
 
 #include "ui/common/jobformat.h"
-#include "ui/common/progressbardelegate.h"
+#include "ui/common/jobprogresspanel.h"
+#include "ui/common/tableprogressmodel.h"
+#include "ui/common/viewwidgets.h"
 #include "ui/refresh/refreshcontroller.h"
 #include "ui/refresh/refreshdialog.h"
 #include "ui/refresh/refreshhistorymodel.h"
-#include "ui/common/tableprogressmodel.h"
-#include "ui/common/viewwidgets.h"
 
 #include <QAction>
 #include <QComboBox>
@@ -65,25 +65,22 @@ RefreshView::RefreshView(QWidget *parent)
     : QWidget(parent)
     , m_controller(new RefreshController(this))
     , m_historyModel(new RefreshHistoryModel(this))
-    , m_tableModel(new TableProgressModel(this))
 {
     createActions();
     createControls();
     connect(m_controller, &RefreshController::refreshStarted, this,
             &RefreshView::onRefreshStarted);
-    connect(m_controller, &RefreshController::refreshProgress, this,
-            &RefreshView::onRefreshProgress);
-    connect(m_controller, &RefreshController::refreshStep, this, [this](const QString &step) {
-        m_stepLabel->setText(step);
-        if (step.startsWith(u"swapping"))
-            m_overall->setValue(std::max(m_overall->value(), swapPercent));
-    });
+    connect(m_controller, &RefreshController::refreshProgress, m_jobPanel,
+            &JobProgressPanel::showProgress);
+    connect(m_controller, &RefreshController::refreshStep, m_jobPanel, &JobProgressPanel::setStep);
+    connect(m_controller, &RefreshController::refreshSwapping, this,
+            [this] { m_jobPanel->advanceTo(swapPercent); });
     connect(m_controller, &RefreshController::refreshFinished, this,
             &RefreshView::onRefreshFinished);
     connect(m_controller, &RefreshController::rollbackStarted, this, [this](const QString &region) {
         m_banner->hide();
-        resetJobPanel(QStringLiteral("Rolling %1 back…").arg(region));
-        m_overall->setRange(0, 0); // a rename: nothing to count
+        // a rename: nothing to count
+        m_jobPanel->showStarted(QStringLiteral("Rolling %1 back…").arg(region), true);
     });
     connect(m_controller, &RefreshController::rollbackFinished, this,
             &RefreshView::onRollbackFinished);
@@ -174,48 +171,33 @@ void RefreshView::createControls()
 QWidget *RefreshView::createJobPanel()
 {
     auto *box = new QGroupBox(QStringLiteral("Refresh job"));
-    m_stepLabel = new QLabel(idleText);
-    m_stepLabel->setObjectName(QStringLiteral("refreshStepLabel"));
-    m_stepLabel->setTextFormat(Qt::PlainText);
-    QFont bold = m_stepLabel->font();
-    bold.setBold(true);
-    m_stepLabel->setFont(bold);
-
-    m_overall = new QProgressBar;
-    m_overall->setObjectName(QStringLiteral("refreshOverallProgress"));
-    m_overall->setRange(0, 100);
-    m_overall->setValue(0);
-    m_overall->setFormat(QStringLiteral("%p %"));
-    m_cancelButton = viewwidgets::toolButton(m_cancelAction);
-
-    m_statsLabel = new QLabel;
-    m_statsLabel->setObjectName(QStringLiteral("refreshStatsLabel"));
-    m_statsLabel->setTextFormat(Qt::PlainText);
-
-    m_tablesView = viewwidgets::flatTree();
-    m_tablesView->setObjectName(QStringLiteral("refreshTableProgress"));
-    m_tablesView->setModel(m_tableModel);
-    m_tablesView->setItemDelegateForColumn(
-            TableProgressModel::ProgressColumn,
-            new ProgressBarDelegate(TableProgressModel::PercentRole, m_tablesView));
-    m_tablesView->header()->setStretchLastSection(false);
-    m_tablesView->header()->setSectionResizeMode(TableProgressModel::TableColumn,
-                                                 QHeaderView::Stretch);
-    const int ch = fontMetrics().averageCharWidth();
-    const int widths[] = {0, 24, 18, 11, 18, 11, 9};
-    for (int column = TableProgressModel::ProgressColumn; column < TableProgressModel::ColumnCount;
-         ++column)
-        m_tablesView->header()->resizeSection(column, widths[column] * ch);
-
-    auto *progressRow = new QHBoxLayout;
-    progressRow->addWidget(m_overall, 1);
-    progressRow->addWidget(m_cancelButton);
+    m_jobPanel = new JobProgressPanel(m_cancelAction, QStringLiteral("refresh"));
+    m_jobPanel->setCopyShare(copyShare, QStringLiteral("copy "));
+    m_jobPanel->showIdle(idleText);
     auto *layout = new QVBoxLayout(box);
-    layout->addWidget(m_stepLabel);
-    layout->addLayout(progressRow);
-    layout->addWidget(m_statsLabel);
-    layout->addWidget(m_tablesView, 1);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(m_jobPanel);
     return box;
+}
+
+TableProgressModel *RefreshView::tableProgressModel() const
+{
+    return m_jobPanel->tableModel();
+}
+
+QProgressBar *RefreshView::overallProgress() const
+{
+    return m_jobPanel->overallProgress();
+}
+
+QLabel *RefreshView::stepLabel() const
+{
+    return m_jobPanel->stepLabel();
+}
+
+QLabel *RefreshView::statsLabel() const
+{
+    return m_jobPanel->statsLabel();
 }
 
 QWidget *RefreshView::createHistoryPanel()
@@ -257,7 +239,7 @@ void RefreshView::setConfig(std::shared_ptr<const config::Config> config)
     const bool busy = m_controller->isBusy();
     if (!busy) {
         m_banner->hide();
-        resetJobPanel(idleText);
+        m_jobPanel->showIdle(idleText);
     }
     {
         const QSignalBlocker blocker(m_regionCombo);
@@ -281,7 +263,8 @@ void RefreshView::onRegionChanged()
 {
     if (!m_controller->isBusy()) {
         m_banner->hide();
-        resetJobPanel(QStringLiteral("No refresh or rollback of %1 is running.").arg(region()));
+        m_jobPanel->showIdle(
+                QStringLiteral("No refresh or rollback of %1 is running.").arg(region()));
     }
     m_historyModel->clear();
     m_historyTitle->setText(QStringLiteral("History of %1").arg(region()));
@@ -387,7 +370,7 @@ void RefreshView::cancelRefresh()
     if (!m_controller->isRefreshing())
         return;
     m_controller->cancelRefresh();
-    m_stepLabel->setText(QStringLiteral("Cancelling… the shadow database is being dropped"));
+    m_jobPanel->setStep(QStringLiteral("Cancelling… the shadow database is being dropped"));
 }
 
 void RefreshView::reloadHistory()
@@ -463,66 +446,43 @@ void RefreshView::updateActions()
                                                                          : m_rollbackNote);
     m_reloadAction->setEnabled(ready);
     m_cancelAction->setEnabled(m_controller->isRefreshing());
-    m_cancelButton->setVisible(m_controller->isRefreshing());
+    m_jobPanel->setCancellable(m_controller->isRefreshing());
     m_regionCombo->setEnabled(!busy); // the job panel belongs to the busy region
-}
-
-void RefreshView::resetJobPanel(const QString &text)
-{
-    m_tableModel->clear();
-    m_overall->setRange(0, 100);
-    m_overall->setValue(0);
-    m_overall->setFormat(QStringLiteral("%p %"));
-    m_statsLabel->clear();
-    m_stepLabel->setText(text);
 }
 
 void RefreshView::onRefreshStarted(const QString &region)
 {
     m_banner->hide();
-    resetJobPanel(QStringLiteral("Refreshing %1…").arg(region));
-    if (m_expectedSeconds >= 0)
-        m_statsLabel->setText(QStringLiteral("expected ~%1 (mean of recent refreshes)")
-                                      .arg(jobformat::duration(m_expectedSeconds)));
-}
-
-void RefreshView::onRefreshProgress(const job::Progress &progress)
-{
-    m_overall->setValue(jobformat::overallPercent(progress) * copyShare / 100);
-    m_overall->setFormat(QStringLiteral("%p % · copy ") + jobformat::phaseLabel(progress.phase));
-    QString stats = jobformat::progressSummary(progress);
-    if (m_expectedSeconds >= 0)
-        stats += QStringLiteral(" · refresh expected ~%1")
-                         .arg(jobformat::duration(m_expectedSeconds));
-    m_statsLabel->setText(stats);
-    if (!progress.tables.empty())
-        m_tableModel->update(progress.tables);
+    m_jobPanel->setStatsNote(m_expectedSeconds >= 0
+                                     ? QStringLiteral("refresh expected ~%1")
+                                               .arg(jobformat::duration(m_expectedSeconds))
+                                     : QString());
+    m_jobPanel->showStarted(QStringLiteral("Refreshing %1…").arg(region));
 }
 
 void RefreshView::onRefreshFinished(const RefreshJobOutcome &outcome)
 {
-    m_overall->setRange(0, 100);
     if (outcome.result) {
         const auto &result = *outcome.result;
-        m_overall->setValue(100);
-        m_overall->setFormat(QStringLiteral("%p % · swapped in"));
-        m_stepLabel->setText(
+        m_jobPanel->showFinished(
                 QStringLiteral("%1 refreshed from %2: %3 rows in %4 (%5); unavailable %6")
                         .arg(outcome.region, QString::fromStdString(result.plan.snapshot),
                              jobformat::count(result.rows), jobformat::duration(result.seconds),
                              QString::fromStdString(result.plan.method),
-                             jobformat::duration(result.unavailableMs / 1000.0)));
+                             jobformat::duration(result.unavailableMs / 1000.0)),
+                QStringLiteral("swapped in"), true);
         emit regionDataChanged(outcome.region);
     } else if (outcome.cancelled) {
-        m_overall->setFormat(QStringLiteral("cancelled"));
-        m_stepLabel->setText(QStringLiteral("Cancelled: the shadow database was dropped; %1 is "
-                                            "untouched")
-                                     .arg(outcome.region));
+        m_jobPanel->showFinished(QStringLiteral("Cancelled: the shadow database was dropped; %1 "
+                                                "is untouched")
+                                         .arg(outcome.region),
+                                 QStringLiteral("cancelled"), false);
     } else {
-        m_overall->setFormat(outcome.refused ? QStringLiteral("refused") : QStringLiteral("failed"));
-        m_stepLabel->setText(QStringLiteral("The refresh of %1 did not run to the end; the region "
-                                            "is untouched")
-                                     .arg(outcome.region));
+        m_jobPanel->showFinished(
+                QStringLiteral("The refresh of %1 did not run to the end; the "
+                               "region is untouched")
+                        .arg(outcome.region),
+                outcome.refused ? QStringLiteral("refused") : QStringLiteral("failed"), false);
         showError(refusalText(outcome));
     }
     m_expectedSeconds = -1;
@@ -532,26 +492,25 @@ void RefreshView::onRefreshFinished(const RefreshJobOutcome &outcome)
 
 void RefreshView::onRollbackFinished(const RollbackOutcome &outcome)
 {
-    m_overall->setRange(0, 100);
     if (outcome.result) {
         const auto &result = *outcome.result;
-        m_overall->setValue(100);
-        m_overall->setFormat(QStringLiteral("%p % · rolled back"));
-        m_stepLabel->setText(
+        m_jobPanel->showFinished(
                 QStringLiteral("%1 rolled back to %2; unavailable %3")
                         .arg(outcome.region,
                              result.restoredSnapshot.empty()
                                      ? QStringLiteral("the previous database")
                                      : QString::fromStdString(result.restoredSnapshot),
-                             jobformat::duration(result.unavailableMs / 1000.0)));
+                             jobformat::duration(result.unavailableMs / 1000.0)),
+                QStringLiteral("rolled back"), true);
         emit regionDataChanged(outcome.region);
     } else if (outcome.needsTypedName) {
-        m_overall->setFormat(QStringLiteral("waiting for confirmation"));
-        m_stepLabel->setText(QStringLiteral("The rollback of %1 needs its name typed").arg(outcome.region));
+        m_jobPanel->showFinished(
+                QStringLiteral("The rollback of %1 needs its name typed").arg(outcome.region),
+                QStringLiteral("waiting for confirmation"), false);
         askForTypedName(outcome.region, outcome.error);
     } else {
-        m_overall->setFormat(QStringLiteral("failed"));
-        m_stepLabel->setText(QStringLiteral("The rollback of %1 failed").arg(outcome.region));
+        m_jobPanel->showFinished(QStringLiteral("The rollback of %1 failed").arg(outcome.region),
+                                 QStringLiteral("failed"), false);
         showError(QStringLiteral("The rollback failed: ") + outcome.error);
     }
     reloadHistory();

@@ -22,6 +22,7 @@ QT_END_NAMESPACE
 
 namespace envsync::ui {
 
+class JobProgressPanel;
 class RefreshController;
 class RefreshDialog;
 class RefreshHistoryModel;
@@ -65,7 +66,7 @@ public:
 
     [[nodiscard]] RefreshController *controller() const { return m_controller; }
     [[nodiscard]] RefreshHistoryModel *historyModel() const { return m_historyModel; }
-    [[nodiscard]] TableProgressModel *tableProgressModel() const { return m_tableModel; }
+    [[nodiscard]] TableProgressModel *tableProgressModel() const;
     /// The open refresh dialog, if any.
     [[nodiscard]] RefreshDialog *refreshDialog() const;
     /// The open rollback confirmation, if any.
@@ -73,9 +74,10 @@ public:
     /// Asks for the region's name when the production guard refused the rollback.
     [[nodiscard]] QInputDialog *typedNameConfirmation() const;
     [[nodiscard]] QComboBox *regionCombo() const { return m_regionCombo; }
-    [[nodiscard]] QProgressBar *overallProgress() const { return m_overall; }
-    [[nodiscard]] QLabel *stepLabel() const { return m_stepLabel; }
-    [[nodiscard]] QLabel *statsLabel() const { return m_statsLabel; }
+    [[nodiscard]] JobProgressPanel *jobPanel() const { return m_jobPanel; }
+    [[nodiscard]] QProgressBar *overallProgress() const;
+    [[nodiscard]] QLabel *stepLabel() const;
+    [[nodiscard]] QLabel *statsLabel() const;
     [[nodiscard]] QLabel *errorBanner() const { return m_banner; }
     [[nodiscard]] QTableView *historyView() const { return m_historyView; }
     [[nodiscard]] QAction *refreshAction() const { return m_refreshAction; }
@@ -100,7 +102,6 @@ private:
     QWidget *createHistoryPanel();
     void updateActions();
     void onRefreshStarted(const QString &region);
-    void onRefreshProgress(const job::Progress &progress);
     void onRefreshFinished(const RefreshJobOutcome &outcome);
     void onRollbackFinished(const RollbackOutcome &outcome);
     void onHistoryLoaded(const RefreshHistoryOutcome &outcome);
@@ -110,19 +111,17 @@ private:
     /// Another region: the banner and the job panel were about the one before.
     void onRegionChanged();
     void showError(const QString &text);
-    void resetJobPanel(const QString &text);
     void fitHistoryColumns();
 
     RefreshController *m_controller = nullptr;
     RefreshHistoryModel *m_historyModel = nullptr;
-    TableProgressModel *m_tableModel = nullptr;
     QPointer<RefreshDialog> m_dialog;
     QPointer<QMessageBox> m_rollbackBox;
     QPointer<QInputDialog> m_typedNameBox;
     bool m_historyPending = false;
     bool m_columnsRestored = false;
     bool m_columnsFitted = false;
-    double m_expectedSeconds = -1; ///< from the plan of the running refresh
+    double m_expectedSeconds = -1; ///< from the plan of the running refresh (for its stats)
     /// Roll Back needs <db>__envsync_prev; known only once a worker looked it up.
     enum class RollbackState { Checking, Available, NoPrevious, Unknown };
     RollbackState m_rollbackState = RollbackState::Checking;
@@ -134,11 +133,7 @@ private:
     QAction *m_reloadAction = nullptr;
     QComboBox *m_regionCombo = nullptr;
     QLabel *m_banner = nullptr;
-    QLabel *m_stepLabel = nullptr;
-    QProgressBar *m_overall = nullptr;
-    QToolButton *m_cancelButton = nullptr;
-    QLabel *m_statsLabel = nullptr;
-    QTreeView *m_tablesView = nullptr;
+    JobProgressPanel *m_jobPanel = nullptr;
     QLabel *m_historyTitle = nullptr;
     QTableView *m_historyView = nullptr;
 };

@@ -3,12 +3,6 @@
 #include "reportpdf/reportfilewriter.h"
 #include "core/report/reportgather.h"
 
-#include "ui/common/watcherresult.h"
-
-#include <QFutureWatcher>
-#include <QPromise>
-#include <QtConcurrent/QtConcurrentRun>
-
 #include <spdlog/spdlog.h>
 
 #include <exception>
@@ -17,21 +11,23 @@ namespace envsync::ui {
 
 namespace {
 
-void runGather(QPromise<ReportData> &promise, std::shared_ptr<const config::Config> config,
-               report::GatherOptions options)
+const QString gatherKey = QStringLiteral("gather");
+const QString exportKey = QStringLiteral("export");
+
+ReportData runGather(std::shared_ptr<const config::Config> config, report::GatherOptions options,
+                     const std::shared_ptr<job::CancelToken> &cancel)
 {
     ReportData data;
     try {
         data.report = std::make_shared<const report::FreshnessReport>(
-                report::gatherReport(*config, options));
+                report::gatherReport(*config, options, cancel));
     } catch (const std::exception &e) {
         data.error = QStringLiteral("gathering the report failed: ") + QString::fromUtf8(e.what());
     }
-    promise.addResult(std::move(data));
+    return data;
 }
 
-void runExport(QPromise<ReportExportOutcome> &promise, QString path,
-               std::shared_ptr<const report::FreshnessReport> report)
+ReportExportOutcome runExport(QString path, std::shared_ptr<const report::FreshnessReport> report)
 {
     ReportExportOutcome outcome;
     outcome.path = path;
@@ -47,19 +43,24 @@ void runExport(QPromise<ReportExportOutcome> &promise, QString path,
         outcome.error
                 = QStringLiteral("exporting the report failed: ") + QString::fromUtf8(e.what());
     }
-    promise.addResult(std::move(outcome));
+    return outcome;
 }
 
 } // namespace
 
 ReportsController::ReportsController(QObject *parent)
     // 2 workers: a gather next to an export
-    : ConfigJobController(2, QStringLiteral("envsync-report-workers"), parent)
+    : ConfigJobController(2, QStringLiteral("envsync-report-workers"), {gatherKey}, parent)
 {}
 
-void ReportsController::clearWatchers()
+bool ReportsController::isLoading() const
 {
-    m_loadWatcher = m_exportWatcher = nullptr;
+    return m_jobs.busy(gatherKey);
+}
+
+bool ReportsController::isExporting() const
+{
+    return m_jobs.busy(exportKey);
 }
 
 bool ReportsController::load(const QDateTime &fromUtc, const QDateTime &toUtc,
@@ -71,45 +72,36 @@ bool ReportsController::load(const QDateTime &fromUtc, const QDateTime &toUtc,
     options.nowUtc = nowUtc;
     options.fromUtc = fromUtc;
     options.toUtc = toUtc;
-    const quint64 generation = ++m_generation;
-    auto *watcher = new QFutureWatcher<ReportData>(this);
-    m_loadWatcher = watcher;
-    connect(watcher, &QFutureWatcherBase::finished, watcher, &QObject::deleteLater);
-    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, generation] {
-        if (generation != m_generation || watcher != m_loadWatcher)
-            return; // superseded by a newer period or config
-        m_loadWatcher = nullptr;
-        emit busyChanged();
-        const ReportData data = resultOf(watcher, "gathering the report");
-        if (!data.error.isEmpty())
-            spdlog::error("report: {}", data.error.toStdString());
-        emit loaded(data);
-    });
-    watcher->setFuture(QtConcurrent::run(&m_pool, runGather, m_config, options));
-    emit busyChanged();
+    m_jobs.start<ReportData>(
+            gatherKey,
+            [config = m_config, options](const JobContext &context) {
+                return runGather(config, options, context.cancel);
+            },
+            [this](ReportData data) {
+                if (!data.error.isEmpty())
+                    spdlog::error("report: {}", data.error.toStdString());
+                emit loaded(data);
+            });
     return true;
 }
 
 bool ReportsController::exportTo(const QString &path,
                                  std::shared_ptr<const report::FreshnessReport> report)
 {
-    if (!report || path.isEmpty() || m_exportWatcher)
+    if (!report || path.isEmpty() || isExporting())
         return false;
-    auto *watcher = new QFutureWatcher<ReportExportOutcome>(this);
-    m_exportWatcher = watcher;
-    connect(watcher, &QFutureWatcherBase::finished, watcher, &QObject::deleteLater);
-    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher] {
-        m_exportWatcher = nullptr;
-        const ReportExportOutcome outcome = resultOf(watcher, "exporting the report");
-        if (outcome.error.isEmpty())
-            spdlog::info("report: exported to {}", outcome.path.toStdString());
-        else
-            spdlog::error("report: {}", outcome.error.toStdString());
-        emit busyChanged();
-        emit exported(outcome);
-    });
-    watcher->setFuture(QtConcurrent::run(&m_pool, runExport, path, std::move(report)));
-    emit busyChanged();
+    m_jobs.start<ReportExportOutcome>(
+            exportKey,
+            [path, report = std::move(report)](const JobContext &) {
+                return runExport(path, report);
+            },
+            [this](ReportExportOutcome outcome) {
+                if (outcome.error.isEmpty())
+                    spdlog::info("report: exported to {}", outcome.path.toStdString());
+                else
+                    spdlog::error("report: {}", outcome.error.toStdString());
+                emit exported(outcome);
+            });
     return true;
 }
 

@@ -8,13 +8,8 @@
 #include <QDateTime>
 #include <QObject>
 #include <QString>
-#include <QThreadPool>
 
 #include <memory>
-
-QT_BEGIN_NAMESPACE
-class QFutureWatcherBase;
-QT_END_NAMESPACE
 
 namespace envsync::ui {
 
@@ -33,10 +28,9 @@ struct ReportExportOutcome
 
 /// Gathers freshness reports and writes them to files, off the GUI thread.
 ///
-/// Threading contract, as the other controllers: every job runs on this object's own
-/// QThreadPool through QtConcurrent::run and opens its own connections; a newer gather
-/// supersedes an older one (generation id); the destructor waits for every worker. All signals
-/// are emitted on the GUI thread.
+/// Threading contract, as the other controllers: every job runs on the JobTracker and opens its
+/// own connections; a newer gather or config supersedes an older gather; the destructor
+/// cancels every job and waits for the workers. All signals are emitted on the GUI thread.
 class ReportsController : public ConfigJobController
 {
     Q_OBJECT
@@ -49,19 +43,12 @@ public:
     /// Writes `report` to `path` in the format its extension names; ends with exported.
     bool exportTo(const QString &path, std::shared_ptr<const report::FreshnessReport> report);
 
-    [[nodiscard]] bool isLoading() const { return m_loadWatcher != nullptr; }
-    [[nodiscard]] bool isExporting() const { return m_exportWatcher != nullptr; }
+    [[nodiscard]] bool isLoading() const;
+    [[nodiscard]] bool isExporting() const;
 
 signals:
     void loaded(const envsync::ui::ReportData &data);
     void exported(const envsync::ui::ReportExportOutcome &outcome);
-
-private:
-    void clearWatchers() override;
-    void clearLoadWatchers() override { m_loadWatcher = nullptr; }
-
-    QFutureWatcherBase *m_loadWatcher = nullptr;
-    QFutureWatcherBase *m_exportWatcher = nullptr;
 };
 
 } // namespace envsync::ui

@@ -5,22 +5,18 @@
 #include "core/drift/snapshot.h"
 #include "core/masking/coverage.h"
 #include "core/snapshot/snapshotusage.h"
-#include "ui/common/jobprogresschannel.h"
-
-#include <QFutureWatcher>
-#include <QPromise>
-#include <QtConcurrent/QtConcurrentRun>
 
 #include <spdlog/spdlog.h>
 
-#include <atomic>
 #include <exception>
-#include <limits>
-#include <mutex>
 
 namespace envsync::ui {
 
 namespace {
+
+const QString listKey = QStringLiteral("list");
+const QString createKey = QStringLiteral("create");
+const QString verifyKey = QStringLiteral("verify");
 
 QString qs(const std::string &text)
 {
@@ -52,17 +48,18 @@ QStringList unclassifiedColumns(const config::Config &config)
     return out;
 }
 
-void runList(QPromise<SnapshotListOutcome> &promise, std::shared_ptr<const config::Config> config)
+SnapshotListOutcome runList(const config::Config &config,
+                            const std::shared_ptr<job::CancelToken> &cancel)
 {
     SnapshotListOutcome outcome;
     try {
-        auto list = snapshot::listSnapshots(*config);
+        auto list = snapshot::listSnapshots(config, cancel);
         if (!list) {
             outcome.error = qs(list.error().describe());
         } else {
             outcome.snapshots = std::move(*list);
             // Without the refresh history the list is still worth showing.
-            if (auto inUse = snapshot::snapshotsInUse(*config))
+            if (auto inUse = snapshot::snapshotsInUse(config, cancel))
                 outcome.inUse = std::move(*inUse);
             else
                 spdlog::warn("snapshots in use: {}", inUse.error().describe());
@@ -70,17 +67,15 @@ void runList(QPromise<SnapshotListOutcome> &promise, std::shared_ptr<const confi
     } catch (const std::exception &e) {
         outcome.error = QStringLiteral("listing snapshots failed: ") + QString::fromUtf8(e.what());
     }
-    promise.addResult(std::move(outcome));
+    return outcome;
 }
 
-void runCreate(QPromise<SnapshotCreateOutcome> &promise,
-               std::shared_ptr<const config::Config> config, snapshot::CreateOptions options,
-               const std::shared_ptr<JobProgressChannel> &channel)
+SnapshotCreateOutcome runCreate(const config::Config &config,
+                                const snapshot::CreateOptions &options)
 {
     SnapshotCreateOutcome outcome;
     try {
-        postProgressTo(options, promise, *channel);
-        auto created = snapshot::createSnapshot(*config, options);
+        auto created = snapshot::createSnapshot(config, options);
         if (created) {
             outcome.created = std::move(*created);
         } else {
@@ -88,20 +83,20 @@ void runCreate(QPromise<SnapshotCreateOutcome> &promise,
             outcome.error = qs(error.describe());
             outcome.cancelled = error.code == ErrorCode::Cancelled;
             if (error.code == ErrorCode::Refused && error.message.starts_with("unclassified"))
-                outcome.unclassified = unclassifiedColumns(*config);
+                outcome.unclassified = unclassifiedColumns(config);
         }
     } catch (const std::exception &e) {
         outcome.error = QStringLiteral("snapshot create failed: ") + QString::fromUtf8(e.what());
     }
-    promise.addResult(std::move(outcome));
+    return outcome;
 }
 
-void runVerify(QPromise<SnapshotVerifyOutcome> &promise,
-               std::shared_ptr<const config::Config> config, std::string name)
+SnapshotVerifyOutcome runVerify(const config::Config &config, const std::string &name,
+                                const std::shared_ptr<job::CancelToken> &cancel)
 {
     SnapshotVerifyOutcome outcome;
     try {
-        auto report = snapshot::verifySnapshot(*config, name);
+        auto report = snapshot::verifySnapshot(config, name, cancel);
         if (report)
             outcome.report = std::move(*report);
         else
@@ -109,147 +104,114 @@ void runVerify(QPromise<SnapshotVerifyOutcome> &promise,
     } catch (const std::exception &e) {
         outcome.error = QStringLiteral("verify failed: ") + QString::fromUtf8(e.what());
     }
-    promise.addResult(std::move(outcome));
+    return outcome;
 }
 
 } // namespace
 
 SnapshotController::SnapshotController(QObject *parent)
     // 4 workers: a create, a verify and a list load may run at once
-    : ConfigJobController(4, QStringLiteral("envsync-snapshot-workers"), parent)
+    : ConfigJobController(4, QStringLiteral("envsync-snapshot-workers"), {listKey}, parent)
 {}
 
-SnapshotController::~SnapshotController()
+bool SnapshotController::isCreating() const
 {
-    if (m_cancel)
-        m_cancel->cancel(); // the copy stops and drops its building database
-    forgetWatchers();
-    m_pool.waitForDone();
+    return m_jobs.busy(createKey);
 }
 
-void SnapshotController::clearWatchers()
+bool SnapshotController::isVerifying() const
 {
-    m_listWatcher = m_createWatcher = m_verifyWatcher = nullptr;
+    return m_jobs.busy(verifyKey);
+}
+
+bool SnapshotController::isLoading() const
+{
+    return m_jobs.busy(listKey);
 }
 
 bool SnapshotController::reload()
 {
     if (!m_config)
         return false;
-    const quint64 generation = ++m_generation;
-    auto *watcher = new QFutureWatcher<SnapshotListOutcome>(this);
-    m_listWatcher = watcher;
-    // Also when this object stops listening (forgetWatchers): the watcher never leaks.
-    connect(watcher, &QFutureWatcherBase::finished, watcher, &QObject::deleteLater);
-    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, generation] {
-        if (generation != m_generation || watcher != m_listWatcher)
-            return; // superseded by a newer load or config
-        m_listWatcher = nullptr;
-        emit busyChanged();
-        SnapshotListOutcome outcome;
-        if (watcher->future().resultCount() > 0)
-            outcome = watcher->result();
-        else
-            outcome.error = QStringLiteral("listing snapshots returned nothing");
-        if (!outcome.error.isEmpty())
-            spdlog::error("snapshots: {}", outcome.error.toStdString());
-        emit listLoaded(outcome);
-    });
-    watcher->setFuture(QtConcurrent::run(&m_pool, runList, m_config));
-    emit busyChanged();
+    m_jobs.start<SnapshotListOutcome>(
+            listKey,
+            [config = m_config](const JobContext &context) {
+                return runList(*config, context.cancel);
+            },
+            [this](SnapshotListOutcome outcome) {
+                if (!outcome.error.isEmpty())
+                    spdlog::error("snapshots: {}", outcome.error.toStdString());
+                emit listLoaded(outcome);
+            });
     return true;
 }
 
 bool SnapshotController::create()
 {
-    if (!m_config || m_createWatcher)
+    if (!m_config || isCreating())
         return false;
     spdlog::info("snapshot create started");
-    m_cancel = std::make_shared<job::CancelToken>();
     snapshot::CreateOptions options;
-    options.jobs = m_jobs;
-    options.cancel = m_cancel;
+    options.jobs = m_copyJobs;
     options.maxRowsPerSecond = m_maxRowsPerSecond;
-    auto channel = std::make_shared<JobProgressChannel>();
-
-    auto *watcher = new QFutureWatcher<SnapshotCreateOutcome>(this);
-    m_createWatcher = watcher;
-    connect(watcher, &QFutureWatcherBase::finished, watcher, &QObject::deleteLater);
-    connect(watcher, &QFutureWatcherBase::progressValueChanged, this,
-            [this, channel] { drain(*channel); });
-    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, channel] {
-        drain(*channel); // what the throttled progress signals did not deliver
-        m_createWatcher = nullptr;
-        m_cancel.reset();
-        emit busyChanged();
-        SnapshotCreateOutcome outcome;
-        if (watcher->future().resultCount() > 0)
-            outcome = watcher->result();
-        else
-            outcome.error = QStringLiteral("snapshot create returned nothing");
-        if (outcome.created)
-            spdlog::info("snapshot {} created", outcome.created->name);
-        else if (outcome.cancelled)
-            spdlog::warn("snapshot create cancelled");
-        else
-            spdlog::error("snapshot create failed: {}", outcome.error.toStdString());
-        emit createFinished(outcome);
-    });
-    watcher->setFuture(QtConcurrent::run(&m_pool, runCreate, m_config, options, channel));
+    auto onStep = [this](const QString &step) {
+        spdlog::info("snapshot: {}", step.toStdString());
+        emit createStep(step);
+    };
+    m_jobs.start<SnapshotCreateOutcome>(
+            createKey,
+            [config = m_config, options, onStep](const JobContext &context) mutable {
+                options.cancel = context.cancel;
+                options.progress = context.progress;
+                options.step = [post = context.post, onStep](const std::string &step) {
+                    post([onStep, step = qs(step)] { onStep(step); });
+                };
+                return runCreate(*config, options);
+            },
+            [this](SnapshotCreateOutcome outcome) { onCreated(outcome); },
+            [this](const job::Progress &progress) { emit createProgress(progress); });
     emit createStarted();
-    emit busyChanged();
     return true;
+}
+
+void SnapshotController::onCreated(const SnapshotCreateOutcome &outcome)
+{
+    if (outcome.created)
+        spdlog::info("snapshot {} created", outcome.created->name);
+    else if (outcome.cancelled)
+        spdlog::warn("snapshot create cancelled");
+    else
+        spdlog::error("snapshot create failed: {}", outcome.error.toStdString());
+    emit createFinished(outcome);
 }
 
 void SnapshotController::cancelCreate()
 {
-    if (!m_cancel)
-        return;
-    spdlog::info("cancelling the snapshot create");
-    m_cancel->cancel();
+    if (m_jobs.cancel(createKey))
+        spdlog::info("cancelling the snapshot create");
 }
 
 bool SnapshotController::verify(const QString &name)
 {
-    if (!m_config || m_verifyWatcher)
+    if (!m_config || isVerifying())
         return false;
     spdlog::info("verifying {}", name.isEmpty() ? std::string("the newest snapshot")
                                                 : name.toStdString());
-    auto *watcher = new QFutureWatcher<SnapshotVerifyOutcome>(this);
-    m_verifyWatcher = watcher;
-    connect(watcher, &QFutureWatcherBase::finished, watcher, &QObject::deleteLater);
-    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher] {
-        m_verifyWatcher = nullptr;
-        emit busyChanged();
-        SnapshotVerifyOutcome outcome;
-        if (watcher->future().resultCount() > 0)
-            outcome = watcher->result();
-        else
-            outcome.error = QStringLiteral("verify returned nothing");
-        if (outcome.report)
-            spdlog::info("verify {}: {}", outcome.report->name,
-                         outcome.report->ok() ? "passed" : "FAILED");
-        else
-            spdlog::error("verify failed: {}", outcome.error.toStdString());
-        emit verifyFinished(outcome);
-    });
-    watcher->setFuture(QtConcurrent::run(&m_pool, runVerify, m_config, name.toStdString()));
+    m_jobs.start<SnapshotVerifyOutcome>(
+            verifyKey,
+            [config = m_config, name = name.toStdString()](const JobContext &context) {
+                return runVerify(*config, name, context.cancel);
+            },
+            [this](SnapshotVerifyOutcome outcome) {
+                if (outcome.report)
+                    spdlog::info("verify {}: {}", outcome.report->name,
+                                 outcome.report->ok() ? "passed" : "FAILED");
+                else
+                    spdlog::error("verify failed: {}", outcome.error.toStdString());
+                emit verifyFinished(outcome);
+            });
     emit verifyStarted(name);
-    emit busyChanged();
     return true;
-}
-
-void SnapshotController::drain(JobProgressChannel &channel)
-{
-    std::optional<job::Progress> progress;
-    std::vector<std::string> steps;
-    channel.take(progress, steps);
-    for (const auto &step : steps) {
-        spdlog::info("snapshot: {}", step);
-        emit createStep(qs(step));
-    }
-    if (progress)
-        emit createProgress(*progress);
 }
 
 } // namespace envsync::ui

@@ -10,7 +10,6 @@
 #include <QObject>
 #include <QString>
 #include <QStringList>
-#include <QThreadPool>
 
 #include <map>
 #include <memory>
@@ -18,13 +17,7 @@
 #include <string>
 #include <vector>
 
-QT_BEGIN_NAMESPACE
-class QFutureWatcherBase;
-QT_END_NAMESPACE
-
 namespace envsync::ui {
-
-class JobProgressChannel;
 
 /// The snapshot catalogue as the list shows it.
 struct SnapshotListOutcome
@@ -52,23 +45,20 @@ struct SnapshotVerifyOutcome
 
 /// Runs the snapshot jobs (list, create, verify) off the GUI thread.
 ///
-/// Threading contract: every job runs on this object's own QThreadPool through QtConcurrent::run
-/// with a QPromise; each worker opens its own connections (the db layer refuses GUI-thread
-/// connects). A create job's copy progress and step lines are kept in a mutex-guarded channel;
-/// the worker only bumps the promise's progress value, and the QFutureWatcher (throttled by Qt
-/// to a few updates a second) makes the GUI thread read the newest figures from the channel.
-/// Cancel sets the copy's CancelToken: the engine stops its workers (PQcancel) and
-/// createSnapshot drops golden_vN__building. Stale list loads are superseded by a generation
-/// id; a new config never cancels a running create or verify (each owns the config it started
-/// with) and their results are still delivered. The destructor cancels a running create and
-/// waits for every worker. All signals are emitted on the GUI thread.
+/// Threading contract: every job runs on the JobTracker (ConfigJobController); each worker
+/// opens its own connections (the db layer refuses GUI-thread connects). A create's copy
+/// figures reach the GUI thread at most 10 times a second, its step lines all and in order.
+/// Cancel cancels the job's token: the engine stops its workers (PQcancel) and createSnapshot
+/// drops golden_vN__building. A newer list load or config supersedes a list load; a new config
+/// never cancels a running create or verify (each owns the config it started with) and their
+/// results are still delivered. The destructor cancels every job and waits for the workers.
+/// All signals are emitted on the GUI thread.
 class SnapshotController : public ConfigJobController
 {
     Q_OBJECT
 
 public:
     explicit SnapshotController(QObject *parent = nullptr);
-    ~SnapshotController() override;
 
     /// Reloads the catalogue and the in-use map; false without a config.
     bool reload();
@@ -81,14 +71,14 @@ public:
     bool verify(const QString &name);
 
     /// Copy workers of the next create (0: number of cores).
-    void setJobs(int jobs) { m_jobs = jobs; }
+    void setJobs(int jobs) { m_copyJobs = jobs; }
     /// Rows per second over all copy workers for the next create (0: unlimited), to spare
     /// production; tests use it to make a small copy last long enough to cancel.
     void setMaxRowsPerSecond(std::int64_t rows) { m_maxRowsPerSecond = rows; }
 
-    [[nodiscard]] bool isCreating() const { return m_createWatcher != nullptr; }
-    [[nodiscard]] bool isVerifying() const { return m_verifyWatcher != nullptr; }
-    [[nodiscard]] bool isLoading() const { return m_listWatcher != nullptr; }
+    [[nodiscard]] bool isCreating() const;
+    [[nodiscard]] bool isVerifying() const;
+    [[nodiscard]] bool isLoading() const;
 
 signals:
     void listLoaded(const envsync::ui::SnapshotListOutcome &outcome);
@@ -102,15 +92,9 @@ signals:
     void verifyFinished(const envsync::ui::SnapshotVerifyOutcome &outcome);
 
 private:
-    void drain(JobProgressChannel &channel);
-    void clearWatchers() override;
-    void clearLoadWatchers() override { m_listWatcher = nullptr; }
+    void onCreated(const SnapshotCreateOutcome &outcome);
 
-    std::shared_ptr<job::CancelToken> m_cancel;
-    QFutureWatcherBase *m_listWatcher = nullptr;
-    QFutureWatcherBase *m_createWatcher = nullptr;
-    QFutureWatcherBase *m_verifyWatcher = nullptr;
-    int m_jobs = 0;
+    int m_copyJobs = 0;
     std::int64_t m_maxRowsPerSecond = 0;
 };
 

@@ -1,12 +1,12 @@
 #include "ui/snapshots/snapshotsview.h"
 
 #include "ui/common/jobformat.h"
-#include "ui/common/progressbardelegate.h"
+#include "ui/common/jobprogresspanel.h"
+#include "ui/common/tableprogressmodel.h"
+#include "ui/common/viewwidgets.h"
 #include "ui/snapshots/snapshotcontroller.h"
 #include "ui/snapshots/snapshotlistmodel.h"
-#include "ui/common/tableprogressmodel.h"
 #include "ui/snapshots/verifychecksmodel.h"
-#include "ui/common/viewwidgets.h"
 
 #include <QAction>
 #include <QHBoxLayout>
@@ -33,6 +33,8 @@ namespace {
 
 constexpr int maxListedColumns = 25; ///< unclassified columns spelled out in the banner
 
+const QString idleText = QStringLiteral("No snapshot job has run in this session.");
+
 /// The refusal with one unclassified column per line, so the list is readable and copyable.
 QString refusalText(const QStringList &columns)
 {
@@ -55,7 +57,6 @@ SnapshotsView::SnapshotsView(QWidget *parent)
     , m_controller(new SnapshotController(this))
     , m_listModel(new SnapshotListModel(this))
     , m_listProxy(new QSortFilterProxyModel(this))
-    , m_tableModel(new TableProgressModel(this))
     , m_checksModel(new VerifyChecksModel(this))
 {
     m_listProxy->setSourceModel(m_listModel);
@@ -66,9 +67,9 @@ SnapshotsView::SnapshotsView(QWidget *parent)
     connect(m_controller, &SnapshotController::listLoaded, this, &SnapshotsView::onListLoaded);
     connect(m_controller, &SnapshotController::createStarted, this,
             &SnapshotsView::onCreateStarted);
-    connect(m_controller, &SnapshotController::createProgress, this,
-            &SnapshotsView::onCreateProgress);
-    connect(m_controller, &SnapshotController::createStep, m_stepLabel, &QLabel::setText);
+    connect(m_controller, &SnapshotController::createProgress, m_jobPanel,
+            &JobProgressPanel::showProgress);
+    connect(m_controller, &SnapshotController::createStep, m_jobPanel, &JobProgressPanel::setStep);
     connect(m_controller, &SnapshotController::createFinished, this,
             &SnapshotsView::onCreateFinished);
     connect(m_controller, &SnapshotController::verifyStarted, this, [this](const QString &name) {
@@ -177,50 +178,34 @@ void SnapshotsView::createControls()
 
 QWidget *SnapshotsView::createJobPage()
 {
-    auto *page = new QWidget;
-    m_stepLabel = new QLabel(QStringLiteral("No snapshot job has run in this session."));
-    m_stepLabel->setObjectName(QStringLiteral("snapshotStepLabel"));
-    m_stepLabel->setTextFormat(Qt::PlainText);
-    QFont bold = m_stepLabel->font();
-    bold.setBold(true);
-    m_stepLabel->setFont(bold);
+    m_jobPanel = new JobProgressPanel(m_cancelAction, QStringLiteral("snapshot"));
+    m_jobPanel->showIdle(idleText);
+    return m_jobPanel;
+}
 
-    m_overall = new QProgressBar;
-    m_overall->setObjectName(QStringLiteral("snapshotOverallProgress"));
-    m_overall->setRange(0, 100);
-    m_overall->setValue(0);
-    m_overall->setFormat(QStringLiteral("%p %"));
-    m_cancelButton = viewwidgets::toolButton(m_cancelAction);
+TableProgressModel *SnapshotsView::tableProgressModel() const
+{
+    return m_jobPanel->tableModel();
+}
 
-    m_statsLabel = new QLabel;
-    m_statsLabel->setObjectName(QStringLiteral("snapshotStatsLabel"));
-    m_statsLabel->setTextFormat(Qt::PlainText);
+QTreeView *SnapshotsView::tablesView() const
+{
+    return m_jobPanel->tablesView();
+}
 
-    m_tablesView = viewwidgets::flatTree();
-    m_tablesView->setObjectName(QStringLiteral("snapshotTableProgress"));
-    m_tablesView->setModel(m_tableModel);
-    m_tablesView->setItemDelegateForColumn(
-            TableProgressModel::ProgressColumn,
-            new ProgressBarDelegate(TableProgressModel::PercentRole, m_tablesView));
-    m_tablesView->header()->setStretchLastSection(false);
-    m_tablesView->header()->setSectionResizeMode(TableProgressModel::TableColumn,
-                                                 QHeaderView::Stretch);
-    const int ch = fontMetrics().averageCharWidth();
-    const int widths[] = {0, 24, 18, 11, 15, 11, 9};
-    for (int column = TableProgressModel::ProgressColumn; column < TableProgressModel::ColumnCount;
-         ++column)
-        m_tablesView->header()->resizeSection(column, widths[column] * ch);
+QProgressBar *SnapshotsView::overallProgress() const
+{
+    return m_jobPanel->overallProgress();
+}
 
-    auto *progressRow = new QHBoxLayout;
-    progressRow->addWidget(m_overall, 1);
-    progressRow->addWidget(m_cancelButton);
-    auto *layout = new QVBoxLayout(page);
-    layout->setContentsMargins(4, 6, 4, 4);
-    layout->addWidget(m_stepLabel);
-    layout->addLayout(progressRow);
-    layout->addWidget(m_statsLabel);
-    layout->addWidget(m_tablesView, 1);
-    return page;
+QLabel *SnapshotsView::stepLabel() const
+{
+    return m_jobPanel->stepLabel();
+}
+
+QLabel *SnapshotsView::statsLabel() const
+{
+    return m_jobPanel->statsLabel();
 }
 
 QWidget *SnapshotsView::createVerifyPage()
@@ -250,16 +235,12 @@ void SnapshotsView::setConfig(std::shared_ptr<const config::Config> config)
 {
     m_controller->setConfig(std::move(config));
     m_listModel->clear();
-    m_tableModel->clear();
     m_checksModel->clear();
     m_banner->hide();
     m_summary->clear();
     // A running create keeps its config and its job panel: it still reports when it ends.
-    if (!m_controller->isCreating()) {
-        m_overall->setValue(0);
-        m_statsLabel->clear();
-        m_stepLabel->setText(QStringLiteral("No snapshot job has run in this session."));
-    }
+    if (!m_controller->isCreating())
+        m_jobPanel->showIdle(idleText);
     m_loadPending = m_controller->config() != nullptr;
     if (m_loadPending && isVisible())
         reload();
@@ -290,8 +271,10 @@ void SnapshotsView::createSnapshot()
 
 void SnapshotsView::cancelCreate()
 {
+    if (!m_controller->isCreating())
+        return;
     m_controller->cancelCreate();
-    m_stepLabel->setText(QStringLiteral("Cancelling… the building database is being dropped"));
+    m_jobPanel->setStep(QStringLiteral("Cancelling… the building database is being dropped"));
 }
 
 void SnapshotsView::verifySelected()
@@ -335,7 +318,7 @@ void SnapshotsView::updateActions()
     const bool creating = m_controller->isCreating();
     m_newAction->setEnabled(hasConfig && !creating);
     m_cancelAction->setEnabled(creating);
-    m_cancelButton->setVisible(creating);
+    m_jobPanel->setCancellable(creating);
     m_reloadAction->setEnabled(hasConfig);
     const bool anyReady = std::ranges::any_of(m_listModel->snapshots(), [](const auto &info) {
         return info.state == "ready";
@@ -371,40 +354,27 @@ void SnapshotsView::onListLoaded(const SnapshotListOutcome &outcome)
 void SnapshotsView::onCreateStarted()
 {
     m_banner->hide();
-    m_tableModel->clear();
-    m_overall->setValue(0);
-    m_statsLabel->clear();
-    m_stepLabel->setText(QStringLiteral("Starting…"));
+    m_jobPanel->showStarted(QStringLiteral("Starting…"));
     m_detailTabs->setCurrentIndex(0);
-}
-
-void SnapshotsView::onCreateProgress(const job::Progress &progress)
-{
-    m_overall->setValue(jobformat::overallPercent(progress));
-    m_overall->setFormat(QStringLiteral("%p % · ") + jobformat::phaseLabel(progress.phase));
-    m_statsLabel->setText(jobformat::progressSummary(progress));
-    if (!progress.tables.empty())
-        m_tableModel->update(progress.tables);
 }
 
 void SnapshotsView::onCreateFinished(const SnapshotCreateOutcome &outcome)
 {
     if (outcome.created) {
-        m_overall->setValue(100);
-        m_overall->setFormat(QStringLiteral("%p % · done"));
-        m_stepLabel->setText(
+        m_jobPanel->showFinished(
                 QStringLiteral("%1 is ready (%2, %3)")
                         .arg(QString::fromStdString(outcome.created->name),
                              jobformat::bytes(outcome.created->sizeBytes),
-                             jobformat::duration(
-                                     static_cast<double>(outcome.created->durationMs) / 1000.0)));
+                             jobformat::duration(static_cast<double>(outcome.created->durationMs)
+                                                 / 1000.0)),
+                QStringLiteral("done"), true);
         emit snapshotCreated(QString::fromStdString(outcome.created->name));
     } else if (outcome.cancelled) {
-        m_overall->setFormat(QStringLiteral("cancelled"));
-        m_stepLabel->setText(QStringLiteral("Cancelled: the building database was dropped"));
+        m_jobPanel->showFinished(QStringLiteral("Cancelled: the building database was dropped"),
+                                 QStringLiteral("cancelled"), false);
     } else {
-        m_overall->setFormat(QStringLiteral("failed"));
-        m_stepLabel->setText(QStringLiteral("The snapshot job failed"));
+        m_jobPanel->showFinished(QStringLiteral("The snapshot job failed"),
+                                 QStringLiteral("failed"), false);
         showError(outcome.unclassified.isEmpty()
                           ? QStringLiteral("The snapshot could not be created: ") + outcome.error
                           : refusalText(outcome.unclassified));

@@ -22,6 +22,7 @@ QT_END_NAMESPACE
 
 namespace envsync::ui {
 
+class JobProgressPanel;
 class SnapshotController;
 class SnapshotListModel;
 class TableProgressModel;
@@ -63,13 +64,14 @@ public:
 
     [[nodiscard]] SnapshotController *controller() const { return m_controller; }
     [[nodiscard]] SnapshotListModel *listModel() const { return m_listModel; }
-    [[nodiscard]] TableProgressModel *tableProgressModel() const { return m_tableModel; }
+    [[nodiscard]] TableProgressModel *tableProgressModel() const;
     [[nodiscard]] VerifyChecksModel *checksModel() const { return m_checksModel; }
     [[nodiscard]] QTableView *listView() const { return m_list; }
-    [[nodiscard]] QTreeView *tablesView() const { return m_tablesView; }
-    [[nodiscard]] QProgressBar *overallProgress() const { return m_overall; }
-    [[nodiscard]] QLabel *stepLabel() const { return m_stepLabel; }
-    [[nodiscard]] QLabel *statsLabel() const { return m_statsLabel; }
+    [[nodiscard]] JobProgressPanel *jobPanel() const { return m_jobPanel; }
+    [[nodiscard]] QTreeView *tablesView() const;
+    [[nodiscard]] QProgressBar *overallProgress() const;
+    [[nodiscard]] QLabel *stepLabel() const;
+    [[nodiscard]] QLabel *statsLabel() const;
     [[nodiscard]] QLabel *errorBanner() const { return m_banner; }
     [[nodiscard]] QLabel *verifySummary() const { return m_verifySummary; }
     [[nodiscard]] QAction *newSnapshotAction() const { return m_newAction; }
@@ -95,7 +97,6 @@ private:
     void updateActions();
     void onListLoaded(const SnapshotListOutcome &outcome);
     void onCreateStarted();
-    void onCreateProgress(const job::Progress &progress);
     void onCreateFinished(const SnapshotCreateOutcome &outcome);
     void onVerifyFinished(const SnapshotVerifyOutcome &outcome);
     void showError(const QString &text);
@@ -105,7 +106,6 @@ private:
     SnapshotController *m_controller = nullptr;
     SnapshotListModel *m_listModel = nullptr;
     QSortFilterProxyModel *m_listProxy = nullptr;
-    TableProgressModel *m_tableModel = nullptr;
     VerifyChecksModel *m_checksModel = nullptr;
     bool m_loadPending = false;
     bool m_columnsRestored = false;
@@ -120,11 +120,7 @@ private:
     QTableView *m_list = nullptr;
     QSplitter *m_splitter = nullptr;
     QTabWidget *m_detailTabs = nullptr;
-    QLabel *m_stepLabel = nullptr;
-    QProgressBar *m_overall = nullptr;
-    QToolButton *m_cancelButton = nullptr;
-    QLabel *m_statsLabel = nullptr;
-    QTreeView *m_tablesView = nullptr;
+    JobProgressPanel *m_jobPanel = nullptr;
     QLabel *m_verifySummary = nullptr;
     QTreeView *m_checksView = nullptr;
 };

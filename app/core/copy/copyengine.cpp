@@ -274,7 +274,8 @@ Result<std::string> dumpSection(const CopyRequest &request, const std::string &s
                                      "--no-privileges", "--no-publications",
                                      "--no-subscriptions", "--no-security-labels",
                                      "--snapshot=" + snapshotId, "-f", file, "-d", *conninfo};
-    auto run = util::runProcess(pgProgram("pg_dump"), args, false, std::chrono::hours(1));
+    auto run = util::runProcess(pgProgram("pg_dump"), args, false, std::chrono::hours(1),
+                                request.cancel);
     if (!run)
         return std::unexpected(withContext(run.error(), "pg_dump " + section));
     if (run->exitCode != 0)

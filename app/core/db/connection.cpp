@@ -15,7 +15,11 @@ Result<std::string> effectiveConnectionString(const std::string &dsn, const Conn
     auto parsed = Dsn::parse(dsn);
     if (!parsed)
         return std::unexpected(parsed.error());
-    Dsn effective = parsed->with("application_name", options.applicationName);
+    // EnvSync's sessions carry "envsync …" so a DBA (and the tests) can find them, unless the
+    // user's DSN names them itself.
+    Dsn effective = *parsed;
+    if (!effective.has("application_name"))
+        effective = effective.with("application_name", options.applicationName);
     if (!effective.has("connect_timeout"))
         effective = effective.with("connect_timeout", std::to_string(options.connectTimeout.count()));
     std::string serverOptions = effective.value("options");

@@ -57,18 +57,21 @@ bool DriftReport::anyDrift() const
 }
 
 Result<SchemaSnapshot> snapshotDatabase(const std::string &dsn, const std::string &who,
-                                        const config::TimeoutsConfig &timeouts)
+                                        const config::TimeoutsConfig &timeouts,
+                                        const std::shared_ptr<job::CancelToken> &cancel)
 {
     auto connection = db::connect(dsn, {timeouts.connect, timeouts.statement}, who);
     if (!connection)
         return std::unexpected(connection.error());
     SnapshotOptions options;
     options.who = who;
+    options.cancel = cancel;
     return takeSnapshot(**connection, options);
 }
 
 Result<DriftReport> checkDrift(const config::Config &config, const DriftRequest &request,
-                               const RegionDoneFn &onRegionDone)
+                               const RegionDoneFn &onRegionDone,
+                               const std::shared_ptr<job::CancelToken> &cancel)
 {
     std::vector<const config::RegionConfig *> regions;
     for (const auto &region : config.regions) {
@@ -78,6 +81,8 @@ Result<DriftReport> checkDrift(const config::Config &config, const DriftRequest 
     if (regions.empty())
         return fail(ErrorCode::Usage, "no region named \"" + request.region.value_or("") + '"');
 
+    if (job::cancelled(cancel))
+        return fail(ErrorCode::Cancelled, "cancelled", "drift");
     auto target = chooseReference(config, request.against);
     if (!target)
         return std::unexpected(target.error());
@@ -86,18 +91,20 @@ Result<DriftReport> checkDrift(const config::Config &config, const DriftRequest 
     QThreadPool pool;
     pool.setMaxThreadCount(static_cast<int>(regions.size()) + 1);
     QFuture<Result<SchemaSnapshot>> reference = QtConcurrent::run(&pool, [&] {
-        return snapshotDatabase(target->dsn, target->name, config.timeouts);
+        return snapshotDatabase(target->dsn, target->name, config.timeouts, cancel);
     });
     std::vector<QFuture<Result<SchemaSnapshot>>> regionSnapshots;
     for (const auto *region : regions) {
-        regionSnapshots.push_back(QtConcurrent::run(&pool, [&config, region] {
-            return snapshotDatabase(region->dsn, "region " + region->name, config.timeouts);
+        regionSnapshots.push_back(QtConcurrent::run(&pool, [&config, &cancel, region] {
+            return snapshotDatabase(region->dsn, "region " + region->name, config.timeouts, cancel);
         }));
     }
 
     Result<SchemaSnapshot> referenceSnapshot = reference.result();
-    if (!referenceSnapshot) {
+    if (!referenceSnapshot || job::cancelled(cancel)) {
         pool.waitForDone();
+        if (job::cancelled(cancel))
+            return fail(ErrorCode::Cancelled, "cancelled", "drift");
         return std::unexpected(referenceSnapshot.error());
     }
     DriftReport report;
@@ -118,6 +125,9 @@ Result<DriftReport> checkDrift(const config::Config &config, const DriftRequest 
         if (onRegionDone)
             onRegionDone(name, i + 1, total);
     }
+    // A region whose read was cancelled is not "unreachable": the whole check was cancelled.
+    if (job::cancelled(cancel))
+        return fail(ErrorCode::Cancelled, "cancelled", "drift");
     return report;
 }
 

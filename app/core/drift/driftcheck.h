@@ -4,9 +4,11 @@
 #include "core/drift/driftformat.h"
 #include "core/drift/schemasnapshot.h"
 #include "core/error.h"
+#include "core/job/canceltoken.h"
 
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -40,15 +42,18 @@ using RegionDoneFn = std::function<void(const std::string &region, int done, int
 /// Snapshots the reference (the newest golden snapshot, else the source) and every requested
 /// region in parallel, each on its own connection, and diffs them (FROM = region, TO =
 /// reference) with the config's drift.ignore rules. Blocking: call from a worker. Fails only
-/// when the reference cannot be read or the region is unknown; an unreachable region is
-/// reported in `errors` and the others are still compared.
+/// when the reference cannot be read, the region is unknown or `cancel` fires (Cancelled: the
+/// catalog queries in flight are cancelled on the servers); an unreachable region is reported
+/// in `errors` and the others are still compared.
 [[nodiscard]] Result<DriftReport> checkDrift(const config::Config &config,
                                              const DriftRequest &request,
-                                             const RegionDoneFn &onRegionDone = {});
+                                             const RegionDoneFn &onRegionDone = {},
+                                             const std::shared_ptr<job::CancelToken> &cancel = {});
 
 /// Connects to `dsn` and snapshots it ("who" names it in errors).
-[[nodiscard]] Result<SchemaSnapshot> snapshotDatabase(const std::string &dsn,
-                                                      const std::string &who,
-                                                      const config::TimeoutsConfig &timeouts);
+[[nodiscard]] Result<SchemaSnapshot>
+snapshotDatabase(const std::string &dsn, const std::string &who,
+                 const config::TimeoutsConfig &timeouts,
+                 const std::shared_ptr<job::CancelToken> &cancel = {});
 
 } // namespace envsync::drift

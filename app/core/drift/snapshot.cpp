@@ -1,5 +1,6 @@
 #include "core/drift/snapshot.h"
 
+#include "core/db/cancelguard.h"
 #include "core/db/connection.h"
 #include "core/db/threadguard.h"
 
@@ -116,6 +117,11 @@ template<typename T, typename Key> void sortBy(std::vector<T> &items, Key key)
     std::ranges::sort(items, [&](const T &a, const T &b) { return key(a) < key(b); });
 }
 
+/// Thrown between catalog queries once the snapshot's cancel token fired.
+struct SnapshotCancelled
+{
+};
+
 class Reader
 {
 public:
@@ -132,6 +138,8 @@ private:
     pqxx::result query(const char *step, const std::string &sql)
     {
         m_step = step;
+        if (job::cancelled(m_options.cancel))
+            throw SnapshotCancelled{};
         if (m_options.progress)
             m_options.progress(m_step, m_done, totalSteps);
         pqxx::result result = m_tx.exec(sql);
@@ -800,6 +808,7 @@ Result<SchemaSnapshot> takeSnapshot(pqxx::connection_base &connection,
     if (auto refused = db::refuseOnGuiThread("schema snapshot"))
         return std::unexpected(withContext(*refused, options.who));
     std::string step = "begin";
+    const db::CancelGuard cancelGuard(connection, options.cancel);
     try {
         pqxx::transaction<pqxx::repeatable_read, pqxx::read_only> tx(connection,
                                                                      "envsync_drift_snapshot");
@@ -807,9 +816,12 @@ Result<SchemaSnapshot> takeSnapshot(pqxx::connection_base &connection,
         SchemaSnapshot snapshot = reader.read();
         tx.commit();
         return snapshot;
+    } catch (const SnapshotCancelled &) {
+        return fail(ErrorCode::Cancelled, "cancelled", options.who + ": schema snapshot");
     } catch (...) {
-        return std::unexpected(
-                db::currentExceptionToError(options.who, "schema snapshot (" + step + ")"));
+        return std::unexpected(db::cancelledOr(
+                db::currentExceptionToError(options.who, "schema snapshot (" + step + ")"),
+                options.cancel));
     }
 }
 

@@ -2,10 +2,12 @@
 
 #include "core/drift/schemasnapshot.h"
 #include "core/error.h"
+#include "core/job/canceltoken.h"
 
 #include <pqxx/connection_base>
 
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -24,6 +26,8 @@ struct SnapshotOptions
     /// When not empty, only these schemas are read.
     std::vector<std::string> includeSchemas;
     SnapshotProgressFn progress;
+    /// Checked between the catalog queries; cancels the one in flight (Cancelled).
+    std::shared_ptr<job::CancelToken> cancel;
 };
 
 /// Reads the schema of the connected database in one read-only REPEATABLE READ transaction

@@ -143,8 +143,11 @@ Result<void> validateName(const std::string &name)
 }
 
 Result<EnvironmentInfo> createEnvironment(const config::Config &config,
-                                          const CreateOptions &options)
+                                          const CreateOptions &options,
+                                          const std::shared_ptr<job::CancelToken> &cancel)
 {
+    if (job::cancelled(cancel))
+        return fail(ErrorCode::Cancelled, "cancelled", "env create");
     if (auto valid = validateName(options.name); !valid)
         return std::unexpected(valid.error());
     if (options.ttl.count() <= 0)
@@ -163,12 +166,17 @@ Result<EnvironmentInfo> createEnvironment(const config::Config &config,
         return std::unexpected(snapshot.error());
     if (!admin)
         return std::unexpected(admin.error());
-    if (auto cloned = envsync::snapshot::cloneSnapshot(**admin, options.name, *snapshot, who);
+    if (auto cloned
+        = envsync::snapshot::cloneSnapshot(**admin, options.name, *snapshot, who, cancel);
         !cloned) {
         if (cloned.error().message.find("42P04") != std::string::npos) // duplicate_database
             return fail(ErrorCode::Usage,
                         "a database named \"" + options.name + "\" already exists", who);
         return std::unexpected(cloned.error());
+    }
+    if (job::cancelled(cancel)) {
+        dropQuietly(**admin, options.name);
+        return fail(ErrorCode::Cancelled, "cancelled", who);
     }
     // Marker (admin connection) and catalogue (control connection) are independent commits:
     // running them side by side keeps `env create` close to the bare clone's time.
@@ -184,8 +192,11 @@ Result<EnvironmentInfo> createEnvironment(const config::Config &config,
     return std::unexpected(info ? marker.error() : info.error());
 }
 
-Result<std::vector<EnvironmentInfo>> listEnvironments(const config::Config &config)
+Result<std::vector<EnvironmentInfo>>
+listEnvironments(const config::Config &config, const std::shared_ptr<job::CancelToken> &cancel)
 {
+    if (job::cancelled(cancel))
+        return fail(ErrorCode::Cancelled, "cancelled", "env list");
     auto control = db::ControlDb::open(config, connectOptions(config));
     if (!control)
         return std::unexpected(control.error());
@@ -200,8 +211,11 @@ Result<std::vector<EnvironmentInfo>> listEnvironments(const config::Config &conf
 }
 
 Result<void> dropEnvironment(const config::Config &config, const std::string &name,
-                             const std::string &actorName)
+                             const std::string &actorName,
+                             const std::shared_ptr<job::CancelToken> &cancel)
 {
+    if (job::cancelled(cancel))
+        return fail(ErrorCode::Cancelled, "cancelled", "env drop");
     const std::string actor = actorName.empty() ? db::currentActor() : actorName;
     const db::ConnectOptions connect = connectOptions(config);
     auto control = db::ControlDb::open(config, connect);

@@ -2,10 +2,12 @@
 
 #include "core/config/config.h"
 #include "core/error.h"
+#include "core/job/canceltoken.h"
 
 #include <QDateTime>
 
 #include <chrono>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -39,17 +41,22 @@ struct CreateOptions
 [[nodiscard]] Result<void> validateName(const std::string &name);
 
 /// CREATE DATABASE name TEMPLATE golden_vN STRATEGY FILE_COPY on the golden cluster, marked
-/// and catalogued with its owner and expiry. Blocking.
-[[nodiscard]] Result<EnvironmentInfo> createEnvironment(const config::Config &config,
-                                                        const CreateOptions &options);
+/// and catalogued with its owner and expiry. Blocking. `cancel` cancels the clone in flight;
+/// a cancelled create leaves no database and no catalogue row (Cancelled).
+[[nodiscard]] Result<EnvironmentInfo>
+createEnvironment(const config::Config &config, const CreateOptions &options,
+                  const std::shared_ptr<job::CancelToken> &cancel = {});
 /// Every catalogued environment, soonest expiry first.
-[[nodiscard]] Result<std::vector<EnvironmentInfo>> listEnvironments(const config::Config &config);
+[[nodiscard]] Result<std::vector<EnvironmentInfo>>
+listEnvironments(const config::Config &config,
+                 const std::shared_ptr<job::CancelToken> &cancel = {});
 /// Drops a catalogued environment, and only when its database carries the environment marker
 /// `env create` wrote: a catalogue row naming any other database (golden_v1, a region's …) is
 /// refused (ErrorCode::Refused, exit 4) and the refusal audited. A row whose database is gone
 /// is just forgotten.
 [[nodiscard]] Result<void> dropEnvironment(const config::Config &config, const std::string &name,
-                                           const std::string &actor = {});
+                                           const std::string &actor = {},
+                                           const std::shared_ptr<job::CancelToken> &cancel = {});
 
 /// What `env gc` did: one refused row does not keep the other expired environments alive.
 struct CollectResult

@@ -1,5 +1,6 @@
 #include "core/masking/maskpreview.h"
 
+#include "core/db/cancelguard.h"
 #include "core/db/connection.h"
 #include "core/masking/maskplan.h"
 #include "core/masking/piidetector.h"
@@ -110,8 +111,11 @@ void fillPreview(ColumnPreview &preview, const std::vector<std::string> &values,
 Result<MaskPreview> previewMasking(pqxx::connection &connection,
                                    const config::MaskingConfig &masking,
                                    const drift::SchemaSnapshot &source,
-                                   const PreviewOptions &options)
+                                   const PreviewOptions &options,
+                                   const std::shared_ptr<job::CancelToken> &cancel)
 {
+    if (job::cancelled(cancel))
+        return fail(ErrorCode::Cancelled, "cancelled", "masking preview");
     const CoverageReport coverage = resolveCoverage(masking, source);
     MaskPreview preview;
     preview.problems = coverage.problems;
@@ -128,10 +132,13 @@ Result<MaskPreview> previewMasking(pqxx::connection &connection,
                                    : salt.error().message;
     }
 
+    const db::CancelGuard cancelGuard(connection, cancel);
     auto sampled = db::guarded("source", "sample values for the masking preview", [&] {
         pqxx::read_transaction tx(connection);
         std::map<std::string, TableSample> samples; // "schema.table" → sample
         for (const auto &table : source.tables) {
+            if (job::cancelled(cancel))
+                break;
             std::vector<std::string> columns;
             for (const auto &column : table.columns)
                 columns.push_back(column.name);
@@ -141,6 +148,8 @@ Result<MaskPreview> previewMasking(pqxx::connection &connection,
         }
         return samples;
     });
+    if (job::cancelled(cancel))
+        return fail(ErrorCode::Cancelled, "cancelled", "masking preview");
     if (!sampled)
         return std::unexpected(sampled.error());
 

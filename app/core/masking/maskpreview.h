@@ -3,10 +3,12 @@
 #include "core/config/config.h"
 #include "core/drift/schemasnapshot.h"
 #include "core/error.h"
+#include "core/job/canceltoken.h"
 #include "core/masking/coverage.h"
 
 #include <pqxx/connection>
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -47,9 +49,10 @@ struct PreviewOptions
 /// samples each table, classifies every column (classifyColumn) and masks a few sampled values
 /// with the column's transform (salt from resolveSalt; without one no value is masked and the
 /// note says why). Read-only; blocking: call it on the worker that owns `connection`.
-[[nodiscard]] Result<MaskPreview> previewMasking(pqxx::connection &connection,
-                                                 const config::MaskingConfig &masking,
-                                                 const drift::SchemaSnapshot &source,
-                                                 const PreviewOptions &options = {});
+/// `cancel` is checked between tables and cancels the sample query in flight (Cancelled).
+[[nodiscard]] Result<MaskPreview>
+previewMasking(pqxx::connection &connection, const config::MaskingConfig &masking,
+               const drift::SchemaSnapshot &source, const PreviewOptions &options = {},
+               const std::shared_ptr<job::CancelToken> &cancel = {});
 
 } // namespace envsync::masking

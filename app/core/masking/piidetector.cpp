@@ -3,6 +3,7 @@
 #include "transform.h"
 
 #include "core/config/formats.h"
+#include "core/db/cancelguard.h"
 #include "core/db/connection.h"
 
 #include <pqxx/pqxx>
@@ -223,8 +224,12 @@ std::optional<DetectedColumn> classifyColumn(const std::string &column, const st
     return std::nullopt;
 }
 
-Result<std::vector<DetectedColumn>> detectPii(pqxx::connection &connection, int sampleRows)
+Result<std::vector<DetectedColumn>> detectPii(pqxx::connection &connection, int sampleRows,
+                                              const std::shared_ptr<job::CancelToken> &cancel)
 {
+    if (job::cancelled(cancel))
+        return fail(ErrorCode::Cancelled, "cancelled", "pii detection");
+    const db::CancelGuard cancelGuard(connection, cancel);
     try {
         pqxx::read_transaction tx(connection, "envsync-detect-pii");
         const pqxx::result columns = tx.exec(
@@ -257,6 +262,8 @@ Result<std::vector<DetectedColumn>> detectPii(pqxx::connection &connection, int 
         }
         std::vector<DetectedColumn> out;
         for (const auto &key : order) {
+            if (job::cancelled(cancel))
+                return fail(ErrorCode::Cancelled, "cancelled", "detect PII");
             const auto &cols = tables[key];
             std::string select;
             for (const auto &col : cols)
@@ -286,7 +293,8 @@ Result<std::vector<DetectedColumn>> detectPii(pqxx::connection &connection, int 
         }
         return out;
     } catch (const std::exception &) {
-        return std::unexpected(db::currentExceptionToError("detect PII", {}));
+        return std::unexpected(
+                db::cancelledOr(db::currentExceptionToError("detect PII", {}), cancel));
     }
 }
 

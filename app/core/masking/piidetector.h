@@ -1,10 +1,12 @@
 #pragma once
 
 #include "core/error.h"
+#include "core/job/canceltoken.h"
 
 #include <pqxx/connection>
 
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -31,9 +33,11 @@ struct DetectedColumn
                                                            const std::vector<std::string> &values);
 
 /// Proposes masking rules for the user tables of the database `connection` is open on, from
-/// column names and up to `sampleRows` non-NULL values per column. Blocking; read-only.
-[[nodiscard]] Result<std::vector<DetectedColumn>> detectPii(pqxx::connection &connection,
-                                                            int sampleRows);
+/// column names and up to `sampleRows` non-NULL values per column. Blocking; read-only;
+/// `cancel` cancels the sample query in flight (Cancelled).
+[[nodiscard]] Result<std::vector<DetectedColumn>>
+detectPii(pqxx::connection &connection, int sampleRows,
+          const std::shared_ptr<job::CancelToken> &cancel = {});
 
 /// A "masking:\n  rules:\n" YAML snippet for the config, one flow-style rule per column with a
 /// comment giving the confidence and the reason.

@@ -6,8 +6,11 @@
 
 namespace envsync::refresh {
 
-Result<PreviousDatabase> previousDatabase(const config::Config &config, const std::string &region)
+Result<PreviousDatabase> previousDatabase(const config::Config &config, const std::string &region,
+                                          const std::shared_ptr<job::CancelToken> &cancel)
 {
+    if (job::cancelled(cancel))
+        return fail(ErrorCode::Cancelled, "cancelled", "previous database");
     const config::RegionConfig *found = config.findRegion(region);
     if (!found)
         return fail(ErrorCode::Usage, "no region named \"" + region + "\" in the config",

@@ -2,7 +2,9 @@
 
 #include "core/config/config.h"
 #include "core/error.h"
+#include "core/job/canceltoken.h"
 
+#include <memory>
 #include <string>
 
 namespace envsync::refresh {
@@ -18,7 +20,8 @@ struct PreviousDatabase
 /// Looks up the region's previous database on its cluster (read-only: no guard, no lock, no
 /// control database). The console asks this to enable Roll Back before anyone confirms it.
 /// Blocking: opens its own connection; run it on a worker.
-[[nodiscard]] Result<PreviousDatabase> previousDatabase(const config::Config &config,
-                                                        const std::string &region);
+[[nodiscard]] Result<PreviousDatabase>
+previousDatabase(const config::Config &config, const std::string &region,
+                 const std::shared_ptr<job::CancelToken> &cancel = {});
 
 } // namespace envsync::refresh

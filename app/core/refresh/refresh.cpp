@@ -1,6 +1,7 @@
 #include "core/refresh/refresh.h"
 
 #include "core/copy/copyengine.h"
+#include "core/db/cancelguard.h"
 #include "core/db/configuredconnect.h"
 #include "core/db/controldb.h"
 #include "core/db/dsn.h"
@@ -306,13 +307,16 @@ Result<void> cleanUpLeftovers(Context &ctx)
 Result<void> runHooks(Context &ctx, pqxx::connection &next, const std::vector<std::string> &hooks,
                       const std::string &phase)
 {
+    const db::CancelGuard cancelGuard(next, ctx.options.cancel);
     for (std::size_t i = 0; i < hooks.size(); ++i) {
+        if (job::cancelled(ctx.options.cancel))
+            return fail(ErrorCode::Cancelled, "cancelled", ctx.who);
         auto ran = db::guarded(ctx.who, phase + " hook " + std::to_string(i + 1), [&] {
             pqxx::nontransaction tx(next);
             tx.exec0(hooks[i]);
         });
         if (!ran)
-            return ran;
+            return std::unexpected(db::cancelledOr(ran.error(), ctx.options.cancel));
     }
     return {};
 }
@@ -378,7 +382,8 @@ Result<RefreshResult> buildNext(Context &ctx, const RefreshPlan &plan,
     step(ctx.options, (plan.method == "template clone" ? "cloning " : "copying ") + plan.snapshot
                               + " into " + next);
     if (plan.method == "template clone") {
-        if (auto cloned = envsync::snapshot::cloneSnapshot(*ctx.admin, ctx.target.nextName(), plan.snapshot, ctx.who);
+        if (auto cloned = envsync::snapshot::cloneSnapshot(
+                    *ctx.admin, ctx.target.nextName(), plan.snapshot, ctx.who, ctx.options.cancel);
             !cloned)
             return std::unexpected(cloned.error());
         result.rows = recordedRows(snapshot);
@@ -402,9 +407,11 @@ Result<RefreshResult> buildNext(Context &ctx, const RefreshPlan &plan,
         step(ctx.options, "keeping preserved tables from the current database");
         auto live = db::connect(ctx.target.dsnFor(ctx.target.database), ctx.connect, ctx.who);
         if (live) {
+            const db::CancelGuard liveGuard(**live, ctx.options.cancel);
+            const db::CancelGuard nextGuard(**nextConn, ctx.options.cancel);
             auto kept = preserveTables(**live, **nextConn, ctx.region.preserve, ctx.who);
             if (!kept)
-                return std::unexpected(kept.error());
+                return std::unexpected(db::cancelledOr(kept.error(), ctx.options.cancel));
             result.preserved = *kept;
         } else if (plan.sessions.empty() && !plan.hasPrevious) {
             step(ctx.options, "no current database: nothing to preserve");
@@ -413,6 +420,8 @@ Result<RefreshResult> buildNext(Context &ctx, const RefreshPlan &plan,
         }
     }
     faultPoint("preserved");
+    if (cancelled(ctx.options))
+        return fail(ErrorCode::Cancelled, "cancelled", ctx.who);
     step(ctx.options, "running post hooks");
     if (auto hooks = runHooks(ctx, **nextConn, ctx.region.hooks.post, "post"); !hooks)
         return std::unexpected(hooks.error());
@@ -433,6 +442,8 @@ Result<double> swapIn(Context &ctx)
         return std::unexpected(dropped.error());
     faultPoint("prev-dropped");
     step(ctx.options, "swapping " + ctx.target.nextName() + " in");
+    if (ctx.options.swapping)
+        ctx.options.swapping();
     return databases.promote(ctx.target.database, ctx.target.nextName(), ctx.target.prevName());
 }
 

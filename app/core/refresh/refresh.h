@@ -31,6 +31,9 @@ struct RefreshOptions
     int jobs = 0;            ///< copy workers; 0: number of cores
     job::ProgressFn progress;
     StepFn step;
+    /// Called once, right before the atomic swap: front ends show the last stretch without
+    /// reading the step texts.
+    std::function<void()> swapping;
     std::shared_ptr<job::CancelToken> cancel;
     std::string actor; ///< empty: the OS user
     QDateTime now;     ///< injectable clock for the window check; invalid: the current time

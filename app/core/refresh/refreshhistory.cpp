@@ -17,9 +17,12 @@ QDateTime fromEpochMs(const std::optional<std::int64_t> &ms)
 
 } // namespace
 
-Result<std::vector<db::RefreshRecord>> regionHistory(const config::Config &config,
-                                                     const std::string &region, int limit)
+Result<std::vector<db::RefreshRecord>>
+regionHistory(const config::Config &config, const std::string &region, int limit,
+              const std::shared_ptr<job::CancelToken> &cancel)
 {
+    if (job::cancelled(cancel))
+        return fail(ErrorCode::Cancelled, "cancelled", "refresh history");
     // openExisting: looking at the history must not create the control database.
     auto control = db::ControlDb::openExisting(
             config.golden.dsn, db::configuredConnectOptions(config, "envsync refresh history"));

@@ -117,7 +117,8 @@ Period periodOf(const GatherOptions &options)
     return {from, to};
 }
 
-FreshnessReport gatherReport(const config::Config &config, const GatherOptions &options)
+FreshnessReport gatherReport(const config::Config &config, const GatherOptions &options,
+                             const std::shared_ptr<job::CancelToken> &cancel)
 {
     FreshnessReport report;
     report.generatedAt = options.nowUtc.toUTC();
@@ -125,10 +126,11 @@ FreshnessReport gatherReport(const config::Config &config, const GatherOptions &
 
     // Status and drift each probe every region in parallel; running them side by side means an
     // unreachable region costs one connect timeout, not two.
-    QFuture<status::StatusReport> statusFuture
-            = QtConcurrent::run([&config] { return status::collectStatus(config); });
-    QFuture<Result<drift::DriftReport>> driftFuture = QtConcurrent::run(
-            [&config] { return drift::checkDrift(config, drift::DriftRequest{}); });
+    QFuture<status::StatusReport> statusFuture = QtConcurrent::run(
+            [&config, &cancel] { return status::collectStatus(config, {}, cancel); });
+    QFuture<Result<drift::DriftReport>> driftFuture = QtConcurrent::run([&config, &cancel] {
+        return drift::checkDrift(config, drift::DriftRequest{}, {}, cancel);
+    });
 
     const status::StatusReport statuses = statusFuture.result();
     std::map<std::string, status::EndpointStatus> probed;
@@ -157,6 +159,7 @@ FreshnessReport gatherReport(const config::Config &config, const GatherOptions &
             = aliveEnvironments(config, report.generatedAt, environmentsError);
     report.summary = summarize(report.regions, alive);
     report.summary.environmentsError = environmentsError;
+    report.cancelled = job::cancelled(cancel);
     return report;
 }
 

@@ -103,6 +103,7 @@ struct FreshnessReport
     std::string driftReference; ///< "golden_v3", or "source prod" when no snapshot exists
     std::vector<RegionReport> regions;
     EstateSummary summary;
+    bool cancelled = false; ///< gathering was cancelled: the report is incomplete
 
     /// Exit code 1 of the CLI: some region is overdue or unreachable.
     [[nodiscard]] bool needsAttention() const;

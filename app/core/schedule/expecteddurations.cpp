@@ -23,8 +23,11 @@ Result<std::optional<double>> meanRefreshSeconds(db::ControlDb &control, const s
     });
 }
 
-Result<ExpectedDurations> expectedDurations(const config::Config &config)
+Result<ExpectedDurations> expectedDurations(const config::Config &config,
+                                            const std::shared_ptr<job::CancelToken> &cancel)
 {
+    if (job::cancelled(cancel))
+        return fail(ErrorCode::Cancelled, "cancelled", "expected durations");
     // openExisting: planning a calendar must not create the control database.
     auto control = db::ControlDb::openExisting(
             config.golden.dsn, db::configuredConnectOptions(config, "envsync calendar"));

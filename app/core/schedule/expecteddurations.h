@@ -3,8 +3,10 @@
 #include "core/config/config.h"
 #include "core/db/controldb.h"
 #include "core/error.h"
+#include "core/job/canceltoken.h"
 #include "core/schedule/calendar.h"
 
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -18,6 +20,8 @@ namespace envsync::schedule {
 /// The same for every region of the config, for buildCalendar(). Regions without history are
 /// left out; an empty map when the control database does not exist yet (nothing was ever
 /// refreshed). Blocking: opens its own connection; run it on a worker.
-[[nodiscard]] Result<ExpectedDurations> expectedDurations(const config::Config &config);
+[[nodiscard]] Result<ExpectedDurations>
+expectedDurations(const config::Config &config,
+                  const std::shared_ptr<job::CancelToken> &cancel = {});
 
 } // namespace envsync::schedule

@@ -2,6 +2,7 @@
 
 #include "core/config/formats.h"
 #include "core/copy/copyengine.h"
+#include "core/db/cancelguard.h"
 #include "core/db/configuredconnect.h"
 #include "core/db/connection.h"
 #include "core/db/controldb.h"
@@ -20,6 +21,7 @@
 
 #include <chrono>
 #include <set>
+#include <stdexcept>
 #include <thread>
 
 namespace envsync::snapshot {
@@ -241,6 +243,7 @@ Result<SnapshotInfo> createSnapshot(const config::Config &config, const CreateOp
     step(options, "reading the source schema and resolving masking rules");
     drift::SnapshotOptions schemaOptions;
     schemaOptions.who = "source";
+    schemaOptions.cancel = options.cancel;
     auto schema = drift::takeSnapshot(**source, schemaOptions);
     if (!schema)
         return std::unexpected(schema.error());
@@ -285,6 +288,10 @@ Result<SnapshotInfo> createSnapshot(const config::Config &config, const CreateOp
     }
     const std::string name = snapshotName(*version);
     const std::string building = name + buildingSuffix;
+    if (job::cancelled(options.cancel)) {
+        (void)control->deleteSnapshotRow(*version);
+        return fail(ErrorCode::Cancelled, "cancelled", "snapshot");
+    }
 
     auto abandon = [&](const Error &error) -> std::unexpected<Error> {
         step(options, "dropping " + building);
@@ -376,8 +383,11 @@ Result<SnapshotInfo> createSnapshot(const config::Config &config, const CreateOp
     return info;
 }
 
-Result<std::vector<SnapshotInfo>> listSnapshots(const config::Config &config)
+Result<std::vector<SnapshotInfo>> listSnapshots(const config::Config &config,
+                                                const std::shared_ptr<job::CancelToken> &cancel)
 {
+    if (job::cancelled(cancel))
+        return fail(ErrorCode::Cancelled, "cancelled", "snapshot list");
     auto control = db::ControlDb::openExisting(config.golden.dsn, connectOptions(config));
     if (!control)
         return std::unexpected(control.error());
@@ -392,8 +402,11 @@ Result<std::vector<SnapshotInfo>> listSnapshots(const config::Config &config)
     return out;
 }
 
-Result<PruneResult> pruneSnapshots(const config::Config &config, int keep)
+Result<PruneResult> pruneSnapshots(const config::Config &config, int keep,
+                                   const std::shared_ptr<job::CancelToken> &cancel)
 {
+    if (job::cancelled(cancel))
+        return fail(ErrorCode::Cancelled, "cancelled", "prune");
     if (keep < 1)
         return fail(ErrorCode::Usage, "keep must be at least 1", "prune");
     const db::ConnectOptions connect = connectOptions(config);
@@ -631,8 +644,11 @@ VerifyCheck leakInside(pqxx::transaction_base &s, pqxx::transaction_base &g,
 
 } // namespace
 
-Result<VerifyReport> verifySnapshot(const config::Config &config, const std::string &nameIn)
+Result<VerifyReport> verifySnapshot(const config::Config &config, const std::string &nameIn,
+                                    const std::shared_ptr<job::CancelToken> &cancel)
 {
+    if (job::cancelled(cancel))
+        return fail(ErrorCode::Cancelled, "cancelled", "verify");
     const db::ConnectOptions connect = connectOptions(config);
     auto list = listSnapshots(config);
     if (!list)
@@ -663,10 +679,13 @@ Result<VerifyReport> verifySnapshot(const config::Config &config, const std::str
         return std::unexpected(source.error());
     drift::SnapshotOptions schemaOptions;
     schemaOptions.who = "source";
+    schemaOptions.cancel = cancel;
     auto schema = drift::takeSnapshot(**source, schemaOptions);
     if (!schema)
         return std::unexpected(schema.error());
 
+    const db::CancelGuard goldenGuard(**golden, cancel);
+    const db::CancelGuard sourceGuard(**source, cancel);
     auto checked = db::guarded("verify", info->name, [&] {
         pqxx::read_transaction g(**golden);
         pqxx::work s(**source, "verify source");
@@ -675,7 +694,13 @@ Result<VerifyReport> verifySnapshot(const config::Config &config, const std::str
         // 1. Row counts as recorded from the source's exported snapshot.
         if (info->rowCounts.empty())
             report.checks.push_back({"catalogue", info->name, false, "no row counts recorded"});
+        // A cancel between statements is not seen by the server: check before each one.
+        auto stopIfCancelled = [&] {
+            if (job::cancelled(cancel))
+                throw std::runtime_error("cancelled");
+        };
         for (const auto &[table, recorded] : info->rowCounts) {
+            stopIfCancelled();
             const auto dot = table.find('.');
             const std::string qualified = quoteIdentifier(table.substr(0, dot)) + '.'
                     + quoteIdentifier(table.substr(dot + 1));
@@ -700,6 +725,7 @@ Result<VerifyReport> verifySnapshot(const config::Config &config, const std::str
                 " JOIN pg_namespace pn ON pn.oid = pc.relnamespace"
                 " WHERE c.contype = 'f' AND c.conparentid = 0 ORDER BY 1");
         for (const auto &fk : fks) {
+            stopIfCancelled();
             const std::string sql = "SELECT count(*) FROM " + fk[1].as<std::string>()
                     + " c JOIN " + fk[2].as<std::string>() + " p ON " + fk[3].as<std::string>();
             const auto inGolden = g.exec1(sql)[0].as<std::int64_t>();
@@ -711,6 +737,7 @@ Result<VerifyReport> verifySnapshot(const config::Config &config, const std::str
 
         // 3. No sampled source value of a masked column is in golden (values never printed).
         for (const auto &column : maskedColumns(config, *schema)) {
+            stopIfCancelled();
             const std::string object
                     = config::formatQualifiedName({column.schema, column.table, column.column});
             const std::string qualified =
@@ -787,7 +814,7 @@ Result<VerifyReport> verifySnapshot(const config::Config &config, const std::str
         s.commit();
     });
     if (!checked)
-        return std::unexpected(checked.error());
+        return std::unexpected(db::cancelledOr(checked.error(), cancel));
     return report;
 }
 

@@ -53,7 +53,8 @@ struct CreateOptions
                                                   const CreateOptions &options = {});
 
 /// Every catalogue row, oldest first (pruned ones too).
-[[nodiscard]] Result<std::vector<SnapshotInfo>> listSnapshots(const config::Config &config);
+[[nodiscard]] Result<std::vector<SnapshotInfo>>
+listSnapshots(const config::Config &config, const std::shared_ptr<job::CancelToken> &cancel = {});
 
 struct PruneResult
 {
@@ -63,7 +64,10 @@ struct PruneResult
 };
 
 /// Drops ready snapshots beyond the `keep` newest, never one a region was last refreshed from.
-[[nodiscard]] Result<PruneResult> pruneSnapshots(const config::Config &config, int keep);
+/// `cancel` stops between drops (a DROP DATABASE already sent completes).
+[[nodiscard]] Result<PruneResult> pruneSnapshots(const config::Config &config, int keep,
+                                                 const std::shared_ptr<job::CancelToken> &cancel
+                                                 = {});
 
 struct VerifyCheck
 {
@@ -91,8 +95,10 @@ struct VerifyReport
 /// Proves a snapshot: row counts equal those recorded from the source, every foreign key joins
 /// as many rows as in the source, and no sampled source value (up to 1,000 per masked text
 /// column) appears in the same golden column. `name` empty: the newest ready snapshot.
-[[nodiscard]] Result<VerifyReport> verifySnapshot(const config::Config &config,
-                                                  const std::string &name = {});
+/// `cancel` is checked between checks and cancels the query in flight (Cancelled).
+[[nodiscard]] Result<VerifyReport>
+verifySnapshot(const config::Config &config, const std::string &name = {},
+               const std::shared_ptr<job::CancelToken> &cancel = {});
 
 /// "golden_v<N>"
 [[nodiscard]] std::string snapshotName(int version);

@@ -7,8 +7,11 @@
 
 namespace envsync::snapshot {
 
-Result<std::map<std::string, std::vector<std::string>>> snapshotsInUse(const config::Config &config)
+Result<std::map<std::string, std::vector<std::string>>>
+snapshotsInUse(const config::Config &config, const std::shared_ptr<job::CancelToken> &cancel)
 {
+    if (job::cancelled(cancel))
+        return fail(ErrorCode::Cancelled, "cancelled", "snapshots in use");
     auto control = db::ControlDb::openExisting(config.golden.dsn,
                                                db::configuredConnectOptions(config, "envsync snapshot"));
     if (!control)

@@ -2,8 +2,10 @@
 
 #include "core/config/config.h"
 #include "core/error.h"
+#include "core/job/canceltoken.h"
 
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -13,6 +15,6 @@ namespace envsync::snapshot {
 /// (regions sorted). The same rule pruneSnapshots applies to keep a snapshot ("in use").
 /// Empty while the control database does not exist yet. Blocking; call it from a worker.
 [[nodiscard]] Result<std::map<std::string, std::vector<std::string>>>
-snapshotsInUse(const config::Config &config);
+snapshotsInUse(const config::Config &config, const std::shared_ptr<job::CancelToken> &cancel = {});
 
 } // namespace envsync::snapshot

@@ -47,6 +47,7 @@ struct StatusReport
 {
     std::vector<EndpointStatus> endpoints;
     QDateTime checkedAt; ///< UTC
+    bool cancelled = false; ///< the probe was cancelled: some endpoints were not probed
 
     [[nodiscard]] bool allReachable() const;
 };

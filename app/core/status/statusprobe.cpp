@@ -1,5 +1,6 @@
 #include "core/status/statusprobe.h"
 
+#include "core/db/cancelguard.h"
 #include "core/db/connection.h"
 #include "core/db/controldb.h"
 #include "core/db/dsn.h"
@@ -51,11 +52,15 @@ std::string whoIs(const EndpointStatus &status)
 }
 
 /// Connects and reads version and size; fills reachable/error.
-void probe(EndpointStatus &status, const std::string &dsn, const db::ConnectOptions &options)
+void probe(EndpointStatus &status, const std::string &dsn, const db::ConnectOptions &options,
+           const std::shared_ptr<job::CancelToken> &cancel)
 {
     const auto started = Clock::now();
     auto connection = db::connect(dsn, options, whoIs(status));
-    if (connection) {
+    if (connection && job::cancelled(cancel)) {
+        status.error = "cancelled";
+    } else if (connection) {
+        const db::CancelGuard cancelGuard(**connection, cancel);
         auto facts = db::guarded(whoIs(status), "read server facts", [&] {
             pqxx::nontransaction tx(**connection);
             const pqxx::row row = tx.exec1(
@@ -67,7 +72,7 @@ void probe(EndpointStatus &status, const std::string &dsn, const db::ConnectOpti
         if (facts)
             status.reachable = true;
         else
-            status.error = facts.error().describe();
+            status.error = db::cancelledOr(facts.error(), cancel).describe();
     } else {
         status.error = connection.error().describe();
     }
@@ -112,7 +117,8 @@ std::vector<EndpointStatus> plannedEndpoints(const config::Config &config)
     return planned;
 }
 
-StatusReport collectStatus(const config::Config &config, const EndpointCallback &onEndpoint)
+StatusReport collectStatus(const config::Config &config, const EndpointCallback &onEndpoint,
+                           const std::shared_ptr<job::CancelToken> &cancel)
 {
     const db::ConnectOptions options{config.timeouts.connect, config.timeouts.statement};
     const QDateTime now = QDateTime::currentDateTimeUtc();
@@ -130,7 +136,10 @@ StatusReport collectStatus(const config::Config &config, const EndpointCallback 
     for (std::size_t i = 0; i < targets.size(); ++i) {
         probes.push_back(QtConcurrent::run(&pool, [&, i] {
             Target &target = targets[i];
-            probe(target.planned, target.dsn, options);
+            if (job::cancelled(cancel))
+                target.planned.error = "cancelled";
+            else
+                probe(target.planned, target.dsn, options, cancel);
             const History &records = history.result();
             applyHistory(target.planned, records, now);
             if (target.planned.role == EndpointRole::Region && !records && !target.planned.error) {
@@ -150,6 +159,7 @@ StatusReport collectStatus(const config::Config &config, const EndpointCallback 
 
     StatusReport report;
     report.checkedAt = now;
+    report.cancelled = job::cancelled(cancel);
     for (auto &target : targets)
         report.endpoints.push_back(std::move(target.planned));
     return report;

@@ -1,10 +1,12 @@
 #pragma once
 
 #include "core/config/config.h"
+#include "core/job/canceltoken.h"
 #include "core/status/endpointstatus.h"
 
 #include <cstddef>
 #include <functional>
+#include <memory>
 
 namespace envsync::status {
 
@@ -19,7 +21,10 @@ using EndpointCallback = std::function<void(std::size_t index, const EndpointSta
 /// Probes every endpoint in parallel (own threads, own connections) and reads the refresh
 /// history from envsync_control. Blocking: call it from a worker, never the GUI thread. One
 /// unreachable host costs at most its connect timeout and never delays the others beyond it.
+/// `cancel` cancels the probes in flight on the servers; endpoints not probed then say so
+/// (StatusReport::cancelled).
 [[nodiscard]] StatusReport collectStatus(const config::Config &config,
-                                         const EndpointCallback &onEndpoint = {});
+                                         const EndpointCallback &onEndpoint = {},
+                                         const std::shared_ptr<job::CancelToken> &cancel = {});
 
 } // namespace envsync::status
