@@ -101,7 +101,7 @@ private slots:
         request.rangeRows = 10000;
         request.plan = &plan;
         std::atomic<int> updates{0};
-        request.progress = [&](const job::Progress &) { ++updates; };
+        request.progress = [&](const envsync::job::Progress &) { ++updates; };
         auto stats = envsync::copy::copyDatabase(request);
         QVERIFY2(stats.has_value(), stats ? "" : stats.error().describe().c_str());
         QVERIFY(updates > 0);
@@ -194,8 +194,8 @@ private slots:
         request.rangeRows = 10000;
         request.maxRowsPerSecond = 20000; // slow enough to cancel in the middle
         request.cancel = std::make_shared<envsync::job::CancelToken>();
-        request.progress = [&](const job::Progress &p) {
-            if (p.phase == job::Phase::Data && p.rowsDone > 1000)
+        request.progress = [&](const envsync::job::Progress &p) {
+            if (p.phase == envsync::job::Phase::Data && p.rowsDone > 1000)
                 request.cancel->cancel();
         };
         auto stats = envsync::copy::copyDatabase(request);

@@ -170,7 +170,7 @@ private slots:
         options.cancel = std::make_shared<envsync::job::CancelToken>();
         options.maxRowsPerSecond = 500;
         options.progress = [&](const envsync::job::Progress &p) {
-            if (p.phase == job::Phase::Data)
+            if (p.phase == envsync::job::Phase::Data)
                 options.cancel->cancel();
         };
         auto created = snap::createSnapshot(m_config, options);
