@@ -1,9 +1,11 @@
 #include "core/copy/copyengine.h"
 
 #include "core/copy/copyplan.h"
+#include "core/copy/leaksampler.h"
 #include "core/copy/postdata.h"
 #include "core/copy/postdataplan.h"
 #include "core/copy/postdatascheduler.h"
+#include "core/copy/rowdigest.h"
 #include "core/db/connection.h"
 #include "core/db/servererror.h"
 #include "core/masking/maskplan.h"
@@ -191,6 +193,20 @@ struct TableInfo
     std::atomic<Clock::rep> startedTicks{0};
     std::atomic<Clock::rep> finishedTicks{0};
     int ranges = 1;
+    // facts for verify, merged from every range under factsMutex
+    std::optional<std::size_t> sampleKeyColumn; ///< position of the primary key, when unmasked
+    std::vector<std::size_t> maskedPositions;
+    std::mutex factsMutex;
+    RowDigest digest{false};
+    std::vector<std::vector<SampledValue>> samples;
+
+    void addFacts(const RowDigest &rangeDigest, std::vector<std::vector<SampledValue>> rangeSamples,
+                  std::size_t sampleSize)
+    {
+        std::lock_guard lock(factsMutex);
+        digest.merge(rangeDigest);
+        mergeSamples(samples, std::move(rangeSamples), sampleSize);
+    }
 
     void markStarted()
     {
@@ -349,6 +365,19 @@ Result<SourceCatalog> readCatalog(PGconn *conn, const CopyRequest &request)
     return out;
 }
 
+/// Positions of the masked columns (sampled for verify's leak check) and of the primary key
+/// each sampled value is paired with (not when the key is masked itself: golden's differs).
+void locateSampledColumns(TableInfo &info, const std::string &primaryKey)
+{
+    const std::vector<std::string> masked = info.masker->maskedColumns();
+    for (std::size_t i = 0; i < info.columns.size(); ++i) {
+        if (std::ranges::find(masked, info.columns[i]) != masked.end())
+            info.maskedPositions.push_back(i);
+        else if (!primaryKey.empty() && info.columns[i] == primaryKey)
+            info.sampleKeyColumn = i;
+    }
+}
+
 /// The engine's live state of each planned table and the work list pointing at it.
 void adoptPlan(const CopyPlan &plan, SourceCatalog &catalog,
                std::vector<std::unique_ptr<TableInfo>> &tables, std::vector<WorkItem> &items)
@@ -366,6 +395,9 @@ void adoptPlan(const CopyPlan &plan, SourceCatalog &catalog,
         info->binary = planned.binary;
         info->ranges = planned.ranges;
         info->pendingRanges = planned.ranges;
+        info->digest = RowDigest(planned.binary);
+        if (info->masker)
+            locateSampledColumns(*info, catalog.tables[planned.catalogIndex].primaryKey);
         tables.push_back(std::move(info));
     }
     for (const PlannedItem &item : plan.items)
@@ -547,6 +579,13 @@ Result<std::int64_t> copyItem(PGconn *source, PGconn *target, const WorkItem &it
         return fail(ErrorCode::Database, message, context + ": COPY TO");
     }
 
+    // what verify later recomputes on golden, taken over the rows exactly as sent
+    RowDigest digest(table.binary);
+    std::optional<LeakSampler> sampler;
+    const CopyRequest &request = *shared.request;
+    if (table.masker && request.sampleKey && !table.maskedPositions.empty())
+        sampler.emplace(*request.sampleKey, table.maskedPositions, table.sampleKeyColumn,
+                        request.sampleSize, std::hash<std::string>{}(item.where) ^ table.index);
     std::string row;
     std::int64_t messages = 0;
     bool aborted = false;
@@ -564,10 +603,14 @@ Result<std::int64_t> copyItem(PGconn *source, PGconn *target, const WorkItem &it
             row.assign(buffer, static_cast<std::size_t>(length));
             if (!row.empty() && row.back() == '\n')
                 row.pop_back();
+            if (sampler)
+                sampler->offer(row);
             table.masker->maskRow(row);
             row += '\n';
+            digest.addMessage(row);
             sent = PQputCopyData(target, row.data(), static_cast<int>(row.size()));
         } else {
+            digest.addMessage(std::string_view(buffer, static_cast<std::size_t>(length)));
             sent = PQputCopyData(target, buffer, length);
         }
         PQfreemem(buffer);
@@ -627,6 +670,8 @@ Result<std::int64_t> copyItem(PGconn *source, PGconn *target, const WorkItem &it
         if (auto committed = exec(target, "COMMIT", context + ": COMMIT"); !committed)
             return std::unexpected(committed.error());
     }
+    table.addFacts(digest, sampler ? sampler->take() : std::vector<std::vector<SampledValue>>{},
+                   request.sampleSize);
     return copied;
 }
 
@@ -650,7 +695,8 @@ void dataWorker(Shared &shared, std::vector<WorkItem> &items, std::atomic<std::s
     CancelScope targetScope(shared.registry, target->get());
     if (auto begun = exec(source->get(),
                           "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET TRANSACTION "
-                          "SNAPSHOT " + quoteLiteral(shared.snapshotId),
+                          "SNAPSHOT " + quoteLiteral(shared.snapshotId) + "; "
+                                  + digestSessionSettings,
                           "source " + role + ": join snapshot");
         !begun) {
         shared.recordError(begun.error());
@@ -1225,6 +1271,14 @@ Result<CopyStats> copyDatabase(const CopyRequest &requestIn)
         t.masked = table->masker != nullptr;
         t.binary = table->binary;
         t.ranges = table->ranges;
+        t.columns = table->columns;
+        t.digestRows = table->digest.rows();
+        t.digest = table->digest.sum();
+        for (std::size_t i = 0; i < table->maskedPositions.size() && i < table->samples.size(); ++i)
+            t.samples.push_back({table->columns[table->maskedPositions[i]],
+                                 std::move(table->samples[i])});
+        if (table->sampleKeyColumn)
+            t.sampleKeyColumn = table->columns[*table->sampleKeyColumn];
         stats.rows += t.rows;
         stats.bytes += t.bytes;
         stats.tables.push_back(std::move(t));
