@@ -5,6 +5,7 @@
 #include "owndemoestate.h"
 #include "testsupport.h"
 
+#include "core/db/controldb.h"
 #include "core/snapshot/snapshot.h"
 
 #include <QTest>
@@ -258,6 +259,8 @@ private slots:
             pqxx::connection conn(m_golden);
             pqxx::nontransaction tx(conn);
             tx.exec0("SET default_transaction_read_only = off");
+            // no customers_touch trigger: updated_at must come back unchanged too
+            tx.exec0("SET session_replication_role = replica");
             tx.exec_params0("UPDATE customers SET " + col + " = $1 WHERE id = 241", value);
         } catch (const std::exception &e) {
             QFAIL(e.what());
@@ -267,6 +270,8 @@ private slots:
             pqxx::connection conn(m_golden);
             pqxx::nontransaction tx(conn);
             tx.exec0("SET default_transaction_read_only = off");
+            // no customers_touch trigger: updated_at must come back unchanged too
+            tx.exec0("SET session_replication_role = replica");
             tx.exec_params0("UPDATE customers SET " + col + " = $1 WHERE id = 241", masked);
         } catch (const std::exception &e) {
             QFAIL(e.what());
@@ -345,6 +350,45 @@ private slots:
         QVERIFY(std::ranges::count(report->checks, std::string("fk_join"),
                                    &snap::VerifyCheck::check)
                 >= 6);
+    }
+
+    /// A catalogue last migrated by an older EnvSync (schema version 2, no copy_facts column):
+    /// verify, which opens it without migrating, skips what needs facts instead of failing;
+    /// the next ControlDb::open migrates it.
+    void catalogueBeforeMigration3()
+    {
+        const std::string control = m_estate.goldenDsn("envsync_control");
+        try {
+            tamper(control, "ALTER TABLE envsync.snapshots RENAME COLUMN copy_facts TO tst_facts;"
+                            " DELETE FROM envsync.schema_migrations WHERE version = 3");
+        } catch (const std::exception &e) {
+            QFAIL(e.what());
+        }
+        auto report = snap::verifySnapshot(*m_estate.config(), "golden_v1");
+        auto migrated = envsync::db::ControlDb::openUnguarded(m_estate.config()->golden.dsn, {});
+        const std::string version = OwnDemoEstate::scalar(
+                control, "SELECT max(version) FROM envsync.schema_migrations");
+        try {
+            tamper(control, "UPDATE envsync.snapshots SET copy_facts = tst_facts;"
+                            " ALTER TABLE envsync.snapshots DROP COLUMN tst_facts");
+        } catch (const std::exception &e) {
+            QFAIL(e.what());
+        }
+        QVERIFY2(report.has_value(), report ? "" : report.error().describe().c_str());
+        printFailures(*report);
+        QVERIFY(report->ok());
+        QVERIFY(std::ranges::any_of(report->checks, [](const snap::VerifyCheck &c) {
+            return c.check == "row_hash" && c.detail.starts_with("skipped");
+        }));
+        QVERIFY2(migrated.has_value(), migrated ? "" : migrated.error().describe().c_str());
+        QCOMPARE(version, std::to_string(envsync::db::ControlDb::schemaVersion));
+        auto again = snap::verifySnapshot(*m_estate.config(), "golden_v1");
+        QVERIFY(again.has_value());
+        printFailures(*again);
+        QVERIFY(again->ok());
+        QVERIFY(std::ranges::none_of(again->checks, [](const snap::VerifyCheck &c) {
+            return c.detail.starts_with("skipped");
+        }));
     }
 
 private:

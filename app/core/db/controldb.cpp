@@ -390,6 +390,12 @@ Result<std::optional<std::string>> ControlDb::snapshotCopyFacts(int version)
 {
     return guarded(who, "read snapshot facts", [&] {
         pqxx::nontransaction tx(*m_connection);
+        // openExisting does not migrate: a catalogue older than migration 3 has no facts
+        if (!tx.exec1("SELECT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid ="
+                      " 'envsync.snapshots'::regclass AND attname = 'copy_facts'"
+                      " AND NOT attisdropped)")[0]
+                     .as<bool>())
+            return std::optional<std::string>{};
         const pqxx::result rows = tx.exec_params(
                 "SELECT copy_facts::text FROM envsync.snapshots WHERE version = $1", version);
         return rows.empty() ? std::optional<std::string>{} : rows[0][0].get<std::string>();

@@ -94,7 +94,7 @@ public:
     [[nodiscard]] Result<void> markSnapshotReady(const SnapshotRecord &record);
     [[nodiscard]] Result<void> markSnapshotPruned(int version);
     /// The facts the copy recorded for verify (JSON); nullopt for a snapshot made before they
-    /// were recorded (or an unknown version).
+    /// were recorded (or an unknown version), also when this catalogue predates the column.
     [[nodiscard]] Result<std::optional<std::string>> snapshotCopyFacts(int version);
     [[nodiscard]] Result<void> deleteSnapshotRow(int version);
     /// Deletes every row still in state 'building' (leftovers of killed runs); their names.
