@@ -110,6 +110,36 @@ private slots:
                 != samples[0][0].valueHash);
     }
 
+    void needlesAreLongValuesAndJsonLeaves_data()
+    {
+        QTest::addColumn<QString>("value");
+        QTest::addColumn<QStringList>("needles");
+        QTest::newRow("text") << QStringLiteral("Lebenslauf von Alexandra")
+                              << QStringList{QStringLiteral("Lebenslauf von Alexandra")};
+        QTest::newRow("too short") << QStringLiteral("Anna") << QStringList{};
+        QTest::newRow("short number") << QStringLiteral("123456789") << QStringList{};
+        QTest::newRow("card number") << QStringLiteral("4111111111111111")
+                                     << QStringList{QStringLiteral("4111111111111111")};
+        QTest::newRow("json leaves")
+                << QStringLiteral(R"({"email": "k1@firma-geheim.de", "vip": true, "n": 42,)"
+                                  R"( "card": {"number": "4111111111100001"}})")
+                << QStringList{QStringLiteral("4111111111100001"),
+                               QStringLiteral("k1@firma-geheim.de")};
+        QTest::newRow("not json after all") << QStringLiteral("{not json at all}")
+                                            << QStringList{QStringLiteral("{not json at all}")};
+    }
+    void needlesAreLongValuesAndJsonLeaves()
+    {
+        QFETCH(QString, value);
+        QFETCH(QStringList, needles);
+        QStringList actual;
+        for (const auto &needle : needlesOf(value.toStdString()))
+            actual << QString::fromStdString(needle);
+        actual.sort();
+        needles.sort();
+        QCOMPARE(actual, needles);
+    }
+
     void sampleIsBounded()
     {
         const envsync::masking::HmacKey key("tst-salt");

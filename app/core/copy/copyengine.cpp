@@ -579,7 +579,8 @@ Result<std::int64_t> copyItem(PGconn *source, PGconn *target, const WorkItem &it
         return fail(ErrorCode::Database, message, context + ": COPY TO");
     }
 
-    // what verify later recomputes on golden, taken over the rows exactly as sent
+    // what verify later recomputes on golden, taken over the rows exactly as sent (a masked
+    // table's are read back once it is complete: see digestStoredRows)
     RowDigest digest(table.binary);
     std::optional<LeakSampler> sampler;
     const CopyRequest &request = *shared.request;
@@ -607,7 +608,6 @@ Result<std::int64_t> copyItem(PGconn *source, PGconn *target, const WorkItem &it
                 sampler->offer(row);
             table.masker->maskRow(row);
             row += '\n';
-            digest.addMessage(row);
             sent = PQputCopyData(target, row.data(), static_cast<int>(row.size()));
         } else {
             digest.addMessage(std::string_view(buffer, static_cast<std::size_t>(length)));
@@ -675,6 +675,43 @@ Result<std::int64_t> copyItem(PGconn *source, PGconn *target, const WorkItem &it
     return copied;
 }
 
+/// The digest of a masked table as the target stores it, read back once all its rows are in.
+/// A masker may write a value in a form the server normalizes (jsonb reorders keys and drops
+/// spaces), so what was sent cannot be reproduced from golden; what the target holds can. The
+/// pinned settings are SET inside a transaction that is rolled back, so they end with it.
+Result<RowDigest> digestStoredRows(PGconn *target, const TableInfo &table)
+{
+    const std::string context = "table " + table.display() + ": digest";
+    if (auto begun = exec(target, std::string("BEGIN READ ONLY; ") + digestSessionSettings, context);
+        !begun)
+        return std::unexpected(begun.error());
+    std::string columns;
+    for (const auto &column : table.columns)
+        columns += (columns.empty() ? "" : ", ") + quoteIdentifier(column);
+    const std::string sql = "COPY " + table.qualified() + (columns.empty() ? "" : " (" + columns + ")")
+            + " TO STDOUT" + copyOptions(table.binary, false);
+    RowDigest digest(table.binary);
+    PgResult out(PQexec(target, sql.c_str()));
+    if (!out || PQresultStatus(out.get()) != PGRES_COPY_OUT)
+        return fail(ErrorCode::Database, resultError(target, out.get()), context);
+    for (;;) {
+        char *buffer = nullptr;
+        const int length = PQgetCopyData(target, &buffer, 0);
+        if (length < 0)
+            break;
+        digest.addMessage(std::string_view(buffer, static_cast<std::size_t>(length)));
+        PQfreemem(buffer);
+    }
+    PgResult done(PQgetResult(target));
+    const bool ok = done && PQresultStatus(done.get()) == PGRES_COMMAND_OK;
+    const std::string message = ok ? std::string() : resultError(target, done.get());
+    while (PgResult(PQgetResult(target))) {}
+    (void)exec(target, "ROLLBACK", context);
+    if (!ok)
+        return fail(ErrorCode::Database, message, context);
+    return digest;
+}
+
 /// One worker: its own source connection in the exported snapshot and its own target connection.
 void dataWorker(Shared &shared, std::vector<WorkItem> &items, std::atomic<std::size_t> &next,
                 const Throttle &throttle, PostDataScheduler &postData, int index)
@@ -719,6 +756,15 @@ void dataWorker(Shared &shared, std::vector<WorkItem> &items, std::atomic<std::s
         }
         items[mine].table->copiedRows.fetch_add(*copied);
         if (items[mine].table->pendingRanges.fetch_sub(1) == 1) {
+            if (TableInfo &complete = *items[mine].table; complete.masker) {
+                auto stored = digestStoredRows(target->get(), complete);
+                if (!stored) {
+                    shared.recordError(stored.error());
+                    return;
+                }
+                std::lock_guard lock(complete.factsMutex);
+                complete.digest = *stored;
+            }
             items[mine].table->finishedTicks.store(Clock::now().time_since_epoch().count());
             shared.tablesDone.fetch_add(1);
             postData.tableCopied(items[mine].table->index);

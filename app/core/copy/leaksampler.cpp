@@ -2,6 +2,10 @@
 
 #include "core/masking/copytext.h"
 
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
 #include <algorithm>
 
 namespace envsync::copy {
@@ -22,7 +26,58 @@ std::vector<std::string_view> splitFields(std::string_view row)
     }
 }
 
+/// The string and number leaves of a JSON document, as they appear in its text.
+void jsonLeaves(const QJsonValue &node, std::vector<std::string> &out)
+{
+    if (node.isObject()) {
+        const QJsonObject object = node.toObject();
+        for (auto it = object.begin(); it != object.end(); ++it)
+            jsonLeaves(it.value(), out);
+    } else if (node.isArray()) {
+        for (const QJsonValue &item : node.toArray())
+            jsonLeaves(item, out);
+    } else if (node.isString()) {
+        out.push_back(node.toString().toStdString());
+    } else if (node.isDouble()) {
+        const std::string text
+                = QJsonDocument(QJsonArray{node}).toJson(QJsonDocument::Compact).toStdString();
+        out.push_back(text.substr(1, text.size() - 2));
+    }
+}
+
+bool isNeedle(const std::string &value)
+{
+    if (value.size() < 6)
+        return false;
+    const bool letter = std::ranges::any_of(value, [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+               || static_cast<unsigned char>(c) >= 0x80;
+    });
+    return letter || value.size() >= 10;
+}
+
 } // namespace
+
+std::vector<std::string> needlesOf(const std::string &value)
+{
+    std::vector<std::string> candidates;
+    const auto first = value.find_first_not_of(" \t\r\n");
+    if (first != std::string::npos && (value[first] == '{' || value[first] == '[')) {
+        QJsonParseError error;
+        const QJsonDocument doc = QJsonDocument::fromJson(QByteArray::fromStdString(value), &error);
+        if (error.error == QJsonParseError::NoError)
+            jsonLeaves(doc.isObject() ? QJsonValue(doc.object()) : QJsonValue(doc.array()),
+                       candidates);
+    }
+    if (candidates.empty())
+        candidates.push_back(value);
+    std::vector<std::string> needles;
+    for (auto &candidate : candidates) {
+        if (isNeedle(candidate))
+            needles.push_back(std::move(candidate));
+    }
+    return needles;
+}
 
 std::uint64_t sampleHash(const masking::HmacKey &key, std::string_view value)
 {
@@ -73,7 +128,14 @@ std::vector<std::optional<SampledValue>> LeakSampler::hashRow(std::string_view r
             continue;
         }
         masking::copytext::unescape(fields[column], text);
-        out.push_back(SampledValue{sampleHash(m_key, text), keyHash});
+        SampledValue value{sampleHash(m_key, text), keyHash, {}, 0};
+        for (auto &needle : needlesOf(text)) {
+            value.needleHashes.push_back(sampleHash(m_key, needle));
+            value.longestNeedle
+                    = std::max(value.longestNeedle, static_cast<std::uint32_t>(needle.size()));
+            std::fill(needle.begin(), needle.end(), '\0');
+        }
+        out.push_back(std::move(value));
     }
     std::fill(text.begin(), text.end(), '\0'); // no plain value lingers in the buffer
     return out;

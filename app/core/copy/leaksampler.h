@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <random>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -18,6 +19,9 @@ struct SampledValue
 {
     std::uint64_t valueHash = 0;
     std::optional<std::uint64_t> keyHash;
+    /// The value's needles (needlesOf), hashed: what must not appear inside a golden value.
+    std::vector<std::uint64_t> needleHashes;
+    std::uint32_t longestNeedle = 0; ///< bytes of the longest needle
 };
 
 /// A uniform sample (reservoir) of up to `capacity` source rows of one masked table, taken from
@@ -52,6 +56,11 @@ private:
 /// uniform choice when there are more).
 void mergeSamples(std::vector<std::vector<SampledValue>> &into,
                   std::vector<std::vector<SampledValue>> more, std::size_t capacity);
+
+/// What of a source value must not appear *inside* a golden value (a JSON document, a longer
+/// text): the value itself, or the string and number leaves of a JSON document; only those
+/// long enough not to occur by chance (six bytes with a letter, or ten digits).
+[[nodiscard]] std::vector<std::string> needlesOf(const std::string &value);
 
 /// The keyed hash a sample keeps of one value (its text form as COPY and libpq give it).
 [[nodiscard]] std::uint64_t sampleHash(const masking::HmacKey &key, std::string_view value);

@@ -58,13 +58,18 @@ std::string CopyFacts::toJson() const
     }
     QJsonArray maskedArray;
     for (const MaskedSampleFacts &m : masked) {
-        maskedArray.append(
-                QJsonObject{{QStringLiteral("schema"), QString::fromStdString(m.schema)},
-                            {QStringLiteral("table"), QString::fromStdString(m.table)},
-                            {QStringLiteral("column"), QString::fromStdString(m.column)},
-                            {QStringLiteral("key_column"), QString::fromStdString(m.keyColumn)},
-                            {QStringLiteral("key_hashes"), toArray(m.keyHashes)},
-                            {QStringLiteral("value_hashes"), toArray(m.valueHashes)}});
+        QJsonArray needles;
+        for (const auto &perValue : m.needleHashes)
+            needles.append(toArray(perValue));
+        maskedArray.append(QJsonObject{
+                {QStringLiteral("schema"), QString::fromStdString(m.schema)},
+                {QStringLiteral("table"), QString::fromStdString(m.table)},
+                {QStringLiteral("column"), QString::fromStdString(m.column)},
+                {QStringLiteral("key_column"), QString::fromStdString(m.keyColumn)},
+                {QStringLiteral("key_hashes"), toArray(m.keyHashes)},
+                {QStringLiteral("value_hashes"), toArray(m.valueHashes)},
+                {QStringLiteral("needle_hashes"), needles},
+                {QStringLiteral("longest_needle"), static_cast<qint64>(m.longestNeedle)}});
     }
     const QJsonObject root{{QStringLiteral("format"), format},
                            {QStringLiteral("tables"), tableArray},
@@ -103,6 +108,9 @@ std::optional<CopyFacts> CopyFacts::fromJson(const std::string &json)
         m.keyColumn = text(object, "key_column");
         m.keyHashes = fromArray(object.value(QStringLiteral("key_hashes")));
         m.valueHashes = fromArray(object.value(QStringLiteral("value_hashes")));
+        for (const QJsonValue &perValue : object.value(QStringLiteral("needle_hashes")).toArray())
+            m.needleHashes.push_back(fromArray(perValue));
+        m.longestNeedle = object.value(QStringLiteral("longest_needle")).toInteger();
         facts.masked.push_back(std::move(m));
     }
     return facts;
@@ -115,7 +123,7 @@ CopyFacts CopyFacts::fromCopy(const copy::CopyStats &stats)
         facts.tables.push_back(
                 {t.schema, t.table, t.digestRows, hex64(t.digest), t.binary, t.columns});
         for (const copy::ColumnSample &sample : t.samples) {
-            MaskedSampleFacts m{t.schema, t.table, sample.column, {}, {}, {}};
+            MaskedSampleFacts m{t.schema, t.table, sample.column, {}, {}, {}, {}, 0};
             const bool keyed
                     = !t.sampleKeyColumn.empty()
                       && std::ranges::all_of(sample.values, [](const copy::SampledValue &v) {
@@ -125,6 +133,11 @@ CopyFacts CopyFacts::fromCopy(const copy::CopyStats &stats)
                 m.keyColumn = t.sampleKeyColumn;
             for (const copy::SampledValue &value : sample.values) {
                 m.valueHashes.push_back(hex64(value.valueHash));
+                std::vector<std::string> needles;
+                for (const std::uint64_t needle : value.needleHashes)
+                    needles.push_back(hex64(needle));
+                m.needleHashes.push_back(std::move(needles));
+                m.longestNeedle = std::max<std::int64_t>(m.longestNeedle, value.longestNeedle);
                 if (keyed)
                     m.keyHashes.push_back(hex64(*value.keyHash));
             }

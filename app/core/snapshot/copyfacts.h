@@ -32,6 +32,10 @@ struct MaskedSampleFacts
     std::string keyColumn;              ///< the row key paired with each value; empty: none
     std::vector<std::string> keyHashes; ///< parallel to valueHashes, or empty
     std::vector<std::string> valueHashes;
+    /// Per sampled value (parallel to valueHashes) the hashes of its needles (copy::needlesOf),
+    /// and the longest needle's length in bytes, for the search inside golden values.
+    std::vector<std::vector<std::string>> needleHashes;
+    std::int64_t longestNeedle = 0;
 };
 
 /// The facts a snapshot's copy recorded at the source's exported point, stored as JSON in

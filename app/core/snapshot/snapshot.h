@@ -67,8 +67,8 @@ struct PruneResult
 
 struct VerifyCheck
 {
-    std::string check;  ///< row_count | row_hash | fk_join | masked_leak | masked_comment
-                        ///< | catalogue
+    std::string check;  ///< row_count | row_hash | fk_join | masked_leak | masked_leak_inside
+                        ///< | masked_comment | catalogue
     std::string object; ///< "public.orders", "public.orders.orders_customer_id_fkey", ...
     bool ok = true;     ///< also true for a check that was skipped (its detail says so)
     std::string detail;
@@ -91,8 +91,8 @@ struct VerifyReport
 /// Proves a snapshot against the facts its copy recorded at the source's exported point, and
 /// against itself; it never connects to the source (writers there change nothing here). Per
 /// table: the row count and a digest of the rows as the copy wrote them; every foreign key
-/// holds in golden; no golden value of a masked column equals a sampled source value (kept as
-/// keyed hashes only); no comment on a masked column or its table. A snapshot made before
+/// holds in golden; no golden value of a masked column equals, or contains, a sampled source
+/// value or JSON leaf (kept as keyed hashes only); no comment on a masked column or its table. A snapshot made before
 /// facts were recorded gets the checks golden alone allows and says which were skipped.
 /// `name` empty: the newest ready snapshot.
 [[nodiscard]] Result<VerifyReport> verifySnapshot(const config::Config &config,
