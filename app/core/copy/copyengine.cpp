@@ -682,14 +682,15 @@ Result<std::int64_t> copyItem(PGconn *source, PGconn *target, const WorkItem &it
 Result<RowDigest> digestStoredRows(PGconn *target, const TableInfo &table)
 {
     const std::string context = "table " + table.display() + ": digest";
-    if (auto begun = exec(target, std::string("BEGIN READ ONLY; ") + digestSessionSettings, context);
-        !begun)
+    const std::string begin = std::string("BEGIN READ ONLY; ") + digestSessionSettings;
+    if (auto begun = exec(target, begin, context); !begun)
         return std::unexpected(begun.error());
     std::string columns;
     for (const auto &column : table.columns)
         columns += (columns.empty() ? "" : ", ") + quoteIdentifier(column);
-    const std::string sql = "COPY " + table.qualified() + (columns.empty() ? "" : " (" + columns + ")")
-            + " TO STDOUT" + copyOptions(table.binary, false);
+    const std::string columnList = columns.empty() ? "" : " (" + columns + ")";
+    const std::string sql = "COPY " + table.qualified() + columnList + " TO STDOUT"
+            + copyOptions(table.binary, false);
     RowDigest digest(table.binary);
     PgResult out(PQexec(target, sql.c_str()));
     if (!out || PQresultStatus(out.get()) != PGRES_COPY_OUT)

@@ -78,7 +78,8 @@ CREATE TABLE envsync.environments (
         Migration{3, "snapshots.copy_facts (what verify checks golden against)", R"sql(
 ALTER TABLE envsync.snapshots ADD COLUMN copy_facts jsonb;
 COMMENT ON COLUMN envsync.snapshots.copy_facts IS
-    'Recorded by the copy: per-table row counts and row digests, keyed hashes of sampled source values of masked columns (never the values). NULL: made before facts were recorded.';
+    'Recorded by the copy: per-table row counts and row digests, keyed hashes of sampled '
+    'source values of masked columns (never the values). NULL: made before facts were recorded.';
 )sql"},
 };
 

@@ -92,9 +92,9 @@ struct VerifyReport
 /// against itself; it never connects to the source (writers there change nothing here). Per
 /// table: the row count and a digest of the rows as the copy wrote them; every foreign key
 /// holds in golden; no golden value of a masked column equals, or contains, a sampled source
-/// value or JSON leaf (kept as keyed hashes only); no comment on a masked column or its table. A snapshot made before
-/// facts were recorded gets the checks golden alone allows and says which were skipped.
-/// `name` empty: the newest ready snapshot.
+/// value or JSON leaf (kept as keyed hashes only); no comment on a masked column or its table.
+/// A snapshot made before facts were recorded gets the checks golden alone allows and says
+/// which were skipped. `name` empty: the newest ready snapshot.
 [[nodiscard]] Result<VerifyReport> verifySnapshot(const config::Config &config,
                                                   const std::string &name = {});
 
