@@ -26,11 +26,13 @@ constexpr const char *description = R"(Masked, versioned golden snapshots of the
   list     the catalogue: version, state, source as-of time, rows, size, duration, who.
   prune    drop ready snapshots beyond the --keep newest (default: golden.keep), never one a
            region was last refreshed from.
-  verify   prove a snapshot (--name, default the newest): row counts equal the source's as
-           recorded, every foreign key joins as many rows as in the source, no sampled
-           source value of a masked column appears in golden, neither as a whole value nor
-           inside one (a JSON document, a longer text), and no masked column or its table
-           keeps a comment. Exit 1 when a check fails.
+  verify   prove a snapshot (--name, default the newest) against the facts its copy
+           recorded, without connecting to the source: each table's row count and a hash
+           of its rows as written, every foreign key holds in golden, no golden value of a
+           masked column equals a sampled source value (kept as keyed hashes only), and no
+           masked column or its table keeps a comment. Snapshots made before facts were
+           recorded get the checks golden alone allows; the skipped ones say so. Exit 1
+           when a check fails.
 
 Progress goes to stderr (rows, MB/s, ETA); results to stdout. Ctrl-C cancels a create and
 drops the half-built database. Exit codes: 0 ok, 1 verify found a problem, 2 usage/config,

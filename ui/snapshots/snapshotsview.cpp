@@ -112,8 +112,9 @@ void SnapshotsView::createActions()
                                  QStringLiteral("&Verify"), this);
     m_verifyAction->setObjectName(QStringLiteral("verifySnapshotAction"));
     m_verifyAction->setToolTip(QStringLiteral(
-            "Prove the selected snapshot: row counts, foreign-key joins, and no sampled source "
-            "value of a masked column in it"));
+            "Prove the selected snapshot against what its copy recorded (the source is not "
+            "read): row counts and row hashes, foreign keys, and no sampled source value of a "
+            "masked column in it"));
     connect(m_verifyAction, &QAction::triggered, this, &SnapshotsView::verifySelected);
 
     m_reloadAction = new QAction(style()->standardIcon(QStyle::SP_BrowserReload),

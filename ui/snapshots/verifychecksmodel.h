@@ -6,7 +6,7 @@
 
 namespace envsync::ui {
 
-/// The checks of one snapshot verify (row counts, foreign-key joins, masked-value leaks),
+/// The checks of one snapshot verify (row counts and hashes, foreign keys, masked-value leaks),
 /// failures first.
 class VerifyChecksModel : public QAbstractTableModel
 {

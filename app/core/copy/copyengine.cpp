@@ -1,8 +1,11 @@
 #include "core/copy/copyengine.h"
 
+#include "core/copy/copyplan.h"
+#include "core/copy/leaksampler.h"
 #include "core/copy/postdata.h"
 #include "core/copy/postdataplan.h"
 #include "core/copy/postdatascheduler.h"
+#include "core/copy/rowdigest.h"
 #include "core/db/connection.h"
 #include "core/db/servererror.h"
 #include "core/masking/maskplan.h"
@@ -178,7 +181,6 @@ struct TableInfo
     std::vector<std::string> selectExpressions; ///< quoted column, or NULL for null columns
     std::int64_t estimatedRows = 0;
     std::int64_t blocks = 0;
-    bool binarySafe = true;
     std::shared_ptr<const masking::TableMasker> masker;
     bool binary = false;
     // live counters
@@ -191,6 +193,20 @@ struct TableInfo
     std::atomic<Clock::rep> startedTicks{0};
     std::atomic<Clock::rep> finishedTicks{0};
     int ranges = 1;
+    // facts for verify, merged from every range under factsMutex
+    std::optional<std::size_t> sampleKeyColumn; ///< position of the primary key, when unmasked
+    std::vector<std::size_t> maskedPositions;
+    std::mutex factsMutex;
+    RowDigest digest{false};
+    std::vector<std::vector<SampledValue>> samples;
+
+    void addFacts(const RowDigest &rangeDigest, std::vector<std::vector<SampledValue>> rangeSamples,
+                  std::size_t sampleSize)
+    {
+        std::lock_guard lock(factsMutex);
+        digest.merge(rangeDigest);
+        mergeSamples(samples, std::move(rangeSamples), sampleSize);
+    }
 
     void markStarted()
     {
@@ -290,22 +306,29 @@ Result<std::string> dumpSection(const CopyRequest &request, const std::string &s
 // ---------------------------------------------------------------------------------------------
 // Data
 
-/// Reads the tables to copy inside the exporting transaction (so they match the snapshot).
-Result<std::vector<std::unique_ptr<TableInfo>>> readTables(PGconn *conn, const CopyRequest &request)
+/// What the copy plan needs of the source's catalog, read inside the exporting transaction (so
+/// it matches the snapshot), and each table's masker (nullptr: copied as is), index for index.
+struct SourceCatalog
 {
-    std::string excluded = "'pg_catalog','information_schema'";
-    for (const auto &schema : request.excludeSchemas)
-        excluded += ',' + quoteLiteral(schema);
-    const std::string sql =
-            "SELECT n.nspname, c.relname, c.oid, greatest(c.reltuples, 0)::bigint,"
-            " (pg_relation_size(c.oid) / current_setting('block_size')::bigint)::bigint"
-            " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
-            " WHERE c.relkind = 'r' AND c.relpersistence <> 't'"
-            "   AND n.nspname NOT IN (" + excluded + ") AND n.nspname NOT LIKE 'pg\\_toast%'"
-            "   AND n.nspname NOT LIKE 'pg\\_temp%'"
-            "   AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass"
-            "                   AND d.objid = c.oid AND d.deptype = 'e')"
-            " ORDER BY 1, 2";
+    std::vector<CatalogTable> tables;
+    std::vector<std::shared_ptr<const masking::TableMasker>> maskers;
+};
+
+Result<SourceCatalog> readCatalog(PGconn *conn, const CopyRequest &request)
+{
+    const std::string sql
+            = "SELECT n.nspname, c.relname, c.oid, greatest(c.reltuples, 0)::bigint,"
+              " (pg_relation_size(c.oid) / current_setting('block_size')::bigint)::bigint,"
+              " (SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid"
+              "   AND a.attnum = i.indkey[0] WHERE i.indrelid = c.oid AND i.indisprimary"
+              "   AND i.indnkeyatts = 1)"
+              " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+              " WHERE c.relkind = 'r' AND c.relpersistence <> 't'"
+              "   AND n.nspname NOT IN ('pg_catalog', 'information_schema')"
+              "   AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp%'"
+              "   AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass"
+              "                   AND d.objid = c.oid AND d.deptype = 'e')"
+              " ORDER BY 1, 2";
     auto tables = exec(conn, sql, "source: list tables");
     if (!tables)
         return std::unexpected(tables.error());
@@ -316,37 +339,70 @@ Result<std::vector<std::unique_ptr<TableInfo>>> readTables(PGconn *conn, const C
             " FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid"
             " WHERE a.attrelid = $1::oid AND a.attnum > 0 AND NOT a.attisdropped"
             "   AND a.attgenerated = '' ORDER BY a.attnum";
-    std::vector<std::unique_ptr<TableInfo>> out;
+    SourceCatalog out;
     for (int row = 0; row < PQntuples(tables->get()); ++row) {
-        auto info = std::make_unique<TableInfo>();
-        info->index = static_cast<int>(out.size());
-        info->schema = value(*tables, row, 0);
-        info->name = value(*tables, row, 1);
-        info->estimatedRows = std::stoll(value(*tables, row, 3));
-        info->blocks = std::stoll(value(*tables, row, 4));
+        CatalogTable table;
+        table.schema = value(*tables, row, 0);
+        table.name = value(*tables, row, 1);
+        table.estimatedRows = std::stoll(value(*tables, row, 3));
+        table.blocks = std::stoll(value(*tables, row, 4));
+        table.primaryKey = value(*tables, row, 5);
         auto columns = execParams(conn, columnsSql, {value(*tables, row, 2)},
-                                  "source: columns of " + info->display());
+                                  "source: columns of " + table.schema + '.' + table.name);
         if (!columns)
             return std::unexpected(columns.error());
-        bool anyNull = false;
+        std::vector<std::string> names;
         for (int c = 0; c < PQntuples(columns->get()); ++c) {
-            const std::string column = value(*columns, c, 0);
-            info->columns.push_back(column);
-            if (value(*columns, c, 1) != "t")
-                info->binarySafe = false;
-            if (request.nullColumns.contains(info->display() + '.' + column)) {
-                info->selectExpressions.push_back("NULL");
-                anyNull = true;
-            } else {
-                info->selectExpressions.push_back(quoteIdentifier(column));
-            }
+            table.columns.push_back({value(*columns, c, 0), value(*columns, c, 1) == "t"});
+            names.push_back(table.columns.back().name);
         }
+        std::shared_ptr<const masking::TableMasker> masker;
         if (request.plan)
-            info->masker = request.plan->forTable(info->schema, info->name, info->columns);
-        info->binary = info->binarySafe && !info->masker && !anyNull;
-        out.push_back(std::move(info));
+            masker = request.plan->forTable(table.schema, table.name, names);
+        table.masked = masker != nullptr;
+        out.tables.push_back(std::move(table));
+        out.maskers.push_back(std::move(masker));
     }
     return out;
+}
+
+/// Positions of the masked columns (sampled for verify's leak check) and of the primary key
+/// each sampled value is paired with (not when the key is masked itself: golden's differs).
+void locateSampledColumns(TableInfo &info, const std::string &primaryKey)
+{
+    const std::vector<std::string> masked = info.masker->maskedColumns();
+    for (std::size_t i = 0; i < info.columns.size(); ++i) {
+        if (std::ranges::find(masked, info.columns[i]) != masked.end())
+            info.maskedPositions.push_back(i);
+        else if (!primaryKey.empty() && info.columns[i] == primaryKey)
+            info.sampleKeyColumn = i;
+    }
+}
+
+/// The engine's live state of each planned table and the work list pointing at it.
+void adoptPlan(const CopyPlan &plan, SourceCatalog &catalog,
+               std::vector<std::unique_ptr<TableInfo>> &tables, std::vector<WorkItem> &items)
+{
+    for (const PlannedTable &planned : plan.tables) {
+        auto info = std::make_unique<TableInfo>();
+        info->index = static_cast<int>(tables.size());
+        info->schema = planned.schema;
+        info->name = planned.name;
+        info->columns = planned.columns;
+        info->selectExpressions = planned.selectExpressions;
+        info->estimatedRows = planned.estimatedRows;
+        info->blocks = planned.blocks;
+        info->masker = std::move(catalog.maskers[planned.catalogIndex]);
+        info->binary = planned.binary;
+        info->ranges = planned.ranges;
+        info->pendingRanges = planned.ranges;
+        info->digest = RowDigest(planned.binary);
+        if (info->masker)
+            locateSampledColumns(*info, catalog.tables[planned.catalogIndex].primaryKey);
+        tables.push_back(std::move(info));
+    }
+    for (const PlannedItem &item : plan.items)
+        items.push_back({tables[item.table].get(), item.where(), item.weight});
 }
 
 /// Comments come with the pre-data schema verbatim; one on a masked column or on its table may
@@ -391,71 +447,6 @@ Result<void> clearMaskedComments(PGconn *target,
             return std::unexpected(done.error());
     }
     return {};
-}
-
-/// `parts` ranges of whole heap blocks: each is read by a TID Range Scan (PostgreSQL >= 14), a
-/// sequential read of its blocks with no index involved. The last range is open-ended, so rows
-/// in blocks past the (estimated) end are still read.
-int splitByBlocks(TableInfo &table, std::int64_t parts, std::vector<WorkItem> &items)
-{
-    const std::int64_t step = (table.blocks + parts - 1) / parts;
-    int count = 0;
-    for (std::int64_t block = 0; block < table.blocks; block += step) {
-        std::string where = "ctid >= '(" + std::to_string(block) + ",0)'::tid";
-        if (block + step < table.blocks)
-            where += " AND ctid < '(" + std::to_string(block + step) + ",0)'::tid";
-        items.push_back({&table, where, step});
-        ++count;
-    }
-    return count;
-}
-
-/// True when one table holds more than its share of the copy (`blocks * jobs > totalBlocks`):
-/// copied whole it would still be running when the other workers are done, so it is split.
-bool outlastsTheRest(const TableInfo &table, std::int64_t totalBlocks, int jobs)
-{
-    return jobs > 1 && table.blocks * jobs > totalBlocks;
-}
-
-/// How many ranges a table that is split gets: about `rangeRows` rows each or, for a table
-/// never analyzed (no row estimate), 2048 heap blocks (16 MB of 8 kB pages) each.
-std::int64_t rangeCount(const TableInfo &table, std::int64_t rangeRows)
-{
-    constexpr std::int64_t unanalyzedRangeBlocks = 2048;
-    if (table.estimatedRows > 0)
-        return std::max<std::int64_t>(1, (table.estimatedRows + rangeRows - 1) / rangeRows);
-    return std::max<std::int64_t>(1, (table.blocks + unanalyzedRangeBlocks - 1) / unanalyzedRangeBlocks);
-}
-
-/// One item per table, biggest first (in heap blocks, which the copy time follows more closely
-/// than rows), so the biggest tables' index builds start early; only a table that would outlast
-/// the rest is split into ranges of heap blocks. Whole tables are preferred: on PostgreSQL 15
-/// workers writing into one table contend for its extension lock, and only a whole-table COPY
-/// can load frozen rows. (Ranges of an integer key, used before, cost the source an index scan
-/// per range.)
-std::vector<WorkItem> planWork(std::vector<std::unique_ptr<TableInfo>> &tables,
-                               const CopyRequest &request)
-{
-    std::vector<WorkItem> items;
-    const std::int64_t rangeRows = std::max<std::int64_t>(request.rangeRows, 1);
-    std::int64_t totalBlocks = 0;
-    for (const auto &table : tables)
-        totalBlocks += table->blocks;
-    for (auto &table : tables) {
-        const std::int64_t parts = rangeCount(*table, rangeRows);
-        if (parts > 1 && table->blocks > 1 && outlastsTheRest(*table, totalBlocks, request.jobs)) {
-            const std::int64_t blockParts = std::min(table->blocks, parts);
-            const int ranges = splitByBlocks(*table, blockParts, items);
-            table->ranges = ranges;
-            table->pendingRanges = ranges;
-            continue;
-        }
-        table->pendingRanges = 1;
-        items.push_back({table.get(), {}, table->blocks});
-    }
-    std::stable_sort(items.begin(), items.end(),
-                     [](const WorkItem &a, const WorkItem &b) { return a.weight > b.weight; });
-    return items;
 }
 
 /// A global rows/s budget shared by the workers (the source must not be saturated).
@@ -589,6 +580,14 @@ Result<std::int64_t> copyItem(PGconn *source, PGconn *target, const WorkItem &it
         return fail(ErrorCode::Database, message, context + ": COPY TO");
     }
 
+    // what verify later recomputes on golden, taken over the rows exactly as sent (a masked
+    // table's are read back once it is complete: see digestStoredRows)
+    RowDigest digest(table.binary);
+    std::optional<LeakSampler> sampler;
+    const CopyRequest &request = *shared.request;
+    if (table.masker && request.sampleKey && !table.maskedPositions.empty())
+        sampler.emplace(*request.sampleKey, table.maskedPositions, table.sampleKeyColumn,
+                        request.sampleSize, std::hash<std::string>{}(item.where) ^ table.index);
     std::string row;
     std::int64_t messages = 0;
     bool aborted = false;
@@ -606,10 +605,13 @@ Result<std::int64_t> copyItem(PGconn *source, PGconn *target, const WorkItem &it
             row.assign(buffer, static_cast<std::size_t>(length));
             if (!row.empty() && row.back() == '\n')
                 row.pop_back();
+            if (sampler)
+                sampler->offer(row);
             table.masker->maskRow(row);
             row += '\n';
             sent = PQputCopyData(target, row.data(), static_cast<int>(row.size()));
         } else {
+            digest.addMessage(std::string_view(buffer, static_cast<std::size_t>(length)));
             sent = PQputCopyData(target, buffer, length);
         }
         PQfreemem(buffer);
@@ -669,7 +671,47 @@ Result<std::int64_t> copyItem(PGconn *source, PGconn *target, const WorkItem &it
         if (auto committed = exec(target, "COMMIT", context + ": COMMIT"); !committed)
             return std::unexpected(committed.error());
     }
+    table.addFacts(digest, sampler ? sampler->take() : std::vector<std::vector<SampledValue>>{},
+                   request.sampleSize);
     return copied;
+}
+
+/// The digest of a masked table as the target stores it, read back once all its rows are in.
+/// A masker may write a value in a form the server normalizes (jsonb reorders keys and drops
+/// spaces), so what was sent cannot be reproduced from golden; what the target holds can. The
+/// pinned settings are SET inside a transaction that is rolled back, so they end with it.
+Result<RowDigest> digestStoredRows(PGconn *target, const TableInfo &table)
+{
+    const std::string context = "table " + table.display() + ": digest";
+    const std::string begin = std::string("BEGIN READ ONLY; ") + digestSessionSettings;
+    if (auto begun = exec(target, begin, context); !begun)
+        return std::unexpected(begun.error());
+    std::string columns;
+    for (const auto &column : table.columns)
+        columns += (columns.empty() ? "" : ", ") + quoteIdentifier(column);
+    const std::string columnList = columns.empty() ? "" : " (" + columns + ")";
+    const std::string sql = "COPY " + table.qualified() + columnList + " TO STDOUT"
+            + copyOptions(table.binary, false);
+    RowDigest digest(table.binary);
+    PgResult out(PQexec(target, sql.c_str()));
+    if (!out || PQresultStatus(out.get()) != PGRES_COPY_OUT)
+        return fail(ErrorCode::Database, resultError(target, out.get()), context);
+    for (;;) {
+        char *buffer = nullptr;
+        const int length = PQgetCopyData(target, &buffer, 0);
+        if (length < 0)
+            break;
+        digest.addMessage(std::string_view(buffer, static_cast<std::size_t>(length)));
+        PQfreemem(buffer);
+    }
+    PgResult done(PQgetResult(target));
+    const bool ok = done && PQresultStatus(done.get()) == PGRES_COMMAND_OK;
+    const std::string message = ok ? std::string() : resultError(target, done.get());
+    while (PgResult(PQgetResult(target))) {}
+    (void)exec(target, "ROLLBACK", context);
+    if (!ok)
+        return fail(ErrorCode::Database, message, context);
+    return digest;
 }
 
 /// One worker: its own source connection in the exported snapshot and its own target connection.
@@ -692,7 +734,8 @@ void dataWorker(Shared &shared, std::vector<WorkItem> &items, std::atomic<std::s
     CancelScope targetScope(shared.registry, target->get());
     if (auto begun = exec(source->get(),
                           "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET TRANSACTION "
-                          "SNAPSHOT " + quoteLiteral(shared.snapshotId),
+                          "SNAPSHOT " + quoteLiteral(shared.snapshotId) + "; "
+                                  + digestSessionSettings,
                           "source " + role + ": join snapshot");
         !begun) {
         shared.recordError(begun.error());
@@ -715,6 +758,15 @@ void dataWorker(Shared &shared, std::vector<WorkItem> &items, std::atomic<std::s
         }
         items[mine].table->copiedRows.fetch_add(*copied);
         if (items[mine].table->pendingRanges.fetch_sub(1) == 1) {
+            if (TableInfo &complete = *items[mine].table; complete.masker) {
+                auto stored = digestStoredRows(target->get(), complete);
+                if (!stored) {
+                    shared.recordError(stored.error());
+                    return;
+                }
+                std::lock_guard lock(complete.factsMutex);
+                complete.digest = *stored;
+            }
             items[mine].table->finishedTicks.store(Clock::now().time_since_epoch().count());
             shared.tablesDone.fetch_add(1);
             postData.tableCopied(items[mine].table->index);
@@ -1108,10 +1160,25 @@ Result<CopyStats> copyDatabase(const CopyRequest &requestIn)
     stats.sourceLsn = value(*exported, 0, 1);
     stats.sourceAsOf = QDateTime::fromMSecsSinceEpoch(std::stoll(value(*exported, 0, 2)), Qt::UTC);
 
-    auto tables = readTables(exporter->get(), request);
-    if (!tables)
-        return std::unexpected(tables.error());
-    std::vector<WorkItem> items = planWork(*tables, request);
+    auto catalog = readCatalog(exporter->get(), request);
+    if (!catalog)
+        return std::unexpected(catalog.error());
+    // The target's major version decides binary COPY, so its connection opens before planning.
+    auto target = open(request.targetDsn, "target");
+    if (!target)
+        return std::unexpected(target.error());
+    PlanOptions planOptions;
+    planOptions.jobs = request.jobs;
+    planOptions.rangeRows = request.rangeRows;
+    planOptions.excludeSchemas = request.excludeSchemas;
+    planOptions.nullColumns = request.nullColumns;
+    planOptions.binaryCompatible = binaryCopyCompatible(PQserverVersion(exporter->get()),
+                                                        PQserverVersion(target->get()));
+    const CopyPlan plan = planCopy(catalog->tables, planOptions);
+    std::vector<std::unique_ptr<TableInfo>> tableList;
+    std::vector<WorkItem> items;
+    adoptPlan(plan, *catalog, tableList, items);
+    auto *tables = &tableList;
     std::int64_t estimated = 0;
     for (const auto &table : *tables)
         estimated += table->estimatedRows;
@@ -1154,13 +1221,6 @@ Result<CopyStats> copyDatabase(const CopyRequest &requestIn)
     for (const auto &entry : pre.entries)
         preSql += entry.sql;
     {
-        auto target = open(request.targetDsn, "target");
-        if (!target)
-            return std::unexpected(target.error());
-        if (!binaryCopyCompatible(PQserverVersion(exporter->get()), PQserverVersion(target->get()))) {
-            for (auto &table : *tables)
-                table->binary = false;
-        }
         CancelScope scope(shared.registry, target->get());
         Watcher watcher(shared, nullptr);
         if (auto applied = exec(target->get(), preSql, "target: pre-data schema"); !applied) {
@@ -1174,6 +1234,7 @@ Result<CopyStats> copyDatabase(const CopyRequest &requestIn)
             return std::unexpected(cleared.error());
         }
     }
+    target->reset();
 
     // 3. Data on `jobs` workers and, alongside, post-data on `jobs` more target connections:
     //    each table's indexes are built as soon as its data is in, then its VACUUM (ANALYZE) (pg_stats
@@ -1258,6 +1319,14 @@ Result<CopyStats> copyDatabase(const CopyRequest &requestIn)
         t.masked = table->masker != nullptr;
         t.binary = table->binary;
         t.ranges = table->ranges;
+        t.columns = table->columns;
+        t.digestRows = table->digest.rows();
+        t.digest = table->digest.sum();
+        for (std::size_t i = 0; i < table->maskedPositions.size() && i < table->samples.size(); ++i)
+            t.samples.push_back({table->columns[table->maskedPositions[i]],
+                                 std::move(table->samples[i])});
+        if (table->sampleKeyColumn)
+            t.sampleKeyColumn = table->columns[*table->sampleKeyColumn];
         stats.rows += t.rows;
         stats.bytes += t.bytes;
         stats.tables.push_back(std::move(t));

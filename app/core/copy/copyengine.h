@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/copy/leaksampler.h"
 #include "core/error.h"
 #include "core/job/canceltoken.h"
 #include "core/job/progress.h"
@@ -13,8 +14,9 @@
 #include <vector>
 
 namespace envsync::masking {
+class HmacKey;
 class MaskPlan;
-}
+} // namespace envsync::masking
 
 namespace envsync::copy {
 
@@ -37,6 +39,18 @@ struct CopyRequest
     std::int64_t maxRowsPerSecond = 0;
     /// Tables of these schemas are not copied (their DDL still is).
     std::vector<std::string> excludeSchemas;
+    /// Key of the leak-check sample: up to `sampleSize` source rows of each masked table are
+    /// sampled and their masked columns' values kept as sampleHash(key, value) only. nullptr:
+    /// no sample.
+    std::shared_ptr<const masking::HmacKey> sampleKey;
+    std::size_t sampleSize = 1000;
+};
+
+/// The sampled source values of one masked column (keyed hashes only).
+struct ColumnSample
+{
+    std::string column;
+    std::vector<SampledValue> values;
 };
 
 struct TableStats
@@ -48,6 +62,15 @@ struct TableStats
     bool masked = false;
     bool binary = false;
     int ranges = 1;
+    /// What verify checks golden against: the COPY column list, and the RowDigest of the rows
+    /// as written to the target (after masking; in the format they were written in).
+    std::vector<std::string> columns;
+    std::int64_t digestRows = 0;
+    std::uint64_t digest = 0;
+    /// Masked tables with a sample key: per masked column its sampled source values; the
+    /// single-column primary key whose value hash each sampled value carries (empty: none).
+    std::vector<ColumnSample> samples;
+    std::string sampleKeyColumn;
 };
 
 struct CopyStats

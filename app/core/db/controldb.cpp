@@ -75,6 +75,12 @@ CREATE TABLE envsync.environments (
     created_by  text        NOT NULL
 );
 )sql"},
+        Migration{3, "snapshots.copy_facts (what verify checks golden against)", R"sql(
+ALTER TABLE envsync.snapshots ADD COLUMN copy_facts jsonb;
+COMMENT ON COLUMN envsync.snapshots.copy_facts IS
+    'Recorded by the copy: per-table row counts and row digests, keyed hashes of sampled '
+    'source values of masked columns (never the values). NULL: made before facts were recorded.';
+)sql"},
 };
 
 /// Timestamps travel as epoch milliseconds: no parsing of server-formatted dates.
@@ -368,13 +374,32 @@ Result<void> ControlDb::markSnapshotReady(const SnapshotRecord &record)
         pqxx::work tx(*m_connection);
         tx.exec_params0("UPDATE envsync.snapshots SET state = 'ready', source_as_of = $2,"
                         " source_lsn = $3::pg_lsn, rules_hash = $4, row_counts = $5::jsonb,"
-                        " size_bytes = $6, duration_ms = $7 WHERE version = $1",
+                        " size_bytes = $6, duration_ms = $7, copy_facts = $8::jsonb"
+                        " WHERE version = $1",
                         record.version, toSql(record.sourceAsOf),
                         record.sourceLsn.empty() ? std::optional<std::string>()
                                                  : std::optional(record.sourceLsn),
                         record.rulesHash, record.rowCountsJson, record.sizeBytes,
-                        record.durationMs);
+                        record.durationMs,
+                        record.copyFactsJson.empty() ? std::optional<std::string>()
+                                                     : std::optional(record.copyFactsJson));
         tx.commit();
+    });
+}
+
+Result<std::optional<std::string>> ControlDb::snapshotCopyFacts(int version)
+{
+    return guarded(who, "read snapshot facts", [&] {
+        pqxx::nontransaction tx(*m_connection);
+        // openExisting does not migrate: a catalogue older than migration 3 has no facts
+        if (!tx.exec1("SELECT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid ="
+                      " 'envsync.snapshots'::regclass AND attname = 'copy_facts'"
+                      " AND NOT attisdropped)")[0]
+                     .as<bool>())
+            return std::optional<std::string>{};
+        const pqxx::result rows = tx.exec_params(
+                "SELECT copy_facts::text FROM envsync.snapshots WHERE version = $1", version);
+        return rows.empty() ? std::optional<std::string>{} : rows[0][0].get<std::string>();
     });
 }
 

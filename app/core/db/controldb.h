@@ -41,6 +41,9 @@ struct SnapshotRecord
     std::int64_t sizeBytes = 0;
     std::int64_t durationMs = 0;
     std::string createdBy;
+    /// Written by markSnapshotReady (empty: none); snapshots() leaves it empty, since it can be
+    /// large: read it with snapshotCopyFacts.
+    std::string copyFactsJson;
 };
 
 /// The control database `envsync_control` on the golden cluster: refresh history, audit log and
@@ -50,7 +53,7 @@ class ControlDb
 public:
     static constexpr const char *databaseName = "envsync_control";
     /// Current schema version; migrations up to it run on first use.
-    static constexpr int schemaVersion = 2;
+    static constexpr int schemaVersion = 3;
 
     /// The golden DSN with dbname replaced by envsync_control.
     [[nodiscard]] static Result<std::string> controlDsn(const std::string &goldenDsn);
@@ -90,6 +93,9 @@ public:
     /// Sets state 'ready' and the recorded facts of record.version.
     [[nodiscard]] Result<void> markSnapshotReady(const SnapshotRecord &record);
     [[nodiscard]] Result<void> markSnapshotPruned(int version);
+    /// The facts the copy recorded for verify (JSON); nullopt for a snapshot made before they
+    /// were recorded (or an unknown version), also when this catalogue predates the column.
+    [[nodiscard]] Result<std::optional<std::string>> snapshotCopyFacts(int version);
     [[nodiscard]] Result<void> deleteSnapshotRow(int version);
     /// Deletes every row still in state 'building' (leftovers of killed runs); their names.
     [[nodiscard]] Result<std::vector<std::string>> deleteBuildingSnapshots();

@@ -3,6 +3,7 @@
 #include "core/config/config.h"
 #include "core/drift/schemasnapshot.h"
 #include "core/error.h"
+#include "core/masking/hmackey.h"
 #include "core/masking/maskplan.h"
 
 #include <memory>
@@ -13,5 +14,9 @@ namespace envsync::snapshot {
 /// against the source schema; fails closed on unclassified columns as the config says.
 [[nodiscard]] Result<std::unique_ptr<masking::MaskPlan>>
 buildPlan(const config::MaskingConfig &masking, const drift::SchemaSnapshot &source);
+
+/// The key of the leak-check sample a snapshot records of masked columns' source values:
+/// derived from the masking salt, so the stored hashes reveal nothing without it.
+[[nodiscard]] Result<masking::HmacKey> leakSampleKey(const config::MaskingConfig &masking);
 
 } // namespace envsync::snapshot

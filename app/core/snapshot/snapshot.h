@@ -71,10 +71,10 @@ struct PruneResult
 
 struct VerifyCheck
 {
-    std::string check;  ///< row_count | fk_join | masked_leak | masked_leak_inside | masked_comment
-                        ///< | catalogue
+    std::string check;  ///< row_count | row_hash | fk_join | masked_leak | masked_leak_inside
+                        ///< | masked_comment | catalogue
     std::string object; ///< "public.orders", "public.orders.orders_customer_id_fkey", ...
-    bool ok = true;
+    bool ok = true;     ///< also true for a check that was skipped (its detail says so)
     std::string detail;
 };
 
@@ -92,10 +92,14 @@ struct VerifyReport
     }
 };
 
-/// Proves a snapshot: row counts equal those recorded from the source, every foreign key joins
-/// as many rows as in the source, and no sampled source value (up to 1,000 per masked text
-/// column) appears in the same golden column. `name` empty: the newest ready snapshot.
-/// `cancel` is checked between checks and cancels the query in flight (Cancelled).
+/// Proves a snapshot against the facts its copy recorded at the source's exported point, and
+/// against itself; it never connects to the source (writers there change nothing here). Per
+/// table: the row count and a digest of the rows as the copy wrote them; every foreign key
+/// holds in golden; no golden value of a masked column equals, or contains, a sampled source
+/// value or JSON leaf (kept as keyed hashes only); no comment on a masked column or its table.
+/// A snapshot made before facts were recorded gets the checks golden alone allows and says
+/// which were skipped. `name` empty: the newest ready snapshot. `cancel` is checked between
+/// checks and cancels the query in flight (Cancelled).
 [[nodiscard]] Result<VerifyReport>
 verifySnapshot(const config::Config &config, const std::string &name = {},
                const std::shared_ptr<job::CancelToken> &cancel = {});
