@@ -24,29 +24,23 @@ namespace {
 
 constexpr int hookSeconds = 30;
 
-/// When the SIGINT is sent: as soon as the child has a session on some cluster ("connected"),
-/// once its stderr shows `text`, or both; then after `delayMs` more.
-struct Moment
-{
-    QString text; ///< empty: the first EnvSync session on any cluster of the estate
-    int delayMs = 0;
-};
-
-/// Holds an ACCESS EXCLUSIVE lock on a catalog of one database while alive: a drift check's
-/// catalog read waits on it on the server.
-class CatalogLock
+/// Holds an ACCESS EXCLUSIVE lock on a table of one database while alive: a drift check's
+/// catalog read or a verify's count waits on it on the server.
+class TableLock
 {
 public:
-    explicit CatalogLock(const std::string &dsn)
+    TableLock(const std::string &dsn, const std::string &table)
         : m_connection(dsn)
-        , m_tx(m_connection)
     {
-        m_tx.exec0("LOCK TABLE pg_catalog.pg_policy IN ACCESS EXCLUSIVE MODE");
+        // Golden snapshots default to read-only transactions, which may not take this lock.
+        pqxx::nontransaction(m_connection).exec0("SET default_transaction_read_only = off");
+        m_tx = std::make_unique<pqxx::work>(m_connection);
+        m_tx->exec0("LOCK TABLE " + table + " IN ACCESS EXCLUSIVE MODE");
     }
 
 private:
     pqxx::connection m_connection;
-    pqxx::work m_tx;
+    std::unique_ptr<pqxx::work> m_tx;
 };
 
 } // namespace
@@ -82,7 +76,7 @@ private slots:
         QTest::addColumn<QStringList>("arguments");
         QTest::addColumn<QString>("whenText");
         QTest::addColumn<int>("delayMs");
-        QTest::addColumn<bool>("lockCatalog");
+        QTest::addColumn<QString>("locked");   ///< "drift" or "verify": what waits on a lock
         QTest::addColumn<int>("finishedExit"); ///< the exit code when it ended before the SIGINT
 
         const QStringList create = {QStringLiteral("snapshot"),
@@ -91,29 +85,34 @@ private slots:
                                     QStringLiteral("2"),
                                     QStringLiteral("--max-rows-per-second"),
                                     QStringLiteral("1500")};
-        QTest::newRow("snapshot create: connecting") << create << QString() << 0 << false << 0;
+        QTest::newRow("snapshot create: connecting") << create << QString() << 0 << QString() << 0;
         QTest::newRow("snapshot create: schema (pg_dump)")
-                << create << QStringLiteral("copying the source") << 0 << false << 0;
+                << create << QStringLiteral("copying the source") << 0 << QString() << 0;
         QTest::newRow("snapshot create: data")
-                << create << QStringLiteral("copy data") << 500 << false << 0;
+                << create << QStringLiteral("copy data") << 500 << QString() << 0;
         QTest::newRow("snapshot create: late data")
-                << create << QStringLiteral("copy data") << 3000 << false << 0;
+                << create << QStringLiteral("copy data") << 3000 << QString() << 0;
 
         const QStringList refresh
                 = {QStringLiteral("refresh"),  QStringLiteral("--region"),
                    QStringLiteral("eu"),       QStringLiteral("--jobs"),
                    QStringLiteral("2"),        QStringLiteral("--force-outside-window"),
                    QStringLiteral("--reason"), QStringLiteral("tst_interrupt")};
-        QTest::newRow("refresh: connecting") << refresh << QString() << 0 << false << 0;
+        QTest::newRow("refresh: connecting") << refresh << QString() << 0 << QString() << 0;
         QTest::newRow("refresh: copy")
-                << refresh << QStringLiteral("copying golden") << 100 << false << 0;
+                << refresh << QStringLiteral("copying golden") << 100 << QString() << 0;
         QTest::newRow("refresh: pre hook")
-                << refresh << QStringLiteral("running pre hooks") << 500 << false << 0;
+                << refresh << QStringLiteral("running pre hooks") << 500 << QString() << 0;
 
         const QStringList drift = {QStringLiteral("drift")};
-        QTest::newRow("drift: connecting") << drift << QString() << 0 << false << 1;
+        QTest::newRow("drift: connecting") << drift << QString() << 0 << QString() << 1;
         QTest::newRow("drift: catalog read waiting on a lock")
-                << drift << QString() << 1000 << true << 1;
+                << drift << QString() << 1000 << QStringLiteral("drift") << 1;
+
+        const QStringList verify = {QStringLiteral("snapshot"), QStringLiteral("verify"),
+                                    QStringLiteral("--name"), QStringLiteral("golden_v1")};
+        QTest::newRow("snapshot verify: count waiting on a lock")
+                << verify << QString() << 1000 << QStringLiteral("verify") << 0;
     }
 
     void ctrlC()
@@ -121,16 +120,19 @@ private slots:
         QFETCH(QStringList, arguments);
         QFETCH(QString, whenText);
         QFETCH(int, delayMs);
-        QFETCH(bool, lockCatalog);
+        QFETCH(QString, locked);
         QFETCH(int, finishedExit);
 
-        std::unique_ptr<CatalogLock> lock;
-        if (lockCatalog) {
-            try {
-                lock = std::make_unique<CatalogLock>(m_estate.config()->findRegion("us")->dsn);
-            } catch (const std::exception &e) {
-                QFAIL(e.what());
-            }
+        std::unique_ptr<TableLock> lock;
+        try {
+            if (locked == QLatin1String("drift"))
+                lock = std::make_unique<TableLock>(m_estate.config()->findRegion("us")->dsn,
+                                                   "pg_catalog.pg_policy");
+            else if (locked == QLatin1String("verify"))
+                lock = std::make_unique<TableLock>(m_estate.goldenDsn("golden_v1"),
+                                                   "public.customers");
+        } catch (const std::exception &e) {
+            QFAIL(e.what());
         }
         QProcess process;
         process.start(QString::fromStdString(envsync::test::cliPath()),
