@@ -113,6 +113,16 @@ private slots:
                                     QStringLiteral("--name"), QStringLiteral("golden_v1")};
         QTest::newRow("snapshot verify: count waiting on a lock")
                 << verify << QString() << 1000 << QStringLiteral("verify") << 0;
+
+        // --detect reads the DSN given (SOURCE: the estate's source), not the config.
+        QTest::newRow("mask --detect: sample waiting on a lock")
+                << QStringList{QStringLiteral("mask"), QStringLiteral("--detect"),
+                               QStringLiteral("SOURCE")}
+                << QString() << 1000 << QStringLiteral("source") << 0;
+        QTest::newRow("report: drift read waiting on a lock")
+                << QStringList{QStringLiteral("report"), QStringLiteral("--format"),
+                               QStringLiteral("json")}
+                << QString() << 1000 << QStringLiteral("drift") << 1;
     }
 
     void ctrlC()
@@ -128,12 +138,17 @@ private slots:
             if (locked == QLatin1String("drift"))
                 lock = std::make_unique<TableLock>(m_estate.config()->findRegion("us")->dsn,
                                                    "pg_catalog.pg_policy");
+            else if (locked == QLatin1String("source"))
+                lock = std::make_unique<TableLock>(m_estate.config()->source.dsn,
+                                                   "public.customers");
             else if (locked == QLatin1String("verify"))
                 lock = std::make_unique<TableLock>(m_estate.goldenDsn("golden_v1"),
                                                    "public.customers");
         } catch (const std::exception &e) {
             QFAIL(e.what());
         }
+        arguments.replaceInStrings(QStringLiteral("SOURCE"),
+                                   QString::fromStdString(m_estate.config()->source.dsn));
         QProcess process;
         process.start(QString::fromStdString(envsync::test::cliPath()),
                       arguments + QStringList{QStringLiteral("-c"), m_configPath});
