@@ -8,6 +8,7 @@
 #include <QElapsedTimer>
 #include <QFile>
 #include <QProcess>
+#include <QTemporaryDir>
 #include <QTest>
 
 #include <pqxx/pqxx>
@@ -62,7 +63,8 @@ private slots:
         QVERIFY(at != std::string::npos);
         text.insert(at + eu.size(), "    hooks: { pre: [\"DO $$ BEGIN PERFORM pg_sleep("
                                             + std::to_string(hookSeconds) + "); END $$\"] }\n");
-        m_configPath = m_estate.configPath() + QStringLiteral(".interrupt.yaml");
+        QVERIFY(m_configDir.isValid());
+        m_configPath = m_configDir.filePath(QStringLiteral("envsync.yaml"));
         std::ofstream(m_configPath.toStdString()) << text;
         QFile::setPermissions(m_configPath, QFile::ReadOwner | QFile::WriteOwner);
         const auto &config = *m_estate.config();
@@ -279,6 +281,7 @@ private:
     }
 
     OwnDemoEstate m_estate{"interrupt"};
+    QTemporaryDir m_configDir; ///< the estate's config with eu's slow hook
     QString m_configPath;
     std::vector<std::string> m_clusters;
 };
