@@ -1,4 +1,5 @@
 #include "cli.h"
+#include "interruptguard.h"
 
 #include "core/config/formats.h"
 #include "core/db/connection.h"
@@ -59,10 +60,12 @@ int runCheck(const QCommandLineParser &parser)
 
 int runDetect(const QString &dsn, int sampleRows)
 {
+    // Ctrl-C cancels the sample queries on the server (exit 3): they may read production.
+    const InterruptGuard interrupt;
     auto connection = db::connect(dsn.toStdString(), {}, "source");
     if (!connection)
         return reportError(connection.error());
-    auto detected = masking::detectPii(**connection, sampleRows);
+    auto detected = masking::detectPii(**connection, sampleRows, interrupt.token());
     if (!detected)
         return reportError(detected.error());
     std::fputs(masking::toYamlSnippet(*detected).c_str(), stdout);

@@ -1,4 +1,5 @@
 #include "cli.h"
+#include "interruptguard.h"
 
 #include "core/db/configuredconnect.h"
 #include "core/db/goldenguard.h"
@@ -143,7 +144,12 @@ int runReport(const QStringList &args)
         !identity && identity.error().exitCode() == Exit::Refused)
         return reportError(identity.error());
 
-    const report::FreshnessReport report = report::gatherReport(*config, options);
+    // Ctrl-C cancels the probes and catalog reads on the servers; no partial report is written.
+    const InterruptGuard interrupt;
+    const report::FreshnessReport report
+            = report::gatherReport(*config, options, interrupt.token());
+    if (report.cancelled)
+        return reportError({ErrorCode::Cancelled, "cancelled", "report"});
     if (const int written = writeReport(report, *format, output); written != Exit::Ok)
         return written;
     for (const auto &region : report.regions) {

@@ -143,7 +143,8 @@ int runList(const config::Config &config, const QCommandLineParser &parser)
     return Exit::Ok;
 }
 
-int runPrune(const config::Config &config, const QCommandLineParser &parser)
+int runPrune(const config::Config &config, const QCommandLineParser &parser,
+             const std::shared_ptr<job::CancelToken> &cancel)
 {
     int keep = config.golden.keep;
     if (parser.isSet(QStringLiteral("keep"))) {
@@ -154,7 +155,7 @@ int runPrune(const config::Config &config, const QCommandLineParser &parser)
             return Exit::Usage;
         }
     }
-    auto pruned = snapshot::pruneSnapshots(config, keep);
+    auto pruned = snapshot::pruneSnapshots(config, keep, cancel);
     if (!pruned)
         return reportError(pruned.error());
     if (parser.value(QStringLiteral("format")) == QLatin1String("json")) {
@@ -179,10 +180,11 @@ int runPrune(const config::Config &config, const QCommandLineParser &parser)
     return Exit::Ok;
 }
 
-int runVerify(const config::Config &config, const QCommandLineParser &parser)
+int runVerify(const config::Config &config, const QCommandLineParser &parser,
+              const std::shared_ptr<job::CancelToken> &cancel)
 {
-    auto report = snapshot::verifySnapshot(config,
-                                           parser.value(QStringLiteral("name")).toStdString());
+    auto report = snapshot::verifySnapshot(
+            config, parser.value(QStringLiteral("name")).toStdString(), cancel);
     if (!report)
         return reportError(report.error());
     if (parser.value(QStringLiteral("format")) == QLatin1String("json")) {
@@ -245,23 +247,19 @@ int runSnapshot(const QStringList &args)
     }
     if (auto stop = requireFormat(parser, {"table", "json"}))
         return *stop;
-    if (action == QLatin1String("create")) {
-        // Installed before the config is read, so Ctrl-C at any moment ends with exit 3 and
-        // the half-built golden_vN__building dropped.
-        const InterruptGuard interrupt;
-        const auto config = loadConfigOrReport(parser);
-        if (!config)
-            return Exit::Usage;
-        return runCreate(*config, parser, interrupt.token());
-    }
+    // Installed before the config is read, so Ctrl-C at any moment ends with exit 3: a create
+    // drops its half-built golden_vN__building, a verify's queries are cancelled on the servers.
+    const InterruptGuard interrupt;
     const auto config = loadConfigOrReport(parser);
     if (!config)
         return Exit::Usage;
+    if (action == QLatin1String("create"))
+        return runCreate(*config, parser, interrupt.token());
     if (action == QLatin1String("list"))
         return runList(*config, parser);
     if (action == QLatin1String("prune"))
-        return runPrune(*config, parser);
-    return runVerify(*config, parser);
+        return runPrune(*config, parser, interrupt.token());
+    return runVerify(*config, parser, interrupt.token());
 }
 
 } // namespace envsync::cli

@@ -8,6 +8,7 @@
 #include <QElapsedTimer>
 #include <QFile>
 #include <QProcess>
+#include <QTemporaryDir>
 #include <QTest>
 
 #include <pqxx/pqxx>
@@ -24,29 +25,23 @@ namespace {
 
 constexpr int hookSeconds = 30;
 
-/// When the SIGINT is sent: as soon as the child has a session on some cluster ("connected"),
-/// once its stderr shows `text`, or both; then after `delayMs` more.
-struct Moment
-{
-    QString text; ///< empty: the first EnvSync session on any cluster of the estate
-    int delayMs = 0;
-};
-
-/// Holds an ACCESS EXCLUSIVE lock on a catalog of one database while alive: a drift check's
-/// catalog read waits on it on the server.
-class CatalogLock
+/// Holds an ACCESS EXCLUSIVE lock on a table of one database while alive: a drift check's
+/// catalog read or a verify's count waits on it on the server.
+class TableLock
 {
 public:
-    explicit CatalogLock(const std::string &dsn)
+    TableLock(const std::string &dsn, const std::string &table)
         : m_connection(dsn)
-        , m_tx(m_connection)
     {
-        m_tx.exec0("LOCK TABLE pg_catalog.pg_policy IN ACCESS EXCLUSIVE MODE");
+        // Golden snapshots default to read-only transactions, which may not take this lock.
+        pqxx::nontransaction(m_connection).exec0("SET default_transaction_read_only = off");
+        m_tx = std::make_unique<pqxx::work>(m_connection);
+        m_tx->exec0("LOCK TABLE " + table + " IN ACCESS EXCLUSIVE MODE");
     }
 
 private:
     pqxx::connection m_connection;
-    pqxx::work m_tx;
+    std::unique_ptr<pqxx::work> m_tx;
 };
 
 } // namespace
@@ -68,7 +63,8 @@ private slots:
         QVERIFY(at != std::string::npos);
         text.insert(at + eu.size(), "    hooks: { pre: [\"DO $$ BEGIN PERFORM pg_sleep("
                                             + std::to_string(hookSeconds) + "); END $$\"] }\n");
-        m_configPath = m_estate.configPath() + QStringLiteral(".interrupt.yaml");
+        QVERIFY(m_configDir.isValid());
+        m_configPath = m_configDir.filePath(QStringLiteral("envsync.yaml"));
         std::ofstream(m_configPath.toStdString()) << text;
         QFile::setPermissions(m_configPath, QFile::ReadOwner | QFile::WriteOwner);
         const auto &config = *m_estate.config();
@@ -82,7 +78,7 @@ private slots:
         QTest::addColumn<QStringList>("arguments");
         QTest::addColumn<QString>("whenText");
         QTest::addColumn<int>("delayMs");
-        QTest::addColumn<bool>("lockCatalog");
+        QTest::addColumn<QString>("locked");   ///< "drift" or "verify": what waits on a lock
         QTest::addColumn<int>("finishedExit"); ///< the exit code when it ended before the SIGINT
 
         const QStringList create = {QStringLiteral("snapshot"),
@@ -91,29 +87,44 @@ private slots:
                                     QStringLiteral("2"),
                                     QStringLiteral("--max-rows-per-second"),
                                     QStringLiteral("1500")};
-        QTest::newRow("snapshot create: connecting") << create << QString() << 0 << false << 0;
+        QTest::newRow("snapshot create: connecting") << create << QString() << 0 << QString() << 0;
         QTest::newRow("snapshot create: schema (pg_dump)")
-                << create << QStringLiteral("copying the source") << 0 << false << 0;
+                << create << QStringLiteral("copying the source") << 0 << QString() << 0;
         QTest::newRow("snapshot create: data")
-                << create << QStringLiteral("copy data") << 500 << false << 0;
+                << create << QStringLiteral("copy data") << 500 << QString() << 0;
         QTest::newRow("snapshot create: late data")
-                << create << QStringLiteral("copy data") << 3000 << false << 0;
+                << create << QStringLiteral("copy data") << 3000 << QString() << 0;
 
         const QStringList refresh
                 = {QStringLiteral("refresh"),  QStringLiteral("--region"),
                    QStringLiteral("eu"),       QStringLiteral("--jobs"),
                    QStringLiteral("2"),        QStringLiteral("--force-outside-window"),
                    QStringLiteral("--reason"), QStringLiteral("tst_interrupt")};
-        QTest::newRow("refresh: connecting") << refresh << QString() << 0 << false << 0;
+        QTest::newRow("refresh: connecting") << refresh << QString() << 0 << QString() << 0;
         QTest::newRow("refresh: copy")
-                << refresh << QStringLiteral("copying golden") << 100 << false << 0;
+                << refresh << QStringLiteral("copying golden") << 100 << QString() << 0;
         QTest::newRow("refresh: pre hook")
-                << refresh << QStringLiteral("running pre hooks") << 500 << false << 0;
+                << refresh << QStringLiteral("running pre hooks") << 500 << QString() << 0;
 
         const QStringList drift = {QStringLiteral("drift")};
-        QTest::newRow("drift: connecting") << drift << QString() << 0 << false << 1;
+        QTest::newRow("drift: connecting") << drift << QString() << 0 << QString() << 1;
         QTest::newRow("drift: catalog read waiting on a lock")
-                << drift << QString() << 1000 << true << 1;
+                << drift << QString() << 1000 << QStringLiteral("drift") << 1;
+
+        const QStringList verify = {QStringLiteral("snapshot"), QStringLiteral("verify"),
+                                    QStringLiteral("--name"), QStringLiteral("golden_v1")};
+        QTest::newRow("snapshot verify: count waiting on a lock")
+                << verify << QString() << 1000 << QStringLiteral("verify") << 0;
+
+        // --detect reads the DSN given (SOURCE: the estate's source), not the config.
+        QTest::newRow("mask --detect: sample waiting on a lock")
+                << QStringList{QStringLiteral("mask"), QStringLiteral("--detect"),
+                               QStringLiteral("SOURCE")}
+                << QString() << 1000 << QStringLiteral("source") << 0;
+        QTest::newRow("report: drift read waiting on a lock")
+                << QStringList{QStringLiteral("report"), QStringLiteral("--format"),
+                               QStringLiteral("json")}
+                << QString() << 1000 << QStringLiteral("drift") << 1;
     }
 
     void ctrlC()
@@ -121,17 +132,25 @@ private slots:
         QFETCH(QStringList, arguments);
         QFETCH(QString, whenText);
         QFETCH(int, delayMs);
-        QFETCH(bool, lockCatalog);
+        QFETCH(QString, locked);
         QFETCH(int, finishedExit);
 
-        std::unique_ptr<CatalogLock> lock;
-        if (lockCatalog) {
-            try {
-                lock = std::make_unique<CatalogLock>(m_estate.config()->findRegion("us")->dsn);
-            } catch (const std::exception &e) {
-                QFAIL(e.what());
-            }
+        std::unique_ptr<TableLock> lock;
+        try {
+            if (locked == QLatin1String("drift"))
+                lock = std::make_unique<TableLock>(m_estate.config()->findRegion("us")->dsn,
+                                                   "pg_catalog.pg_policy");
+            else if (locked == QLatin1String("source"))
+                lock = std::make_unique<TableLock>(m_estate.config()->source.dsn,
+                                                   "public.customers");
+            else if (locked == QLatin1String("verify"))
+                lock = std::make_unique<TableLock>(m_estate.goldenDsn("golden_v1"),
+                                                   "public.customers");
+        } catch (const std::exception &e) {
+            QFAIL(e.what());
         }
+        arguments.replaceInStrings(QStringLiteral("SOURCE"),
+                                   QString::fromStdString(m_estate.config()->source.dsn));
         QProcess process;
         process.start(QString::fromStdString(envsync::test::cliPath()),
                       arguments + QStringList{QStringLiteral("-c"), m_configPath});
@@ -262,6 +281,7 @@ private:
     }
 
     OwnDemoEstate m_estate{"interrupt"};
+    QTemporaryDir m_configDir; ///< the estate's config with eu's slow hook
     QString m_configPath;
     std::vector<std::string> m_clusters;
 };

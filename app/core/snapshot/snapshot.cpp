@@ -450,6 +450,9 @@ Result<PruneResult> pruneSnapshots(const config::Config &config, int keep,
             result.keptInUse.push_back(it->name + " (last refresh of " + regions + ")");
             continue;
         }
+        // Between drops only: a DROP DATABASE already sent completes (never half a snapshot).
+        if (job::cancelled(cancel))
+            return fail(ErrorCode::Cancelled, "cancelled", "prune");
         auto dropped = db::guarded("golden", "drop " + it->name, [&] {
             pqxx::nontransaction tx(**admin);
             tx.exec0("ALTER DATABASE " + quoteIdentifier(it->name) + " WITH IS_TEMPLATE false");

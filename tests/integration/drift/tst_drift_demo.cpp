@@ -52,7 +52,9 @@ private:
             qWarning("%s", connection.error().describe().c_str());
             return {};
         }
-        auto snapshot = drift::takeSnapshot(**connection, {who, {}, {}, {}});
+        drift::SnapshotOptions options;
+        options.who = who;
+        auto snapshot = drift::takeSnapshot(**connection, options);
         if (!snapshot) {
             qWarning("%s", snapshot.error().describe().c_str());
             return {};
