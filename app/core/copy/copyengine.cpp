@@ -5,6 +5,7 @@
 #include "core/copy/postdatascheduler.h"
 #include "core/db/connection.h"
 #include "core/db/servererror.h"
+#include "core/db/sqlquote.h"
 #include "core/masking/maskplan.h"
 #include "core/util/process.h"
 
@@ -198,10 +199,7 @@ struct TableInfo
         startedTicks.compare_exchange_strong(expected, Clock::now().time_since_epoch().count());
     }
 
-    [[nodiscard]] std::string qualified() const
-    {
-        return quoteIdentifier(schema) + '.' + quoteIdentifier(name);
-    }
+    [[nodiscard]] std::string qualified() const { return db::qualifiedName(schema, name); }
     [[nodiscard]] std::string display() const { return schema + '.' + name; }
 };
 
@@ -292,20 +290,19 @@ Result<std::string> dumpSection(const CopyRequest &request, const std::string &s
 /// Reads the tables to copy inside the exporting transaction (so they match the snapshot).
 Result<std::vector<std::unique_ptr<TableInfo>>> readTables(PGconn *conn, const CopyRequest &request)
 {
-    std::string excluded = "'pg_catalog','information_schema'";
-    for (const auto &schema : request.excludeSchemas)
-        excluded += ',' + quoteLiteral(schema);
+    std::vector<std::string> excluded = {"pg_catalog", "information_schema"};
+    excluded.insert(excluded.end(), request.excludeSchemas.begin(), request.excludeSchemas.end());
     const std::string sql =
             "SELECT n.nspname, c.relname, c.oid, greatest(c.reltuples, 0)::bigint,"
             " (pg_relation_size(c.oid) / current_setting('block_size')::bigint)::bigint"
             " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
             " WHERE c.relkind = 'r' AND c.relpersistence <> 't'"
-            "   AND n.nspname NOT IN (" + excluded + ") AND n.nspname NOT LIKE 'pg\\_toast%'"
+            "   AND n.nspname <> ALL($1::text[]) AND n.nspname NOT LIKE 'pg\\_toast%'"
             "   AND n.nspname NOT LIKE 'pg\\_temp%'"
             "   AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass"
             "                   AND d.objid = c.oid AND d.deptype = 'e')"
             " ORDER BY 1, 2";
-    auto tables = exec(conn, sql, "source: list tables");
+    auto tables = execParams(conn, sql, {db::textArray(excluded)}, "source: list tables");
     if (!tables)
         return std::unexpected(tables.error());
     const std::string columnsSql =
@@ -337,7 +334,7 @@ Result<std::vector<std::unique_ptr<TableInfo>>> readTables(PGconn *conn, const C
                 info->selectExpressions.push_back("NULL");
                 anyNull = true;
             } else {
-                info->selectExpressions.push_back(quoteIdentifier(column));
+                info->selectExpressions.push_back(db::quoteIdentifier(column));
             }
         }
         if (request.plan)
@@ -566,7 +563,7 @@ Result<std::int64_t> copyItem(PGconn *source, PGconn *target, const WorkItem &it
     for (const auto &column : table.columns) {
         if (!columns.empty())
             columns += ", ";
-        columns += quoteIdentifier(column);
+        columns += db::quoteIdentifier(column);
     }
     // no column list for a table without (non-generated) columns: "()" is not valid SQL
     const std::string columnList = columns.empty() ? "" : " (" + columns + ")";
@@ -689,9 +686,10 @@ void dataWorker(Shared &shared, std::vector<WorkItem> &items, std::atomic<std::s
     }
     CancelScope sourceScope(shared.registry, source->get());
     CancelScope targetScope(shared.registry, target->get());
+    // SET TRANSACTION SNAPSHOT takes no parameter: the snapshot id goes in as a literal.
     if (auto begun = exec(source->get(),
                           "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET TRANSACTION "
-                          "SNAPSHOT " + quoteLiteral(shared.snapshotId),
+                          "SNAPSHOT " + db::quoteLiteral(shared.snapshotId),
                           "source " + role + ": join snapshot");
         !begun) {
         shared.recordError(begun.error());
@@ -1041,28 +1039,6 @@ bool binaryCopyCompatible(int sourceServerVersion, int targetServerVersion)
 {
     // PQserverVersion: 150004 for 15.4, 90624 for 9.6.24; the minor is always the last two digits
     return sourceServerVersion > 0 && sourceServerVersion / 100 == targetServerVersion / 100;
-}
-
-std::string quoteIdentifier(const std::string &name)
-{
-    std::string out = "\"";
-    for (const char c : name) {
-        if (c == '"')
-            out += '"';
-        out += c;
-    }
-    return out + '"';
-}
-
-std::string quoteLiteral(const std::string &text)
-{
-    std::string out = "'";
-    for (const char c : text) {
-        if (c == '\'')
-            out += '\'';
-        out += c;
-    }
-    return out + '\'';
 }
 
 std::string pgProgram(const std::string &name)

@@ -2,6 +2,7 @@
 
 #include "core/db/connection.h"
 #include "core/db/controldb.h"
+#include "core/db/sqlquote.h"
 #include "core/demo/democonfig.h"
 #include "core/demo/localcluster.h"
 
@@ -238,7 +239,7 @@ Result<void> seedShop(const LocalCluster &cluster, const std::string &name, int 
 {
     const std::string who = "demo " + name;
     if (auto created = execute(cluster.dsn("postgres"), who,
-                               std::string("CREATE DATABASE ") + shopDatabase);
+                               "CREATE DATABASE " + db::quoteIdentifier(shopDatabase));
         !created)
         return created;
     std::string script = "SET envsync.demo_rows = " + std::to_string(rows) + ";\n" + seedSql;
@@ -249,8 +250,8 @@ Result<void> seedShop(const LocalCluster &cluster, const std::string &name, int 
     // The EnvSync marker of a region database (see refresh/productionguard.h): refreshes of
     // the demo regions pass the production guard without --i-know-this-is.
     return execute(cluster.dsn("postgres"), who,
-                   std::string("ALTER DATABASE ") + shopDatabase + " SET envsync.region = '" + name
-                           + "'");
+                   "ALTER DATABASE " + db::quoteIdentifier(shopDatabase)
+                           + " SET envsync.region = " + db::quoteLiteral(name));
 }
 
 /// A refresh history that leaves eu fresh, us due and apac overdue (SLA 8 days).

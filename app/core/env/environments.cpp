@@ -1,9 +1,9 @@
 #include "core/env/environments.h"
 
-#include "core/copy/copyengine.h"
 #include "core/db/configuredconnect.h"
 #include "core/db/controldb.h"
 #include "core/db/dsn.h"
+#include "core/db/sqlquote.h"
 #include "core/snapshot/templateclone.h"
 
 #include <pqxx/pqxx>
@@ -61,8 +61,8 @@ Result<void> markEnvironment(pqxx::connection &admin, const std::string &name,
 {
     return db::guarded(who, "mark " + name, [&] {
         pqxx::nontransaction tx(admin);
-        tx.exec0("ALTER DATABASE " + copy::quoteIdentifier(name)
-                 + " SET envsync.environment = " + tx.quote(snapshot));
+        tx.exec0("ALTER DATABASE " + db::quoteIdentifier(name)
+                 + " SET envsync.environment = " + db::quoteLiteral(snapshot));
     });
 }
 
@@ -120,7 +120,7 @@ void dropQuietly(pqxx::connection &admin, const std::string &name)
 {
     (void)db::guarded(who, "drop " + name, [&] {
         pqxx::nontransaction tx(admin);
-        tx.exec0("DROP DATABASE IF EXISTS " + copy::quoteIdentifier(name));
+        tx.exec0("DROP DATABASE IF EXISTS " + db::quoteIdentifier(name));
     });
 }
 
@@ -251,7 +251,7 @@ Result<void> dropEnvironment(const config::Config &config, const std::string &na
     }
     if (auto dropped = db::guarded(who, "drop " + name, [&] {
             pqxx::nontransaction tx(**admin);
-            tx.exec0("DROP DATABASE IF EXISTS " + copy::quoteIdentifier(name) + " WITH (FORCE)");
+            tx.exec0("DROP DATABASE IF EXISTS " + db::quoteIdentifier(name) + " WITH (FORCE)");
         });
         !dropped)
         return std::unexpected(dropped.error());

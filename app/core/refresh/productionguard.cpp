@@ -1,6 +1,6 @@
 #include "core/refresh/productionguard.h"
 
-#include "core/copy/copyengine.h"
+#include "core/db/sqlquote.h"
 #include "core/db/systemidentifier.h"
 
 #include <pqxx/pqxx>
@@ -83,9 +83,10 @@ Result<void> writeMarker(pqxx::connection &admin, const std::string &database,
 {
     return db::guarded(who, "mark " + database, [&] {
         pqxx::nontransaction tx(admin);
-        const std::string alter = "ALTER DATABASE " + copy::quoteIdentifier(database);
-        tx.exec0(alter + " SET envsync.region = " + tx.quote(marker.region));
-        tx.exec0(alter + " SET envsync.snapshot = " + tx.quote(marker.snapshot));
+        const std::string alter = "ALTER DATABASE " + db::quoteIdentifier(database);
+        // ALTER DATABASE … SET takes no parameters: the values go in as literals.
+        tx.exec0(alter + " SET envsync.region = " + db::quoteLiteral(marker.region));
+        tx.exec0(alter + " SET envsync.snapshot = " + db::quoteLiteral(marker.snapshot));
     });
 }
 

@@ -4,6 +4,7 @@
 #include "core/db/configuredconnect.h"
 #include "core/db/controldb.h"
 #include "core/db/dsn.h"
+#include "core/db/sqlquote.h"
 #include "core/db/systemidentifier.h"
 #include "core/refresh/databaseswap.h"
 #include "core/refresh/faultpoint.h"
@@ -328,7 +329,7 @@ Result<std::int64_t> copyIntoNext(Context &ctx, const std::string &snapshot)
     const std::string next = ctx.target.nextName();
     if (auto created = db::guarded(ctx.who, "create " + next, [&] {
             pqxx::nontransaction tx(*ctx.admin);
-            tx.exec0("CREATE DATABASE " + copy::quoteIdentifier(next) + " TEMPLATE template0");
+            tx.exec0("CREATE DATABASE " + db::quoteIdentifier(next) + " TEMPLATE template0");
         });
         !created)
         return std::unexpected(created.error());

@@ -6,6 +6,7 @@
 #include "core/db/connection.h"
 #include "core/db/controldb.h"
 #include "core/db/dsn.h"
+#include "core/db/sqlquote.h"
 #include "core/db/systemidentifier.h"
 #include "core/drift/snapshot.h"
 #include "core/snapshot/maskingsupport.h"
@@ -26,8 +27,7 @@ namespace envsync::snapshot {
 
 namespace {
 
-using copy::quoteIdentifier;
-using copy::quoteLiteral;
+using db::quoteIdentifier;
 
 constexpr const char *namePrefix = "golden_v";
 constexpr const char *buildingSuffix = "__building";
@@ -524,23 +524,6 @@ std::string primaryKeyColumn(pqxx::transaction_base &tx, const std::string &qual
     return rows.empty() ? std::string() : rows[0][0].as<std::string>();
 }
 
-std::string toArrayLiteral(const std::vector<std::string> &values)
-{
-    std::string out = "{";
-    for (std::size_t i = 0; i < values.size(); ++i) {
-        if (i > 0)
-            out += ',';
-        out += '"';
-        for (const char c : values[i]) {
-            if (c == '"' || c == '\\')
-                out += '\\';
-            out += c;
-        }
-        out += '"';
-    }
-    return out + '}';
-}
-
 /// The string and number leaves of a JSON document, as they appear in its text.
 void jsonLeaves(const QJsonValue &node, std::vector<std::string> &out)
 {
@@ -610,7 +593,7 @@ VerifyCheck leakInside(pqxx::transaction_base &s, pqxx::transaction_base &g,
                                " JOIN ONLY "
                                        + qualified + " g ON g." + quoteIdentifier(key)
                                        + "::text = n.k WHERE strpos(g." + col + "::text, n.v) > 0",
-                               toArrayLiteral(keys), toArrayLiteral(needles))[0]
+                               db::textArray(keys), db::textArray(needles))[0]
                         .as<std::int64_t>();
     } else {
         found = g.exec_params1("SELECT count(DISTINCT n.v) FROM unnest($1::text[]) AS n(v)"
@@ -621,7 +604,7 @@ VerifyCheck leakInside(pqxx::transaction_base &s, pqxx::transaction_base &g,
                                        + qualified + " WHERE " + col
                                        + " IS NOT NULL LIMIT 20000) x"
                                          " WHERE strpos(x.t, n.v) > 0)",
-                               toArrayLiteral(needles))[0]
+                               db::textArray(needles))[0]
                         .as<std::int64_t>();
     }
     return {"masked_leak_inside", object, found == 0,
@@ -757,7 +740,7 @@ Result<VerifyReport> verifySnapshot(const config::Config &config, const std::str
                                 + " g JOIN unnest($1::text[], $2::text[]) AS s(k, v) ON g."
                                 + quoteIdentifier(key) + "::text = s.k AND g." + col
                                 + "::text = s.v",
-                        toArrayLiteral(keys), toArrayLiteral(values))[0]
+                        db::textArray(keys), db::textArray(values))[0]
                         .as<std::int64_t>();
                 // dictionary outputs equal the input by chance (≈1/size); unmasked is 100 %
                 const bool ok = same * 5 <= static_cast<std::int64_t>(values.size());
@@ -777,7 +760,7 @@ Result<VerifyReport> verifySnapshot(const config::Config &config, const std::str
             const auto found = g.exec_params1("SELECT count(DISTINCT " + col + "::text) FROM ONLY "
                                                       + qualified + " WHERE " + col
                                                       + "::text = ANY($1::text[])",
-                                              toArrayLiteral(values))[0]
+                                              db::textArray(values))[0]
                                        .as<std::int64_t>();
             report.checks.push_back({"masked_leak", object, found == 0,
                                      std::to_string(found) + " of " + std::to_string(values.size())

@@ -1,7 +1,7 @@
 #include "core/snapshot/templateclone.h"
 
-#include "core/copy/copyengine.h"
 #include "core/db/connection.h"
+#include "core/db/sqlquote.h"
 
 #include <pqxx/nontransaction>
 
@@ -13,8 +13,8 @@ namespace envsync::snapshot {
 Result<void> cloneSnapshot(pqxx::connection &admin, const std::string &database,
                            const std::string &snapshot, const std::string &who)
 {
-    const std::string sql = "CREATE DATABASE " + copy::quoteIdentifier(database) + " TEMPLATE "
-            + copy::quoteIdentifier(snapshot) + " STRATEGY FILE_COPY";
+    const std::string sql = "CREATE DATABASE " + db::quoteIdentifier(database) + " TEMPLATE "
+                            + db::quoteIdentifier(snapshot) + " STRATEGY FILE_COPY";
     for (int attempt = 0;; ++attempt) {
         auto created = db::guarded(who, "clone " + snapshot + " into " + database, [&] {
             pqxx::nontransaction tx(admin);
