@@ -1,6 +1,7 @@
 #include "ui/environments/environmentscontroller.h"
 
 #include "core/snapshot/snapshot.h"
+#include "ui/common/errortext.h"
 
 #include <QFutureWatcher>
 #include <QPromise>
@@ -56,7 +57,7 @@ void runCreate(QPromise<EnvironmentChangeOutcome> &promise,
         if (created)
             outcome.info = std::move(*created);
         else
-            outcome.error = qs(created.error().describe());
+            outcome.error = errorText(created.error());
     } catch (const std::exception &e) {
         outcome.error = QStringLiteral("env create failed: ") + QString::fromUtf8(e.what());
     }
@@ -70,7 +71,7 @@ void runDrop(QPromise<EnvironmentChangeOutcome> &promise,
     outcome.name = name;
     try {
         if (auto dropped = env::dropEnvironment(*config, name.toStdString()); !dropped)
-            outcome.error = qs(dropped.error().describe());
+            outcome.error = errorText(dropped.error());
     } catch (const std::exception &e) {
         outcome.error = QStringLiteral("env drop failed: ") + QString::fromUtf8(e.what());
     }

@@ -48,11 +48,14 @@ Result<std::string> newestReady(db::ControlDb &control, const std::string &wante
     }
     if (!found.empty())
         return found;
-    return fail(ErrorCode::Usage,
-                wanted.empty() ? std::string("there is no golden snapshot yet; make one with "
-                                             "`envsyncctl snapshot create`")
-                               : "no ready snapshot named \"" + wanted + '"',
-                who);
+    // No command names here: the CLI and the GUI each say how to make one (Error::missing).
+    Error error{ErrorCode::Usage, "there is no golden snapshot yet", who};
+    error.missing = Missing::AnySnapshot;
+    if (!wanted.empty()) {
+        error.message = "no ready snapshot named \"" + wanted + '"';
+        error.missing = Missing::NamedSnapshot;
+    }
+    return std::unexpected(std::move(error));
 }
 
 /// The marker (a database setting) so the clone is never mistaken for anything else.
@@ -215,11 +218,11 @@ Result<void> dropEnvironment(const config::Config &config, const std::string &na
     });
     if (!known)
         return std::unexpected(known.error());
-    if (!*known)
-        return fail(ErrorCode::Usage,
-                    "no environment named \"" + name + "\" (only environments made by "
-                                                       "`envsyncctl env create` can be dropped)",
-                    "env");
+    if (!*known) {
+        Error error{ErrorCode::Usage, "no environment named \"" + name + '"', "env"};
+        error.missing = Missing::Environment;
+        return std::unexpected(std::move(error));
+    }
     auto admin = db::connect(config.golden.dsn, connect, who);
     if (!admin)
         return std::unexpected(admin.error());

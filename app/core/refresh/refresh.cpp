@@ -131,13 +131,14 @@ Result<db::SnapshotRecord> resolveSnapshot(db::ControlDb &control, const std::st
     }
     if (found)
         return *found;
-    if (wanted.empty())
-        return fail(ErrorCode::Usage,
-                    "there is no golden snapshot yet; make one with `envsyncctl snapshot create`",
-                    "golden");
-    return fail(ErrorCode::Usage,
-                "no ready snapshot named \"" + wanted + "\" (see `envsyncctl snapshot list`)",
-                "golden");
+    // No command names here: the CLI and the GUI each say how to make one (Error::missing).
+    Error error{ErrorCode::Usage, "there is no golden snapshot yet", "golden"};
+    error.missing = Missing::AnySnapshot;
+    if (!wanted.empty()) {
+        error.message = "no ready snapshot named \"" + wanted + '"';
+        error.missing = Missing::NamedSnapshot;
+    }
+    return std::unexpected(std::move(error));
 }
 
 /// Template clone is possible when the region lives on the golden cluster itself.

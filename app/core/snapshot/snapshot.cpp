@@ -255,11 +255,12 @@ Result<SnapshotInfo> createSnapshot(const config::Config &config, const CreateOp
         case config::UnclassifiedPolicy::Fail:
             (void)control->audit(actor, "snapshot.create", "golden", "refused",
                                  "{\"reason\":\"unclassified columns\"}");
-            return fail(ErrorCode::Refused,
-                        "unclassified columns (no masking rule and not in masking.keep): "
-                                + describeUnclassified(unclassified)
-                                + "; add a rule or a keep entry, or set masking.unclassified",
-                        "masking");
+            return std::unexpected(
+                    Error{ErrorCode::Refused,
+                          "unclassified columns (no masking rule and not in masking.keep): "
+                                  + describeUnclassified(unclassified)
+                                  + "; add a rule or a keep entry, or set masking.unclassified",
+                          "masking", Refusal::UnclassifiedColumns});
         case config::UnclassifiedPolicy::Null:
             for (const auto &column : unclassified)
                 nullColumns.insert(column.schema + '.' + column.table + '.' + column.column);
@@ -735,13 +736,14 @@ Result<VerifyReport> verifySnapshot(const config::Config &config, const std::str
                     keys.push_back(row[0].as<std::string>());
                     values.push_back(row[1].as<std::string>());
                 }
-                const auto same = g.exec_params1(
-                        "SELECT count(*) FROM ONLY " + qualified
-                                + " g JOIN unnest($1::text[], $2::text[]) AS s(k, v) ON g."
-                                + quoteIdentifier(key) + "::text = s.k AND g." + col
-                                + "::text = s.v",
-                        db::textArray(keys), db::textArray(values))[0]
-                        .as<std::int64_t>();
+                const auto same
+                        = g.exec_params1("SELECT count(*) FROM ONLY " + qualified
+                                                 + " g JOIN unnest($1::text[], $2::text[]) AS s(k, "
+                                                   "v) ON g."
+                                                 + quoteIdentifier(key) + "::text = s.k AND g."
+                                                 + col + "::text = s.v",
+                                         db::textArray(keys), db::textArray(values))[0]
+                                  .as<std::int64_t>();
                 // dictionary outputs equal the input by chance (≈1/size); unmasked is 100 %
                 const bool ok = same * 5 <= static_cast<std::int64_t>(values.size());
                 report.checks.push_back({"masked_leak", object, ok,
