@@ -41,6 +41,10 @@ std::string remedy(Missing missing)
         return " (see `envsyncctl snapshot list`)";
     case Missing::Environment:
         return " (only environments made by `envsyncctl env create` can be dropped)";
+    case Missing::Demo:
+        return " (run 'envsyncctl demo up')";
+    case Missing::IntactDemo:
+        return "; run 'envsyncctl demo down'";
     case Missing::None:
         break;
     }

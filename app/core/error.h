@@ -50,6 +50,8 @@ enum class Missing {
     AnySnapshot,   ///< there is no ready golden snapshot at all
     NamedSnapshot, ///< no ready snapshot has the name asked for
     Environment,   ///< no environment made by EnvSync has the name asked for
+    Demo,          ///< no demo estate in the directory
+    IntactDemo,    ///< the demo's state file is damaged: tearing the demo down mends it
 };
 
 /// A failure with enough context for one clear line: "region eu: connect: could not ...".

@@ -32,6 +32,10 @@ QString remedy(Missing missing)
         return QStringLiteral(" (the Snapshots tab lists the ready ones)");
     case Missing::Environment:
         return QStringLiteral(" (only environments EnvSync created can be dropped)");
+    case Missing::Demo:
+        return QStringLiteral(" (start one with envsync --demo)");
+    case Missing::IntactDemo:
+        return QStringLiteral("; tear the demo down (envsyncctl demo down), then start it again");
     case Missing::None:
         break;
     }

@@ -2,6 +2,7 @@
 
 #include "core/config/configloader.h"
 #include "core/status/statusprobe.h"
+#include "ui/common/errortext.h"
 
 #include <QFutureWatcher>
 #include <QPromise>
@@ -83,7 +84,7 @@ void runDemo(QPromise<DemoEvent> &promise, demo::DemoOptions options)
         if (state)
             outcome.configPath = QString::fromStdString(state->configPath.string());
         else
-            outcome.error = QString::fromStdString(state.error().describe());
+            outcome.error = errorText(state.error());
     } catch (const std::exception &e) {
         outcome.error = QString::fromUtf8(e.what());
     }

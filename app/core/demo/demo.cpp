@@ -177,16 +177,22 @@ Result<void> removeDemoEntries(const fs::path &dir)
 Result<std::vector<DemoCluster>> readState(const fs::path &dir)
 {
     std::ifstream in(dir / stateFileName);
-    if (!in)
-        return fail(ErrorCode::Io, "no demo here (run 'envsyncctl demo up')", dir.string());
+    // No command names here: the CLI and the GUI each say how to mend it (Error::missing).
+    if (!in) {
+        Error error{ErrorCode::Io, "no demo here", dir.string()};
+        error.missing = Missing::Demo;
+        return std::unexpected(std::move(error));
+    }
     std::vector<DemoCluster> clusters;
     std::string name;
     int port = 0;
     while (in >> name >> port)
         clusters.push_back({name, port, false});
-    if (clusters.size() != clusterNames.size())
-        return fail(ErrorCode::Io, "demo state file is damaged; run 'envsyncctl demo down'",
-                    (dir / stateFileName).string());
+    if (clusters.size() != clusterNames.size()) {
+        Error error{ErrorCode::Io, "demo state file is damaged", (dir / stateFileName).string()};
+        error.missing = Missing::IntactDemo;
+        return std::unexpected(std::move(error));
+    }
     return clusters;
 }
 

@@ -364,7 +364,8 @@ std::string renderStatement(const DdlStatement &statement, bool allowUnsafe)
     if (!statement.unsafe)
         return sql + '\n';
     std::string out = "-- unsafe: " + statement.reason;
-    out += allowUnsafe ? "\n" : " (not run: pass allowUnsafe / --allow-unsafe)\n";
+    // No flag names: the CLI's --allow-unsafe and the GUI's option each say how to allow it.
+    out += allowUnsafe ? "\n" : " (not run: unsafe statements are left out unless allowed)\n";
     out += (allowUnsafe ? sql : commentedOut(sql)) + '\n';
     return out;
 }

@@ -151,7 +151,7 @@ Result<EnvironmentInfo> createEnvironment(const config::Config &config,
     if (auto valid = validateName(options.name); !valid)
         return std::unexpected(valid.error());
     if (options.ttl.count() <= 0)
-        return fail(ErrorCode::Usage, "--ttl must be positive", "env");
+        return fail(ErrorCode::Usage, "the time to live must be positive", "env");
     const std::string actor = options.actor.empty() ? db::currentActor() : options.actor;
     const db::ConnectOptions connect = connectOptions(config);
     // Both connections at once: `env create` should cost little more than the clone itself.
