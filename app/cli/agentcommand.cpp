@@ -68,7 +68,7 @@ std::string describe(const agent::AgentOutcome &outcome)
         break;
     }
     if (outcome.error)
-        line += ": " + outcome.error->describe();
+        line += ": " + cli::describe(*outcome.error);
     return line;
 }
 
@@ -106,7 +106,8 @@ void printJsonLine(const agent::AgentOutcome &outcome)
     if (outcome.action == agent::AgentAction::Refreshed)
         object.insert(QStringLiteral("seconds"), outcome.seconds);
     if (outcome.error)
-        object.insert(QStringLiteral("error"), QString::fromStdString(outcome.error->describe()));
+        object.insert(QStringLiteral("error"),
+                      QString::fromStdString(cli::describe(*outcome.error)));
     std::puts(QJsonDocument(object).toJson(QJsonDocument::Compact).constData());
     std::fflush(stdout); // a log collector reads the lines as they come
 }

@@ -13,20 +13,51 @@ void printError(const std::string &message)
 namespace {
 
 /// How to lift a refusal, in the command line's own words (core only says what happened).
-std::string advice(Refusal refusal)
+std::string advice(const Error &error)
 {
-    switch (refusal) {
+    switch (error.refusal) {
     case Refusal::OutsideWindow:
         return "; pass --force-outside-window --reason TEXT to refresh anyway (audited)";
     case Refusal::OverrideWithoutReason:
         return "; --force-outside-window needs --reason TEXT";
+    case Refusal::UnmarkedTarget:
+        return "; pass --i-know-this-is " + error.confirmName
+               + " if it really is this region's test database";
+    case Refusal::SourceUnreachable:
+        return "; pass --source-unreachable-ok if you are sure it is not";
+    case Refusal::UnclassifiedColumns:
     case Refusal::None:
         break;
     }
     return {};
 }
 
+/// How to make what was missing, in the command line's own words.
+std::string remedy(Missing missing)
+{
+    switch (missing) {
+    case Missing::AnySnapshot:
+        return "; make one with `envsyncctl snapshot create`";
+    case Missing::NamedSnapshot:
+        return " (see `envsyncctl snapshot list`)";
+    case Missing::Environment:
+        return " (only environments made by `envsyncctl env create` can be dropped)";
+    case Missing::Demo:
+        return " (run 'envsyncctl demo up')";
+    case Missing::IntactDemo:
+        return "; run 'envsyncctl demo down'";
+    case Missing::None:
+        break;
+    }
+    return {};
+}
+
 } // namespace
+
+std::string describe(const Error &error)
+{
+    return error.describe() + advice(error) + remedy(error.missing);
+}
 
 int reportError(const Error &error)
 {
@@ -35,7 +66,7 @@ int reportError(const Error &error)
         printError("cancelled");
         return error.exitCode();
     }
-    printError(error.describe() + advice(error.refusal));
+    printError(describe(error));
     return error.exitCode();
 }
 

@@ -17,7 +17,10 @@ enum Exit : int { Ok = 0, Found = 1, Usage = 2, Runtime = 3, Refused = 4 };
 
 /// Prints "envsyncctl: <message>" on stderr.
 void printError(const std::string &message);
-/// Prints an Error and returns its exit code.
+/// An Error as one line in the command line's words: core's message plus how to lift a refusal
+/// (`--i-know-this-is NAME`, …) or make what was missing (`envsyncctl snapshot create`, …).
+[[nodiscard]] std::string describe(const Error &error);
+/// Prints an Error (as describe) and returns its exit code.
 int reportError(const Error &error);
 
 /// Parses a subcommand's arguments (args[0] is "envsyncctl <command>"); handles --help.

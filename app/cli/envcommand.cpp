@@ -159,7 +159,7 @@ int runEnv(const QStringList &args)
         for (const auto &name : dropped->dropped)
             std::printf("dropped expired %s\n", name.c_str());
         for (const auto &refused : dropped->refused)
-            printError(refused.describe());
+            printError(describe(refused));
         return dropped->refused.empty() ? Exit::Ok : Exit::Refused;
     }
     const auto name = nameArgument(positional);

@@ -33,6 +33,25 @@ enum class Refusal {
     None,
     OutsideWindow,         ///< outside the region's refresh window (the window override lifts it)
     OverrideWithoutReason, ///< the window override was asked for without a reason
+    /// the target is not provably the region's database (no EnvSync marker, or another
+    /// region's): typing Error::confirmName lifts it (ErrorCode::RefusedUnlessConfirmed)
+    UnmarkedTarget,
+    /// the source could not be reached to prove the target is not production: only the
+    /// unreachable-source override lifts it (ErrorCode::RefusedSourceUnreachable)
+    SourceUnreachable,
+    /// fail-closed masking met columns without a rule or keep entry: a config change lifts it
+    UnclassifiedColumns,
+};
+
+/// What a failure found missing, so each front end can say how to make it (the CLI names its
+/// commands, the GUI its tabs and buttons).
+enum class Missing {
+    None,
+    AnySnapshot,   ///< there is no ready golden snapshot at all
+    NamedSnapshot, ///< no ready snapshot has the name asked for
+    Environment,   ///< no environment made by EnvSync has the name asked for
+    Demo,          ///< no demo estate in the directory
+    IntactDemo,    ///< the demo's state file is damaged: tearing the demo down mends it
 };
 
 /// A failure with enough context for one clear line: "region eu: connect: could not ...".
@@ -43,6 +62,9 @@ struct Error
     std::string message;
     std::string context; ///< e.g. "region eu", "config.yaml:12:7", "table public.orders"
     Refusal refusal = Refusal::None; ///< set where a front end should explain the override
+    std::string confirmName
+            = {}; ///< Refusal::UnmarkedTarget: the name a typed confirmation must match
+    Missing missing = Missing::None; ///< set where a front end should say how to make it
 
     /// "context: message", or just the message without context.
     [[nodiscard]] std::string describe() const;

@@ -5,10 +5,13 @@
 #include "owndemoestate.h"
 #include "testsupport.h"
 
+#include "core/config/configloader.h"
 #include "core/config/formats.h"
 #include "core/db/dsn.h"
+#include "core/refresh/refresh.h"
 
 #include <QDate>
+#include <QScopeGuard>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -207,6 +210,74 @@ private slots:
 
         const CliRun help = cli({QStringLiteral("refresh"), QStringLiteral("--help")});
         QVERIFY(help.out.contains("--source-unreachable-ok"));
+    }
+
+    /// Core speaks no CLI: the production guard's refusal is a structured verdict (which
+    /// confirmation lifts it, the name to type) and its message names no flag and no command;
+    /// the CLI alone words `--i-know-this-is NAME`, `--source-unreachable-ok` and
+    /// `envsyncctl snapshot …`.
+    void guardVerdictIsStructuredAndTheCliWordsIt()
+    {
+        const std::string euAdmin = m_estate.regionDsn("eu", "postgres");
+        QCOMPARE(OwnDemoEstate::scalar(euAdmin, "ALTER DATABASE shop RESET envsync.region"),
+                 std::string("<null>"));
+        const auto restore = qScopeGuard([&] {
+            (void)OwnDemoEstate::scalar(euAdmin, "ALTER DATABASE shop SET envsync.region = 'eu'");
+        });
+        const auto noCliWords = [](const envsync::Error &error) {
+            return error.message.find("--") == std::string::npos
+                   && error.message.find("envsyncctl") == std::string::npos;
+        };
+
+        envsync::refresh::RefreshOptions options;
+        options.region = "eu";
+        auto plan = envsync::refresh::planRefresh(*m_estate.config(), options);
+        QVERIFY(!plan);
+        QCOMPARE(plan.error().code, envsync::ErrorCode::RefusedUnlessConfirmed);
+        QCOMPARE(plan.error().refusal, envsync::Refusal::UnmarkedTarget);
+        QCOMPARE(plan.error().confirmName, std::string("eu"));
+        QVERIFY2(noCliWords(plan.error()), plan.error().message.c_str());
+        options.iKnowThisIs = plan.error().confirmName; // what the verdict asks for lifts it
+        plan = envsync::refresh::planRefresh(*m_estate.config(), options);
+        QVERIFY2(plan.has_value(), plan ? "" : plan.error().describe().c_str());
+
+        const QStringList dryRun{QStringLiteral("refresh"), QStringLiteral("-c"),
+                                 m_estate.configPath(),     QStringLiteral("--region"),
+                                 QStringLiteral("eu"),      QStringLiteral("--dry-run")};
+        CliRun run = cli(dryRun);
+        QVERIFY2(run.exitCode == 4, qPrintable(run.err));
+        QVERIFY2(run.err.contains(u"carries no EnvSync marker"), qPrintable(run.err));
+        QVERIFY2(run.err.contains(u"; pass --i-know-this-is eu if it really is this region's"),
+                 qPrintable(run.err));
+        QCOMPARE(run.err.count(u'\n'), 1); // one line
+        run = cli(dryRun + QStringList{QStringLiteral("--i-know-this-is"), QStringLiteral("eu")});
+        QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+
+        // The unreachable source: its own refusal kind, its own flag.
+        const QString down = goldenAt(QStringLiteral("verdict-source-down.yaml"),
+                                      m_estate.config()->golden.dsn, deadSourceDsn());
+        auto loaded = envsync::config::loadConfigFile(down.toStdString());
+        QVERIFY(loaded.has_value());
+        options.iKnowThisIs.clear();
+        plan = envsync::refresh::planRefresh(*loaded, options);
+        QVERIFY(!plan);
+        QCOMPARE(plan.error().refusal, envsync::Refusal::SourceUnreachable);
+        QVERIFY2(noCliWords(plan.error()), plan.error().message.c_str());
+
+        // A snapshot that is not there: core says what is missing, the CLI how to see them.
+        options.iKnowThisIs = "eu";
+        options.snapshot = "golden_v99";
+        plan = envsync::refresh::planRefresh(*m_estate.config(), options);
+        QVERIFY(!plan);
+        QCOMPARE(plan.error().missing, envsync::Missing::NamedSnapshot);
+        QVERIFY2(noCliWords(plan.error()), plan.error().message.c_str());
+        run = cli(dryRun
+                  + QStringList{QStringLiteral("--i-know-this-is"), QStringLiteral("eu"),
+                                QStringLiteral("--snapshot"), QStringLiteral("golden_v99")});
+        QVERIFY2(run.exitCode == 2, qPrintable(run.err));
+        QVERIFY2(run.err.contains(u"no ready snapshot named \"golden_v99\" (see `envsyncctl "
+                                  u"snapshot list`)"),
+                 qPrintable(run.err));
     }
 
     void snapshotRefusalIsAudited()

@@ -78,6 +78,7 @@ std::shared_ptr<const drift::DriftReport> demoReport()
                    "billing")}},
     };
     report->errors = {{ErrorCode::Unreachable, "connect: timeout expired", "region latam"}};
+    report->errorRegions = {"latam"};
     return report;
 }
 
@@ -381,6 +382,12 @@ private slots:
         const HeatmapGrid more = HeatmapGrid::build(demoReport(), {"eu", "mars"});
         QCOMPARE(more.regions(), (std::vector<std::string>{"eu", "mars", "us", "apac"}));
         QVERIFY(more.regionError(1).contains(u"not compared"));
+        // The error belongs to its region by the report's structure, whatever its text says.
+        auto other = std::make_shared<drift::DriftReport>(*demoReport());
+        other->errors = {{ErrorCode::Database, "permission denied", "shop@10.0.0.7:5432"}};
+        const HeatmapGrid structured = HeatmapGrid::build(other, regions);
+        QCOMPARE(structured.regionError(structured.columnOf("latam")),
+                 QStringLiteral("shop@10.0.0.7:5432: permission denied"));
         // No report: columns, no rows.
         const HeatmapGrid empty = HeatmapGrid::build(nullptr, regions);
         QCOMPARE(empty.columnCount(), 4);

@@ -375,6 +375,7 @@ private slots:
         // A failed probe: error in the cell (first line) and the whole text in the tooltip.
         EndpointStatus broken = endpoint("us", EndpointRole::Region, false);
         broken.error = "region us: connect: timeout expired\nsecond line";
+        broken.errorInRow = "connect: timeout expired\nsecond line";
         model.updateEndpoint(3, broken);
         QCOMPARE(cell(model, 3, DashboardModel::ReachableColumn), QStringLiteral("no"));
         QCOMPARE(cell(model, 3, DashboardModel::ErrorColumn),

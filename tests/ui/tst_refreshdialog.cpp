@@ -646,6 +646,74 @@ private slots:
         QVERIFY2(outcome.result.has_value(), qPrintable(outcome.error));
     }
 
+    /// The guard's verdict, not a message, drives the console: when a refresh is refused at
+    /// start because eu's database lost its marker after the plan was shown, the Refresh tab
+    /// asks for the name the verdict names (never the command line's flag), runs nothing for
+    /// a wrong name and refreshes only once "eu" is typed.
+    void refusedRefreshAsksForTheTypedName()
+    {
+        RefreshController *controller = view()->controller();
+        controller->setNow(insideEuWindow);
+        const std::string admin = m_estate.regionDsn("eu", "postgres");
+        const char *liveOid = "SELECT oid FROM pg_database WHERE datname = 'shop'";
+        const int historyBefore = std::stoi(historyCount());
+        QSignalSpy finished(controller, &RefreshController::refreshFinished);
+        for (const QString &name : {QStringLiteral("EU"), QStringLiteral("eu")}) {
+            QCOMPARE(OwnDemoEstate::scalar(admin, "ALTER DATABASE shop SET envsync.region = 'eu'"),
+                     std::string("<null>"));
+            RefreshDialog *dialog = openDialogWithCtrlR();
+            QVERIFY(dialog);
+            QVERIFY(!dialog->needsTypedName()); // marked when planned…
+            QVERIFY(dialog->refreshButton()->isEnabled());
+            QCOMPARE(OwnDemoEstate::scalar(admin, "ALTER DATABASE shop RESET envsync.region"),
+                     std::string("<null>")); // …and no longer when the refresh starts
+            const std::string oid = OwnDemoEstate::scalar(admin, liveOid);
+            finished.clear();
+            QTest::mouseClick(dialog->refreshButton(), Qt::LeftButton);
+            QVERIFY(finished.wait(jobTimeoutMs));
+            const auto refused = finished.first().first().value<RefreshJobOutcome>();
+            QVERIFY(!refused.result);
+            QCOMPARE(refused.refusal, Refusal::UnmarkedTarget);
+            QCOMPARE(refused.confirmName, QStringLiteral("eu"));
+            QCOMPARE(OwnDemoEstate::scalar(admin, liveOid), oid); // nothing was swapped
+
+            QInputDialog *typed = view()->typedNameConfirmation();
+            QVERIFY(typed);
+            QVERIFY(typed->isVisible());
+            QVERIFY2(typed->labelText().startsWith(u"database shop "), // the guard's reason
+                     qPrintable(typed->labelText()));
+            QVERIFY2(typed->labelText().contains(u"Type the region's name (eu)"),
+                     qPrintable(typed->labelText()));
+            QVERIFY2(!typed->labelText().contains(u"--"), qPrintable(typed->labelText()));
+            QVERIFY2(!view()->errorBanner()->text().contains(u"--i-know-this-is"),
+                     qPrintable(view()->errorBanner()->text()));
+            finished.clear();
+            typed->setTextValue(name);
+            typed->accept();
+            if (name == u"EU") { // a wrong name runs nothing
+                QVERIFY(!controller->isBusy());
+                QTest::qWait(200);
+                QVERIFY(finished.isEmpty());
+                QVERIFY2(view()->errorBanner()->text().contains(u"nothing was refreshed"),
+                         qPrintable(view()->errorBanner()->text()));
+                QCOMPARE(OwnDemoEstate::scalar(admin, liveOid), oid);
+            } else {
+                QVERIFY(controller->isRefreshing());
+            }
+        }
+        QVERIFY(finished.wait(jobTimeoutMs));
+        const auto outcome = finished.first().first().value<RefreshJobOutcome>();
+        QVERIFY2(outcome.result.has_value(), qPrintable(outcome.error));
+        QCOMPARE(outcome.request.typedName, QStringLiteral("eu"));
+        // Only the confirmed run is in the history, and eu carries its marker again.
+        QCOMPARE(std::stoi(historyCount()), historyBefore + 1);
+        QCOMPARE(OwnDemoEstate::scalar(admin, "SELECT x FROM pg_db_role_setting s"
+                                              " JOIN pg_database d ON d.oid = s.setdatabase,"
+                                              " unnest(s.setconfig) x WHERE d.datname = 'shop'"
+                                              " AND s.setrole = 0 AND x LIKE 'envsync.region=%'"),
+                 std::string("envsync.region=eu"));
+    }
+
 private:
     RefreshView *view() const { return m_window->refreshView(); }
 

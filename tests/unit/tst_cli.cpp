@@ -1,6 +1,8 @@
 // The command-line contract: exit codes, one-line errors on stderr, --help that teaches.
 #include "testsupport.h"
 
+#include "core/demo/demo.h"
+
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
@@ -61,6 +63,11 @@ private slots:
                 << 2 << "envsyncctl: /nonexistent/envsync.yaml: cannot read";
         QTest::newRow("demo without action") << QStringList{QStringLiteral("demo")} << 2
                                              << "demo takes one action";
+        QTest::newRow("demo status without a demo")
+                << QStringList{QStringLiteral("demo"), QStringLiteral("status"),
+                               QStringLiteral("--dir"), QStringLiteral("/nonexistent/envsync-demo")}
+                << 3
+                << "envsyncctl: /nonexistent/envsync-demo: no demo here (run 'envsyncctl demo up')";
         QTest::newRow("demo bad rows")
                 << QStringList{QStringLiteral("demo"), QStringLiteral("up"), QStringLiteral("--rows"),
                                QStringLiteral("lots")}
@@ -75,6 +82,16 @@ private slots:
         QCOMPARE(run.exitCode, exitCode);
         QVERIFY2(run.err.contains(stderrContains), qPrintable(run.err));
         QVERIFY2(run.out.isEmpty(), run.out.constData());
+    }
+
+    /// Core names no command: what is missing is a field the CLI (above) and the GUI word.
+    void coreNamesNoCommand()
+    {
+        const auto state = envsync::demo::status("/nonexistent/envsync-demo");
+        QVERIFY(!state);
+        QCOMPARE(state.error().missing, envsync::Missing::Demo);
+        QVERIFY2(state.error().message.find("envsyncctl") == std::string::npos,
+                 state.error().message.c_str());
     }
 
     void helpTeaches()

@@ -293,8 +293,9 @@ private slots:
         QFETCH(QString, raw);
         QFETCH(QString, identifier);
         QFETCH(QString, literal);
-        QCOMPARE(QString::fromStdString(drift::quoteIdent(raw.toStdString())), identifier);
-        QCOMPARE(QString::fromStdString(drift::quoteLiteral(raw.toStdString())), literal);
+        QCOMPARE(QString::fromStdString(envsync::db::quoteIdentifier(raw.toStdString())),
+                 identifier);
+        QCOMPARE(QString::fromStdString(envsync::db::quoteLiteral(raw.toStdString())), literal);
         QCOMPARE(QString::fromStdString(drift::quoteQualified({"s\"", raw.toStdString()})),
                  QStringLiteral("\"s\"\"\".") + identifier);
     }

@@ -39,15 +39,6 @@ QString firstLine(const std::string &text)
     return full.left(newline) + QStringLiteral(" …");
 }
 
-/// The cell already names the endpoint: drop the probe's "region apac: " prefix there (the
-/// tooltip and Copy keep the whole message).
-QString withoutEndpointPrefix(const QString &error, const EndpointStatus &endpoint)
-{
-    const QString prefix = QString::fromLatin1(status::roleName(endpoint.role)) + QLatin1Char(' ')
-                           + qs(endpoint.name) + QStringLiteral(": ");
-    return error.startsWith(prefix) ? error.mid(prefix.size()) : error;
-}
-
 QString localTime(const QDateTime &utc)
 {
     return utc.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm"));
@@ -239,8 +230,11 @@ QVariant DashboardModel::displayData(const EndpointStatus &endpoint, int row, in
     case FreshnessColumn:
         return region && probed ? StatusPalette::freshnessText(endpoint.freshness) : QString();
     case ErrorColumn:
-        return endpoint.error ? withoutEndpointPrefix(firstLine(*endpoint.error), endpoint)
-                              : QString();
+        // The row already names the endpoint: the probe's line without it (the tooltip and
+        // Copy keep the whole message).
+        if (endpoint.errorInRow)
+            return firstLine(*endpoint.errorInRow);
+        return endpoint.error ? firstLine(*endpoint.error) : QString();
     default:
         return {};
     }

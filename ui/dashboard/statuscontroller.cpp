@@ -2,6 +2,7 @@
 
 #include "core/config/configloader.h"
 #include "core/status/statusprobe.h"
+#include "ui/common/errortext.h"
 
 #include <QThread>
 
@@ -91,7 +92,7 @@ DemoOutcome runDemo(const demo::DemoOptions &options,
         if (state)
             outcome.configPath = QString::fromStdString(state->configPath.string());
         else
-            outcome.error = QString::fromStdString(state.error().describe());
+            outcome.error = errorText(state.error());
     } catch (const std::exception &e) {
         outcome.error = QString::fromUtf8(e.what());
     }

@@ -23,16 +23,11 @@ bool isRelationKind(ObjectKind kind)
            || kind == ObjectKind::MaterializedView;
 }
 
-/// The error of a region: the one whose context is "region <name>" or "region <name>: …".
-QString errorFor(const std::vector<Error> &errors, const std::string &region)
+/// The error of a region that could not be read (empty when there is none).
+QString errorFor(const drift::DriftReport &report, const std::string &region)
 {
-    const std::string prefix = "region " + region;
-    for (const Error &error : errors) {
-        const std::string &context = error.context;
-        if (context == prefix || context.starts_with(prefix + ':'))
-            return QString::fromStdString(error.describe());
-    }
-    return {};
+    const Error *error = report.errorOf(region);
+    return error ? QString::fromStdString(error->describe()) : QString();
 }
 
 /// "customers.email" of table "customers" → "email"; the table itself → a word for the kind.
@@ -122,7 +117,7 @@ HeatmapGrid HeatmapGrid::build(std::shared_ptr<const drift::DriftReport> report,
                 r.drifts, [&](const drift::RegionDrift &d) { return d.region == region; });
         QString error;
         if (!compared) {
-            error = errorFor(r.errors, region);
+            error = errorFor(r, region);
             if (error.isEmpty())
                 error = QStringLiteral("region %1 was not compared").arg(qs(region));
         }

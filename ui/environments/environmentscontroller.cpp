@@ -1,6 +1,7 @@
 #include "ui/environments/environmentscontroller.h"
 
 #include "core/snapshot/snapshot.h"
+#include "ui/common/errortext.h"
 
 #include <spdlog/spdlog.h>
 
@@ -56,7 +57,7 @@ EnvironmentChangeOutcome runCreate(std::shared_ptr<const config::Config> config,
         if (created)
             outcome.info = std::move(*created);
         else
-            outcome.error = qs(created.error().describe());
+            outcome.error = errorText(created.error());
     } catch (const std::exception &e) {
         outcome.error = QStringLiteral("env create failed: ") + QString::fromUtf8(e.what());
     }
@@ -70,7 +71,7 @@ EnvironmentChangeOutcome runDrop(std::shared_ptr<const config::Config> config, Q
     outcome.name = name;
     try {
         if (auto dropped = env::dropEnvironment(*config, name.toStdString(), {}, cancel); !dropped)
-            outcome.error = qs(dropped.error().describe());
+            outcome.error = errorText(dropped.error());
     } catch (const std::exception &e) {
         outcome.error = QStringLiteral("env drop failed: ") + QString::fromUtf8(e.what());
     }

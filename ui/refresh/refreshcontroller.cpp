@@ -3,6 +3,7 @@
 #include "core/refresh/previousdatabase.h"
 #include "core/refresh/refreshhistory.h"
 #include "core/snapshot/snapshot.h"
+#include "ui/common/errortext.h"
 
 #include <spdlog/spdlog.h>
 
@@ -25,18 +26,17 @@ QString qs(const std::string &text)
     return QString::fromStdString(text);
 }
 
-/// Refusals a typed name lifts: the GUI asks for the name instead of the CLI's flag.
+/// Refusals a typed name lifts: the GUI asks for the name (Error::confirmName) instead of the
+/// CLI's flag.
 bool asksForTypedName(const Error &error)
 {
-    return error.code == ErrorCode::RefusedUnlessConfirmed;
+    return error.refusal == Refusal::UnmarkedTarget;
 }
 
-/// The guard's reason without the CLI advice ("…; pass --i-know-this-is eu if …"): display only.
+/// The guard's reason as core words it (no override advice in it; the view words that).
 QString guardReason(const Error &error)
 {
-    const std::string &message = error.message;
-    const auto advice = message.find("; pass --");
-    return qs(advice == std::string::npos ? message : message.substr(0, advice));
+    return qs(error.message);
 }
 
 QStringList readySnapshotNames(const config::Config &config,
@@ -63,7 +63,7 @@ RefreshPlanOutcome runPlan(std::shared_ptr<const config::Config> config, Refresh
     try {
         outcome.readySnapshots = readySnapshotNames(*config, options.cancel);
         auto plan = refresh::planRefresh(*config, options);
-        if (!plan && plan.error().code == ErrorCode::RefusedSourceUnreachable) {
+        if (!plan && plan.error().refusal == Refusal::SourceUnreachable) {
             outcome.needsSourceUnreachableOk = true;
             outcome.sourceUnreachableReason = guardReason(plan.error());
             // Planning only reads: show the plan (and any further guard) while the user decides.
@@ -73,35 +73,38 @@ RefreshPlanOutcome runPlan(std::shared_ptr<const config::Config> config, Refresh
         if (!plan && asksForTypedName(plan.error())) {
             outcome.needsTypedName = true;
             outcome.guardReason = guardReason(plan.error());
+            outcome.confirmName = qs(plan.error().confirmName);
             // Planning only reads: show the plan while the user decides whether to type.
-            options.iKnowThisIs = options.region;
+            options.iKnowThisIs = plan.error().confirmName;
             plan = refresh::planRefresh(*config, options);
         }
         if (plan)
             outcome.plan = std::move(*plan);
         else
-            outcome.error = qs(plan.error().describe());
+            outcome.error = errorText(plan.error());
     } catch (const std::exception &e) {
         outcome.error = QStringLiteral("planning the refresh failed: ") + QString::fromUtf8(e.what());
     }
     return outcome;
 }
 
-RefreshJobOutcome runRefresh(std::shared_ptr<const config::Config> config,
+RefreshJobOutcome runRefresh(std::shared_ptr<const config::Config> config, RefreshRequest request,
                              refresh::RefreshOptions options)
 {
     RefreshJobOutcome outcome;
     outcome.region = qs(options.region);
+    outcome.request = std::move(request);
     try {
         auto result = refresh::refreshRegion(*config, options);
         if (result) {
             outcome.result = std::move(*result);
         } else {
-            outcome.error = qs(result.error().describe());
+            outcome.error = errorText(result.error());
             outcome.cancelled = result.error().code == ErrorCode::Cancelled;
             outcome.refused = result.error().exitCode() == 4; // any safety guard
             outcome.refusal = result.error().refusal;
             outcome.reason = qs(result.error().message);
+            outcome.confirmName = qs(result.error().confirmName);
         }
     } catch (const std::exception &e) {
         outcome.error = QStringLiteral("refresh failed: ") + QString::fromUtf8(e.what());
@@ -120,9 +123,10 @@ RollbackOutcome runRollback(std::shared_ptr<const config::Config> config,
             outcome.result = std::move(*result);
         } else if (asksForTypedName(result.error())) {
             outcome.needsTypedName = true;
+            outcome.confirmName = qs(result.error().confirmName);
             outcome.error = guardReason(result.error());
         } else {
-            outcome.error = qs(result.error().describe());
+            outcome.error = errorText(result.error());
         }
     } catch (const std::exception &e) {
         outcome.error = QStringLiteral("rollback failed: ") + QString::fromUtf8(e.what());
@@ -247,7 +251,7 @@ bool RefreshController::startRefresh(const RefreshRequest &request)
     };
     m_jobs.start<RefreshJobOutcome>(
             jobKey,
-            [config = m_config, options = optionsFor(request), onStep,
+            [config = m_config, request, options = optionsFor(request), onStep,
              onSwapping](const JobContext &context) mutable {
                 options.cancel = context.cancel;
                 options.progress = context.progress;
@@ -257,7 +261,7 @@ bool RefreshController::startRefresh(const RefreshRequest &request)
                 options.swapping = [post = context.post, onSwapping] {
                     post(onSwapping);
                 };
-                return runRefresh(config, options);
+                return runRefresh(config, request, options);
             },
             [this](RefreshJobOutcome outcome) {
                 if (outcome.result)

@@ -40,6 +40,7 @@ struct RefreshPlanOutcome
     /// marker). The plan is still shown.
     bool needsTypedName = false;
     QString guardReason; ///< why it asks, in the guard's words
+    QString confirmName; ///< the name the guard asks to be typed (the region's)
     /// The source cannot be reached, so the target cannot be proven not to be production: the
     /// guard asks for its own explicit override. The plan is still shown.
     bool needsSourceUnreachableOk = false;
@@ -50,12 +51,14 @@ struct RefreshPlanOutcome
 struct RefreshJobOutcome
 {
     QString region;
+    RefreshRequest request; ///< what was asked (to run it again once the user confirmed)
     std::optional<refresh::RefreshResult> result;
     QString error;
     bool cancelled = false;
     bool refused = false; ///< a safety guard said no (window, lock, marker)
     Refusal refusal = Refusal::None; ///< which override would lift it (the view words it)
     QString reason; ///< the refusal without its context, for the view's own sentence
+    QString confirmName; ///< Refusal::UnmarkedTarget: the name the guard asks to be typed
 };
 
 struct RollbackOutcome
@@ -63,7 +66,8 @@ struct RollbackOutcome
     QString region;
     std::optional<refresh::RollbackResult> result;
     QString error;
-    bool needsTypedName = false; ///< the guard refused; typing the region's name lifts it
+    bool needsTypedName = false; ///< the guard refused; typing confirmName lifts it
+    QString confirmName;
 };
 
 struct RefreshHistoryOutcome

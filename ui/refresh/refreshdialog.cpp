@@ -243,6 +243,8 @@ void RefreshDialog::onPlanReady(const RefreshPlanOutcome &outcome)
         return;
     m_planning = false;
     m_needsTypedName = outcome.needsTypedName;
+    m_confirmName = outcome.confirmName;
+    m_confirmEdit->setPlaceholderText(QStringLiteral("type %1 to confirm").arg(m_confirmName));
     fillSnapshots(outcome.readySnapshots,
                   outcome.plan ? outcome.plan->snapshot : outcome.request.snapshot.toStdString());
     m_needsSourceUnreachableOk = outcome.needsSourceUnreachableOk;
@@ -256,7 +258,7 @@ void RefreshDialog::onPlanReady(const RefreshPlanOutcome &outcome)
     if (m_needsTypedName)
         asks << QStringLiteral("%1.\nThe production guard asks you to type the region's name, "
                                "%2, to confirm this really is its test database.")
-                        .arg(outcome.guardReason, m_region);
+                        .arg(outcome.guardReason, m_confirmName);
     m_guardLabel->setText(asks.join(QStringLiteral("\n\n")));
     if (outcome.plan) {
         m_plan = outcome.plan;
@@ -313,7 +315,7 @@ void RefreshDialog::growToFit()
 
 void RefreshDialog::updateButton()
 {
-    const bool typed = !m_needsTypedName || m_confirmEdit->text() == m_region;
+    const bool typed = !m_needsTypedName || m_confirmEdit->text() == m_confirmName;
     const bool sourceOk = !m_needsSourceUnreachableOk || m_sourceUnreachableCheck->isChecked();
     const bool windowOk = !m_plan || m_plan->insideWindow
             || (m_forceCheck->isChecked() && !m_reasonEdit->text().trimmed().isEmpty());

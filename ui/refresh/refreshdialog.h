@@ -73,6 +73,7 @@ private:
     std::optional<refresh::RefreshPlan> m_plan;
     bool m_planning = false;
     bool m_needsTypedName = false;
+    QString m_confirmName; ///< what the guard asks to be typed (from its verdict)
     bool m_needsSourceUnreachableOk = false;
 
     QComboBox *m_snapshotCombo = nullptr;

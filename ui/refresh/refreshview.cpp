@@ -52,6 +52,12 @@ QString refusalText(const RefreshJobOutcome &outcome)
         return QStringLiteral("Refused: refreshing %1 outside its window needs a reason; give "
                               "one under 'Refresh outside the window' (it is audited).")
                 .arg(outcome.region);
+    case Refusal::SourceUnreachable:
+        return QStringLiteral("Refused for %1: %2. To refresh anyway, open Refresh Region… and "
+                              "tick 'The source is unreachable' if you are sure it is not.")
+                .arg(outcome.region, outcome.reason);
+    case Refusal::UnmarkedTarget: // asked for the typed name instead
+    case Refusal::UnclassifiedColumns:
     case Refusal::None:
         break;
     }
@@ -389,22 +395,21 @@ QInputDialog *RefreshView::typedNameConfirmation() const
     return m_typedNameBox;
 }
 
-void RefreshView::askForTypedName(const QString &name, const QString &guardReason)
+void RefreshView::askForTypedName(const TypedNameRequest &ask)
 {
     delete m_typedNameBox;
     m_typedNameBox = new QInputDialog(this);
-    m_typedNameBox->setWindowTitle(QStringLiteral("Confirm Roll Back"));
-    m_typedNameBox->setLabelText(
-            QStringLiteral("%1.\n\nType the region's name (%2) to roll it back anyway.")
-                    .arg(guardReason, name));
-    m_typedNameBox->setOkButtonText(QStringLiteral("Roll &Back"));
+    m_typedNameBox->setWindowTitle(QStringLiteral("Confirm %1").arg(ask.action));
+    m_typedNameBox->setLabelText(QStringLiteral("%1.\n\nType the region's name (%2) to %3 anyway.")
+                                         .arg(ask.guardReason, ask.confirmName, ask.doing));
+    m_typedNameBox->setOkButtonText(ask.okText);
     m_typedNameBox->setAttribute(Qt::WA_DeleteOnClose);
     connect(m_typedNameBox, &QInputDialog::textValueSelected, this,
-            [this, name](const QString &typed) {
-                if (typed != name)
-                    showError(QStringLiteral("\"%1\" is not \"%2\": nothing was rolled back.")
-                                      .arg(typed, name));
-                else if (!m_controller->rollback(name, typed))
+            [this, ask](const QString &typed) {
+                if (typed != ask.confirmName)
+                    showError(QStringLiteral("\"%1\" is not \"%2\": nothing was %3.")
+                                      .arg(typed, ask.confirmName, ask.done));
+                else if (!ask.proceed(typed))
                     showError(QStringLiteral("A refresh or rollback is already running."));
             });
     m_typedNameBox->open();
@@ -477,6 +482,20 @@ void RefreshView::onRefreshFinished(const RefreshJobOutcome &outcome)
                                                 "is untouched")
                                          .arg(outcome.region),
                                  QStringLiteral("cancelled"), false);
+    } else if (outcome.refusal == Refusal::UnmarkedTarget) {
+        // The guard's verdict names what to type: ask for it here, as the dialog does, and
+        // run the same request again with it (never the command line's flag).
+        m_jobPanel->showFinished(
+                QStringLiteral("The refresh of %1 needs its name typed").arg(outcome.region),
+                QStringLiteral("waiting for confirmation"), false);
+        const RefreshRequest request = outcome.request;
+        askForTypedName({QStringLiteral("Refresh"), QStringLiteral("refresh it"),
+                         QStringLiteral("refreshed"), QStringLiteral("&Refresh"), outcome.reason,
+                         outcome.confirmName, [this, request](const QString &typed) {
+                             RefreshRequest confirmed = request;
+                             confirmed.typedName = typed;
+                             return m_controller->startRefresh(confirmed);
+                         }});
     } else {
         m_jobPanel->showFinished(
                 QStringLiteral("The refresh of %1 did not run to the end; the "
@@ -507,7 +526,12 @@ void RefreshView::onRollbackFinished(const RollbackOutcome &outcome)
         m_jobPanel->showFinished(
                 QStringLiteral("The rollback of %1 needs its name typed").arg(outcome.region),
                 QStringLiteral("waiting for confirmation"), false);
-        askForTypedName(outcome.region, outcome.error);
+        const QString region = outcome.region;
+        askForTypedName({QStringLiteral("Roll Back"), QStringLiteral("roll it back"),
+                         QStringLiteral("rolled back"), QStringLiteral("Roll &Back"), outcome.error,
+                         outcome.confirmName, [this, region](const QString &typed) {
+                             return m_controller->rollback(region, typed);
+                         }});
     } else {
         m_jobPanel->showFinished(QStringLiteral("The rollback of %1 failed").arg(outcome.region),
                                  QStringLiteral("failed"), false);

@@ -6,6 +6,7 @@
 #include <QPointer>
 #include <QWidget>
 
+#include <functional>
 #include <memory>
 
 QT_BEGIN_NAMESPACE
@@ -71,7 +72,7 @@ public:
     [[nodiscard]] RefreshDialog *refreshDialog() const;
     /// The open rollback confirmation, if any.
     [[nodiscard]] QMessageBox *rollbackConfirmation() const;
-    /// Asks for the region's name when the production guard refused the rollback.
+    /// Asks for the region's name when the production guard refused the rollback or refresh.
     [[nodiscard]] QInputDialog *typedNameConfirmation() const;
     [[nodiscard]] QComboBox *regionCombo() const { return m_regionCombo; }
     [[nodiscard]] JobProgressPanel *jobPanel() const { return m_jobPanel; }
@@ -95,7 +96,18 @@ protected:
     void showEvent(QShowEvent *event) override;
 
 private:
-    void askForTypedName(const QString &name, const QString &guardReason);
+    /// What the typed-name box asks and what it runs once the name matches.
+    struct TypedNameRequest
+    {
+        QString action;      ///< "Roll Back": the box's title
+        QString doing;       ///< "roll it back"
+        QString done;        ///< "rolled back"
+        QString okText;      ///< "Roll &Back"
+        QString guardReason; ///< the guard's reason, as core words it
+        QString confirmName; ///< what the guard's verdict asks to be typed
+        std::function<bool(const QString &typed)> proceed; ///< false: a job already runs
+    };
+    void askForTypedName(const TypedNameRequest &ask);
     void createActions();
     void createControls();
     QWidget *createJobPanel();

@@ -82,7 +82,7 @@ SnapshotCreateOutcome runCreate(const config::Config &config,
             const Error &error = created.error();
             outcome.error = qs(error.describe());
             outcome.cancelled = error.code == ErrorCode::Cancelled;
-            if (error.code == ErrorCode::Refused && error.message.starts_with("unclassified"))
+            if (error.refusal == Refusal::UnclassifiedColumns)
                 outcome.unclassified = unclassifiedColumns(config);
         }
     } catch (const std::exception &e) {

@@ -1,6 +1,7 @@
 #include "core/config/formats.h"
 
 #include "core/config/suggest.h"
+#include "core/db/sqlquote.h"
 
 #include <QByteArray>
 #include <QFile>
@@ -205,15 +206,8 @@ std::string quoteIdentifierPart(std::string_view name)
             = !name.empty() && !isDigit(name.front()) && std::ranges::all_of(name, [](char c) {
                   return (c >= 'a' && c <= 'z') || isDigit(c) || c == '_';
               });
-    if (plain)
-        return std::string(name);
-    std::string out = "\"";
-    for (const char c : name) {
-        if (c == '"')
-            out += '"';
-        out += c;
-    }
-    return out + '"';
+    // Quoted exactly as SQL quotes an identifier, so a reference reads back as SQL would.
+    return plain ? std::string(name) : db::quoteIdentifier(name);
 }
 
 std::string yamlDoubleQuoted(std::string_view text)

@@ -8,6 +8,7 @@
 #include "core/copy/rowdigest.h"
 #include "core/db/connection.h"
 #include "core/db/servererror.h"
+#include "core/db/sqlquote.h"
 #include "core/masking/maskplan.h"
 #include "core/util/process.h"
 
@@ -214,10 +215,7 @@ struct TableInfo
         startedTicks.compare_exchange_strong(expected, Clock::now().time_since_epoch().count());
     }
 
-    [[nodiscard]] std::string qualified() const
-    {
-        return quoteIdentifier(schema) + '.' + quoteIdentifier(name);
-    }
+    [[nodiscard]] std::string qualified() const { return db::qualifiedName(schema, name); }
     [[nodiscard]] std::string display() const { return schema + '.' + name; }
 };
 
@@ -558,7 +556,7 @@ Result<std::int64_t> copyItem(PGconn *source, PGconn *target, const WorkItem &it
     for (const auto &column : table.columns) {
         if (!columns.empty())
             columns += ", ";
-        columns += quoteIdentifier(column);
+        columns += db::quoteIdentifier(column);
     }
     // no column list for a table without (non-generated) columns: "()" is not valid SQL
     const std::string columnList = columns.empty() ? "" : " (" + columns + ")";
@@ -688,7 +686,7 @@ Result<RowDigest> digestStoredRows(PGconn *target, const TableInfo &table)
         return std::unexpected(begun.error());
     std::string columns;
     for (const auto &column : table.columns)
-        columns += (columns.empty() ? "" : ", ") + quoteIdentifier(column);
+        columns += (columns.empty() ? "" : ", ") + db::quoteIdentifier(column);
     const std::string columnList = columns.empty() ? "" : " (" + columns + ")";
     const std::string sql = "COPY " + table.qualified() + columnList + " TO STDOUT"
             + copyOptions(table.binary, false);
@@ -732,9 +730,10 @@ void dataWorker(Shared &shared, std::vector<WorkItem> &items, std::atomic<std::s
     }
     CancelScope sourceScope(shared.registry, source->get());
     CancelScope targetScope(shared.registry, target->get());
+    // SET TRANSACTION SNAPSHOT takes no parameter: the snapshot id goes in as a literal.
     if (auto begun = exec(source->get(),
                           "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET TRANSACTION "
-                          "SNAPSHOT " + quoteLiteral(shared.snapshotId) + "; "
+                          "SNAPSHOT " + db::quoteLiteral(shared.snapshotId) + "; "
                                   + digestSessionSettings,
                           "source " + role + ": join snapshot");
         !begun) {
@@ -1094,28 +1093,6 @@ bool binaryCopyCompatible(int sourceServerVersion, int targetServerVersion)
 {
     // PQserverVersion: 150004 for 15.4, 90624 for 9.6.24; the minor is always the last two digits
     return sourceServerVersion > 0 && sourceServerVersion / 100 == targetServerVersion / 100;
-}
-
-std::string quoteIdentifier(const std::string &name)
-{
-    std::string out = "\"";
-    for (const char c : name) {
-        if (c == '"')
-            out += '"';
-        out += c;
-    }
-    return out + '"';
-}
-
-std::string quoteLiteral(const std::string &text)
-{
-    std::string out = "'";
-    for (const char c : text) {
-        if (c == '\'')
-            out += '\'';
-        out += c;
-    }
-    return out + '\'';
 }
 
 std::string pgProgram(const std::string &name)

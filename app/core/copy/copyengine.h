@@ -99,10 +99,6 @@ struct CopyStats
 /// type's binary form may change between majors, its text form is what pg_dump relies on.
 [[nodiscard]] bool binaryCopyCompatible(int sourceServerVersion, int targetServerVersion);
 
-/// A double-quoted SQL identifier ("a""b").
-[[nodiscard]] std::string quoteIdentifier(const std::string &name);
-/// A single-quoted SQL literal ('it''s'); standard_conforming_strings assumed.
-[[nodiscard]] std::string quoteLiteral(const std::string &text);
 /// Path of a PostgreSQL client program: $ENVSYNC_PG_BINDIR, /usr/lib/postgresql/15/bin, PATH.
 [[nodiscard]] std::string pgProgram(const std::string &name);
 

@@ -1,21 +1,12 @@
 #include "core/copy/copyplan.h"
 
+#include "core/db/sqlquote.h"
+
 #include <algorithm>
 
 namespace envsync::copy {
 
 namespace {
-
-std::string quoted(const std::string &name)
-{
-    std::string out = "\"";
-    for (const char c : name) {
-        if (c == '"')
-            out += '"';
-        out += c;
-    }
-    return out + '"';
-}
 
 PlannedTable planTable(const CatalogTable &source, std::size_t index, const PlanOptions &options)
 {
@@ -35,7 +26,7 @@ PlannedTable planTable(const CatalogTable &source, std::size_t index, const Plan
             table.selectExpressions.push_back("NULL");
             anyNull = true;
         } else {
-            table.selectExpressions.push_back(quoted(column.name));
+            table.selectExpressions.push_back(db::quoteIdentifier(column.name));
         }
     }
     table.binary = options.binaryCompatible && binarySafe && !table.masked && !anyNull;

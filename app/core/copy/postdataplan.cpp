@@ -1,6 +1,6 @@
 #include "core/copy/postdataplan.h"
 
-#include "core/copy/copyengine.h"
+#include "core/db/sqlquote.h"
 
 namespace envsync::copy {
 
@@ -13,7 +13,7 @@ bool isBlank(const std::string &sql)
 
 std::string qualified(const std::string &schema, const std::string &name)
 {
-    return quoteIdentifier(schema) + '.' + quoteIdentifier(name);
+    return db::qualifiedName(schema, name);
 }
 
 } // namespace
@@ -57,10 +57,10 @@ PostDataPlan planPostData(const DumpScript &post, const PostDataOwners &owners,
             const int referenced = indexOf(fk.referencedSchema, fk.referencedTable);
             std::string addNotValid = withNotValid(entry.sql);
             if (referenced >= 0 && !addNotValid.empty()) {
-                plan.foreignKeys.push_back(
-                        {table, referenced, std::move(addNotValid),
-                         "ALTER TABLE ONLY " + qualified(fk.schema, fk.table)
-                                 + " VALIDATE CONSTRAINT " + quoteIdentifier(fk.constraintName)});
+                plan.foreignKeys.push_back({table, referenced, std::move(addNotValid),
+                                            "ALTER TABLE ONLY " + qualified(fk.schema, fk.table)
+                                                    + " VALIDATE CONSTRAINT "
+                                                    + db::quoteIdentifier(fk.constraintName)});
                 continue;
             }
         }

@@ -2,6 +2,7 @@
 
 #include "core/db/dsn.h"
 #include "core/db/goldenguard.h"
+#include "core/db/sqlquote.h"
 
 #include <pqxx/pqxx>
 
@@ -190,7 +191,7 @@ Result<ControlDb> ControlDb::open(const std::string &goldenDsn, const ConnectOpt
         auto created = guarded("golden", "create envsync_control", [&] {
             pqxx::nontransaction tx(*admin);
             try {
-                tx.exec0("CREATE DATABASE " + tx.quote_name(databaseName));
+                tx.exec0("CREATE DATABASE " + quoteIdentifier(databaseName));
             } catch (const pqxx::sql_error &e) {
                 // duplicate_database, or the catalog's unique index: a concurrent first use won.
                 if (e.sqlstate() != "42P04" && e.sqlstate() != "23505")

@@ -2,6 +2,7 @@
 
 #include "core/db/connection.h"
 #include "core/db/controldb.h"
+#include "core/db/sqlquote.h"
 #include "core/demo/democonfig.h"
 #include "core/demo/localcluster.h"
 
@@ -176,16 +177,22 @@ Result<void> removeDemoEntries(const fs::path &dir)
 Result<std::vector<DemoCluster>> readState(const fs::path &dir)
 {
     std::ifstream in(dir / stateFileName);
-    if (!in)
-        return fail(ErrorCode::Io, "no demo here (run 'envsyncctl demo up')", dir.string());
+    // No command names here: the CLI and the GUI each say how to mend it (Error::missing).
+    if (!in) {
+        Error error{ErrorCode::Io, "no demo here", dir.string()};
+        error.missing = Missing::Demo;
+        return std::unexpected(std::move(error));
+    }
     std::vector<DemoCluster> clusters;
     std::string name;
     int port = 0;
     while (in >> name >> port)
         clusters.push_back({name, port, false});
-    if (clusters.size() != clusterNames.size())
-        return fail(ErrorCode::Io, "demo state file is damaged; run 'envsyncctl demo down'",
-                    (dir / stateFileName).string());
+    if (clusters.size() != clusterNames.size()) {
+        Error error{ErrorCode::Io, "demo state file is damaged", (dir / stateFileName).string()};
+        error.missing = Missing::IntactDemo;
+        return std::unexpected(std::move(error));
+    }
     return clusters;
 }
 
@@ -238,7 +245,7 @@ Result<void> seedShop(const LocalCluster &cluster, const std::string &name, int 
 {
     const std::string who = "demo " + name;
     if (auto created = execute(cluster.dsn("postgres"), who,
-                               std::string("CREATE DATABASE ") + shopDatabase);
+                               "CREATE DATABASE " + db::quoteIdentifier(shopDatabase));
         !created)
         return created;
     std::string script = "SET envsync.demo_rows = " + std::to_string(rows) + ";\n" + seedSql;
@@ -249,8 +256,8 @@ Result<void> seedShop(const LocalCluster &cluster, const std::string &name, int 
     // The EnvSync marker of a region database (see refresh/productionguard.h): refreshes of
     // the demo regions pass the production guard without --i-know-this-is.
     return execute(cluster.dsn("postgres"), who,
-                   std::string("ALTER DATABASE ") + shopDatabase + " SET envsync.region = '" + name
-                           + "'");
+                   "ALTER DATABASE " + db::quoteIdentifier(shopDatabase)
+                           + " SET envsync.region = " + db::quoteLiteral(name));
 }
 
 /// A refresh history that leaves eu fresh, us due and apac overdue (SLA 8 days).

@@ -9,37 +9,9 @@
 
 namespace envsync::drift {
 
-std::string quoteIdent(std::string_view identifier)
-{
-    std::string out;
-    out.reserve(identifier.size() + 2);
-    out += '"';
-    for (const char c : identifier) {
-        if (c == '"')
-            out += '"';
-        out += c;
-    }
-    out += '"';
-    return out;
-}
-
-std::string quoteLiteral(std::string_view text)
-{
-    std::string out;
-    out.reserve(text.size() + 2);
-    out += '\'';
-    for (const char c : text) {
-        if (c == '\'')
-            out += '\'';
-        out += c;
-    }
-    out += '\'';
-    return out;
-}
-
 std::string quoteQualified(const QualifiedName &name)
 {
-    return quoteIdent(name.schema) + '.' + quoteIdent(name.name);
+    return db::qualifiedName(name.schema, name.name);
 }
 
 std::string identityClause(const ColumnDef &column)
@@ -65,10 +37,10 @@ std::string createCollationSql(const CollationDef &collation)
     std::string sql = "CREATE COLLATION " + quoteQualified(collation.name)
                       + " (provider = " + collation.provider;
     if (collation.provider == "icu")
-        sql += ", locale = " + quoteLiteral(collation.locale);
+        sql += ", locale = " + db::quoteLiteral(collation.locale);
     else
-        sql += ", lc_collate = " + quoteLiteral(collation.lcCollate)
-               + ", lc_ctype = " + quoteLiteral(collation.lcCtype);
+        sql += ", lc_collate = " + db::quoteLiteral(collation.lcCollate)
+               + ", lc_ctype = " + db::quoteLiteral(collation.lcCtype);
     if (!collation.deterministic)
         sql += ", deterministic = false";
     return sql + ')';
@@ -87,7 +59,7 @@ std::string joinList(const std::vector<std::string> &items, std::string_view sep
 
 std::string columnDefinition(const ColumnDef &c)
 {
-    std::string sql = quoteIdent(c.name) + ' ' + c.type;
+    std::string sql = db::quoteIdentifier(c.name) + ' ' + c.type;
     if (!c.collation.empty())
         sql += " COLLATE " + c.collation;
     if (!c.generatedExpr.empty())
@@ -103,18 +75,18 @@ std::string columnDefinition(const ColumnDef &c)
 
 std::string commentSql(const std::string &target, const std::string &comment)
 {
-    return "COMMENT ON " + target + " IS " + (comment.empty() ? "NULL" : quoteLiteral(comment));
+    return "COMMENT ON " + target + " IS " + (comment.empty() ? "NULL" : db::quoteLiteral(comment));
 }
 
 std::string createSchemaSql(const std::string &schema)
 {
-    return "CREATE SCHEMA " + quoteIdent(schema);
+    return "CREATE SCHEMA " + db::quoteIdentifier(schema);
 }
 
 std::string createExtensionSql(const ExtensionDef &e)
 {
-    return "CREATE EXTENSION IF NOT EXISTS " + quoteIdent(e.name) + " WITH SCHEMA "
-           + quoteIdent(e.schema) + " VERSION " + quoteLiteral(e.version);
+    return "CREATE EXTENSION IF NOT EXISTS " + db::quoteIdentifier(e.name) + " WITH SCHEMA "
+           + db::quoteIdentifier(e.schema) + " VERSION " + db::quoteLiteral(e.version);
 }
 
 std::string sequenceParameters(const SequenceDef &s)
@@ -133,21 +105,21 @@ std::string createSequenceSql(const SequenceDef &s)
 std::string sequenceOwnedBySql(const QualifiedName &sequence, const std::optional<ColumnRef> &owner)
 {
     return "ALTER SEQUENCE " + quoteQualified(sequence) + " OWNED BY "
-           + (owner ? quoteQualified(owner->table) + '.' + quoteIdent(owner->column)
+           + (owner ? quoteQualified(owner->table) + '.' + db::quoteIdentifier(owner->column)
                     : std::string("NONE"));
 }
 
 std::string addConstraintSql(const ConstraintDef &c)
 {
-    return "ALTER TABLE " + quoteQualified(c.table) + " ADD CONSTRAINT " + quoteIdent(c.name) + ' '
-           + c.definition;
+    return "ALTER TABLE " + quoteQualified(c.table) + " ADD CONSTRAINT "
+           + db::quoteIdentifier(c.name) + ' ' + c.definition;
 }
 
 std::string createPolicySql(const PolicyDef &p)
 {
-    std::string sql = "CREATE POLICY " + quoteIdent(p.name) + " ON " + quoteQualified(p.table)
-                      + " AS " + (p.permissive ? "PERMISSIVE" : "RESTRICTIVE") + " FOR " + p.command
-                      + " TO "
+    std::string sql = "CREATE POLICY " + db::quoteIdentifier(p.name) + " ON "
+                      + quoteQualified(p.table) + " AS "
+                      + (p.permissive ? "PERMISSIVE" : "RESTRICTIVE") + " FOR " + p.command + " TO "
                       + (p.roles.empty() ? std::string("PUBLIC") : joinList(p.roles, ", "));
     if (!p.usingExpr.empty())
         sql += " USING (" + p.usingExpr + ')';
@@ -172,7 +144,7 @@ std::string enumLabels(const std::vector<std::string> &labels)
 {
     std::vector<std::string> quoted;
     for (const auto &label : labels)
-        quoted.push_back(quoteLiteral(label));
+        quoted.push_back(db::quoteLiteral(label));
     return joinList(quoted, ", ");
 }
 
@@ -192,7 +164,7 @@ std::string createDomainSql(const DomainDef &d, Layout layout)
         sql += " NOT NULL";
     const char *before = layout == Layout::Indented ? "\n    CONSTRAINT " : " CONSTRAINT ";
     for (const auto &c : d.constraints)
-        sql += before + quoteIdent(c.name) + ' ' + c.definition;
+        sql += before + db::quoteIdentifier(c.name) + ' ' + c.definition;
     return sql;
 }
 
@@ -200,7 +172,7 @@ std::string createCompositeTypeSql(const CompositeTypeDef &c, Layout layout)
 {
     std::vector<std::string> attributes;
     for (const auto &a : c.attributes)
-        attributes.push_back(quoteIdent(a.name) + ' ' + a.type);
+        attributes.push_back(db::quoteIdentifier(a.name) + ' ' + a.type);
     const std::string head = "CREATE TYPE " + quoteQualified(c.name) + " AS (";
     if (layout == Layout::Indented)
         return head + "\n    " + joinList(attributes, ",\n    ") + "\n)";
@@ -392,7 +364,8 @@ std::string renderStatement(const DdlStatement &statement, bool allowUnsafe)
     if (!statement.unsafe)
         return sql + '\n';
     std::string out = "-- unsafe: " + statement.reason;
-    out += allowUnsafe ? "\n" : " (not run: pass allowUnsafe / --allow-unsafe)\n";
+    // No flag names: the CLI's --allow-unsafe and the GUI's option each say how to allow it.
+    out += allowUnsafe ? "\n" : " (not run: unsafe statements are left out unless allowed)\n";
     out += (allowUnsafe ? sql : commentedOut(sql)) + '\n';
     return out;
 }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/db/sqlquote.h"
 #include "core/drift/difference.h"
 #include "core/drift/ignorerules.h"
 #include "core/drift/schemasnapshot.h"
@@ -11,11 +12,10 @@
 
 namespace envsync::drift {
 
-/// Always quotes, doubling embedded '"': `Cust "VIP"` → `"Cust ""VIP"""`.
-[[nodiscard]] std::string quoteIdent(std::string_view identifier);
-/// A standard-conforming string literal: `it's` → `'it''s'`.
-[[nodiscard]] std::string quoteLiteral(std::string_view text);
-/// `"schema"."name"`
+// Quoting is db::quoteIdentifier / db::quoteLiteral (core/db/sqlquote.h): the reconcile DDL is
+// text the user runs, so its values are literals.
+
+/// `"schema"."name"` (db::qualifiedName of a drift name)
 [[nodiscard]] std::string quoteQualified(const QualifiedName &name);
 
 /// "GENERATED ALWAYS AS IDENTITY (SEQUENCE NAME … START WITH …)" for an identity column (without

@@ -10,7 +10,7 @@ namespace {
 
 std::string q(std::string_view identifier)
 {
-    return quoteIdent(identifier);
+    return db::quoteIdentifier(identifier);
 }
 
 std::string q(const QualifiedName &name)

@@ -24,7 +24,7 @@ std::string optionList(const std::vector<std::string> &options)
     std::vector<std::string> items;
     for (const auto &option : options) {
         const auto [key, value] = splitOption(option);
-        items.push_back(q(key) + " = " + quoteLiteral(value));
+        items.push_back(q(key) + " = " + db::quoteLiteral(value));
     }
     return joinList(items, ", ");
 }

@@ -44,7 +44,7 @@ void Differ::diffExtensions()
                             p.d.details.push_back("version: " + f->version + " → " + t->version);
                             stmt(p, Phase::CreateExtensions,
                                  "ALTER EXTENSION " + q(t->name) + " UPDATE TO "
-                                         + quoteLiteral(t->version));
+                                         + db::quoteLiteral(t->version));
                         }
                         if (f->schema != t->schema) {
                             p.d.details.push_back("schema: " + f->schema + " → " + t->schema);

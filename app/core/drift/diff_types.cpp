@@ -54,14 +54,14 @@ void Differ::diffEnums()
                         const int order = createOrder(typeKey(t->name));
                         for (std::size_t i = firstIndex; i-- > 0;)
                             stmt(p, Phase::CreateObjects,
-                                 alter + quoteLiteral(labels[i]) + " BEFORE "
-                                         + quoteLiteral(labels[i + 1]),
+                                 alter + db::quoteLiteral(labels[i]) + " BEFORE "
+                                         + db::quoteLiteral(labels[i + 1]),
                                  order);
                         for (std::size_t i = firstIndex + 1; i < labels.size(); ++i) {
                             if (!fromLabels.contains(labels[i]))
                                 stmt(p, Phase::CreateObjects,
-                                     alter + quoteLiteral(labels[i]) + " AFTER "
-                                             + quoteLiteral(labels[i - 1]),
+                                     alter + db::quoteLiteral(labels[i]) + " AFTER "
+                                             + db::quoteLiteral(labels[i - 1]),
                                      order);
                         }
                     }

@@ -24,7 +24,7 @@ namespace envsync::drift::detail {
 
 inline std::string q(std::string_view identifier)
 {
-    return quoteIdent(identifier);
+    return db::quoteIdentifier(identifier);
 }
 
 inline std::string q(const QualifiedName &name)

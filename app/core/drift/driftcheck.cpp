@@ -56,6 +56,15 @@ bool DriftReport::anyDrift() const
     return std::ranges::any_of(drifts, [](const RegionDrift &d) { return !d.differences.empty(); });
 }
 
+const Error *DriftReport::errorOf(const std::string &region) const
+{
+    for (std::size_t i = 0; i < errors.size() && i < errorRegions.size(); ++i) {
+        if (errorRegions[i] == region)
+            return &errors[i];
+    }
+    return nullptr;
+}
+
 Result<SchemaSnapshot> snapshotDatabase(const std::string &dsn, const std::string &who,
                                         const config::TimeoutsConfig &timeouts,
                                         const std::shared_ptr<job::CancelToken> &cancel)
@@ -121,6 +130,7 @@ Result<DriftReport> checkDrift(const config::Config &config, const DriftRequest 
             report.snapshots.emplace(name, std::move(*snapshot));
         } else {
             report.errors.push_back(snapshot.error());
+            report.errorRegions.push_back(name);
         }
         if (onRegionDone)
             onRegionDone(name, i + 1, total);

@@ -32,8 +32,12 @@ struct DriftReport
     std::vector<RegionDrift> drifts;                 ///< regions that could be compared
     std::map<std::string, SchemaSnapshot> snapshots; ///< region → its schema (detail views)
     std::vector<Error> errors;                       ///< regions that could not be read
+    std::vector<std::string> errorRegions;           ///< the region of each of `errors`, same order
 
     [[nodiscard]] bool anyDrift() const;
+    /// The error of a region that could not be read; nullptr when it was compared (or not
+    /// asked for). Looked up by region name, never by parsing the error's text.
+    [[nodiscard]] const Error *errorOf(const std::string &region) const;
 };
 
 /// Called once per region, in config order, as its comparison is complete (calling thread).

@@ -2,6 +2,7 @@
 
 #include "core/db/cancelguard.h"
 #include "core/db/connection.h"
+#include "core/db/sqlquote.h"
 #include "core/db/threadguard.h"
 
 #include <pqxx/pqxx>
@@ -13,6 +14,7 @@
 #include <algorithm>
 #include <map>
 #include <tuple>
+#include <utility>
 
 namespace envsync::drift {
 
@@ -79,30 +81,21 @@ std::vector<std::pair<std::string, std::string>> jsonPairs(const pqxx::field &fi
     return out;
 }
 
-/// SQL text of the schema filter for namespace alias `ns`.
-std::string schemaFilter(const pqxx::transaction_base &tx, const SnapshotOptions &options,
-                         const std::string &ns)
+/// The schema filter for namespace alias `ns`. The schema lists are bound, never spliced:
+/// $1 the excluded schemas, $2 the included ones (empty: all), as `text[]` (see schemaLists).
+std::string schemaFilter(const std::string &ns)
 {
-    std::string excluded;
-    auto addExcluded = [&](const std::string &name) {
-        if (!excluded.empty())
-            excluded += ", ";
-        excluded += tx.quote(name);
-    };
-    for (const auto &name : alwaysExcludedSchemas())
-        addExcluded(name);
-    for (const auto &name : options.excludeSchemas)
-        addExcluded(name);
-    std::string filter = ns + ".nspname NOT IN (" + excluded + ") AND " + ns
-                         + ".nspname NOT LIKE 'pg\\_toast%' AND " + ns
-                         + ".nspname NOT LIKE 'pg\\_temp\\_%'";
-    if (!options.includeSchemas.empty()) {
-        std::string included;
-        for (const auto &name : options.includeSchemas)
-            included += (included.empty() ? "" : ", ") + tx.quote(name);
-        filter += " AND " + ns + ".nspname IN (" + included + ")";
-    }
-    return filter;
+    return ns + ".nspname <> ALL($1::text[]) AND (cardinality($2::text[]) = 0 OR " + ns
+           + ".nspname = ANY($2::text[])) AND " + ns + ".nspname NOT LIKE 'pg\\_toast%' AND " + ns
+           + ".nspname NOT LIKE 'pg\\_temp\\_%'";
+}
+
+/// The values of schemaFilter's $1 and $2.
+std::pair<std::string, std::string> schemaLists(const SnapshotOptions &options)
+{
+    std::vector<std::string> excluded = alwaysExcludedSchemas();
+    excluded.insert(excluded.end(), options.excludeSchemas.begin(), options.excludeSchemas.end());
+    return {db::textArray(excluded), db::textArray(options.includeSchemas)};
 }
 
 /// "… AND the object is not a member of an extension".
@@ -142,11 +135,15 @@ private:
             throw SnapshotCancelled{};
         if (m_options.progress)
             m_options.progress(m_step, m_done, totalSteps);
-        pqxx::result result = m_tx.exec(sql);
+        // Queries with the schema filter take its two bound lists; the others no parameter.
+        pqxx::result result
+                = sql.find("$1::text[]") == std::string::npos
+                          ? m_tx.exec(sql)
+                          : m_tx.exec_params(sql, m_schemaLists.first, m_schemaLists.second);
         ++m_done;
         return result;
     }
-    std::string ns(const std::string &alias) const { return schemaFilter(m_tx, m_options, alias); }
+    static std::string ns(const std::string &alias) { return schemaFilter(alias); }
 
     void readSchemas(SchemaSnapshot &s);
     void readExtensions(SchemaSnapshot &s);
@@ -169,6 +166,7 @@ private:
     static constexpr int totalSteps = 18;
     pqxx::transaction_base &m_tx;
     const SnapshotOptions &m_options;
+    const std::pair<std::string, std::string> m_schemaLists = schemaLists(m_options);
     std::string &m_step;
     int m_done = 0;
 };

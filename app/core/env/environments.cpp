@@ -1,9 +1,9 @@
 #include "core/env/environments.h"
 
-#include "core/copy/copyengine.h"
 #include "core/db/configuredconnect.h"
 #include "core/db/controldb.h"
 #include "core/db/dsn.h"
+#include "core/db/sqlquote.h"
 #include "core/snapshot/templateclone.h"
 
 #include <pqxx/pqxx>
@@ -48,11 +48,14 @@ Result<std::string> newestReady(db::ControlDb &control, const std::string &wante
     }
     if (!found.empty())
         return found;
-    return fail(ErrorCode::Usage,
-                wanted.empty() ? std::string("there is no golden snapshot yet; make one with "
-                                             "`envsyncctl snapshot create`")
-                               : "no ready snapshot named \"" + wanted + '"',
-                who);
+    // No command names here: the CLI and the GUI each say how to make one (Error::missing).
+    Error error{ErrorCode::Usage, "there is no golden snapshot yet", who};
+    error.missing = Missing::AnySnapshot;
+    if (!wanted.empty()) {
+        error.message = "no ready snapshot named \"" + wanted + '"';
+        error.missing = Missing::NamedSnapshot;
+    }
+    return std::unexpected(std::move(error));
 }
 
 /// The marker (a database setting) so the clone is never mistaken for anything else.
@@ -61,8 +64,8 @@ Result<void> markEnvironment(pqxx::connection &admin, const std::string &name,
 {
     return db::guarded(who, "mark " + name, [&] {
         pqxx::nontransaction tx(admin);
-        tx.exec0("ALTER DATABASE " + copy::quoteIdentifier(name)
-                 + " SET envsync.environment = " + tx.quote(snapshot));
+        tx.exec0("ALTER DATABASE " + db::quoteIdentifier(name)
+                 + " SET envsync.environment = " + db::quoteLiteral(snapshot));
     });
 }
 
@@ -120,7 +123,7 @@ void dropQuietly(pqxx::connection &admin, const std::string &name)
 {
     (void)db::guarded(who, "drop " + name, [&] {
         pqxx::nontransaction tx(admin);
-        tx.exec0("DROP DATABASE IF EXISTS " + copy::quoteIdentifier(name));
+        tx.exec0("DROP DATABASE IF EXISTS " + db::quoteIdentifier(name));
     });
 }
 
@@ -151,7 +154,7 @@ Result<EnvironmentInfo> createEnvironment(const config::Config &config,
     if (auto valid = validateName(options.name); !valid)
         return std::unexpected(valid.error());
     if (options.ttl.count() <= 0)
-        return fail(ErrorCode::Usage, "--ttl must be positive", "env");
+        return fail(ErrorCode::Usage, "the time to live must be positive", "env");
     const std::string actor = options.actor.empty() ? db::currentActor() : options.actor;
     const db::ConnectOptions connect = connectOptions(config);
     // Both connections at once: `env create` should cost little more than the clone itself.
@@ -229,11 +232,11 @@ Result<void> dropEnvironment(const config::Config &config, const std::string &na
     });
     if (!known)
         return std::unexpected(known.error());
-    if (!*known)
-        return fail(ErrorCode::Usage,
-                    "no environment named \"" + name + "\" (only environments made by "
-                                                       "`envsyncctl env create` can be dropped)",
-                    "env");
+    if (!*known) {
+        Error error{ErrorCode::Usage, "no environment named \"" + name + '"', "env"};
+        error.missing = Missing::Environment;
+        return std::unexpected(std::move(error));
+    }
     auto admin = db::connect(config.golden.dsn, connect, who);
     if (!admin)
         return std::unexpected(admin.error());
@@ -265,7 +268,7 @@ Result<void> dropEnvironment(const config::Config &config, const std::string &na
     }
     if (auto dropped = db::guarded(who, "drop " + name, [&] {
             pqxx::nontransaction tx(**admin);
-            tx.exec0("DROP DATABASE IF EXISTS " + copy::quoteIdentifier(name) + " WITH (FORCE)");
+            tx.exec0("DROP DATABASE IF EXISTS " + db::quoteIdentifier(name) + " WITH (FORCE)");
         });
         !dropped)
         return std::unexpected(dropped.error());

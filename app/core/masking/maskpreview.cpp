@@ -2,6 +2,7 @@
 
 #include "core/db/cancelguard.h"
 #include "core/db/connection.h"
+#include "core/db/sqlquote.h"
 #include "core/masking/maskplan.h"
 #include "core/masking/piidetector.h"
 #include "core/masking/transform.h"
@@ -28,10 +29,9 @@ TableSample sampleTable(pqxx::transaction_base &tx, const std::string &schema,
         return sample;
     std::string select;
     for (const auto &column : columns)
-        select += (select.empty() ? "" : ", ") + tx.quote_name(column) + "::text";
-    const pqxx::result result = tx.exec("SELECT " + select + " FROM " + tx.quote_name(schema)
-                                        + '.' + tx.quote_name(table) + " LIMIT "
-                                        + std::to_string(rows));
+        select += (select.empty() ? "" : ", ") + db::quoteIdentifier(column) + "::text";
+    const pqxx::result result = tx.exec_params(
+            "SELECT " + select + " FROM " + db::qualifiedName(schema, table) + " LIMIT $1", rows);
     for (const auto &row : result) {
         for (std::size_t i = 0; i < columns.size(); ++i) {
             const auto field = row[static_cast<int>(i)];

@@ -5,6 +5,7 @@
 #include "core/config/formats.h"
 #include "core/db/cancelguard.h"
 #include "core/db/connection.h"
+#include "core/db/sqlquote.h"
 
 #include <pqxx/pqxx>
 
@@ -267,13 +268,13 @@ Result<std::vector<DetectedColumn>> detectPii(pqxx::connection &connection, int 
             const auto &cols = tables[key];
             std::string select;
             for (const auto &col : cols)
-                select += (select.empty() ? "" : ", ") + tx.quote_name(col.name) + "::text";
+                select += (select.empty() ? "" : ", ") + db::quoteIdentifier(col.name) + "::text";
             std::vector<std::vector<std::string>> samples(cols.size());
             if (sampleRows > 0) {
-                const pqxx::result rows
-                        = tx.exec("SELECT " + select + " FROM " + tx.quote_name(key.first) + '.'
-                                  + tx.quote_name(key.second) + " LIMIT "
-                                  + std::to_string(sampleRows));
+                const pqxx::result rows = tx.exec_params(
+                        "SELECT " + select + " FROM " + db::qualifiedName(key.first, key.second)
+                                + " LIMIT $1",
+                        sampleRows);
                 for (const auto &row : rows)
                     for (std::size_t i = 0; i < cols.size(); ++i)
                         if (!row[static_cast<int>(i)].is_null())

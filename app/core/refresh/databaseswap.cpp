@@ -1,7 +1,7 @@
 #include "core/refresh/databaseswap.h"
 
-#include "core/copy/copyengine.h"
 #include "core/db/connection.h"
+#include "core/db/sqlquote.h"
 #include "core/refresh/faultpoint.h"
 
 #include <pqxx/pqxx>
@@ -13,7 +13,7 @@ namespace envsync::refresh {
 
 namespace {
 
-using copy::quoteIdentifier;
+using db::quoteIdentifier;
 using Clock = std::chrono::steady_clock;
 
 double msSince(Clock::time_point start)

@@ -1,8 +1,8 @@
 #include "core/refresh/preservedtables.h"
 
 #include "core/config/formats.h"
-#include "core/copy/copyengine.h"
 #include "core/db/connection.h"
+#include "core/db/sqlquote.h"
 
 #include <pqxx/pqxx>
 
@@ -12,16 +12,13 @@ namespace envsync::refresh {
 
 namespace {
 
-using copy::quoteIdentifier;
+using db::quoteIdentifier;
 
 struct TableName
 {
     std::string schema;
     std::string table;
-    [[nodiscard]] std::string qualified() const
-    {
-        return quoteIdentifier(schema) + '.' + quoteIdentifier(table);
-    }
+    [[nodiscard]] std::string qualified() const { return db::qualifiedName(schema, table); }
 };
 
 /// The config holds `schema.table` references as PostgreSQL reads identifiers (validated and
@@ -87,11 +84,13 @@ std::int64_t copyRows(pqxx::connection &live, pqxx::connection &next, const Tabl
                                                  name.qualified(), column)[0];
         if (sequence.is_null())
             continue;
+        // The sequence goes in bound (as regclass), not spliced; a never-used sequence has no
+        // last value yet, and its next value may already be taken by a kept row.
         write.exec_params("SELECT setval($1::regclass, m) FROM (SELECT max("
                                   + quoteIdentifier(column) + ")::bigint AS m FROM "
-                                  + name.qualified() + ") s WHERE m IS NOT NULL"
-                                  " AND m > (SELECT last_value FROM " + sequence.as<std::string>()
-                                  + ")",
+                                  + name.qualified()
+                                  + ") s WHERE m IS NOT NULL"
+                                    " AND m > coalesce(pg_sequence_last_value($1::regclass), 0)",
                           sequence.as<std::string>());
     }
     write.commit();

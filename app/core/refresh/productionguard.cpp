@@ -1,6 +1,6 @@
 #include "core/refresh/productionguard.h"
 
-#include "core/copy/copyengine.h"
+#include "core/db/sqlquote.h"
 #include "core/db/systemidentifier.h"
 
 #include <pqxx/pqxx>
@@ -23,19 +23,15 @@ Result<bool> databaseExists(pqxx::connection &admin, const std::string &database
     });
 }
 
-std::unexpected<Error> refuse(const std::string &why, const std::string &who)
+GuardVerdict refused(std::string reason)
 {
-    return fail(ErrorCode::Refused, why, who);
+    return {GuardVerdict::Kind::Refused, std::move(reason), {}};
 }
 
-/// A refusal the region's typed name lifts; the message carries the CLI's way to type it.
-std::unexpected<Error> refuseUntyped(const std::string &why, const config::RegionConfig &region,
-                                     const std::string &who)
+/// A refusal the region's typed name lifts.
+GuardVerdict needsTypedName(std::string reason, const config::RegionConfig &region)
 {
-    return fail(ErrorCode::RefusedUnlessConfirmed,
-                why + "; pass --i-know-this-is " + region.name
-                        + " if it really is this region's test database",
-                who);
+    return {GuardVerdict::Kind::NeedsTypedName, std::move(reason), region.name};
 }
 
 /// Same cluster as the source? nullopt when the source cannot be asked.
@@ -83,10 +79,73 @@ Result<void> writeMarker(pqxx::connection &admin, const std::string &database,
 {
     return db::guarded(who, "mark " + database, [&] {
         pqxx::nontransaction tx(admin);
-        const std::string alter = "ALTER DATABASE " + copy::quoteIdentifier(database);
-        tx.exec0(alter + " SET envsync.region = " + tx.quote(marker.region));
-        tx.exec0(alter + " SET envsync.snapshot = " + tx.quote(marker.snapshot));
+        const std::string alter = "ALTER DATABASE " + db::quoteIdentifier(database);
+        // ALTER DATABASE … SET takes no parameters: the values go in as literals.
+        tx.exec0(alter + " SET envsync.region = " + db::quoteLiteral(marker.region));
+        tx.exec0(alter + " SET envsync.snapshot = " + db::quoteLiteral(marker.snapshot));
     });
+}
+
+Result<GuardVerdict> judgeWritable(const config::Config &config, const config::RegionConfig &region,
+                                   const RegionTarget &target, pqxx::connection &admin,
+                                   const GuardConfirmations &confirmations,
+                                   const db::ConnectOptions &options)
+{
+    const std::string who = "region " + region.name;
+    const bool typed = confirmations.typedName == region.name;
+    if (region.production)
+        return refused("the region is flagged production: true; EnvSync never writes to it");
+    auto targetId = db::systemIdentifier(admin, who);
+    if (!targetId)
+        return std::unexpected(targetId.error());
+    const std::optional<bool> sameAsSource = onSourceCluster(config, *targetId, options);
+    if (sameAsSource.value_or(false))
+        return refused("database " + target.database
+                       + " is on the source's own cluster (same system_identifier)");
+    // Its own refusal and its own override: typing the region's name says "this is the
+    // region's database", not "this cluster is not production".
+    if (!sameAsSource && !confirmations.sourceUnreachableOk)
+        return GuardVerdict{GuardVerdict::Kind::NeedsSourceUnreachableOk,
+                            "the source is unreachable, so this cluster cannot be proven not to "
+                            "be production",
+                            {}};
+    auto exists = databaseExists(admin, target.database, who);
+    if (!exists)
+        return std::unexpected(exists.error());
+    if (!*exists || typed)
+        return GuardVerdict{};
+    auto marker = readMarker(admin, target.database, who);
+    if (!marker)
+        return std::unexpected(marker.error());
+    if (!*marker)
+        return needsTypedName("database " + target.database
+                                      + " carries no EnvSync marker (it was not made by EnvSync)",
+                              region);
+    if ((*marker)->region != region.name)
+        return needsTypedName("database " + target.database + " is marked as region \""
+                                      + (*marker)->region + "\"",
+                              region);
+    return GuardVerdict{};
+}
+
+Error refusalOf(const GuardVerdict &verdict, const std::string &who)
+{
+    Error error{ErrorCode::Refused, verdict.reason, who};
+    switch (verdict.kind) {
+    case GuardVerdict::Kind::NeedsTypedName:
+        error.code = ErrorCode::RefusedUnlessConfirmed;
+        error.refusal = Refusal::UnmarkedTarget;
+        error.confirmName = verdict.typedName;
+        break;
+    case GuardVerdict::Kind::NeedsSourceUnreachableOk:
+        error.code = ErrorCode::RefusedSourceUnreachable;
+        error.refusal = Refusal::SourceUnreachable;
+        break;
+    case GuardVerdict::Kind::Allowed: // not a refusal: callers check allowed() first
+    case GuardVerdict::Kind::Refused:
+        break;
+    }
+    return error;
 }
 
 Result<void> checkWritable(const config::Config &config, const config::RegionConfig &region,
@@ -94,41 +153,11 @@ Result<void> checkWritable(const config::Config &config, const config::RegionCon
                            const GuardConfirmations &confirmations,
                            const db::ConnectOptions &options)
 {
-    const std::string who = "region " + region.name;
-    const bool typed = confirmations.typedName == region.name;
-    if (region.production)
-        return refuse("the region is flagged production: true; EnvSync never writes to it", who);
-    auto targetId = db::systemIdentifier(admin, who);
-    if (!targetId)
-        return std::unexpected(targetId.error());
-    const std::optional<bool> sameAsSource = onSourceCluster(config, *targetId, options);
-    if (sameAsSource.value_or(false))
-        return refuse("database " + target.database
-                              + " is on the source's own cluster (same system_identifier)",
-                      who);
-    // Its own refusal and its own override: typing the region's name says "this is the
-    // region's database", not "this cluster is not production".
-    if (!sameAsSource && !confirmations.sourceUnreachableOk)
-        return fail(ErrorCode::RefusedSourceUnreachable,
-                    "the source is unreachable, so this cluster cannot be proven not to be "
-                    "production; pass --source-unreachable-ok if you are sure it is not",
-                    who);
-    auto exists = databaseExists(admin, target.database, who);
-    if (!exists)
-        return std::unexpected(exists.error());
-    if (!*exists || typed)
-        return {};
-    auto marker = readMarker(admin, target.database, who);
-    if (!marker)
-        return std::unexpected(marker.error());
-    if (!*marker)
-        return refuseUntyped("database " + target.database
-                                     + " carries no EnvSync marker (it was not made by EnvSync)",
-                             region, who);
-    if ((*marker)->region != region.name)
-        return refuseUntyped("database " + target.database + " is marked as region \""
-                                     + (*marker)->region + "\"",
-                             region, who);
+    auto verdict = judgeWritable(config, region, target, admin, confirmations, options);
+    if (!verdict)
+        return std::unexpected(verdict.error());
+    if (!verdict->allowed())
+        return std::unexpected(refusalOf(*verdict, "region " + region.name));
     return {};
 }
 

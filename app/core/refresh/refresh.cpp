@@ -5,6 +5,7 @@
 #include "core/db/configuredconnect.h"
 #include "core/db/controldb.h"
 #include "core/db/dsn.h"
+#include "core/db/sqlquote.h"
 #include "core/db/systemidentifier.h"
 #include "core/refresh/databaseswap.h"
 #include "core/refresh/faultpoint.h"
@@ -131,13 +132,14 @@ Result<db::SnapshotRecord> resolveSnapshot(db::ControlDb &control, const std::st
     }
     if (found)
         return *found;
-    if (wanted.empty())
-        return fail(ErrorCode::Usage,
-                    "there is no golden snapshot yet; make one with `envsyncctl snapshot create`",
-                    "golden");
-    return fail(ErrorCode::Usage,
-                "no ready snapshot named \"" + wanted + "\" (see `envsyncctl snapshot list`)",
-                "golden");
+    // No command names here: the CLI and the GUI each say how to make one (Error::missing).
+    Error error{ErrorCode::Usage, "there is no golden snapshot yet", "golden"};
+    error.missing = Missing::AnySnapshot;
+    if (!wanted.empty()) {
+        error.message = "no ready snapshot named \"" + wanted + '"';
+        error.missing = Missing::NamedSnapshot;
+    }
+    return std::unexpected(std::move(error));
 }
 
 /// Template clone is possible when the region lives on the golden cluster itself.
@@ -332,7 +334,7 @@ Result<std::int64_t> copyIntoNext(Context &ctx, const std::string &snapshot)
     const std::string next = ctx.target.nextName();
     if (auto created = db::guarded(ctx.who, "create " + next, [&] {
             pqxx::nontransaction tx(*ctx.admin);
-            tx.exec0("CREATE DATABASE " + copy::quoteIdentifier(next) + " TEMPLATE template0");
+            tx.exec0("CREATE DATABASE " + db::quoteIdentifier(next) + " TEMPLATE template0");
         });
         !created)
         return std::unexpected(created.error());

@@ -68,15 +68,10 @@ void applyNextWindow(RegionReport &region, const config::Config &config,
     region.nextWindow = window;
 }
 
-/// checkDrift names an unreadable region "region <name>" in the error's context.
-std::string driftErrorFor(const std::string &region, const std::vector<Error> &errors)
+std::string driftErrorFor(const std::string &region, const drift::DriftReport &report)
 {
-    const std::string who = "region " + region;
-    for (const Error &error : errors) {
-        if (error.context == who || error.context.starts_with(who + ':'))
-            return error.describe();
-    }
-    return "not compared";
+    const Error *error = report.errorOf(region);
+    return error ? error->describe() : "not compared";
 }
 
 void applyDrift(std::vector<RegionReport> &regions, const Result<drift::DriftReport> &drifts)
@@ -91,7 +86,7 @@ void applyDrift(std::vector<RegionReport> &regions, const Result<drift::DriftRep
         if (compared != drifts->drifts.end())
             region.drift = drift::countBySeverity(compared->differences);
         else
-            region.driftError = driftErrorFor(region.name, drifts->errors);
+            region.driftError = driftErrorFor(region.name, *drifts);
     }
 }
 

@@ -7,6 +7,7 @@
 #include "core/db/connection.h"
 #include "core/db/controldb.h"
 #include "core/db/dsn.h"
+#include "core/db/sqlquote.h"
 #include "core/db/systemidentifier.h"
 #include "core/drift/snapshot.h"
 #include "core/snapshot/copyfacts.h"
@@ -29,8 +30,7 @@ namespace envsync::snapshot {
 
 namespace {
 
-using copy::quoteIdentifier;
-using copy::quoteLiteral;
+using db::quoteIdentifier;
 
 constexpr const char *namePrefix = "golden_v";
 constexpr const char *buildingSuffix = "__building";
@@ -259,11 +259,12 @@ Result<SnapshotInfo> createSnapshot(const config::Config &config, const CreateOp
         case config::UnclassifiedPolicy::Fail:
             (void)control->audit(actor, "snapshot.create", "golden", "refused",
                                  "{\"reason\":\"unclassified columns\"}");
-            return fail(ErrorCode::Refused,
-                        "unclassified columns (no masking rule and not in masking.keep): "
-                                + describeUnclassified(unclassified)
-                                + "; add a rule or a keep entry, or set masking.unclassified",
-                        "masking");
+            return std::unexpected(
+                    Error{ErrorCode::Refused,
+                          "unclassified columns (no masking rule and not in masking.keep): "
+                                  + describeUnclassified(unclassified)
+                                  + "; add a rule or a keep entry, or set masking.unclassified",
+                          "masking", Refusal::UnclassifiedColumns});
         case config::UnclassifiedPolicy::Null:
             for (const auto &column : unclassified)
                 nullColumns.insert(column.schema + '.' + column.table + '.' + column.column);

@@ -14,6 +14,7 @@
 #include "core/db/controldb.h"
 #include "core/db/dsn.h"
 #include "core/db/servererror.h"
+#include "core/db/sqlquote.h"
 #include "core/masking/copytext.h"
 #include "core/snapshot/copyfacts.h"
 #include "core/snapshot/maskingsupport.h"
@@ -34,7 +35,7 @@ namespace envsync::snapshot {
 
 namespace {
 
-using copy::quoteIdentifier;
+using db::quoteIdentifier;
 
 constexpr const char *skippedNoFacts
         = "skipped: the snapshot was made before copies recorded facts for verify";
@@ -81,10 +82,6 @@ std::string forEachCopyMessage(PGconn *conn, const std::string &copySql,
     return error;
 }
 
-std::string qualifiedName(const std::string &schema, const std::string &table)
-{
-    return quoteIdentifier(schema) + '.' + quoteIdentifier(table);
-}
 
 /// Recomputes the digest of a golden table the way the copy computed it while writing: the same
 /// COPY format, column list and session settings, so equal rows give equal bytes.
@@ -94,7 +91,7 @@ VerifyCheck checkDigest(PGconn *conn, const TableFacts &facts, VerifyCheck &coun
     std::string columns;
     for (const auto &column : facts.columns)
         columns += (columns.empty() ? "" : ", ") + quoteIdentifier(column);
-    const std::string sql = "COPY " + qualifiedName(facts.schema, facts.table)
+    const std::string sql = "COPY " + db::qualifiedName(facts.schema, facts.table)
                             + (columns.empty() ? "" : " (" + columns + ")") + " TO STDOUT"
                             + (facts.binary ? " WITH (FORMAT binary)" : "");
     copy::RowDigest digest(facts.binary);
@@ -165,7 +162,7 @@ std::uint64_t fromHex(const std::string &text)
 VerifyCheck checkLeak(PGconn *conn, const masking::HmacKey &key, const MaskedSampleFacts &sample,
                       const std::string &transform, const std::string &object)
 {
-    const std::string qualified = qualifiedName(sample.schema, sample.table);
+    const std::string qualified = db::qualifiedName(sample.schema, sample.table);
     const std::string col = quoteIdentifier(sample.column);
     std::string unescaped;
     auto hashOf = [&](std::string_view field) {
@@ -257,7 +254,7 @@ VerifyCheck checkLeakInside(PGconn *conn, const masking::HmacKey &key,
             }
         }
     };
-    const std::string qualified = qualifiedName(sample.schema, sample.table);
+    const std::string qualified = db::qualifiedName(sample.schema, sample.table);
     const std::string col = quoteIdentifier(sample.column);
     std::string error;
     if (allNeedles.empty()) {
@@ -466,7 +463,7 @@ Result<VerifyReport> verifySnapshot(const config::Config &config, const std::str
                 const auto dot = table.find('.');
                 const auto actual
                         = g.exec1("SELECT count(*) FROM ONLY "
-                                  + qualifiedName(table.substr(0, dot), table.substr(dot + 1)))[0]
+                                  + db::qualifiedName(table.substr(0, dot), table.substr(dot + 1)))[0]
                                   .as<std::int64_t>();
                 report.checks.push_back(
                         {"row_count", table, actual == recorded,

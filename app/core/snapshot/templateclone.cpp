@@ -1,8 +1,8 @@
 #include "core/snapshot/templateclone.h"
 
-#include "core/copy/copyengine.h"
 #include "core/db/cancelguard.h"
 #include "core/db/connection.h"
+#include "core/db/sqlquote.h"
 
 #include <pqxx/nontransaction>
 
@@ -15,8 +15,8 @@ Result<void> cloneSnapshot(pqxx::connection &admin, const std::string &database,
                            const std::string &snapshot, const std::string &who,
                            const std::shared_ptr<job::CancelToken> &cancel)
 {
-    const std::string sql = "CREATE DATABASE " + copy::quoteIdentifier(database) + " TEMPLATE "
-            + copy::quoteIdentifier(snapshot) + " STRATEGY FILE_COPY";
+    const std::string sql = "CREATE DATABASE " + db::quoteIdentifier(database) + " TEMPLATE "
+                            + db::quoteIdentifier(snapshot) + " STRATEGY FILE_COPY";
     for (int attempt = 0;; ++attempt) {
         if (job::cancelled(cancel))
             return fail(ErrorCode::Cancelled, "cancelled", who);

@@ -40,6 +40,9 @@ struct EndpointStatus
     std::optional<std::chrono::seconds> age; ///< of the data: now − sourceAsOf (regions only)
     std::optional<std::chrono::seconds> sla; ///< regions only
     std::optional<std::string> error;
+    /// The same failure without the endpoint's own name ("connect: timeout expired"), for a
+    /// view whose row already names it; set together with `error`.
+    std::optional<std::string> errorInRow;
     std::chrono::milliseconds probeTime{0};
 };
 

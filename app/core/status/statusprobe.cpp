@@ -52,6 +52,21 @@ std::string whoIs(const EndpointStatus &status)
 }
 
 /// Connects and reads version and size; fills reachable/error.
+/// A failed probe step: the whole line, and the line without the endpoint's name for rows that
+/// show the name already. Every step passes whoIs(status) as the outermost context (db::connect,
+/// db::guarded: "who" or "who: operation"), so dropping it is a matter of that structure.
+void recordError(EndpointStatus &status, const Error &error)
+{
+    status.error = error.describe();
+    const std::string who = whoIs(status);
+    Error inRow = error;
+    if (inRow.context == who)
+        inRow.context.clear();
+    else if (inRow.context.starts_with(who + ": "))
+        inRow.context.erase(0, who.size() + 2);
+    status.errorInRow = inRow.describe();
+}
+
 void probe(EndpointStatus &status, const std::string &dsn, const db::ConnectOptions &options,
            const std::shared_ptr<job::CancelToken> &cancel)
 {
@@ -72,9 +87,9 @@ void probe(EndpointStatus &status, const std::string &dsn, const db::ConnectOpti
         if (facts)
             status.reachable = true;
         else
-            status.error = db::cancelledOr(facts.error(), cancel).describe();
+            recordError(status, db::cancelledOr(facts.error(), cancel));
     } else {
-        status.error = connection.error().describe();
+        recordError(status, connection.error());
     }
     status.probeTime = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now()
                                                                              - started);
