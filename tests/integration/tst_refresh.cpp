@@ -15,6 +15,8 @@
 #include <QProcess>
 #include <QTest>
 
+#include <algorithm>
+
 #include <pqxx/pqxx>
 
 #include <unistd.h>
@@ -168,6 +170,27 @@ private slots:
         QCOMPARE(scalar(control(), "SELECT result FROM envsync.refresh_log WHERE region = 'eu'"
                                    " AND snapshot = 'golden_v1' ORDER BY id DESC LIMIT 1"),
                  std::string("success"));
+    }
+
+    /// Hooks are SQL a DBA writes: a `SELECT setval(…)` or a check that returns rows is as
+    /// valid a hook as a DDL statement, and its rows are ignored.
+    void hooksMayReturnRows()
+    {
+        envsync::config::Config config = m_config;
+        const auto euIt = std::ranges::find_if(config.regions,
+                                               [](const auto &region) { return region.name == "eu"; });
+        QVERIFY(euIt != config.regions.end());
+        auto &eu = *euIt;
+        eu.hooks.pre = {"SELECT 1", "SELECT count(*) FROM customers"};
+        eu.hooks.post = {"CREATE TABLE hook_ran AS SELECT count(*) AS customers FROM customers"};
+        envsync::refresh::RefreshOptions options;
+        options.region = "eu";
+        options.forceOutsideWindow = true;
+        options.reason = "tst_refresh: hooks that return rows";
+        const auto result = envsync::refresh::refreshRegion(config, options);
+        QVERIFY2(result.has_value(), result ? "" : result.error().describe().c_str());
+        QCOMPARE(scalar(m_eu, "SELECT customers FROM hook_ran"),
+                 scalar(m_eu, "SELECT count(*) FROM customers"));
     }
 
     void secondRefreshIsRefusedWhileOneRuns()

@@ -315,7 +315,7 @@ Result<void> runHooks(Context &ctx, pqxx::connection &next, const std::vector<st
             return fail(ErrorCode::Cancelled, "cancelled", ctx.who);
         auto ran = db::guarded(ctx.who, phase + " hook " + std::to_string(i + 1), [&] {
             pqxx::nontransaction tx(next);
-            tx.exec0(hooks[i]);
+            tx.exec(hooks[i]); // a hook may return rows (SELECT setval(…)): ignored
         });
         if (!ran)
             return std::unexpected(db::cancelledOr(ran.error(), ctx.options.cancel));
