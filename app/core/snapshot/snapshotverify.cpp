@@ -157,6 +157,27 @@ std::uint64_t fromHex(const std::string &text)
     return std::stoull(text, nullptr, 16);
 }
 
+/// Every non-null golden value of the sampled column with its row's key column, as the COPY
+/// text fields (still escaped); an error text or empty.
+std::string forEachKeyedValue(PGconn *conn, const MaskedSampleFacts &sample,
+                              const std::function<void(std::string_view key,
+                                                       std::string_view value)> &visit)
+{
+    const std::string col = quoteIdentifier(sample.column);
+    return forEachCopyMessage(
+            conn,
+            "COPY (SELECT " + quoteIdentifier(sample.keyColumn) + ", " + col + " FROM ONLY "
+                    + db::qualifiedName(sample.schema, sample.table) + " WHERE " + col
+                    + " IS NOT NULL) TO STDOUT",
+            [&](std::string_view line) {
+                if (!line.empty() && line.back() == '\n')
+                    line.remove_suffix(1);
+                const auto tab = line.find('\t');
+                if (tab != std::string_view::npos)
+                    visit(line.substr(0, tab), line.substr(tab + 1));
+            });
+}
+
 /// No golden value of the column hashes to a recorded hash of a sampled source value (or, for
 /// dictionary-like transforms, no golden row keeps its own sampled source value).
 VerifyCheck checkLeak(PGconn *conn, const masking::HmacKey &key, const MaskedSampleFacts &sample,
@@ -176,20 +197,12 @@ VerifyCheck checkLeak(PGconn *conn, const masking::HmacKey &key, const MaskedSam
         for (std::size_t i = 0; i < sample.valueHashes.size(); ++i)
             pairs.emplace(fromHex(sample.keyHashes[i]), fromHex(sample.valueHashes[i]));
         std::int64_t same = 0;
-        const std::string error = forEachCopyMessage(
-                conn,
-                "COPY (SELECT " + quoteIdentifier(sample.keyColumn) + ", " + col + " FROM ONLY "
-                        + qualified + " WHERE " + col + " IS NOT NULL) TO STDOUT",
-                [&](std::string_view line) {
-                    if (!line.empty() && line.back() == '\n')
-                        line.remove_suffix(1);
-                    const auto tab = line.find('\t');
-                    if (tab == std::string_view::npos)
-                        return;
-                    const std::uint64_t k = hashOf(line.substr(0, tab));
-                    if (pairs.contains({k, hashOf(line.substr(tab + 1))}))
-                        ++same;
-                });
+        const std::string error
+                = forEachKeyedValue(conn, sample, [&](std::string_view k, std::string_view v) {
+                      const std::uint64_t keyHash = hashOf(k);
+                      if (pairs.contains({keyHash, hashOf(v)}))
+                          ++same;
+                  });
         if (!error.empty())
             return {"masked_leak", object, false, "cannot read golden: " + error};
         // dictionary outputs equal the input by chance (≈1/size); unmasked is 100 %
@@ -261,21 +274,12 @@ VerifyCheck checkLeakInside(PGconn *conn, const masking::HmacKey &key,
         // nothing long enough to look for
     } else if (byRow) {
         std::string keyText;
-        error = forEachCopyMessage(
-                conn,
-                "COPY (SELECT " + quoteIdentifier(sample.keyColumn) + ", " + col + " FROM ONLY "
-                        + qualified + " WHERE " + col + " IS NOT NULL) TO STDOUT",
-                [&](std::string_view line) {
-                    if (!line.empty() && line.back() == '\n')
-                        line.remove_suffix(1);
-                    const auto tab = line.find('\t');
-                    if (tab == std::string_view::npos)
-                        return;
-                    masking::copytext::unescape(line.substr(0, tab), keyText);
-                    const auto row = needlesByKey.find(copy::sampleHash(key, keyText));
-                    if (row != needlesByKey.end())
-                        search(line.substr(tab + 1), row->second);
-                });
+        error = forEachKeyedValue(conn, sample, [&](std::string_view k, std::string_view v) {
+            masking::copytext::unescape(k, keyText);
+            const auto row = needlesByKey.find(copy::sampleHash(key, keyText));
+            if (row != needlesByKey.end())
+                search(v, row->second);
+        });
     } else {
         error = forEachCopyMessage(conn,
                                    "COPY (SELECT " + col + " FROM ONLY " + qualified + " WHERE "
