@@ -11,14 +11,14 @@
 // functions, procedures, triggers, enums and domains), copies it to bench_drifted
 // (CREATE DATABASE … TEMPLATE) and applies D random drift changes there. Then R times,
 // interleaved: pg_dump --schema-only of each database (wall clock of the process), EnvSync
-// takeSnapshot of each on a fresh connection (connect included), diff(drifted → ref) and
+// readCatalog of each on a fresh connection (connect included), diff(drifted → ref) and
 // reconcileSql. Not a CTest test: run it by hand (see RESULTS.md).
 
 #include "core/db/connection.h"
 #include "core/demo/localcluster.h"
+#include "core/drift/catalogreader.h"
 #include "core/drift/ddl.h"
 #include "core/drift/diff.h"
-#include "core/drift/snapshot.h"
 
 #include <pqxx/pqxx>
 
@@ -1119,7 +1119,7 @@ struct SnapshotTiming
     double totalMs = 0;
     double connectMs = 0;
     std::vector<std::pair<std::string, double>> steps; ///< in order; "begin" and "commit" added
-    drift::SchemaSnapshot snapshot;
+    drift::SchemaCatalog snapshot;
 };
 
 SnapshotTiming timeSnapshot(const std::string &dsn)
@@ -1132,7 +1132,7 @@ SnapshotTiming timeSnapshot(const std::string &dsn)
     timing.connectMs = msSince(start);
     std::string current = "begin";
     auto last = Clock::now();
-    drift::SnapshotOptions options;
+    drift::CatalogOptions options;
     options.who = "bench";
     options.progress = [&](const std::string &step, int, int) {
         const auto now = Clock::now();
@@ -1141,7 +1141,7 @@ SnapshotTiming timeSnapshot(const std::string &dsn)
         current = step == "done" ? "commit" : step;
         last = now;
     };
-    auto snapshot = drift::takeSnapshot(**connection, options);
+    auto snapshot = drift::readCatalog(**connection, options);
     timing.totalMs = msSince(start);
     timing.steps.emplace_back(current, msSince(last));
     if (!snapshot)
@@ -1198,7 +1198,7 @@ void printRow(const std::string &label, const Series &s, const char *unit = "ms"
                 s.values.size(), s.median(), s.min(), s.max(), unit);
 }
 
-std::size_t columnCount(const drift::SchemaSnapshot &s)
+std::size_t columnCount(const drift::SchemaCatalog &s)
 {
     std::size_t n = 0;
     for (const auto &t : s.tables)
@@ -1351,7 +1351,7 @@ int main(int argc, char **argv)
         std::map<std::string, Series> stepSeries;
         std::vector<std::string> stepOrder;
         std::size_t differenceCount = 0, statementCount = 0, scriptBytes = 0, identicalCount = 0;
-        drift::SchemaSnapshot lastRef, lastDrift;
+        drift::SchemaCatalog lastRef, lastDrift;
         std::string biggest;
 
         for (int run = -o.warmup; run < o.runs; ++run) {
@@ -1453,10 +1453,10 @@ int main(int argc, char **argv)
                     std::string(12, '-').c_str(), std::string(12, '-').c_str(),
                     std::string(4, '-').c_str());
         printRow("(a) pg_dump --schema-only, bench_ref", dumpRef);
-        printRow("(b) EnvSync takeSnapshot, bench_ref", snapRef);
+        printRow("(b) EnvSync readCatalog, bench_ref", snapRef);
         printRow("    of which connect", connectRef);
         printRow("(a) pg_dump --schema-only, bench_drifted", dumpDrift);
-        printRow("(b) EnvSync takeSnapshot, bench_drifted", snapDrift);
+        printRow("(b) EnvSync readCatalog, bench_drifted", snapDrift);
         printRow("(c) diff(drifted -> ref), " + std::to_string(o.driftChanges) + " changes",
                  diffSeries);
         printRow("    diff(ref -> ref), no differences", identicalSeries);

@@ -100,7 +100,7 @@ int main(int argc, char *argv[])
     // A whole COPY row with 4 masked fields of 8.
     {
         envsync::config::MaskingConfig m;
-        envsync::drift::SchemaSnapshot s;
+        envsync::drift::SchemaCatalog s;
         envsync::drift::TableDef t;
         t.name = {"public", "customers"};
         for (const char *col : {"id", "email", "full_name", "phone", "city", "card", "a", "b"}) {

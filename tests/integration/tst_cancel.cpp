@@ -5,8 +5,8 @@
 
 #include "core/config/configloader.h"
 #include "core/db/connection.h"
+#include "core/drift/catalogreader.h"
 #include "core/drift/driftcheck.h"
-#include "core/drift/snapshot.h"
 #include "core/job/canceltoken.h"
 #include "core/masking/maskpreview.h"
 
@@ -165,9 +165,9 @@ private slots:
                       auto source = envsync::db::connect(config->source.dsn, {}, "source");
                       if (!source)
                           return std::unexpected(source.error());
-                      envsync::drift::SnapshotOptions options;
+                      envsync::drift::CatalogOptions options;
                       options.cancel = token;
-                      auto schema = envsync::drift::takeSnapshot(**source, options);
+                      auto schema = envsync::drift::readCatalog(**source, options);
                       if (!schema)
                           return std::unexpected(schema.error());
                       schemaRead->store(true);

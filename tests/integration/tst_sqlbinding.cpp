@@ -8,7 +8,7 @@
 
 #include "core/copy/copyengine.h"
 #include "core/db/sqlquote.h"
-#include "core/drift/snapshot.h"
+#include "core/drift/catalogreader.h"
 
 #include <pqxx/pqxx>
 
@@ -33,7 +33,7 @@ std::string qualified(const std::string &schema)
     return db::qualifiedName(schema, weirdTable);
 }
 
-std::set<std::string> tableSchemas(const drift::SchemaSnapshot &snapshot)
+std::set<std::string> tableSchemas(const drift::SchemaCatalog &snapshot)
 {
     std::set<std::string> schemas;
     for (const auto &table : snapshot.tables)
@@ -163,19 +163,19 @@ private slots:
     {
         try {
             pqxx::connection conn(m_cluster.dsn("src"));
-            drift::SnapshotOptions options;
+            drift::CatalogOptions options;
             options.excludeSchemas = {weirdSchema, slashSchema};
-            auto excluded = drift::takeSnapshot(conn, options);
+            auto excluded = drift::readCatalog(conn, options);
             QVERIFY2(excluded.has_value(), excluded ? "" : excluded.error().describe().c_str());
             QCOMPARE(tableSchemas(*excluded), std::set<std::string>{keptSchema});
 
             options.excludeSchemas.clear();
             options.includeSchemas = {weirdSchema, slashSchema};
-            auto included = drift::takeSnapshot(conn, options);
+            auto included = drift::readCatalog(conn, options);
             QVERIFY2(included.has_value(), included ? "" : included.error().describe().c_str());
             QCOMPARE(tableSchemas(*included), (std::set<std::string>{weirdSchema, slashSchema}));
 
-            auto all = drift::takeSnapshot(conn, {});
+            auto all = drift::readCatalog(conn, {});
             QVERIFY2(all.has_value(), all ? "" : all.error().describe().c_str());
             QCOMPARE(tableSchemas(*all),
                      (std::set<std::string>{weirdSchema, slashSchema, keptSchema}));

@@ -1,8 +1,8 @@
 #pragma once
 
-// Hand-built schema snapshots for tests of the masking rules (no database).
+// Hand-built schema catalogs for tests of the masking rules (no database).
 
-#include "core/drift/schemasnapshot.h"
+#include "core/drift/schemacatalog.h"
 
 #include <string>
 #include <vector>

@@ -37,9 +37,9 @@ drift::TableDef table(std::string name, std::vector<drift::ColumnDef> columns)
 }
 
 /// The demo shop's reference schema, reduced, with one object of every kind.
-drift::SchemaSnapshot reference()
+drift::SchemaCatalog reference()
 {
-    drift::SchemaSnapshot s;
+    drift::SchemaCatalog s;
     s.schemas = {{"public", "standard public schema"}};
     s.extensions = {{"pgcrypto", "1.3", "public", {}}};
     s.tables = {
@@ -222,7 +222,7 @@ private slots:
     /// An identity column shows its sequence's name and parameters: other objects may name it.
     void identityColumnShowsItsSequence()
     {
-        drift::SchemaSnapshot s;
+        drift::SchemaCatalog s;
         drift::ColumnDef id = column("id", "bigint", true);
         id.identity = drift::Identity::ByDefault;
         id.identitySequence = drift::IdentitySequenceDef{{"public", "Ticket Nos"}, 1000, 10,   1,
@@ -291,7 +291,7 @@ private slots:
 
     void changedSignatureShowsTheOtherOverload()
     {
-        drift::SchemaSnapshot region = reference();
+        drift::SchemaCatalog region = reference();
         region.functions[0].identityArguments = "integer";
         region.functions[0].definition = "CREATE OR REPLACE FUNCTION public.audit_row_change("
                                          "integer) ...";
@@ -306,8 +306,8 @@ private slots:
     /// it exists there.
     void bothSidesOfRealDifferences()
     {
-        const drift::SchemaSnapshot ref = reference();
-        drift::SchemaSnapshot region = ref;
+        const drift::SchemaCatalog ref = reference();
+        drift::SchemaCatalog region = ref;
         std::erase_if(region.tables[0].columns,
                       [](const drift::ColumnDef &c) { return c.name == "birth_date"; });
         region.tables[0].columns[1].defaultExpr = "'DE'::bpchar";
@@ -345,7 +345,7 @@ private slots:
 
     void hostileNamesAreQuoted()
     {
-        drift::SchemaSnapshot s;
+        drift::SchemaCatalog s;
         s.tables = {table("Cust \"VIP\"", {column("it's", "text")})};
         const std::string sql = drift::definitionOf(
                 s, difference(ObjectKind::Column, "Cust \"VIP\".it's", "Cust \"VIP\""));

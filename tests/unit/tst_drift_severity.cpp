@@ -58,9 +58,9 @@ drift::ConstraintDef constraint(std::string table, std::string name, drift::Cons
 }
 
 /// A small version of the demo shop, as the reference (source) has it.
-drift::SchemaSnapshot reference()
+drift::SchemaCatalog reference()
 {
-    drift::SchemaSnapshot s;
+    drift::SchemaCatalog s;
     s.schemas = {{"public", "standard public schema"}};
     s.tables = {
             table("customers", {column("id", "bigint", true), column("email", "text", true),
@@ -326,7 +326,7 @@ private slots:
     {
         QFETCH(QString, region);
         QFETCH(QStringList, expected);
-        drift::SchemaSnapshot regional = reference();
+        drift::SchemaCatalog regional = reference();
         if (region == QStringLiteral("eu")) {
             regional.indexes.push_back(
                     {{"public", "orders"},
@@ -359,7 +359,7 @@ private slots:
 
     void missingTableFoldsItsChildren()
     {
-        drift::SchemaSnapshot regional = reference();
+        drift::SchemaCatalog regional = reference();
         std::erase_if(regional.tables,
                       [](const auto &t) { return t.name.name == "support_tickets"; });
         std::erase_if(regional.constraints,
@@ -404,7 +404,7 @@ private slots:
 
     void columnChangeDetailsAndDdl()
     {
-        drift::SchemaSnapshot regional = reference();
+        drift::SchemaCatalog regional = reference();
         regional.tables[2].columns[1].type = "numeric(12,2)"; // products.price, wider in region
         regional.tables[1].columns[2].notNull = false;        // orders.status nullable in region
         const auto differences = drift::diff(regional, reference());
@@ -426,9 +426,9 @@ private slots:
 
     void enumValuesKeepTheirOrder()
     {
-        drift::SchemaSnapshot from;
+        drift::SchemaCatalog from;
         from.enums = {{{"public", "status"}, {"new", "paid", "delivered"}, {}}};
-        drift::SchemaSnapshot to;
+        drift::SchemaCatalog to;
         to.enums = {{{"public", "status"},
                      {"draft", "new", "paid", "shipped", "delivered", "x'y"},
                      {}}};
@@ -450,8 +450,8 @@ private slots:
 
     void hostileNamesAreQuotedEverywhere()
     {
-        drift::SchemaSnapshot from;
-        drift::SchemaSnapshot to;
+        drift::SchemaCatalog from;
+        drift::SchemaCatalog to;
         drift::TableDef t = table("Order \"Lines\"", {column("Qty \"n\"", "integer", true, "1")});
         t.name.schema = "Cust \"VIP\" ü";
         t.comment = "it's";
@@ -515,8 +515,8 @@ private slots:
     /// a function after the function, a function taking a table's row type after the table.
     void createsAndDropsFollowDependencies()
     {
-        drift::SchemaSnapshot empty;
-        drift::SchemaSnapshot full;
+        drift::SchemaCatalog empty;
+        drift::SchemaCatalog full;
         drift::FunctionDef check;
         check.name = {"public", "is_code"};
         check.identityArguments = "v text";
@@ -565,7 +565,7 @@ private slots:
 
     void ignoreRules()
     {
-        drift::SchemaSnapshot regional = reference();
+        drift::SchemaCatalog regional = reference();
         regional.tables[0].columns[3].defaultExpr = "'DE'::bpchar";
         regional.tables[0].comment = "changed";
         regional.indexes.push_back(
@@ -590,7 +590,7 @@ private slots:
 
     void jsonFormat()
     {
-        drift::SchemaSnapshot regional = reference();
+        drift::SchemaCatalog regional = reference();
         regional.tables[2].columns[1].type = "numeric(12,2)";
         const auto differences = drift::diff(regional, reference());
         const auto document = QJsonDocument::fromJson(
@@ -618,7 +618,7 @@ private slots:
 
     void tableAndSqlFormat()
     {
-        drift::SchemaSnapshot regional = reference();
+        drift::SchemaCatalog regional = reference();
         regional.tables[2].columns[1].type = "numeric(12,2)";
         const std::vector<drift::RegionDrift> drifts
                 = {{"us", drift::diff(regional, reference())}, {"eu", {}}};

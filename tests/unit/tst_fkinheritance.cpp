@@ -53,7 +53,7 @@ class TestFkInheritance : public QObject
 private slots:
     void chainNamesItsPath()
     {
-        drift::SchemaSnapshot schema;
+        drift::SchemaCatalog schema;
         schema.tables = {textTable(a, {"k"}), textTable(b, {"k"}), textTable(c, {"k"})};
         // c → b listed first: the second pass reaches it.
         schema.constraints
@@ -74,7 +74,7 @@ private slots:
 
     void compositeKeysPairwise()
     {
-        drift::SchemaSnapshot schema;
+        drift::SchemaCatalog schema;
         schema.tables = {textTable(a, {"x", "y", "z"}), textTable(b, {"ax", "ay", "az"})};
         schema.constraints = {foreignKey("b_fk", b, {"ay", "ax"}, a, {"y", "x"})};
         config::MaskingConfig masking;
@@ -91,7 +91,7 @@ private slots:
 
     void cyclesEnd()
     {
-        drift::SchemaSnapshot schema;
+        drift::SchemaCatalog schema;
         schema.tables = {textTable(a, {"k"}), textTable(b, {"k"})};
         schema.constraints
                 = {foreignKey("a_fk", a, {"k"}, b, {"k"}), foreignKey("b_fk", b, {"k"}, a, {"k"}),
@@ -112,7 +112,7 @@ private slots:
     {
         const drift::QualifiedName kunden{"CRM", "Kunden \"VIP\""};
         const drift::QualifiedName orders{"sales", "orders"};
-        drift::SchemaSnapshot schema;
+        drift::SchemaCatalog schema;
         schema.tables = {textTable(kunden, {"ID"}), textTable(orders, {"Kunde", "archived"})};
         schema.constraints
                 = {foreignKey("kunde_fk", orders, {"Kunde"}, kunden, {"ID"}),
@@ -136,7 +136,7 @@ private slots:
 
     void ownRulesOnForeignKeys()
     {
-        drift::SchemaSnapshot schema;
+        drift::SchemaCatalog schema;
         schema.tables = {textTable(a, {"k"}), textTable(b, {"k"}), textTable(c, {"k"})};
         schema.constraints
                 = {foreignKey("b_fk", b, {"k"}, a, {"k"}), foreignKey("c_fk", c, {"k"}, b, {"k"})};
@@ -183,7 +183,7 @@ private slots:
         const drift::QualifiedName orders2024{"public", "orders_2024"};
         const drift::QualifiedName orders2024q1{"public", "orders_2024_q1"};
         const drift::QualifiedName invoices{"public", "invoices"};
-        drift::SchemaSnapshot schema;
+        drift::SchemaCatalog schema;
         auto partition = textTable(orders2024, {});
         partition.partitionOf = orders;
         auto subPartition = textTable(orders2024q1, {});

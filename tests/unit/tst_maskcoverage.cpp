@@ -52,7 +52,7 @@ config::MaskRule rule(const std::string &column, const std::string &transform,
 
 struct Case
 {
-    drift::SchemaSnapshot schema;
+    drift::SchemaCatalog schema;
     config::MaskingConfig masking;
 };
 
@@ -168,7 +168,7 @@ class TestMaskCoverage : public QObject
 private slots:
     void resolves()
     {
-        drift::SchemaSnapshot schema;
+        drift::SchemaCatalog schema;
         schema.tables = {table("accounts", {"login", "note"}),
                          table("sessions", {"id", "account_login"}),
                          table("audit", {"session_login"})};
@@ -207,7 +207,7 @@ private slots:
 
     void conflictingForeignKeyRule()
     {
-        drift::SchemaSnapshot schema;
+        drift::SchemaCatalog schema;
         schema.tables = {table("a", {"k"}), table("b", {"k"})};
         schema.constraints = {foreignKey("b", "k", "a", "k")};
         config::MaskingConfig masking;

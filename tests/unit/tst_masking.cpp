@@ -65,9 +65,9 @@ drift::ColumnDef col(std::string name, std::string type)
 
 /// customers(id PK, email UNIQUE, name), orders(id PK, customer_id → customers.id,
 /// customer_email → customers.email, note), audit(order_id → orders.id).
-drift::SchemaSnapshot shopSchema()
+drift::SchemaCatalog shopSchema()
 {
-    drift::SchemaSnapshot s;
+    drift::SchemaCatalog s;
     drift::TableDef customers;
     customers.name = {"public", "customers"};
     customers.columns = {col("id", "bigint"), col("email", "text"), col("name", "text")};
@@ -622,7 +622,7 @@ private slots:
 
     void planResolvesQuotedNames()
     {
-        drift::SchemaSnapshot s;
+        drift::SchemaCatalog s;
         drift::TableDef t;
         t.name = {"public", "Weird \"Name\".x"};
         t.columns = {col("id", "bigint"), col("E-Mail Addr", "text"), col("a.b", "text")};

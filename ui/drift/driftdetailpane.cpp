@@ -52,7 +52,7 @@ QLabel *header(const QString &objectName)
 }
 
 /// The definitions of `objects` in one snapshot; several are separated by "-- kind name" lines.
-QString definitions(const drift::SchemaSnapshot *snapshot,
+QString definitions(const drift::SchemaCatalog *snapshot,
                     const std::vector<drift::Difference> &objects)
 {
     if (!snapshot)
@@ -223,7 +223,7 @@ void DriftDetailPane::showCell(const drift::DriftReport &report, const QString &
 
     const std::vector<drift::Difference> objects = HeatmapMapping::detailObjects(node, differences);
     const auto snapshot = report.snapshots.find(region.toStdString());
-    const drift::SchemaSnapshot *regionSnapshot
+    const drift::SchemaCatalog *regionSnapshot
             = snapshot == report.snapshots.end() ? nullptr : &snapshot->second;
 
     m_referenceHeader->setText(QStringLiteral("Reference · ") + qs(report.referenceName));

@@ -1,7 +1,7 @@
 #include "ui/masking/maskingcontroller.h"
 
 #include "core/db/connection.h"
-#include "core/drift/snapshot.h"
+#include "core/drift/catalogreader.h"
 
 #include <spdlog/spdlog.h>
 
@@ -29,10 +29,10 @@ MaskingOutcome runLoad(const JobContext &context,
         if (!source) {
             outcome.error = QString::fromStdString(source.error().describe());
         } else {
-            drift::SnapshotOptions schemaOptions;
+            drift::CatalogOptions schemaOptions;
             schemaOptions.who = "source";
             schemaOptions.cancel = context.cancel;
-            auto schema = drift::takeSnapshot(**source, schemaOptions);
+            auto schema = drift::readCatalog(**source, schemaOptions);
             if (!schema) {
                 outcome.error = QString::fromStdString(schema.error().describe());
             } else if (auto preview = masking::previewMasking(**source, config->masking, *schema,

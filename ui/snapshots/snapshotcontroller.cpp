@@ -2,7 +2,7 @@
 
 #include "core/db/configuredconnect.h"
 #include "core/db/connection.h"
-#include "core/drift/snapshot.h"
+#include "core/drift/catalogreader.h"
 #include "core/masking/coverage.h"
 #include "core/snapshot/snapshotusage.h"
 
@@ -35,9 +35,9 @@ QStringList unclassifiedColumns(const config::Config &config)
     auto source = db::connect(config.source.dsn, connectOptions(config), "source");
     if (!source)
         return {};
-    drift::SnapshotOptions options;
+    drift::CatalogOptions options;
     options.who = "source";
-    auto schema = drift::takeSnapshot(**source, options);
+    auto schema = drift::readCatalog(**source, options);
     if (!schema)
         return {};
     QStringList out;

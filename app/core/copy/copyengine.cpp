@@ -229,7 +229,7 @@ struct WorkItem
 struct Shared
 {
     const CopyRequest *request = nullptr;
-    std::string snapshotId;
+    std::string exportedSnapshotId;
     CancelRegistry registry;
     std::atomic<bool> stop{false}; ///< cancel or a failure elsewhere
     std::mutex errorMutex;
@@ -274,7 +274,7 @@ int defaultJobs()
 // ---------------------------------------------------------------------------------------------
 // Schema through pg_dump
 
-Result<std::string> dumpSection(const CopyRequest &request, const std::string &snapshotId,
+Result<std::string> dumpSection(const CopyRequest &request, const std::string &exportedSnapshotId,
                                 const std::string &section)
 {
     QTemporaryDir dir;
@@ -287,7 +287,8 @@ Result<std::string> dumpSection(const CopyRequest &request, const std::string &s
     std::vector<std::string> args = {"--schema-only", "--section=" + section, "--no-owner",
                                      "--no-privileges", "--no-publications",
                                      "--no-subscriptions", "--no-security-labels",
-                                     "--snapshot=" + snapshotId, "-f", file, "-d", *conninfo};
+                                     "--snapshot=" + exportedSnapshotId,
+                                     "-f", file, "-d", *conninfo};
     auto run = util::runProcess(pgProgram("pg_dump"), args, false, std::chrono::hours(1),
                                 request.cancel);
     if (!run)
@@ -731,11 +732,12 @@ void dataWorker(Shared &shared, std::vector<WorkItem> &items, std::atomic<std::s
     CancelScope sourceScope(shared.registry, source->get());
     CancelScope targetScope(shared.registry, target->get());
     // SET TRANSACTION SNAPSHOT takes no parameter: the snapshot id goes in as a literal.
-    if (auto begun = exec(source->get(),
-                          "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET TRANSACTION "
-                          "SNAPSHOT " + db::quoteLiteral(shared.snapshotId) + "; "
-                                  + digestSessionSettings,
-                          "source " + role + ": join snapshot");
+    if (auto begun
+        = exec(source->get(),
+               "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET TRANSACTION "
+               "SNAPSHOT "
+                       + db::quoteLiteral(shared.exportedSnapshotId) + "; " + digestSessionSettings,
+               "source " + role + ": join snapshot");
         !begun) {
         shared.recordError(begun.error());
         return;
@@ -1132,8 +1134,8 @@ Result<CopyStats> copyDatabase(const CopyRequest &requestIn)
                          "source: export snapshot");
     if (!exported)
         return std::unexpected(exported.error());
-    shared.snapshotId = value(*exported, 0, 0);
-    stats.snapshotId = shared.snapshotId;
+    shared.exportedSnapshotId = value(*exported, 0, 0);
+    stats.exportedSnapshotId = shared.exportedSnapshotId;
     stats.sourceLsn = value(*exported, 0, 1);
     stats.sourceAsOf = QDateTime::fromMSecsSinceEpoch(std::stoll(value(*exported, 0, 2)), Qt::UTC);
 
@@ -1187,10 +1189,10 @@ Result<CopyStats> copyDatabase(const CopyRequest &requestIn)
     reporter.phase(job::Phase::Schema);
     if (shared.cancelled())
         return cancelledError();
-    auto preData = dumpSection(request, shared.snapshotId, "pre-data");
+    auto preData = dumpSection(request, shared.exportedSnapshotId, "pre-data");
     if (!preData)
         return std::unexpected(preData.error());
-    auto postData = dumpSection(request, shared.snapshotId, "post-data");
+    auto postData = dumpSection(request, shared.exportedSnapshotId, "post-data");
     if (!postData)
         return std::unexpected(postData.error());
     const DumpScript pre = splitDumpScript(*preData);

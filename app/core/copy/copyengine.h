@@ -80,7 +80,7 @@ struct CopyStats
     std::int64_t bytes = 0;
     double seconds = 0;
     double dataSeconds = 0;
-    std::string snapshotId; ///< the exported source snapshot every worker read
+    std::string exportedSnapshotId; ///< the exported source snapshot every worker read
     std::string sourceLsn;  ///< pg_current_wal_lsn() in that snapshot
     QDateTime sourceAsOf;   ///< now() of the exporting transaction (UTC)
     int sequences = 0;

@@ -411,7 +411,7 @@ std::string renderScript(const std::vector<Difference> &differences, bool allowU
     return out;
 }
 
-std::string reconcileSql(const SchemaSnapshot &from, const SchemaSnapshot &to,
+std::string reconcileSql(const SchemaCatalog &from, const SchemaCatalog &to,
                          const DdlOptions &options)
 {
     return renderScript(diff(from, to, options.ignore), options.allowUnsafe);

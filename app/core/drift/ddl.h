@@ -3,7 +3,7 @@
 #include "core/db/sqlquote.h"
 #include "core/drift/difference.h"
 #include "core/drift/ignorerules.h"
-#include "core/drift/schemasnapshot.h"
+#include "core/drift/schemacatalog.h"
 
 #include <optional>
 #include <string>
@@ -102,7 +102,7 @@ struct DdlOptions
 /// statements, deduplicated and ordered by Phase (drops of dependants first, creations in
 /// dependency order, drops of data last), each unsafe statement after a "-- unsafe: …" line.
 /// Run it in one transaction. Empty when the schemas match.
-[[nodiscard]] std::string reconcileSql(const SchemaSnapshot &from, const SchemaSnapshot &to,
+[[nodiscard]] std::string reconcileSql(const SchemaCatalog &from, const SchemaCatalog &to,
                                        const DdlOptions &options = {});
 
 /// Same for an already computed (perhaps filtered) list of differences.

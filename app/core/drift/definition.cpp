@@ -102,7 +102,7 @@ std::string compositeSql(const CompositeTypeDef &c)
     return sql;
 }
 
-std::string viewSql(const SchemaSnapshot &s, const ViewDef &v)
+std::string viewSql(const SchemaCatalog &s, const ViewDef &v)
 {
     const bool materialized = v.kind == ViewKind::Materialized;
     std::string sql = std::string(materialized ? "CREATE MATERIALIZED VIEW " : "CREATE VIEW ")
@@ -122,7 +122,7 @@ std::string viewSql(const SchemaSnapshot &s, const ViewDef &v)
 
 /// CREATE TABLE with its columns and constraints, then its indexes, triggers, policies,
 /// row-level security and comments: everything a DBA compares side by side.
-std::string tableSql(const SchemaSnapshot &s, const TableDef &t)
+std::string tableSql(const SchemaCatalog &s, const TableDef &t)
 {
     std::vector<std::string> items;
     for (const auto &c : t.columns)
@@ -179,7 +179,7 @@ const ColumnDef *findColumn(const TableDef &t, const std::string &name)
 
 /// All overloads of the function a difference names: the exact signature when present, else
 /// every overload with the same name (a changed signature shows the other side's).
-std::string functionsSql(const SchemaSnapshot &s, const Difference &d)
+std::string functionsSql(const SchemaCatalog &s, const Difference &d)
 {
     const FunctionDef *exact = findIf(s.functions, [&](const FunctionDef &f) {
         return f.name.schema == d.schema && functionDisplay(f) == d.name;
@@ -204,7 +204,7 @@ std::string functionsSql(const SchemaSnapshot &s, const Difference &d)
 }
 
 /// The COMMENT ON statement of whatever object a comment difference is about.
-std::string commentOf(const SchemaSnapshot &s, const Difference &d)
+std::string commentOf(const SchemaCatalog &s, const Difference &d)
 {
     if (!d.table.empty()) {
         const QualifiedName relation{d.schema, d.table};
@@ -277,7 +277,7 @@ std::string commentOf(const SchemaSnapshot &s, const Difference &d)
 
 } // namespace
 
-std::string definitionOf(const SchemaSnapshot &s, const Difference &d)
+std::string definitionOf(const SchemaCatalog &s, const Difference &d)
 {
     const QualifiedName name{d.schema, d.name};
     const QualifiedName relation{d.schema, d.table};

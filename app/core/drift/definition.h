@@ -1,7 +1,7 @@
 #pragma once
 
 #include "core/drift/difference.h"
-#include "core/drift/schemasnapshot.h"
+#include "core/drift/schemacatalog.h"
 
 #include <string>
 
@@ -15,8 +15,7 @@ namespace envsync::drift {
 ///
 /// For a function whose signature changed the difference names the reference's overload; on
 /// the other side every overload of the same name is shown so the old signature is visible.
-/// Pure: reads only the snapshot (the drift view's side-by-side pane).
-[[nodiscard]] std::string definitionOf(const SchemaSnapshot &snapshot,
-                                       const Difference &difference);
+/// Pure: reads only the catalog (the drift view's side-by-side pane).
+[[nodiscard]] std::string definitionOf(const SchemaCatalog &snapshot, const Difference &difference);
 
 } // namespace envsync::drift

@@ -35,7 +35,7 @@ void Differ::classify()
         m_fromEnums.insert(e.name);
     for (const auto &e : m_to.enums)
         m_toEnums.insert(e.name);
-    auto functionsOnViews = [](const SchemaSnapshot &s, std::set<std::string> &out) {
+    auto functionsOnViews = [](const SchemaCatalog &s, std::set<std::string> &out) {
         for (const auto &d : s.dependencies) {
             if (d.dependent.starts_with("function\x1f") && d.referenced.starts_with("view\x1f"))
                 out.insert(d.dependent);
@@ -145,7 +145,7 @@ std::vector<Difference> Differ::run()
 
 } // namespace detail
 
-std::vector<Difference> diff(const SchemaSnapshot &from, const SchemaSnapshot &to,
+std::vector<Difference> diff(const SchemaCatalog &from, const SchemaCatalog &to,
                              const IgnoreRules &ignore)
 {
     return applyIgnoreRules(detail::Differ(from, to).run(), ignore);

@@ -2,7 +2,7 @@
 
 #include "core/drift/difference.h"
 #include "core/drift/ignorerules.h"
-#include "core/drift/schemasnapshot.h"
+#include "core/drift/schemacatalog.h"
 
 #include <string>
 #include <vector>
@@ -14,7 +14,7 @@ namespace envsync::drift {
 /// Children (columns, constraints, indexes, triggers, policies, comments, owned sequences) of
 /// an added or removed table are folded into the table's difference; so are the children of
 /// an added or removed view, function or type. Sorted by schema, name, kind. Pure: no I/O.
-[[nodiscard]] std::vector<Difference> diff(const SchemaSnapshot &from, const SchemaSnapshot &to,
+[[nodiscard]] std::vector<Difference> diff(const SchemaCatalog &from, const SchemaCatalog &to,
                                            const IgnoreRules &ignore = {});
 
 /// True when every value of type `narrow` fits into type `wide` unchanged (both as printed by

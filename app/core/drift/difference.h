@@ -87,7 +87,7 @@ struct DdlStatement
     std::string reason;  ///< why it is unsafe ("drops table public.t and its rows")
 };
 
-/// One object-level difference between two schema snapshots.
+/// One object-level difference between two schema catalogs.
 struct Difference
 {
     ObjectKind kind = ObjectKind::Table;

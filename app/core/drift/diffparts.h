@@ -6,7 +6,7 @@
 #include "core/drift/ddl.h"
 #include "core/drift/diff.h"
 #include "core/drift/difference.h"
-#include "core/drift/schemasnapshot.h"
+#include "core/drift/schemacatalog.h"
 #include "core/drift/severity.h"
 
 #include <algorithm>
@@ -98,11 +98,11 @@ struct Pending
 };
 
 /// Tables and views of one snapshot by name. The differ asks "does it exist on both sides?"
-/// for every object, so a linear SchemaSnapshot::findTable made large diffs quadratic.
+/// for every object, so a linear SchemaCatalog::findTable made large diffs quadratic.
 class RelationIndex
 {
 public:
-    explicit RelationIndex(const SchemaSnapshot &s)
+    explicit RelationIndex(const SchemaCatalog &s)
     {
         for (const auto &t : s.tables)
             m_tables.emplace(t.name, &t);
@@ -180,7 +180,7 @@ private:
 class Ranks
 {
 public:
-    explicit Ranks(const SchemaSnapshot &s)
+    explicit Ranks(const SchemaCatalog &s)
     {
         for (const auto &d : s.dependencies)
             m_needs[d.dependent].push_back(d.referenced);
@@ -218,7 +218,7 @@ private:
 class Differ
 {
 public:
-    Differ(const SchemaSnapshot &from, const SchemaSnapshot &to)
+    Differ(const SchemaCatalog &from, const SchemaCatalog &to)
         : m_from(from)
         , m_to(to)
         , m_fromRelations(from)
@@ -362,8 +362,8 @@ private:
     void diffTriggers();
     void diffPolicies();
 
-    const SchemaSnapshot &m_from;
-    const SchemaSnapshot &m_to;
+    const SchemaCatalog &m_from;
+    const SchemaCatalog &m_to;
     RelationIndex m_fromRelations; // declared before the Depths that refer to them
     RelationIndex m_toRelations;
     Depths m_fromDepth;

@@ -3,9 +3,9 @@
 #include "core/db/connection.h"
 #include "core/db/controldb.h"
 #include "core/db/dsn.h"
+#include "core/drift/catalogreader.h"
 #include "core/drift/diff.h"
 #include "core/drift/ignorerules.h"
-#include "core/drift/snapshot.h"
 
 #include <QThreadPool>
 #include <QtConcurrent/QtConcurrentRun>
@@ -65,17 +65,17 @@ const Error *DriftReport::errorOf(const std::string &region) const
     return nullptr;
 }
 
-Result<SchemaSnapshot> snapshotDatabase(const std::string &dsn, const std::string &who,
-                                        const config::TimeoutsConfig &timeouts,
-                                        const std::shared_ptr<job::CancelToken> &cancel)
+Result<SchemaCatalog> snapshotDatabase(const std::string &dsn, const std::string &who,
+                                       const config::TimeoutsConfig &timeouts,
+                                       const std::shared_ptr<job::CancelToken> &cancel)
 {
     auto connection = db::connect(dsn, {timeouts.connect, timeouts.statement}, who);
     if (!connection)
         return std::unexpected(connection.error());
-    SnapshotOptions options;
+    CatalogOptions options;
     options.who = who;
     options.cancel = cancel;
-    return takeSnapshot(**connection, options);
+    return readCatalog(**connection, options);
 }
 
 Result<DriftReport> checkDrift(const config::Config &config, const DriftRequest &request,
@@ -99,17 +99,17 @@ Result<DriftReport> checkDrift(const config::Config &config, const DriftRequest 
     // Reference and regions are read at the same time, each on its own connection.
     QThreadPool pool;
     pool.setMaxThreadCount(static_cast<int>(regions.size()) + 1);
-    QFuture<Result<SchemaSnapshot>> reference = QtConcurrent::run(&pool, [&] {
+    QFuture<Result<SchemaCatalog>> reference = QtConcurrent::run(&pool, [&] {
         return snapshotDatabase(target->dsn, target->name, config.timeouts, cancel);
     });
-    std::vector<QFuture<Result<SchemaSnapshot>>> regionSnapshots;
+    std::vector<QFuture<Result<SchemaCatalog>>> regionSnapshots;
     for (const auto *region : regions) {
         regionSnapshots.push_back(QtConcurrent::run(&pool, [&config, &cancel, region] {
             return snapshotDatabase(region->dsn, "region " + region->name, config.timeouts, cancel);
         }));
     }
 
-    Result<SchemaSnapshot> referenceSnapshot = reference.result();
+    Result<SchemaCatalog> referenceSnapshot = reference.result();
     if (!referenceSnapshot || job::cancelled(cancel)) {
         pool.waitForDone();
         if (job::cancelled(cancel))
@@ -123,7 +123,7 @@ Result<DriftReport> checkDrift(const config::Config &config, const DriftRequest 
     const IgnoreRules ignore = IgnoreRules::fromConfig(config.driftIgnore);
     const int total = static_cast<int>(regions.size());
     for (int i = 0; i < total; ++i) {
-        Result<SchemaSnapshot> snapshot = regionSnapshots[static_cast<std::size_t>(i)].result();
+        Result<SchemaCatalog> snapshot = regionSnapshots[static_cast<std::size_t>(i)].result();
         const std::string &name = regions[static_cast<std::size_t>(i)]->name;
         if (snapshot) {
             report.drifts.push_back({name, diff(*snapshot, report.reference, ignore)});

@@ -2,7 +2,7 @@
 
 #include "core/config/config.h"
 #include "core/drift/driftformat.h"
-#include "core/drift/schemasnapshot.h"
+#include "core/drift/schemacatalog.h"
 #include "core/error.h"
 #include "core/job/canceltoken.h"
 
@@ -28,9 +28,9 @@ struct DriftReport
 {
     std::string referenceName;     ///< "golden_v3" or "source prod"
     bool fellBackToSource = false; ///< asked for golden, but no snapshot exists yet
-    SchemaSnapshot reference;
+    SchemaCatalog reference;
     std::vector<RegionDrift> drifts;                 ///< regions that could be compared
-    std::map<std::string, SchemaSnapshot> snapshots; ///< region → its schema (detail views)
+    std::map<std::string, SchemaCatalog> snapshots;  ///< region → its schema (detail views)
     std::vector<Error> errors;                       ///< regions that could not be read
     std::vector<std::string> errorRegions;           ///< the region of each of `errors`, same order
 
@@ -55,9 +55,9 @@ using RegionDoneFn = std::function<void(const std::string &region, int done, int
                                              const std::shared_ptr<job::CancelToken> &cancel = {});
 
 /// Connects to `dsn` and snapshots it ("who" names it in errors).
-[[nodiscard]] Result<SchemaSnapshot>
-snapshotDatabase(const std::string &dsn, const std::string &who,
-                 const config::TimeoutsConfig &timeouts,
-                 const std::shared_ptr<job::CancelToken> &cancel = {});
+[[nodiscard]] Result<SchemaCatalog> snapshotDatabase(const std::string &dsn, const std::string &who,
+                                                     const config::TimeoutsConfig &timeouts,
+                                                     const std::shared_ptr<job::CancelToken> &cancel
+                                                     = {});
 
 } // namespace envsync::drift

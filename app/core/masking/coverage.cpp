@@ -26,7 +26,7 @@ std::string coverageKindName(CoverageKind kind)
 }
 
 CoverageReport resolveCoverage(const config::MaskingConfig &masking,
-                               const drift::SchemaSnapshot &source)
+                               const drift::SchemaCatalog &source)
 {
     CoverageReport report;
     for (const auto &table : source.tables) {

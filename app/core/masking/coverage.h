@@ -2,7 +2,7 @@
 
 #include "core/config/config.h"
 #include "core/config/formats.h"
-#include "core/drift/schemasnapshot.h"
+#include "core/drift/schemacatalog.h"
 
 #include <map>
 #include <string>
@@ -58,7 +58,7 @@ struct CoverageReport
 /// key they reference, keep entries), so a console can show coverage while no salt is at hand.
 /// Pure.
 [[nodiscard]] CoverageReport resolveCoverage(const config::MaskingConfig &masking,
-                                             const drift::SchemaSnapshot &source);
+                                             const drift::SchemaCatalog &source);
 
 /// "rule", "inherited", "keep", "unclassified".
 [[nodiscard]] std::string coverageKindName(CoverageKind kind);

@@ -17,7 +17,7 @@ std::string locationOf(const config::MaskRule &rule)
 class SchemaColumns
 {
 public:
-    explicit SchemaColumns(const drift::SchemaSnapshot &source)
+    explicit SchemaColumns(const drift::SchemaCatalog &source)
     {
         for (const auto &table : source.tables) {
             if (table.partitionOf)
@@ -74,7 +74,7 @@ void applyOwnRules(const config::MaskingConfig &masking, const SchemaColumns &co
 }
 
 /// One pass over the foreign keys; true when a column took a rule.
-bool inheritOnce(const drift::SchemaSnapshot &source, const SchemaColumns &columns,
+bool inheritOnce(const drift::SchemaCatalog &source, const SchemaColumns &columns,
                  RuleResolution &resolution, std::set<ColumnName> &conflicting)
 {
     bool changed = false;
@@ -132,7 +132,7 @@ bool sameRule(const config::MaskRule &a, const config::MaskRule &b)
 }
 
 RuleResolution resolveRules(const config::MaskingConfig &masking,
-                            const drift::SchemaSnapshot &source)
+                            const drift::SchemaCatalog &source)
 {
     const SchemaColumns columns(source);
     RuleResolution resolution;

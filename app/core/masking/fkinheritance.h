@@ -1,7 +1,7 @@
 #pragma once
 
 #include "core/config/config.h"
-#include "core/drift/schemasnapshot.h"
+#include "core/drift/schemacatalog.h"
 
 #include <compare>
 #include <map>
@@ -65,6 +65,6 @@ struct RuleResolution
 /// buildMaskPlan and resolveCoverage, so `mask --check`, the console and a snapshot agree.
 /// Pure; the rules in the result point into `masking`.
 [[nodiscard]] RuleResolution resolveRules(const config::MaskingConfig &masking,
-                                          const drift::SchemaSnapshot &source);
+                                          const drift::SchemaCatalog &source);
 
 } // namespace envsync::masking

@@ -178,7 +178,7 @@ public:
 } // namespace
 
 Result<std::unique_ptr<MaskPlan>> buildMaskPlan(const config::MaskingConfig &masking,
-                                                const drift::SchemaSnapshot &source,
+                                                const drift::SchemaCatalog &source,
                                                 std::string salt)
 {
     if (salt.empty())

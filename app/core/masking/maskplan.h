@@ -1,7 +1,7 @@
 #pragma once
 
 #include "core/config/config.h"
-#include "core/drift/schemasnapshot.h"
+#include "core/drift/schemacatalog.h"
 #include "core/error.h"
 
 #include <map>
@@ -58,7 +58,7 @@ public:
 /// invalid, and with ErrorCode::Refused when the salt is missing. `salt` comes from
 /// resolveSalt (env / keychain), never from the config.
 [[nodiscard]] Result<std::unique_ptr<MaskPlan>> buildMaskPlan(const config::MaskingConfig &masking,
-                                                              const drift::SchemaSnapshot &source,
+                                                              const drift::SchemaCatalog &source,
                                                               std::string salt);
 
 /// Reads the salt named by the config (environment variable; the GUI supplies keychain values).

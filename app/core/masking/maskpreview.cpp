@@ -110,7 +110,7 @@ void fillPreview(ColumnPreview &preview, const std::vector<std::string> &values,
 
 Result<MaskPreview> previewMasking(pqxx::connection &connection,
                                    const config::MaskingConfig &masking,
-                                   const drift::SchemaSnapshot &source,
+                                   const drift::SchemaCatalog &source,
                                    const PreviewOptions &options,
                                    const std::shared_ptr<job::CancelToken> &cancel)
 {

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "core/config/config.h"
-#include "core/drift/schemasnapshot.h"
+#include "core/drift/schemacatalog.h"
 #include "core/error.h"
 #include "core/job/canceltoken.h"
 #include "core/masking/coverage.h"
@@ -52,7 +52,7 @@ struct PreviewOptions
 /// `cancel` is checked between tables and cancels the sample query in flight (Cancelled).
 [[nodiscard]] Result<MaskPreview>
 previewMasking(pqxx::connection &connection, const config::MaskingConfig &masking,
-               const drift::SchemaSnapshot &source, const PreviewOptions &options = {},
+               const drift::SchemaCatalog &source, const PreviewOptions &options = {},
                const std::shared_ptr<job::CancelToken> &cancel = {});
 
 } // namespace envsync::masking

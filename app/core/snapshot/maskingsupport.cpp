@@ -3,7 +3,7 @@
 namespace envsync::snapshot {
 
 Result<std::unique_ptr<masking::MaskPlan>> buildPlan(const config::MaskingConfig &masking,
-                                                     const drift::SchemaSnapshot &source)
+                                                     const drift::SchemaCatalog &source)
 {
     auto salt = masking::resolveSalt(masking.salt);
     if (!salt)

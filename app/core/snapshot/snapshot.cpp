@@ -9,7 +9,7 @@
 #include "core/db/dsn.h"
 #include "core/db/sqlquote.h"
 #include "core/db/systemidentifier.h"
-#include "core/drift/snapshot.h"
+#include "core/drift/catalogreader.h"
 #include "core/snapshot/copyfacts.h"
 #include "core/snapshot/maskingsupport.h"
 
@@ -242,10 +242,10 @@ Result<SnapshotInfo> createSnapshot(const config::Config &config, const CreateOp
         step(options, "removed leftover " + name);
 
     step(options, "reading the source schema and resolving masking rules");
-    drift::SnapshotOptions schemaOptions;
+    drift::CatalogOptions schemaOptions;
     schemaOptions.who = "source";
     schemaOptions.cancel = options.cancel;
-    auto schema = drift::takeSnapshot(**source, schemaOptions);
+    auto schema = drift::readCatalog(**source, schemaOptions);
     if (!schema)
         return std::unexpected(schema.error());
     source->reset();

@@ -5,10 +5,10 @@
 
 #include "core/config/configloader.h"
 #include "core/db/connection.h"
+#include "core/drift/catalogreader.h"
 #include "core/drift/ddl.h"
 #include "core/drift/diff.h"
 #include "core/drift/driftformat.h"
-#include "core/drift/snapshot.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -42,9 +42,9 @@ class TestDriftDemo : public QObject
 
 private:
     envsync::config::Config m_config;
-    drift::SchemaSnapshot m_source;
+    drift::SchemaCatalog m_source;
 
-    drift::SchemaSnapshot snapshotOf(const std::string &dsn, const std::string &who, bool *ok)
+    drift::SchemaCatalog snapshotOf(const std::string &dsn, const std::string &who, bool *ok)
     {
         *ok = false;
         auto connection = envsync::db::connect(dsn, {}, who);
@@ -52,9 +52,9 @@ private:
             qWarning("%s", connection.error().describe().c_str());
             return {};
         }
-        drift::SnapshotOptions options;
+        drift::CatalogOptions options;
         options.who = who;
-        auto snapshot = drift::takeSnapshot(**connection, options);
+        auto snapshot = drift::readCatalog(**connection, options);
         if (!snapshot) {
             qWarning("%s", snapshot.error().describe().c_str());
             return {};

@@ -9,9 +9,9 @@
 #include "testsupport.h"
 
 #include "core/db/connection.h"
+#include "core/drift/catalogreader.h"
 #include "core/drift/ddl.h"
 #include "core/drift/diff.h"
-#include "core/drift/snapshot.h"
 
 #include <QElapsedTimer>
 #include <QScopeGuard>
@@ -120,15 +120,15 @@ private:
         }
     }
 
-    drift::SchemaSnapshot snapshot(const std::string &database, bool *ok)
+    drift::SchemaCatalog snapshot(const std::string &database, bool *ok)
     {
         *ok = false;
         QElapsedTimer timer;
         timer.start();
         const auto addTime = qScopeGuard([&] { m_snapshotMs += timer.elapsed(); });
-        drift::SnapshotOptions options;
+        drift::CatalogOptions options;
         options.who = database;
-        auto snapshot = drift::takeSnapshot(connection(database), options);
+        auto snapshot = drift::readCatalog(connection(database), options);
         if (!snapshot) {
             qWarning("%s", snapshot.error().describe().c_str());
             return {};
@@ -184,7 +184,7 @@ COMMENT ON EXTENSION plpgsql IS 'PL/pgSQL procedural language';
     }
 
     void roundTripOneWay(const std::string &label, const std::string &workDb,
-                         const drift::SchemaSnapshot &from, const drift::SchemaSnapshot &to)
+                         const drift::SchemaCatalog &from, const drift::SchemaCatalog &to)
     {
         const auto differences = drift::diff(from, to);
         QVERIFY2(!differences.empty(), (label + ": no differences found").c_str());
@@ -308,14 +308,14 @@ CREATE SCHEMA skip;
 CREATE TABLE skip.t (id int);
 CREATE TABLE public.users (email citext);
 )"));
-        drift::SnapshotOptions options;
+        drift::CatalogOptions options;
         options.who = "region eu";
         std::vector<std::string> steps;
         options.progress = [&](const std::string &step, int done, int total) {
             steps.push_back(step);
             QVERIFY(done >= 0 && done <= total);
         };
-        auto all = drift::takeSnapshot(connection("drift_old"), options);
+        auto all = drift::readCatalog(connection("drift_old"), options);
         QVERIFY(all.has_value());
         std::set<std::string> schemas;
         for (const auto &schema : all->schemas)
@@ -333,21 +333,21 @@ CREATE TABLE public.users (email citext);
 
         options.progress = {};
         options.excludeSchemas = {"skip"};
-        auto excluded = drift::takeSnapshot(connection("drift_old"), options);
+        auto excluded = drift::readCatalog(connection("drift_old"), options);
         QVERIFY(excluded.has_value());
         QCOMPARE(excluded->tables.size(), std::size_t(2));
         options.excludeSchemas = {};
         options.includeSchemas = {"keep"};
-        auto included = drift::takeSnapshot(connection("drift_old"), options);
+        auto included = drift::readCatalog(connection("drift_old"), options);
         QVERIFY(included.has_value());
         QCOMPARE(included->tables.size(), std::size_t(1));
         QCOMPARE(included->tables.front().name.display(), std::string("keep.t"));
 
         // A connection that cannot be made: an Error naming the database, no exception.
         pqxx::lazyconnection missing(m_cluster->dsn("no_such_database"));
-        auto failed = drift::takeSnapshot(missing, options);
+        auto failed = drift::readCatalog(missing, options);
         QVERIFY(!failed.has_value());
-        QVERIFY2(failed.error().context.starts_with("region eu: schema snapshot"),
+        QVERIFY2(failed.error().context.starts_with("region eu: schema catalog"),
                  failed.error().describe().c_str());
     }
 

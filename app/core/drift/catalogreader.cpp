@@ -1,4 +1,4 @@
-#include "core/drift/snapshot.h"
+#include "core/drift/catalogreader.h"
 
 #include "core/db/cancelguard.h"
 #include "core/db/connection.h"
@@ -18,13 +18,13 @@
 
 namespace envsync::drift {
 
-const TableDef *SchemaSnapshot::findTable(const QualifiedName &name) const
+const TableDef *SchemaCatalog::findTable(const QualifiedName &name) const
 {
     const auto it = std::ranges::find(tables, name, &TableDef::name);
     return it == tables.end() ? nullptr : &*it;
 }
 
-const ViewDef *SchemaSnapshot::findView(const QualifiedName &name) const
+const ViewDef *SchemaCatalog::findView(const QualifiedName &name) const
 {
     const auto it = std::ranges::find(views, name, &ViewDef::name);
     return it == views.end() ? nullptr : &*it;
@@ -91,7 +91,7 @@ std::string schemaFilter(const std::string &ns)
 }
 
 /// The values of schemaFilter's $1 and $2.
-std::pair<std::string, std::string> schemaLists(const SnapshotOptions &options)
+std::pair<std::string, std::string> schemaLists(const CatalogOptions &options)
 {
     std::vector<std::string> excluded = alwaysExcludedSchemas();
     excluded.insert(excluded.end(), options.excludeSchemas.begin(), options.excludeSchemas.end());
@@ -118,14 +118,14 @@ struct SnapshotCancelled
 class Reader
 {
 public:
-    Reader(pqxx::transaction_base &tx, const SnapshotOptions &options, std::string &step)
+    Reader(pqxx::transaction_base &tx, const CatalogOptions &options, std::string &step)
         : m_tx(tx)
         , m_options(options)
         , m_step(step)
     {
     }
 
-    SchemaSnapshot read();
+    SchemaCatalog read();
 
 private:
     pqxx::result query(const char *step, const std::string &sql)
@@ -145,35 +145,35 @@ private:
     }
     static std::string ns(const std::string &alias) { return schemaFilter(alias); }
 
-    void readSchemas(SchemaSnapshot &s);
-    void readExtensions(SchemaSnapshot &s);
-    void readTables(SchemaSnapshot &s);
-    void readColumns(SchemaSnapshot &s);
-    void readConstraints(SchemaSnapshot &s);
-    void readIndexes(SchemaSnapshot &s);
-    void readSequences(SchemaSnapshot &s);
-    void readViews(SchemaSnapshot &s);
-    void readViewDependencies(SchemaSnapshot &s);
-    void readFunctions(SchemaSnapshot &s);
-    void readTriggers(SchemaSnapshot &s);
-    void readEnums(SchemaSnapshot &s);
-    void readDomains(SchemaSnapshot &s);
-    void readCompositeTypes(SchemaSnapshot &s);
-    void readPolicies(SchemaSnapshot &s);
-    void readCollations(SchemaSnapshot &s);
-    void readDependencies(SchemaSnapshot &s);
+    void readSchemas(SchemaCatalog &s);
+    void readExtensions(SchemaCatalog &s);
+    void readTables(SchemaCatalog &s);
+    void readColumns(SchemaCatalog &s);
+    void readConstraints(SchemaCatalog &s);
+    void readIndexes(SchemaCatalog &s);
+    void readSequences(SchemaCatalog &s);
+    void readViews(SchemaCatalog &s);
+    void readViewDependencies(SchemaCatalog &s);
+    void readFunctions(SchemaCatalog &s);
+    void readTriggers(SchemaCatalog &s);
+    void readEnums(SchemaCatalog &s);
+    void readDomains(SchemaCatalog &s);
+    void readCompositeTypes(SchemaCatalog &s);
+    void readPolicies(SchemaCatalog &s);
+    void readCollations(SchemaCatalog &s);
+    void readDependencies(SchemaCatalog &s);
 
     static constexpr int totalSteps = 18;
     pqxx::transaction_base &m_tx;
-    const SnapshotOptions &m_options;
+    const CatalogOptions &m_options;
     const std::pair<std::string, std::string> m_schemaLists = schemaLists(m_options);
     std::string &m_step;
     int m_done = 0;
 };
 
-SchemaSnapshot Reader::read()
+SchemaCatalog Reader::read()
 {
-    SchemaSnapshot s;
+    SchemaCatalog s;
     // Every deparsing function qualifies names that are not visible: with an empty search_path
     // all of them are qualified the same way, whatever the session or the database default.
     m_tx.exec0("SET LOCAL search_path = ''");
@@ -203,7 +203,7 @@ SchemaSnapshot Reader::read()
     return s;
 }
 
-void Reader::readSchemas(SchemaSnapshot &s)
+void Reader::readSchemas(SchemaCatalog &s)
 {
     const auto rows = query("schemas", "SELECT n.nspname, obj_description(n.oid, 'pg_namespace') "
                                        "FROM pg_namespace n WHERE "
@@ -214,7 +214,7 @@ void Reader::readSchemas(SchemaSnapshot &s)
     sortBy(s.schemas, [](const SchemaDef &d) { return d.name; });
 }
 
-void Reader::readExtensions(SchemaSnapshot &s)
+void Reader::readExtensions(SchemaCatalog &s)
 {
     const auto rows = query("extensions",
                             "SELECT e.extname, e.extversion, n.nspname, "
@@ -225,7 +225,7 @@ void Reader::readExtensions(SchemaSnapshot &s)
     sortBy(s.extensions, [](const ExtensionDef &d) { return d.name; });
 }
 
-void Reader::readTables(SchemaSnapshot &s)
+void Reader::readTables(SchemaCatalog &s)
 {
     const auto rows = query(
             "tables",
@@ -263,7 +263,7 @@ void Reader::readTables(SchemaSnapshot &s)
     sortBy(s.tables, [](const TableDef &d) { return d.name; });
 }
 
-void Reader::readColumns(SchemaSnapshot &s)
+void Reader::readColumns(SchemaCatalog &s)
 {
     const auto rows = query(
             "columns",
@@ -349,7 +349,7 @@ ConstraintType constraintType(const std::string &code)
     return ConstraintType::Check;
 }
 
-void Reader::readConstraints(SchemaSnapshot &s)
+void Reader::readConstraints(SchemaCatalog &s)
 {
     const auto rows = query(
             "constraints",
@@ -390,7 +390,7 @@ void Reader::readConstraints(SchemaSnapshot &s)
     sortBy(s.constraints, [](const ConstraintDef &d) { return std::tie(d.table, d.name); });
 }
 
-void Reader::readIndexes(SchemaSnapshot &s)
+void Reader::readIndexes(SchemaCatalog &s)
 {
     const auto rows = query(
             "indexes",
@@ -424,7 +424,7 @@ void Reader::readIndexes(SchemaSnapshot &s)
     sortBy(s.indexes, [](const IndexDef &d) { return std::tie(d.table.schema, d.name); });
 }
 
-void Reader::readSequences(SchemaSnapshot &s)
+void Reader::readSequences(SchemaCatalog &s)
 {
     const auto rows = query(
             "sequences",
@@ -460,7 +460,7 @@ void Reader::readSequences(SchemaSnapshot &s)
     sortBy(s.sequences, [](const SequenceDef &d) { return d.name; });
 }
 
-void Reader::readViews(SchemaSnapshot &s)
+void Reader::readViews(SchemaCatalog &s)
 {
     const auto rows
             = query("views", "SELECT n.nspname, c.relname, c.relkind, pg_get_viewdef(c.oid), "
@@ -485,7 +485,7 @@ void Reader::readViews(SchemaSnapshot &s)
     sortBy(s.views, [](const ViewDef &d) { return d.name; });
 }
 
-void Reader::readViewDependencies(SchemaSnapshot &s)
+void Reader::readViewDependencies(SchemaCatalog &s)
 {
     const auto rows = query(
             "view dependencies",
@@ -532,7 +532,7 @@ void Reader::readViewDependencies(SchemaSnapshot &s)
     }
 }
 
-void Reader::readFunctions(SchemaSnapshot &s)
+void Reader::readFunctions(SchemaCatalog &s)
 {
     const auto rows = query(
             "functions",
@@ -557,7 +557,7 @@ void Reader::readFunctions(SchemaSnapshot &s)
     sortBy(s.functions, [](const FunctionDef &d) { return d.key(); });
 }
 
-void Reader::readTriggers(SchemaSnapshot &s)
+void Reader::readTriggers(SchemaCatalog &s)
 {
     const auto rows
             = query("triggers",
@@ -583,7 +583,7 @@ void Reader::readTriggers(SchemaSnapshot &s)
     sortBy(s.triggers, [](const TriggerDef &d) { return std::tie(d.table, d.name); });
 }
 
-void Reader::readEnums(SchemaSnapshot &s)
+void Reader::readEnums(SchemaCatalog &s)
 {
     const auto rows = query(
             "enums", "SELECT n.nspname, t.typname, "
@@ -597,7 +597,7 @@ void Reader::readEnums(SchemaSnapshot &s)
     sortBy(s.enums, [](const EnumDef &d) { return d.name; });
 }
 
-void Reader::readDomains(SchemaSnapshot &s)
+void Reader::readDomains(SchemaCatalog &s)
 {
     const auto rows = query(
             "domains",
@@ -631,7 +631,7 @@ void Reader::readDomains(SchemaSnapshot &s)
     sortBy(s.domains, [](const DomainDef &d) { return d.name; });
 }
 
-void Reader::readCompositeTypes(SchemaSnapshot &s)
+void Reader::readCompositeTypes(SchemaCatalog &s)
 {
     const auto rows = query(
             "composite types",
@@ -657,7 +657,7 @@ void Reader::readCompositeTypes(SchemaSnapshot &s)
     sortBy(s.compositeTypes, [](const CompositeTypeDef &d) { return d.name; });
 }
 
-void Reader::readPolicies(SchemaSnapshot &s)
+void Reader::readPolicies(SchemaCatalog &s)
 {
     const auto rows = query(
             "policies",
@@ -693,7 +693,7 @@ void Reader::readPolicies(SchemaSnapshot &s)
     sortBy(s.policies, [](const PolicyDef &d) { return std::tie(d.table, d.name); });
 }
 
-void Reader::readCollations(SchemaSnapshot &s)
+void Reader::readCollations(SchemaCatalog &s)
 {
     // to_jsonb: colliculocale is PostgreSQL 15's name for the ICU locale (17 calls it
     // colllocale); reading it by name keeps one query for every version.
@@ -723,7 +723,7 @@ void Reader::readCollations(SchemaSnapshot &s)
     sortBy(s.collations, [](const CollationDef &d) { return d.name; });
 }
 
-void Reader::readDependencies(SchemaSnapshot &s)
+void Reader::readDependencies(SchemaCatalog &s)
 {
     // One query over the user objects' normal pg_depend rows (oid >= 16384: not built in;
     // automatic and internal ones only tie parts to their whole). A domain constraint stands
@@ -800,10 +800,9 @@ void Reader::readDependencies(SchemaSnapshot &s)
 
 } // namespace
 
-Result<SchemaSnapshot> takeSnapshot(pqxx::connection_base &connection,
-                                    const SnapshotOptions &options)
+Result<SchemaCatalog> readCatalog(pqxx::connection_base &connection, const CatalogOptions &options)
 {
-    if (auto refused = db::refuseOnGuiThread("schema snapshot"))
+    if (auto refused = db::refuseOnGuiThread("schema catalog"))
         return std::unexpected(withContext(*refused, options.who));
     std::string step = "begin";
     const db::CancelGuard cancelGuard(connection, options.cancel);
@@ -811,14 +810,14 @@ Result<SchemaSnapshot> takeSnapshot(pqxx::connection_base &connection,
         pqxx::transaction<pqxx::repeatable_read, pqxx::read_only> tx(connection,
                                                                      "envsync_drift_snapshot");
         Reader reader(tx, options, step);
-        SchemaSnapshot snapshot = reader.read();
+        SchemaCatalog snapshot = reader.read();
         tx.commit();
         return snapshot;
     } catch (const SnapshotCancelled &) {
-        return fail(ErrorCode::Cancelled, "cancelled", options.who + ": schema snapshot");
+        return fail(ErrorCode::Cancelled, "cancelled", options.who + ": schema catalog");
     } catch (...) {
         return std::unexpected(db::cancelledOr(
-                db::currentExceptionToError(options.who, "schema snapshot (" + step + ")"),
+                db::currentExceptionToError(options.who, "schema catalog (" + step + ")"),
                 options.cancel));
     }
 }

@@ -57,8 +57,8 @@ struct ColumnDef
     std::string defaultExpr; ///< pg_get_expr(); empty when none (and for generated columns)
     Identity identity = Identity::None;
     std::optional<IdentitySequenceDef> identitySequence; ///< set for identity columns
-    std::string generatedExpr; ///< STORED generation expression; empty when not generated
-    std::string collation;     ///< quoted, qualified; empty when it is the type's default
+    std::string generatedExpr;  ///< STORED generation expression; empty when not generated
+    std::string collation;      ///< quoted, qualified; empty when it is the type's default
     QualifiedName collationRef; ///< the same collation unquoted (empty when `collation` is)
     std::string comment;
 };
@@ -275,7 +275,7 @@ struct SchemaDef
 
 /// A database's schema as plain values: what the drift engine compares. Every vector is sorted
 /// by its key so two snapshots of equal schemas compare equal element by element.
-struct SchemaSnapshot
+struct SchemaCatalog
 {
     std::string database;
     std::string serverVersion;

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "core/drift/schemasnapshot.h"
+#include "core/drift/schemacatalog.h"
 #include "core/error.h"
 #include "core/job/canceltoken.h"
 
@@ -14,10 +14,10 @@
 namespace envsync::drift {
 
 /// Called before each catalog query ("tables", 3, 16) and once at the end ("done", 16, 16).
-/// Runs on the snapshotting thread.
-using SnapshotProgressFn = std::function<void(const std::string &step, int done, int total)>;
+/// Runs on the reading thread.
+using CatalogProgressFn = std::function<void(const std::string &step, int done, int total)>;
 
-struct SnapshotOptions
+struct CatalogOptions
 {
     /// Names the database in errors: "region eu", "source".
     std::string who = "database";
@@ -25,7 +25,7 @@ struct SnapshotOptions
     std::vector<std::string> excludeSchemas;
     /// When not empty, only these schemas are read.
     std::vector<std::string> includeSchemas;
-    SnapshotProgressFn progress;
+    CatalogProgressFn progress;
     /// Checked between the catalog queries; cancels the one in flight (Cancelled).
     std::shared_ptr<job::CancelToken> cancel;
 };
@@ -35,11 +35,11 @@ struct SnapshotOptions
 /// Skips system schemas, EnvSync's own schemas and objects that belong to extensions.
 /// Blocking: call it from a worker thread that owns `connection` (refused with WrongThread on
 /// the registered GUI thread). Never throws: libpqxx errors become an Error whose context is
-/// "<who>: schema snapshot (<step>)".
-[[nodiscard]] Result<SchemaSnapshot> takeSnapshot(pqxx::connection_base &connection,
-                                                  const SnapshotOptions &options = {});
+/// "<who>: schema catalog (<step>)".
+[[nodiscard]] Result<SchemaCatalog> readCatalog(pqxx::connection_base &connection,
+                                                const CatalogOptions &options = {});
 
-/// The schemas a snapshot always skips (besides pg_toast* and pg_temp*).
+/// The schemas a catalog read always skips (besides pg_toast* and pg_temp*).
 [[nodiscard]] const std::vector<std::string> &alwaysExcludedSchemas();
 
 } // namespace envsync::drift
