@@ -1,4 +1,5 @@
 #include "cli.h"
+#include "interruptguard.h"
 
 #include "core/config/duration.h"
 #include "core/env/environments.h"
@@ -71,7 +72,7 @@ std::optional<std::string> nameArgument(const QStringList &positional)
 }
 
 int runCreate(const config::Config &config, const QCommandLineParser &parser,
-              const std::string &name)
+              const std::string &name, const std::shared_ptr<job::CancelToken> &cancel)
 {
     env::CreateOptions options;
     options.name = name;
@@ -83,7 +84,7 @@ int runCreate(const config::Config &config, const QCommandLineParser &parser,
         return Exit::Usage;
     }
     options.ttl = std::chrono::duration_cast<std::chrono::seconds>(*ttl);
-    auto created = env::createEnvironment(config, options);
+    auto created = env::createEnvironment(config, options, cancel);
     if (!created)
         return reportError(created.error());
     if (parser.value(QStringLiteral("format")) == QLatin1String("json")) {
@@ -147,6 +148,9 @@ int runEnv(const QStringList &args)
         printError("expected an action: create NAME, list, drop NAME or gc (see --help)");
         return Exit::Usage;
     }
+    // Installed before the config is read: Ctrl-C of a create drops its half-made clone and
+    // ends with exit 3, like every other job.
+    const InterruptGuard interrupt;
     const auto config = loadConfigOrReport(parser);
     if (!config)
         return Exit::Usage;
@@ -166,8 +170,8 @@ int runEnv(const QStringList &args)
     if (!name)
         return Exit::Usage;
     if (action == QLatin1String("create"))
-        return runCreate(*config, parser, *name);
-    if (auto dropped = env::dropEnvironment(*config, *name); !dropped)
+        return runCreate(*config, parser, *name, interrupt.token());
+    if (auto dropped = env::dropEnvironment(*config, *name, {}, interrupt.token()); !dropped)
         return reportError(dropped.error());
     std::printf("dropped %s\n", name->c_str());
     return Exit::Ok;

@@ -121,6 +121,11 @@ private slots:
                 << QStringList{QStringLiteral("mask"), QStringLiteral("--detect"),
                                QStringLiteral("SOURCE")}
                 << QString() << 1000 << QStringLiteral("source") << 0;
+        QTest::newRow("env create: connecting")
+                << QStringList{QStringLiteral("env"), QStringLiteral("create"),
+                               QStringLiteral("ctrlc-env"), QStringLiteral("--ttl"),
+                               QStringLiteral("1h")}
+                << QString() << 0 << QString() << 0;
         QTest::newRow("report: drift read waiting on a lock")
                 << QStringList{QStringLiteral("report"), QStringLiteral("--format"),
                                QStringLiteral("json")}
