@@ -231,10 +231,13 @@ int runRollback(const QStringList &args)
         return *stop;
     if (auto stop = requireRegion(parser))
         return *stop;
+    // Ctrl-C before the swap: exit 3 and nothing changed (the swap itself is not interrupted).
+    const InterruptGuard interrupt;
     const auto config = loadConfigOrReport(parser);
     if (!config)
         return Exit::Usage;
     refresh::RefreshOptions options = optionsFrom(parser, false);
+    options.cancel = interrupt.token();
     ProgressPrinter printer("rollback " + options.region);
     options.step = [&](const std::string &text) { printer.step(text); };
     auto result = refresh::rollbackRegion(*config, options);

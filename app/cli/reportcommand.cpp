@@ -19,7 +19,9 @@ enum class DayEdge { Start, End };
 /// "2026-11-01" (a whole UTC day: its start, or for --to its end) or an ISO 8601 date-time.
 std::optional<QDateTime> parseTime(const QString &text, DayEdge edge)
 {
-    const QDate date = QDate::fromString(text, Qt::ISODate);
+    // Only a bare YYYY-MM-DD is a day: QDate's ISO parser also accepts a full time and would
+    // drop its clock part (--now 2026-12-03T14:40:00Z became midnight).
+    const QDate date = text.size() == 10 ? QDate::fromString(text, Qt::ISODate) : QDate();
     if (date.isValid())
         return QDateTime(edge == DayEdge::Start ? date : date.addDays(1), QTime(0, 0), Qt::UTC);
     QDateTime time = QDateTime::fromString(text, Qt::ISODateWithMs);

@@ -172,6 +172,22 @@ private slots:
                  std::string("success"));
     }
 
+    /// A rollback cancelled before its swap leaves both databases where they were.
+    void cancelledRollbackChangesNothing()
+    {
+        const std::string before
+                = scalar(m_eu, "SELECT count(*) FROM pg_indexes WHERE indexname = 'orders_status_idx'");
+        envsync::refresh::RefreshOptions options;
+        options.region = "eu";
+        options.cancel = std::make_shared<envsync::job::CancelToken>();
+        options.cancel->cancel();
+        const auto result = envsync::refresh::rollbackRegion(m_config, options);
+        QVERIFY(!result.has_value());
+        QCOMPARE(result.error().code, envsync::ErrorCode::Cancelled);
+        QCOMPARE(scalar(m_eu, "SELECT count(*) FROM pg_indexes WHERE indexname = 'orders_status_idx'"),
+                 before);
+    }
+
     /// Hooks are SQL a DBA writes: a `SELECT setval(…)` or a check that returns rows is as
     /// valid a hook as a DDL statement, and its rows are ignored.
     void hooksMayReturnRows()

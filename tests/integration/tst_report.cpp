@@ -161,6 +161,18 @@ private:
     }
 
 private slots:
+    /// --now keeps its clock: a full ISO time is not read as the start of its day (ages and
+    /// freshness were a day's fraction off, depending on the time of day the test ran).
+    void nowKeepsItsTimeOfDay()
+    {
+        const QString path = m_dir.filePath(QStringLiteral("report-now.json"));
+        (void)report(demoConfig(), QStringLiteral("json"), path,
+                     {QStringLiteral("--now"), QStringLiteral("2026-12-03T14:40:05Z")});
+        const QJsonObject root = QJsonDocument::fromJson(readText(path).toUtf8()).object();
+        QCOMPARE(root[QStringLiteral("generated_at")].toString(),
+                 QStringLiteral("2026-12-03T14:40:05Z"));
+    }
+
     void jsonHasVersionRegionsAndDemoHistory()
     {
         const QJsonObject root = demoJson();

@@ -599,6 +599,9 @@ Result<RollbackResult> rollbackRegion(const config::Config &config, const Refres
         return fail(ErrorCode::Usage,
                     "nothing to roll back to: " + ctx->target.prevName() + " does not exist",
                     ctx->who);
+    // The exchange itself is one short critical section: a cancel is honoured up to it.
+    if (cancelled(options))
+        return fail(ErrorCode::Cancelled, "cancelled", ctx->who);
     step(options, "swapping " + ctx->target.database + " and " + ctx->target.prevName());
     auto unavailable = databases.exchange(ctx->target.database, ctx->target.prevName(),
                                           ctx->target.swapName());
