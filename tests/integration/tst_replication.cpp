@@ -173,6 +173,19 @@ private slots:
                  std::string("0"));
     }
 
+    void exportsASnapshotWhenAsked()
+    {
+        auto connection = ReplicationConnection::open(m_cluster.dsn(database), {}, "source");
+        QVERIFY(connection.has_value());
+        auto slot = connection->createLogicalSlot("envsync_export", true, SlotSnapshot::Export);
+        QVERIFY2(slot.has_value(), slot ? "" : slot.error().describe().c_str());
+        QVERIFY(!slot->snapshotName.empty());
+        QVERIFY(slot->consistentPoint > 0);
+        QCOMPARE(m_cluster.queryValue("SELECT temporary FROM pg_replication_slots"
+                                      " WHERE slot_name = 'envsync_export'"),
+                 std::string("t"));
+    }
+
     void streamsAndConfirmsExactlyWhatWasFlushed()
     {
         auto connection = ReplicationConnection::open(m_cluster.dsn(database), {}, "source");
@@ -243,7 +256,11 @@ private slots:
         QCOMPARE(ordersRelation.columns[1].name, std::string("E-Mail"));
         QVERIFY(!ordersRelation.columns[1].key);
         QCOMPARE(ordersRelation.columns[1].typeOid, 25u);
-        QCOMPARE(byName.at("public.nokey").replicaIdentity, 'f');
+        // REPLICA IDENTITY FULL: pgoutput flags every column as part of the identity.
+        const cdc::Relation &nokey = byName.at("public.nokey");
+        QCOMPARE(nokey.replicaIdentity, 'f');
+        QCOMPARE(nokey.columns.size(), std::size_t(2));
+        QVERIFY(nokey.columns[0].key && nokey.columns[1].key);
         QVERIFY(byName.contains("public.items"));
         const std::uint32_t ordersId = ordersRelation.id;
 

@@ -113,7 +113,8 @@ using DecodedMessage
                        pgoutput::Truncate, pgoutput::Message>;
 
 /// Decodes one pgoutput message (the payload of one XLogData). A Relation's columns carry no
-/// typeName (the wire has only OIDs). Malformed, truncated or over-long input, a binary column
+/// typeName (the wire has only OIDs); under REPLICA IDENTITY FULL the server flags every
+/// column as key. Malformed, truncated or over-long input, a binary column
 /// value ('b': EnvSync never asks for binary) or an unknown message kind is an Error
 /// (ErrorCode::Database, naming the message kind and byte offset, never the bytes themselves:
 /// they may be row values); every read is bounds-checked.
