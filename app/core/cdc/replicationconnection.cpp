@@ -11,6 +11,7 @@
 #include <poll.h>
 
 #include <algorithm>
+#include <charconv>
 #include <memory>
 #include <utility>
 
@@ -284,9 +285,10 @@ Result<SystemIdentity> ReplicationConnection::identifySystem()
     identity.systemId = text(*result, 0);
     const std::string timeline = text(*result, 1);
     auto position = parseLsn(text(*result, 2));
-    if (!position || timeline.empty())
+    const char *end = timeline.data() + timeline.size();
+    const auto parsed = std::from_chars(timeline.data(), end, identity.timeline);
+    if (!position || timeline.empty() || parsed.ec != std::errc() || parsed.ptr != end)
         return fail(ErrorCode::Database, "unexpected IDENTIFY_SYSTEM answer", m_who);
-    identity.timeline = static_cast<std::uint32_t>(std::stoul(timeline));
     identity.xlogPos = *position;
     identity.dbname = text(*result, 3);
     return identity;
