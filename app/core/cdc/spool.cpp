@@ -11,10 +11,12 @@
 
 namespace envsync::cdc {
 
-Result<PruneResult> pruneSpool(const std::string &dir, Lsn keepFrom)
+Result<PruneResult> pruneSpool(const std::string &given, Lsn keepFrom)
 {
-    if (auto checked = checkSpoolDirectory(dir); !checked)
+    const auto checked = checkSpoolDirectory(given);
+    if (!checked)
         return std::unexpected(checked.error());
+    const std::string &dir = *checked;
     auto segments = listSegments(dir);
     if (!segments)
         return std::unexpected(segments.error());
@@ -40,10 +42,12 @@ Result<PruneResult> pruneSpool(const std::string &dir, Lsn keepFrom)
     return result;
 }
 
-Result<SpoolUsage> spoolUsage(const std::string &dir)
+Result<SpoolUsage> spoolUsage(const std::string &given)
 {
-    if (auto checked = checkSpoolDirectory(dir); !checked)
+    const auto checked = checkSpoolDirectory(given);
+    if (!checked)
         return std::unexpected(checked.error());
+    const std::string &dir = *checked;
     auto segments = listSegments(dir);
     if (!segments)
         return std::unexpected(segments.error());

@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -13,10 +14,11 @@ namespace envsync::cdc {
 
 Result<SpoolReader> SpoolReader::open(const std::string &dir, Lsn from)
 {
-    if (auto checked = checkSpoolDirectory(dir); !checked)
+    auto checked = checkSpoolDirectory(dir);
+    if (!checked)
         return std::unexpected(checked.error());
     SpoolReader reader;
-    reader.m_dir = dir;
+    reader.m_dir = std::move(*checked);
     reader.m_from = from;
     if (auto opened = reader.openStartSegment(); !opened)
         return std::unexpected(opened.error());
@@ -30,17 +32,18 @@ Result<bool> SpoolReader::openStartSegment()
         return std::unexpected(segments.error());
     if (segments->empty())
         return false;
-    // The last segment starting at or before `from`: earlier ones end before it.
-    const SegmentFile *start = nullptr;
-    for (const auto &segment : *segments)
-        if (segment.start <= m_from)
-            start = &segment;
-    if (!start)
+    // The last segment starting at or before `from` (names are sorted): earlier ones end
+    // before it.
+    const auto after = std::upper_bound(
+            segments->begin(), segments->end(), m_from,
+            [](Lsn from, const SegmentFile &segment) { return from < segment.start; });
+    if (after == segments->begin())
         return fail(ErrorCode::Io,
                     "spool no longer holds " + formatLsn(m_from) + " (its oldest segment starts at "
                             + formatLsn(segments->front().start) + "): the region needs a refresh",
                     m_dir);
-    if (auto opened = openSegment(start->start, start->path); !opened)
+    const SegmentFile &start = *std::prev(after);
+    if (auto opened = openSegment(start.start, start.path); !opened)
         return std::unexpected(opened.error());
     return true;
 }

@@ -79,8 +79,16 @@ bool isUnfinishedSegmentName(std::string_view name)
     return parseHexStart(name, unfinishedSuffix).has_value();
 }
 
-Result<void> checkSpoolDirectory(const std::string &dir)
+std::string spoolDirectoryPath(std::string dir)
 {
+    while (dir.size() > 1 && dir.back() == '/')
+        dir.pop_back();
+    return dir;
+}
+
+Result<std::string> checkSpoolDirectory(const std::string &given)
+{
+    const std::string dir = spoolDirectoryPath(given);
     struct stat info
     {
     };
@@ -93,7 +101,7 @@ Result<void> checkSpoolDirectory(const std::string &dir)
         return fail(ErrorCode::Refused, "spool path is not a directory", dir);
     if (info.st_uid != ::geteuid())
         return fail(ErrorCode::Refused, "spool directory belongs to another user", dir);
-    return {};
+    return dir;
 }
 
 Result<std::vector<SegmentFile>> listSegments(const std::string &dir)

@@ -40,9 +40,12 @@ struct SegmentFile
 /// True for "<16 hex digits>.seg.tmp": a segment whose prelude was not finished.
 [[nodiscard]] bool isUnfinishedSegmentName(std::string_view name);
 
+/// `dir` without trailing slashes ("spool/" would make lstat follow a symlink "spool").
+[[nodiscard]] std::string spoolDirectoryPath(std::string dir);
+
 /// The spool directory must be a real directory (not a symlink) owned by the current user:
-/// Refused otherwise, Io when it is missing.
-[[nodiscard]] Result<void> checkSpoolDirectory(const std::string &dir);
+/// Refused otherwise, Io when it is missing. Returns the path to use (spoolDirectoryPath).
+[[nodiscard]] Result<std::string> checkSpoolDirectory(const std::string &dir);
 
 /// The segment files of `dir`, by start. Other files are ignored.
 [[nodiscard]] Result<std::vector<SegmentFile>> listSegments(const std::string &dir);

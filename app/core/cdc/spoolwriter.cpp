@@ -45,14 +45,33 @@ Result<void> removeUnfinishedSegments(const std::string &dir, int dirFd)
     return {};
 }
 
+/// A new directory's own entry is durable only once its parent is synced.
+Result<void> syncParentDirectory(const std::string &dir)
+{
+    const auto slash = dir.find_last_of('/');
+    const std::string parent = slash == std::string::npos ? "."
+                               : slash == 0               ? "/"
+                                                          : dir.substr(0, slash);
+    const UniqueFd fd(::open(parent.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (!fd.valid() || ::fsync(fd.get()) != 0)
+        return fail(ErrorCode::Io, "cannot sync the spool's parent directory: " + errnoText(),
+                    parent);
+    return {};
+}
+
 } // namespace
 
-Result<SpoolWriter> SpoolWriter::open(const std::string &dir, Options options)
+Result<SpoolWriter> SpoolWriter::open(const std::string &given, Options options)
 {
-    if (dir.empty())
+    if (given.empty())
         return fail(ErrorCode::Config, "no spool directory given");
-    if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST)
+    const std::string dir = spoolDirectoryPath(given);
+    if (::mkdir(dir.c_str(), 0700) == 0) {
+        if (auto synced = syncParentDirectory(dir); !synced)
+            return std::unexpected(synced.error());
+    } else if (errno != EEXIST) {
         return fail(ErrorCode::Io, "cannot create spool directory: " + errnoText(), dir);
+    }
     if (auto checked = checkSpoolDirectory(dir); !checked)
         return std::unexpected(checked.error());
     SpoolWriter writer;
