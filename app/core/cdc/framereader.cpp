@@ -60,6 +60,11 @@ Result<std::size_t> FrameReader::fill(std::size_t count)
     return m_buffer.size() - start;
 }
 
+void FrameReader::forgetUnconsumed()
+{
+    m_buffer.resize(static_cast<std::size_t>(m_offset - m_bufferOffset));
+}
+
 Result<FrameReader::Frame> FrameReader::next()
 {
     Frame frame;
@@ -74,6 +79,7 @@ Result<FrameReader::Frame> FrameReader::next()
     if (*have < frameHeaderBytes) {
         frame.status = Status::Partial;
         frame.declaredEnd = m_offset + frameHeaderBytes;
+        forgetUnconsumed();
         return frame;
     }
     const auto at = static_cast<std::size_t>(m_offset - m_bufferOffset);
@@ -92,6 +98,7 @@ Result<FrameReader::Frame> FrameReader::next()
         return std::unexpected(have.error());
     if (*have < frameHeaderBytes + length) {
         frame.status = Status::Partial;
+        forgetUnconsumed();
         return frame;
     }
     const auto payloadAt = static_cast<std::size_t>(m_offset - m_bufferOffset) + frameHeaderBytes;

@@ -39,6 +39,9 @@ private:
     /// Makes at least `count` bytes from m_offset available if the file has them; returns how
     /// many are buffered from m_offset.
     Result<std::size_t> fill(std::size_t count);
+    /// Drops buffered bytes of an unfinished record: a recovering writer may cut them off and
+    /// write others in their place, so they are read again next time.
+    void forgetUnconsumed();
 
     int m_fd = -1;
     std::string m_path;

@@ -23,8 +23,9 @@ namespace envsync::cdc {
 // durable.
 
 inline constexpr std::size_t frameHeaderBytes = 8;
-/// Larger lengths are corruption, not data (a 1 MB text value is far below it).
-inline constexpr std::uint32_t maxRecordBytes = 256u << 20;
+/// The largest record (one whole source transaction): the writer refuses larger ones, the
+/// reader takes a larger length for corruption.
+inline constexpr std::uint32_t maxRecordBytes = 1u << 30;
 
 struct SegmentFile
 {

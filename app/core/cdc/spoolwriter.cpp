@@ -197,6 +197,14 @@ Result<Lsn> SpoolWriter::flush()
         return fail(ErrorCode::Io, "spool writer stopped after an earlier failure", m_dir);
     // Any failure below leaves the file in an unknown state: only a reopen (recovery) may go on.
     m_failed = true;
+    for (const auto &pending : m_pending)
+        if (pending.frame.size() - frameHeaderBytes > maxRecordBytes)
+            return fail(ErrorCode::Io,
+                        "an entry up to " + formatLsn(pending.endLsn) + " needs "
+                                + std::to_string(pending.frame.size() - frameHeaderBytes)
+                                + " bytes, more than a spool record may hold ("
+                                + std::to_string(maxRecordBytes) + ')',
+                        m_dir);
     std::string chunk;
     for (auto &pending : m_pending) {
         // Rotate only once the spool's end moved past this segment's start, so names (= the
