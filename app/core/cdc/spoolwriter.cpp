@@ -106,6 +106,7 @@ Result<void> SpoolWriter::recover()
     m_segmentFd.reset(::open(last.path.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC | O_NOFOLLOW));
     if (!m_segmentFd.valid())
         return fail(ErrorCode::Io, "cannot open spool segment: " + errnoText(), last.path);
+    m_segmentPath = last.path;
     if (scan->tornTail) {
         // What a crash left half-written was never reported durable: cut it off.
         if (::ftruncate(m_segmentFd.get(), static_cast<off_t>(scan->validBytes)) != 0)
@@ -113,7 +114,6 @@ Result<void> SpoolWriter::recover()
         if (auto synced = syncSegment(); !synced)
             return synced;
     }
-    m_segmentPath = last.path;
     m_segmentStart = last.start;
     m_segmentSize = scan->validBytes;
     m_relationFrames = std::move(scan->relationFrames);
