@@ -761,6 +761,30 @@ private slots:
         QCOMPARE(codeOf(SpoolWriter::open(real + '/')), refused);
     }
 
+    void aNewSpoolStartsWhereTheSlotStands()
+    {
+        {
+            auto writer = SpoolWriter::open(m_dir, {.startLsn = 5000});
+            QVERIFY(writer.has_value());
+            QCOMPARE(writer->durableEnd(), Lsn(5000));
+            writer->append(transactionEntry(6000, 1, "after the start"));
+            QCOMPARE(writer->flush().value_or(0), Lsn(6040));
+        }
+        QCOMPARE(listSegments(m_dir)->front().start, Lsn(5000));
+        // A region from before the spool's start would miss what was never spooled.
+        const auto tooOld = SpoolReader::open(m_dir, 4000);
+        QVERIFY(!tooOld.has_value());
+        QVERIFY(tooOld.error().describe().find("refresh") != std::string::npos);
+        QCOMPARE(commitLsns(readAllFrom(m_dir, 5000).value_or(std::vector<SpoolEntry>{})),
+                 std::vector<Lsn>{6000});
+        QCOMPARE(spoolUsage(m_dir)->firstLsn, Lsn(5000));
+        // An existing spool keeps its own start.
+        auto reopened = SpoolWriter::open(m_dir, {.startLsn = 9000});
+        QVERIFY(reopened.has_value());
+        QCOMPARE(reopened->durableEnd(), Lsn(6040));
+        QCOMPARE(listSegments(m_dir)->size(), std::size_t(1));
+    }
+
     void unfinishedSegmentIsRemovedOnRecovery()
     {
         {

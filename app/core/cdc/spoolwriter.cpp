@@ -97,8 +97,10 @@ Result<void> SpoolWriter::recover()
     auto segments = listSegments(m_dir);
     if (!segments)
         return std::unexpected(segments.error());
-    if (segments->empty())
-        return startSegment(0);
+    if (segments->empty()) {
+        m_durableEnd = m_writtenEnd = m_options.startLsn;
+        return startSegment(m_options.startLsn);
+    }
     const SegmentFile &last = segments->back();
     auto scan = scanSegment(last.path);
     if (!scan)

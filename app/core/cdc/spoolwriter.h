@@ -24,6 +24,11 @@ public:
         /// A segment is closed and a new one started once it holds this many bytes (at the next
         /// record after the spool's durable end moved past the segment's start).
         std::uint64_t segmentBytes = 64u << 20;
+        /// Where a NEW spool begins (the slot's confirmed position when the spool is created):
+        /// its first segment is named so, and a reader from before it is told the region needs
+        /// a refresh instead of silently missing what was never spooled. Ignored when the
+        /// directory already holds segments.
+        Lsn startLsn = 0;
     };
 
     /// Opens `dir`, creating it (mode 0700) when missing. Recovers after a crash: a torn or
