@@ -391,6 +391,8 @@ Result<SpoolEntry> decodeSpoolEntry(std::string_view bytes)
     return entry;
 }
 
+#undef SPOOL_READ
+
 std::uint32_t crc32c(std::string_view bytes, std::uint32_t crc)
 {
     crc = ~crc;
