@@ -1,0 +1,114 @@
+#pragma once
+
+#include "core/cdc/applystatements.h"
+#include "core/cdc/change.h"
+#include "core/cdc/conflictpolicy.h"
+#include "core/cdc/regioncursor.h"
+#include "core/db/connection.h"
+#include "core/error.h"
+#include "core/job/canceltoken.h"
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <span>
+#include <string>
+#include <utility>
+
+struct pg_conn;
+
+namespace envsync::cdc {
+
+struct RegionApplierOptions
+{
+    std::string region; ///< "eu": names the region in errors
+    std::string dsn;    ///< the region's database
+    ConflictPolicy policy = ConflictPolicy::SourceWins;
+    std::set<std::string> skipTables;         ///< "schema.table": preserved, never touched
+    std::string sourceDsn;                    ///< the source, for schema parity catalog reads
+    db::ConnectOptions connect;               ///< applicationName is set by the applier
+    std::shared_ptr<job::CancelToken> cancel; ///< may be null
+};
+
+/// What one apply() call did. Conflicts are keyed by ("schema.table", kind) with kind
+/// "insert_exists", "update_missing" or "delete_missing".
+struct ApplyStats
+{
+    std::int64_t transactions = 0; ///< source transactions applied (not those already there)
+    std::int64_t changes = 0;      ///< row changes and truncates applied or counted as conflicts
+    std::map<std::pair<std::string, std::string>, std::int64_t> conflicts;
+    Lsn appliedLsn = 0;                    ///< the region's cursor afterwards
+    std::int64_t lastCommitTimeMicros = 0; ///< of the last applied transaction; 0: none
+};
+
+/// Applies masked spool entries to ONE region database, effectively once: the changes of a
+/// batch and the region's cursor (_envsync.cdc_applied) are committed in one transaction, and a
+/// transaction below the cursor is never applied again. Changes are applied with
+/// session_replication_role = replica, so the region's own (and FK) triggers do not fire, as in
+/// native logical replication. A relation whose columns differ from the region's table is
+/// brought in line with the drift engine's reconcile DDL before its rows are applied.
+/// Blocking: use it from one worker thread.
+class RegionApplier
+{
+public:
+    explicit RegionApplier(RegionApplierOptions options);
+    ~RegionApplier();
+    RegionApplier(RegionApplier &&) noexcept;
+    RegionApplier &operator=(RegionApplier &&) noexcept;
+    RegionApplier(const RegionApplier &) = delete;
+    RegionApplier &operator=(const RegionApplier &) = delete;
+
+    /// Connects (again, after a failure) and reads the cursor; nullopt when the region has none
+    /// (never refreshed from a slot-consistent golden version): apply() refuses such a region.
+    [[nodiscard]] Result<std::optional<RegionCursor>> open();
+
+    /// Applies entries in spool order (see the class comment). Relations are remembered across
+    /// calls. On an error nothing of the failed transaction batch is in the region; open() again
+    /// before the next call.
+    [[nodiscard]] Result<ApplyStats> apply(std::span<const SpoolEntry> entries);
+
+    /// The cursor as last committed (or read by open()).
+    [[nodiscard]] const std::optional<RegionCursor> &cursor() const { return m_cursor; }
+
+private:
+    struct KnownRelation
+    {
+        Relation relation;
+        int generation = 0;
+        bool checked = false; ///< the region's table matches it
+    };
+    struct Batch;
+
+    [[nodiscard]] std::string who() const;
+    [[nodiscard]] bool skipped(const Relation &relation) const;
+    void remember(const Relation &relation);
+    [[nodiscard]] Result<void> applyTransaction(const SourceTransaction &transaction, Batch &batch,
+                                                ApplyStats &stats);
+    [[nodiscard]] Result<void> ensureParity(const SourceTransaction &transaction, Batch &batch,
+                                            ApplyStats &stats);
+    [[nodiscard]] Result<bool> tableMatches(const Relation &relation);
+    [[nodiscard]] Result<std::string> parityDdl(const Relation &relation);
+    [[nodiscard]] Result<void> applyChange(const RowChange &change, Batch &batch);
+    [[nodiscard]] Result<void> applyTruncate(const RowChange &change, Batch &batch);
+    [[nodiscard]] Result<void> applySequences(const std::vector<SequenceValue> &sequences,
+                                              Batch &batch);
+    [[nodiscard]] Result<void> begin(Batch &batch);
+    [[nodiscard]] Result<void> commit(Batch &batch, ApplyStats &stats);
+    void rollback(Batch &batch);
+    [[nodiscard]] Result<void> conflict(const Relation &relation, const char *kind,
+                                        const char *what, Batch &batch);
+    [[nodiscard]] Result<int> run(const KnownRelation &known, const ApplyStatement &statement,
+                                  bool *inserted);
+    void forgetChecks();
+
+    RegionApplierOptions m_options;
+    pg_conn *m_conn = nullptr;
+    std::optional<RegionCursor> m_cursor;
+    std::map<std::uint32_t, KnownRelation> m_relations;
+    std::map<std::string, std::string> m_prepared; ///< generation|shape → statement name
+    int m_nextGeneration = 1;
+};
+
+} // namespace envsync::cdc
