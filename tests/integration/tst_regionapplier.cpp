@@ -10,6 +10,7 @@
 #include "core/db/connection.h"
 #include "core/db/sqlquote.h"
 
+#include <QElapsedTimer>
 #include <QTest>
 
 #include <string>
@@ -508,6 +509,62 @@ private slots:
                              " FROM "
                              + table(keyless)),
                  std::string("1:y,1:-,3:-"));
+    }
+
+    /// Many pipelined statements (several drains of the pipeline) in one batch, with updates,
+    /// deletes and conflicts between them: the end state is exact and the rate is reported.
+    void manyChangesInOneBatch()
+    {
+        const Relation relation = customers();
+        std::vector<SpoolEntry> entries = {relationEntry(relation)};
+        constexpr int count = 3000;
+        for (int i = 0; i < count; ++i) {
+            const std::string id = std::to_string(i);
+            std::vector<RowChange> changes
+                    = {insert(relation.id, {text(id), text("n" + id), null()}),
+                       update(relation.id, std::nullopt, {text(id), text("u" + id), text("x")})};
+            if (i % 3 == 0)
+                changes.push_back(remove(relation.id, {text(id), null(), null()}));
+            entries.push_back(transaction(1000 + 100 * static_cast<Lsn>(i), std::move(changes)));
+        }
+        auto applier = openApplier();
+        QVERIFY(applier);
+        QElapsedTimer timer;
+        timer.start();
+        const auto stats = applier->apply(entries);
+        const auto elapsed = std::max<qint64>(timer.elapsed(), 1);
+        QVERIFY2(stats, stats ? "" : stats.error().describe().c_str());
+        qInfo("%lld changes in %lld ms: %lld changes/s", static_cast<long long>(stats->changes),
+              static_cast<long long>(elapsed),
+              static_cast<long long>(stats->changes * 1000 / elapsed));
+        QCOMPARE(stats->transactions, std::int64_t{count});
+        QVERIFY(stats->conflicts.empty());
+        QCOMPARE(regionValue("SELECT count(*) || ' ' || sum(id) FILTER (WHERE note = 'x'"
+                             " AND "
+                             + db::quoteIdentifier(nameColumn) + " = 'u' || id) FROM " + table()),
+                 std::to_string(count - count / 3) + ' ' + std::to_string([] {
+                     long long sum = 0;
+                     for (int i = 0; i < count; ++i)
+                         sum += i % 3 == 0 ? 0 : i;
+                     return sum;
+                 }()));
+    }
+
+    void cancelledApplyChangesNothing()
+    {
+        const Relation relation = customers();
+        auto token = std::make_shared<job::CancelToken>();
+        RegionApplierOptions cancellable = options(ConflictPolicy::SourceWins, {});
+        cancellable.cancel = token;
+        RegionApplier applier(cancellable);
+        QVERIFY(applier.open());
+        token->cancel();
+        const auto stats = applier.apply(std::vector{
+                relationEntry(relation),
+                transaction(1000, {insert(relation.id, {text("1"), text("a"), null()})})});
+        QVERIFY(!stats);
+        QCOMPARE(stats.error().code, ErrorCode::Cancelled);
+        QCOMPARE(rows(), std::string());
     }
 
     void regionWithoutCursorIsRefused()

@@ -101,13 +101,14 @@ bool isComplete(const Tuple &row)
     return true;
 }
 
-Result<ApplyStatement> insertStatement(const Relation &relation, const Tuple &row,
-                                       ConflictPolicy policy)
+namespace {
+
+/// Appends an INSERT of the row's values to `statement` (binding them after its parameters);
+/// `columnTypes` (one per column) casts them, for an INSERT … SELECT whose values the server
+/// cannot type from the target columns.
+void appendInsert(const Relation &relation, const Tuple &row, ConflictPolicy policy,
+                  const std::vector<std::string> *columnTypes, ApplyStatement &statement)
 {
-    if (auto width = checkWidth(relation, row); !width)
-        return std::unexpected(width.error());
-    ApplyStatement statement;
-    statement.shape = "I:" + std::to_string(relation.id) + ':';
     std::string columns;
     std::string values;
     std::string keys;
@@ -125,19 +126,53 @@ Result<ApplyStatement> insertStatement(const Relation &relation, const Tuple &ro
         statement.params.push_back(valueOf(row[i]));
         columns += (columns.empty() ? "" : ", ") + name;
         values += (values.empty() ? "$" : ", $") + std::to_string(statement.params.size());
+        if (columnTypes)
+            values += "::" + (*columnTypes)[i];
         if (!isKey(relation, column))
             updates += (updates.empty() ? "" : ", ") + name + " = EXCLUDED." + name;
     }
-    statement.sql = "INSERT INTO " + db::qualifiedName(relation.schema, relation.table) + " ("
-                    + columns + ") VALUES (" + values + ")";
+    statement.sql += "INSERT INTO " + db::qualifiedName(relation.schema, relation.table) + " ("
+                     + columns + ")";
+    statement.sql += columnTypes ? " SELECT " + values + " WHERE NOT EXISTS (SELECT 1 FROM u)"
+                                 : " VALUES (" + values + ")";
     if (!keys.empty()) {
-        // Inserted rows have xmax 0; a row DO UPDATE overwrote carries this transaction's xid.
         statement.sql += " ON CONFLICT (" + keys + ") DO "
                          + (policy == ConflictPolicy::SourceWins && !updates.empty()
                                     ? "UPDATE SET " + updates
                                     : std::string("NOTHING"));
     }
+    // Inserted rows have xmax 0; a row DO UPDATE overwrote carries this transaction's xid.
     statement.sql += " RETURNING (xmax = 0)";
+}
+
+} // namespace
+
+Result<ApplyStatement> insertStatement(const Relation &relation, const Tuple &row,
+                                       ConflictPolicy policy)
+{
+    if (auto width = checkWidth(relation, row); !width)
+        return std::unexpected(width.error());
+    ApplyStatement statement;
+    statement.shape = "I:" + std::to_string(relation.id) + ':';
+    appendInsert(relation, row, policy, nullptr, statement);
+    return statement;
+}
+
+Result<ApplyStatement> updateOrInsertStatement(const Relation &relation, const RowChange &change,
+                                               const std::vector<std::string> &columnTypes)
+{
+    if (columnTypes.size() != relation.columns.size())
+        return fail(ErrorCode::Internal,
+                    relation.display() + ": the region's column types are not known");
+    if (!isComplete(change.newTuple))
+        return fail(ErrorCode::Internal,
+                    relation.display() + ": a row with unchanged TOAST values cannot be inserted");
+    auto statement = updateStatement(relation, change);
+    if (!statement)
+        return statement;
+    statement->shape = 'W' + statement->shape.substr(1) + ':';
+    statement->sql = "WITH u AS (" + statement->sql + " RETURNING 1) ";
+    appendInsert(relation, change.newTuple, ConflictPolicy::SourceWins, &columnTypes, *statement);
     return statement;
 }
 

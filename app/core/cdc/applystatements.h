@@ -34,6 +34,14 @@ struct ApplyStatement
 [[nodiscard]] Result<ApplyStatement> updateStatement(const Relation &relation,
                                                      const RowChange &change);
 
+/// An update that re-creates a missing row (conflicts: source_wins): the UPDATE in a CTE, then
+/// an INSERT of the complete new image only when it found no row — one statement, so it can be
+/// pipelined. A result row means the update missed (a conflict). `columnTypes` are the region's
+/// format_type() of each column (the INSERT … SELECT casts its values with them).
+[[nodiscard]] Result<ApplyStatement>
+updateOrInsertStatement(const Relation &relation, const RowChange &change,
+                        const std::vector<std::string> &columnTypes);
+
 /// DELETE found like an update's row.
 [[nodiscard]] Result<ApplyStatement> deleteStatement(const Relation &relation,
                                                      const RowChange &change);

@@ -139,8 +139,7 @@ RegionApplier::RegionApplier(RegionApplierOptions options)
 
 RegionApplier::~RegionApplier()
 {
-    if (m_conn)
-        PQfinish(m_conn);
+    disconnect();
 }
 
 RegionApplier::RegionApplier(RegionApplier &&other) noexcept
@@ -150,22 +149,39 @@ RegionApplier::RegionApplier(RegionApplier &&other) noexcept
     , m_relations(std::move(other.m_relations))
     , m_prepared(std::move(other.m_prepared))
     , m_nextGeneration(other.m_nextGeneration)
+    , m_pipeline(std::exchange(other.m_pipeline, false))
+    , m_pending(std::move(other.m_pending))
+    , m_pendingBytes(std::exchange(other.m_pendingBytes, 0))
 {
 }
 
 RegionApplier &RegionApplier::operator=(RegionApplier &&other) noexcept
 {
     if (this != &other) {
-        if (m_conn)
-            PQfinish(m_conn);
+        disconnect();
         m_options = std::move(other.m_options);
         m_conn = std::exchange(other.m_conn, nullptr);
         m_cursor = std::move(other.m_cursor);
         m_relations = std::move(other.m_relations);
         m_prepared = std::move(other.m_prepared);
         m_nextGeneration = other.m_nextGeneration;
+        m_pipeline = std::exchange(other.m_pipeline, false);
+        m_pending = std::move(other.m_pending);
+        m_pendingBytes = std::exchange(other.m_pendingBytes, 0);
     }
     return *this;
+}
+
+void RegionApplier::disconnect()
+{
+    // Closing is the rollback: the server aborts an open transaction with its session, and
+    // nothing of a pipeline in flight needs to be read first.
+    if (m_conn)
+        PQfinish(std::exchange(m_conn, nullptr));
+    m_prepared.clear();
+    m_pending.clear();
+    m_pendingBytes = 0;
+    m_pipeline = false;
 }
 
 std::string RegionApplier::who() const
@@ -186,9 +202,7 @@ void RegionApplier::forgetChecks()
 
 Result<std::optional<RegionCursor>> RegionApplier::open()
 {
-    if (m_conn)
-        PQfinish(std::exchange(m_conn, nullptr));
-    m_prepared.clear();
+    disconnect();
     m_cursor.reset();
     forgetChecks();
 
@@ -254,7 +268,7 @@ void RegionApplier::remember(const Relation &relation)
         if (same)
             return;
     }
-    m_relations[relation.id] = KnownRelation{relation, m_nextGeneration++, false};
+    m_relations[relation.id] = KnownRelation{relation, m_nextGeneration++, false, {}};
 }
 
 Result<ApplyStats> RegionApplier::apply(std::span<const SpoolEntry> entries)
@@ -271,7 +285,7 @@ Result<ApplyStats> RegionApplier::apply(std::span<const SpoolEntry> entries)
     Batch batch;
     batch.appliedLsn = m_cursor->appliedLsn;
     const auto failed = [&](Error error) -> std::unexpected<Error> {
-        rollback(batch);
+        disconnect();
         forgetChecks();
         if (error.context.empty())
             error.context = who();
@@ -284,7 +298,9 @@ Result<ApplyStats> RegionApplier::apply(std::span<const SpoolEntry> entries)
         Result<void> step;
         switch (entry.kind) {
         case SpoolEntry::Kind::Relation:
-            remember(entry.relation);
+            step = drain(batch); // pending results point at the relations they changed
+            if (step)
+                remember(entry.relation);
             break;
         case SpoolEntry::Kind::Transaction:
             // Below the cursor: already in the region (the rule of regioncursor.h).
@@ -346,11 +362,15 @@ Result<void> RegionApplier::ensureParity(const SourceTransaction &transaction, B
             && std::ranges::find(unchecked, &known) == unchecked.end())
             unchecked.push_back(&known);
     }
+    if (unchecked.empty())
+        return {};
+    if (auto drained = drain(batch); !drained)
+        return drained;
     std::vector<KnownRelation *> differing;
     for (KnownRelation *known : unchecked) {
         if (auto started = begin(batch); !started)
             return started;
-        auto matches = tableMatches(known->relation);
+        auto matches = tableMatches(*known);
         if (!matches)
             return std::unexpected(matches.error());
         if (*matches)
@@ -381,13 +401,19 @@ Result<void> RegionApplier::ensureParity(const SourceTransaction &transaction, B
             return fail(ErrorCode::Database, tables + ": " + ran.error().message, who());
         }
     }
-    for (KnownRelation *known : differing)
+    for (KnownRelation *known : differing) {
+        auto reread = tableMatches(*known); // the region's column types after the DDL
+        if (!reread)
+            return std::unexpected(reread.error());
         known->checked = true;
+        known->generation = m_nextGeneration++; // statements prepared before it are stale
+    }
     return {};
 }
 
-Result<bool> RegionApplier::tableMatches(const Relation &relation)
+Result<bool> RegionApplier::tableMatches(KnownRelation &known)
 {
+    const Relation &relation = known.relation;
     const std::string table = db::qualifiedName(relation.schema, relation.table);
     auto rows = execParams(m_conn,
                            "SELECT a.attname, format_type(a.atttypid, a.atttypmod),"
@@ -398,27 +424,25 @@ Result<bool> RegionApplier::tableMatches(const Relation &relation)
     if (!rows)
         return std::unexpected(rows.error());
     const int count = PQntuples(rows->get());
-    if (count == 0 || static_cast<std::size_t>(count) != relation.columns.size())
-        return false;
+    known.regionTypes.clear();
+    bool matches = static_cast<std::size_t>(count) == relation.columns.size();
+    std::vector<std::string> types;
     for (const RelationColumn &column : relation.columns) {
-        bool found = false;
-        for (int row = 0; row < count && !found; ++row) {
-            if (column.name != PQgetvalue(rows->get(), row, 0))
-                continue;
-            found = true;
-            if (!column.typeName.empty()) {
-                if (column.typeName != PQgetvalue(rows->get(), row, 1))
-                    return false;
-            } else if (isBuiltinType(column.typeOid)) {
-                if (std::to_string(column.typeOid) != PQgetvalue(rows->get(), row, 2)
-                    || std::to_string(column.typeModifier) != PQgetvalue(rows->get(), row, 3))
-                    return false;
-            }
-        }
-        if (!found)
+        int row = 0;
+        while (row < count && column.name != PQgetvalue(rows->get(), row, 0))
+            ++row;
+        if (row == count)
             return false;
+        types.emplace_back(PQgetvalue(rows->get(), row, 1));
+        if (!column.typeName.empty()) {
+            matches = matches && column.typeName == types.back();
+        } else if (isBuiltinType(column.typeOid)) {
+            matches = matches && std::to_string(column.typeOid) == PQgetvalue(rows->get(), row, 2)
+                      && std::to_string(column.typeModifier) == PQgetvalue(rows->get(), row, 3);
+        }
     }
-    return true;
+    known.regionTypes = std::move(types);
+    return matches;
 }
 
 Result<std::string> RegionApplier::parityDdl(const Relation &relation)
@@ -461,33 +485,114 @@ Result<std::string> RegionApplier::parityDdl(const Relation &relation)
                                restrictToTable(*sourceCatalog, name), ddlOptions);
 }
 
-Result<int> RegionApplier::run(const KnownRelation &known, const ApplyStatement &statement,
-                               bool *inserted)
+Result<void> RegionApplier::send(const KnownRelation &known, const ApplyStatement &statement,
+                                 Check check, Batch &batch)
 {
+    if (!m_pipeline) {
+        if (PQenterPipelineMode(m_conn) != 1)
+            return fail(ErrorCode::Database, db::safeLibpqMessage(PQerrorMessage(m_conn)));
+        m_pipeline = true;
+    }
     const std::string key = std::to_string(known.generation) + '|' + statement.shape;
     auto it = m_prepared.find(key);
     if (it == m_prepared.end()) {
         const std::string name = "envsync_apply_" + std::to_string(m_prepared.size() + 1);
-        PgResult prepared(PQprepare(m_conn, name.c_str(), statement.sql.c_str(),
-                                    static_cast<int>(statement.params.size()), nullptr));
-        if (!succeeded(prepared.get()))
-            return fail(ErrorCode::Database, known.relation.display() + ": prepare: "
-                                                     + resultError(m_conn, prepared.get()));
+        if (PQsendPrepare(m_conn, name.c_str(), statement.sql.c_str(),
+                          static_cast<int>(statement.params.size()), nullptr)
+            != 1)
+            return fail(ErrorCode::Database,
+                        known.relation.display()
+                                + ": prepare: " + db::safeLibpqMessage(PQerrorMessage(m_conn)));
+        m_pending.push_back({Check::Prepared, &known});
         it = m_prepared.emplace(key, name).first;
     }
     std::vector<const char *> values;
     values.reserve(statement.params.size());
-    for (const std::string *param : statement.params)
+    for (const std::string *param : statement.params) {
         values.push_back(param ? param->c_str() : nullptr);
-    PgResult result(PQexecPrepared(m_conn, it->second.c_str(), static_cast<int>(values.size()),
-                                   values.data(), nullptr, nullptr, 0));
-    if (!succeeded(result.get()))
+        m_pendingBytes += param ? param->size() : 0;
+    }
+    if (PQsendQueryPrepared(m_conn, it->second.c_str(), static_cast<int>(values.size()),
+                            values.data(), nullptr, nullptr, 0)
+        != 1)
         return fail(ErrorCode::Database,
-                    known.relation.display() + ": " + resultError(m_conn, result.get()));
-    if (inserted)
-        *inserted = PQntuples(result.get()) == 1
-                    && std::strcmp(PQgetvalue(result.get(), 0, 0), "t") == 0;
-    return affectedRows(result.get());
+                    known.relation.display() + ": " + db::safeLibpqMessage(PQerrorMessage(m_conn)));
+    m_pending.push_back({check, &known});
+    // Read results now and then: a server blocked on unread results stops reading statements.
+    constexpr std::size_t maxPending = 256;
+    constexpr std::size_t maxPendingBytes = 4 << 20;
+    if (m_pending.size() >= maxPending || m_pendingBytes >= maxPendingBytes)
+        return drain(batch);
+    return {};
+}
+
+Result<void> RegionApplier::drain(Batch &batch)
+{
+    if (!m_pipeline)
+        return {};
+    const auto connectionError = [&] {
+        return fail(ErrorCode::Database, db::safeLibpqMessage(PQerrorMessage(m_conn)));
+    };
+    if (PQpipelineSync(m_conn) != 1)
+        return connectionError();
+    std::optional<Error> first; // later statements of a failed pipeline are only "aborted"
+    for (const Pending &pending : m_pending) {
+        PgResult result(PQgetResult(m_conn));
+        if (!result)
+            return first ? std::unexpected(*first) : connectionError();
+        const auto status = PQresultStatus(result.get());
+        if (status == PGRES_PIPELINE_ABORTED) {
+            // an earlier statement failed
+        } else if (!succeeded(result.get())) {
+            if (!first)
+                first = fail(ErrorCode::Database, pending.known->relation.display() + ": "
+                                                          + resultError(m_conn, result.get()))
+                                .error();
+        } else if (!first) {
+            if (auto read = readResult(pending, result.get(), batch); !read)
+                first = read.error();
+        }
+        while (PgResult rest{PQgetResult(m_conn)}) // up to the end of this statement's results
+            ;
+    }
+    PgResult sync(PQgetResult(m_conn));
+    if (!sync || PQresultStatus(sync.get()) != PGRES_PIPELINE_SYNC)
+        return first ? std::unexpected(*first) : connectionError();
+    m_pending.clear();
+    m_pendingBytes = 0;
+    if (PQexitPipelineMode(m_conn) != 1)
+        return connectionError();
+    m_pipeline = false;
+    if (first)
+        return std::unexpected(*first);
+    return {};
+}
+
+Result<void> RegionApplier::readResult(const Pending &pending, const pg_result *result,
+                                       Batch &batch)
+{
+    const Relation &relation = pending.known->relation;
+    switch (pending.check) {
+    case Check::Prepared:
+        return {};
+    case Check::Insert:
+        if (PQntuples(result) == 1 && std::strcmp(PQgetvalue(result, 0, 0), "t") == 0)
+            return {};
+        return conflict(relation, "insert_exists", "insert conflicts with an existing row", batch);
+    case Check::Update:
+        if (affectedRows(result) > 0)
+            return {};
+        return conflict(relation, "update_missing", "update finds no row", batch);
+    case Check::UpdateOrInsert: // a row back: the update missed and the insert re-created it
+        if (PQntuples(result) == 0)
+            return {};
+        return conflict(relation, "update_missing", "update finds no row", batch);
+    case Check::Delete:
+        if (affectedRows(result) > 0)
+            return {};
+        return conflict(relation, "delete_missing", "delete finds no row", batch);
+    }
+    return {};
 }
 
 Result<void> RegionApplier::conflict(const Relation &relation, const char *kind, const char *what,
@@ -509,56 +614,33 @@ Result<void> RegionApplier::applyChange(const RowChange &change, Batch &batch)
     if (skipped(relation))
         return {};
     ++batch.changes;
+    Result<ApplyStatement> statement;
+    Check check = Check::Insert;
     switch (change.kind) {
-    case ChangeKind::Insert: {
-        auto statement = insertStatement(relation, change.newTuple, m_options.policy);
-        if (!statement)
-            return std::unexpected(statement.error());
-        bool inserted = false;
-        if (auto ran = run(known, *statement, &inserted); !ran)
-            return std::unexpected(ran.error());
-        if (!inserted)
-            return conflict(relation, "insert_exists", "insert conflicts with an existing row",
-                            batch);
-        return {};
-    }
-    case ChangeKind::Update: {
-        auto statement = updateStatement(relation, change);
-        if (!statement)
-            return std::unexpected(statement.error());
-        auto rows = run(known, *statement, nullptr);
-        if (!rows)
-            return std::unexpected(rows.error());
-        if (*rows > 0)
-            return {};
-        if (auto counted = conflict(relation, "update_missing", "update finds no row", batch);
-            !counted)
-            return counted;
-        // The source's row wins: re-create it, unless TOAST placeholders hide some of it.
-        if (m_options.policy != ConflictPolicy::SourceWins || !isComplete(change.newTuple))
-            return {};
-        auto insert = insertStatement(relation, change.newTuple, m_options.policy);
-        if (!insert)
-            return std::unexpected(insert.error());
-        if (auto ran = run(known, *insert, nullptr); !ran)
-            return std::unexpected(ran.error());
-        return {};
-    }
-    case ChangeKind::Delete: {
-        auto statement = deleteStatement(relation, change);
-        if (!statement)
-            return std::unexpected(statement.error());
-        auto rows = run(known, *statement, nullptr);
-        if (!rows)
-            return std::unexpected(rows.error());
-        if (*rows == 0)
-            return conflict(relation, "delete_missing", "delete finds no row", batch);
-        return {};
-    }
-    case ChangeKind::Truncate:
+    case ChangeKind::Insert:
+        statement = insertStatement(relation, change.newTuple, m_options.policy);
         break;
+    case ChangeKind::Update:
+        // The source's row wins: a missing row is re-created, unless TOAST placeholders hide
+        // some of it.
+        if (m_options.policy == ConflictPolicy::SourceWins && isComplete(change.newTuple)) {
+            statement = updateOrInsertStatement(relation, change, known.regionTypes);
+            check = Check::UpdateOrInsert;
+        } else {
+            statement = updateStatement(relation, change);
+            check = Check::Update;
+        }
+        break;
+    case ChangeKind::Delete:
+        statement = deleteStatement(relation, change);
+        check = Check::Delete;
+        break;
+    case ChangeKind::Truncate:
+        return {};
     }
-    return {};
+    if (!statement)
+        return std::unexpected(statement.error());
+    return send(known, *statement, check, batch);
 }
 
 Result<void> RegionApplier::applyTruncate(const RowChange &change, Batch &batch)
@@ -578,6 +660,8 @@ Result<void> RegionApplier::applyTruncate(const RowChange &change, Batch &batch)
     if (tables.empty())
         return {};
     ++batch.changes;
+    if (auto drained = drain(batch); !drained)
+        return drained;
     if (auto ran = exec(m_conn, truncateSql(tables, change.truncateRestartIdentity), "truncate");
         !ran)
         return fail(ErrorCode::Database, tables.front()->display() + ": " + ran.error().message,
@@ -590,6 +674,8 @@ Result<void> RegionApplier::applySequences(const std::vector<SequenceValue> &seq
 {
     if (sequences.empty())
         return {};
+    if (auto drained = drain(batch); !drained)
+        return drained;
     if (auto started = begin(batch); !started)
         return started;
     std::vector<std::string> skipTables(m_options.skipTables.begin(), m_options.skipTables.end());
@@ -631,6 +717,8 @@ Result<void> RegionApplier::commit(Batch &batch, ApplyStats &stats)
 {
     if (!batch.open)
         return {};
+    if (auto drained = drain(batch); !drained)
+        return drained;
     if (batch.moved) {
         const std::string lsn = formatLsn(batch.appliedLsn);
         const std::string time = std::to_string(batch.commitTimeMicros);
@@ -676,13 +764,6 @@ Result<void> RegionApplier::commit(Batch &batch, ApplyStats &stats)
     batch.changes = 0;
     batch.conflicts.clear();
     return {};
-}
-
-void RegionApplier::rollback(Batch &batch)
-{
-    if (batch.open && m_conn && PQstatus(m_conn) == CONNECTION_OK)
-        PgResult(PQexec(m_conn, "ROLLBACK"));
-    batch = Batch{};
 }
 
 } // namespace envsync::cdc

@@ -18,6 +18,7 @@
 #include <utility>
 
 struct pg_conn;
+struct pg_result;
 
 namespace envsync::cdc {
 
@@ -65,8 +66,8 @@ public:
     [[nodiscard]] Result<std::optional<RegionCursor>> open();
 
     /// Applies entries in spool order (see the class comment). Relations are remembered across
-    /// calls. On an error nothing of the failed transaction batch is in the region; open() again
-    /// before the next call.
+    /// calls. On an error the connection is closed, so nothing of the failed batch is in the
+    /// region; open() again before the next call.
     [[nodiscard]] Result<ApplyStats> apply(std::span<const SpoolEntry> entries);
 
     /// The cursor as last committed (or read by open()).
@@ -76,8 +77,16 @@ private:
     struct KnownRelation
     {
         Relation relation;
-        int generation = 0;
-        bool checked = false; ///< the region's table matches it
+        int generation = 0;                   ///< prepared statements are per generation
+        bool checked = false;                 ///< the region's table matches it
+        std::vector<std::string> regionTypes; ///< format_type() per column, once checked
+    };
+    /// What a statement's result says, read when the pipeline is drained.
+    enum class Check { Prepared, Insert, Update, UpdateOrInsert, Delete };
+    struct Pending
+    {
+        Check check;
+        const KnownRelation *known;
     };
     struct Batch;
 
@@ -88,7 +97,7 @@ private:
                                                 ApplyStats &stats);
     [[nodiscard]] Result<void> ensureParity(const SourceTransaction &transaction, Batch &batch,
                                             ApplyStats &stats);
-    [[nodiscard]] Result<bool> tableMatches(const Relation &relation);
+    [[nodiscard]] Result<bool> tableMatches(KnownRelation &known);
     [[nodiscard]] Result<std::string> parityDdl(const Relation &relation);
     [[nodiscard]] Result<void> applyChange(const RowChange &change, Batch &batch);
     [[nodiscard]] Result<void> applyTruncate(const RowChange &change, Batch &batch);
@@ -96,11 +105,14 @@ private:
                                               Batch &batch);
     [[nodiscard]] Result<void> begin(Batch &batch);
     [[nodiscard]] Result<void> commit(Batch &batch, ApplyStats &stats);
-    void rollback(Batch &batch);
     [[nodiscard]] Result<void> conflict(const Relation &relation, const char *kind,
                                         const char *what, Batch &batch);
-    [[nodiscard]] Result<int> run(const KnownRelation &known, const ApplyStatement &statement,
-                                  bool *inserted);
+    [[nodiscard]] Result<void> send(const KnownRelation &known, const ApplyStatement &statement,
+                                    Check check, Batch &batch);
+    [[nodiscard]] Result<void> drain(Batch &batch);
+    [[nodiscard]] Result<void> readResult(const Pending &pending, const pg_result *result,
+                                          Batch &batch);
+    void disconnect();
     void forgetChecks();
 
     RegionApplierOptions m_options;
@@ -109,6 +121,11 @@ private:
     std::map<std::uint32_t, KnownRelation> m_relations;
     std::map<std::string, std::string> m_prepared; ///< generation|shape → statement name
     int m_nextGeneration = 1;
+    // libpq pipeline mode: row statements are sent without waiting; their results are read
+    // (and conflicts counted) at the next drain, before anything that needs an answer.
+    bool m_pipeline = false;
+    std::vector<Pending> m_pending;
+    std::size_t m_pendingBytes = 0;
 };
 
 } // namespace envsync::cdc
