@@ -443,6 +443,67 @@ private slots:
                  std::string("c,p"));
     }
 
+    /// A table in a schema the region lacks, with a serial key and an enum column: schema,
+    /// type, sequence and table are created, and the region's own inserts take the next key.
+    void newTableInNewSchemaIsCreated()
+    {
+        const std::string schema = "Neu \"Schema\"";
+        const std::string qualified = db::qualifiedName(schema, "Orders");
+        QVERIFY(m_cluster.execute(
+                "DROP SCHEMA IF EXISTS " + db::quoteIdentifier(schema) + " CASCADE", "eu"));
+        QVERIFY(m_cluster.execute("DROP SCHEMA IF EXISTS " + db::quoteIdentifier(schema)
+                                          + " CASCADE; CREATE SCHEMA " + db::quoteIdentifier(schema)
+                                          + "; CREATE TYPE " + db::qualifiedName(schema, "state")
+                                          + " AS ENUM ('new', 'paid'); CREATE TABLE " + qualified
+                                          + " (id serial PRIMARY KEY, state "
+                                          + db::qualifiedName(schema, "state") + " NOT NULL)",
+                                  "src"));
+        Relation relation;
+        relation.id = 16700;
+        relation.schema = schema;
+        relation.table = "Orders";
+        relation.columns = {{"id", 23, -1, "integer", true}, {"state", 90001, -1, "", false}};
+        const std::vector<SpoolEntry> entries = {
+                relationEntry(relation),
+                transaction(1000, {insert(relation.id, {text("1"), text("new")}),
+                                   update(relation.id, std::nullopt, {text("1"), text("paid")}),
+                                   // a missing row re-created: its value is cast to the enum
+                                   update(relation.id, std::nullopt, {text("2"), text("new")})}),
+                sequences({{schema, "Orders_id_seq", 2}}),
+        };
+        auto applier = openApplier();
+        QVERIFY(applier);
+        const auto stats = applier->apply(entries);
+        QVERIFY2(stats, stats ? "" : stats.error().describe().c_str());
+        QCOMPARE(regionValue("SELECT string_agg(id || '=' || state, ',' ORDER BY id) FROM "
+                             + qualified),
+                 std::string("1=paid,2=new"));
+        QCOMPARE(regionValue("INSERT INTO " + qualified + " (state) VALUES ('new') RETURNING id"),
+                 std::string("3"));
+    }
+
+    void droppedColumnIsDropped()
+    {
+        QVERIFY(m_cluster.execute("ALTER TABLE " + table() + " DROP COLUMN note", "src"));
+        Relation relation = customers();
+        relation.columns.pop_back();
+        const std::vector<SpoolEntry> entries = {
+                relationEntry(relation),
+                transaction(1000, {insert(relation.id, {text("1"), text("a")})}),
+        };
+        auto applier = openApplier();
+        QVERIFY(applier);
+        const auto stats = applier->apply(entries);
+        QVERIFY2(stats, stats ? "" : stats.error().describe().c_str());
+        QCOMPARE(regionValue("SELECT count(*) FROM pg_attribute WHERE attrelid = "
+                             + db::quoteLiteral(table())
+                             + "::regclass AND attname = 'note' AND NOT attisdropped"),
+                 std::string("0"));
+        QCOMPARE(
+                regionValue("SELECT id || " + db::quoteIdentifier(nameColumn) + " FROM " + table()),
+                std::string("1a"));
+    }
+
     void preservedTablesAreUntouched()
     {
         QVERIFY(m_cluster.execute("INSERT INTO " + table() + " VALUES (1, 'mine', NULL)", "eu"));

@@ -114,6 +114,22 @@ drift::SchemaCatalog restrictToTable(const drift::SchemaCatalog &catalog,
         if (usedTypes.contains(type.name))
             out.compositeTypes.push_back(type);
     }
+    // The facts among what is kept order the creations (types and sequences before the table).
+    std::set<std::string> kept;
+    for (const auto &def : out.tables)
+        kept.insert(drift::objectKey("table", def.name));
+    for (const auto &def : out.sequences)
+        kept.insert(drift::objectKey("sequence", def.name));
+    for (const auto &def : out.enums)
+        kept.insert(drift::objectKey("type", def.name));
+    for (const auto &def : out.domains)
+        kept.insert(drift::objectKey("type", def.name));
+    for (const auto &def : out.compositeTypes)
+        kept.insert(drift::objectKey("type", def.name));
+    for (const auto &dependency : catalog.dependencies) {
+        if (kept.contains(dependency.dependent) && kept.contains(dependency.referenced))
+            out.dependencies.push_back(dependency);
+    }
     return out;
 }
 
