@@ -236,11 +236,9 @@ Result<std::optional<RegionCursor>> RegionApplier::open()
         return fail(ErrorCode::Unreachable, message, who() + ": connect");
     }
     // Replica role: the region's triggers and FK checks do not fire for streamed rows, as in
-    // native logical replication. Asynchronous commit is safe: a commit lost in a crash loses
-    // its cursor move too, and the spool still holds what it accounts for.
-    if (auto set
-        = exec(m_conn, "SET session_replication_role = replica; SET synchronous_commit = off",
-               "prepare the session");
+    // native logical replication. (Commits stay synchronous: a cursor the runner saw may be
+    // what it prunes the spool by; one batch is one commit, so the flush is shared anyway.)
+    if (auto set = exec(m_conn, "SET session_replication_role = replica", "prepare the session");
         !set)
         return std::unexpected(withContext(set.error(), who()));
 
@@ -430,12 +428,13 @@ Result<void> RegionApplier::ensureParity(const SourceTransaction &transaction, B
 Result<bool> RegionApplier::tableMatches(KnownRelation &known)
 {
     const Relation &relation = known.relation;
+    // Generated columns are left out: pgoutput (PostgreSQL 15) never sends them.
     const std::string table = db::qualifiedName(relation.schema, relation.table);
     auto rows = execParams(m_conn,
                            "SELECT a.attname, format_type(a.atttypid, a.atttypmod),"
                            " a.atttypid::bigint, a.atttypmod FROM pg_attribute a"
                            " WHERE a.attrelid = to_regclass($1::text) AND a.attnum > 0"
-                           " AND NOT a.attisdropped",
+                           " AND NOT a.attisdropped AND a.attgenerated = ''",
                            {&table}, relation.display() + ": read the region's columns");
     if (!rows)
         return std::unexpected(rows.error());
@@ -769,7 +768,8 @@ Result<void> RegionApplier::commit(Batch &batch, ApplyStats &stats)
         if (batch.commitTimeMicros != 0)
             m_cursor->commitTimeMicros = batch.commitTimeMicros;
         m_cursor->origin = "stream";
-        stats.lastCommitTimeMicros = batch.commitTimeMicros;
+        if (batch.commitTimeMicros != 0)
+            stats.lastCommitTimeMicros = batch.commitTimeMicros;
     }
     stats.transactions += batch.transactions;
     stats.changes += batch.changes;
