@@ -12,8 +12,11 @@
 
 #include <QElapsedTimer>
 #include <QTest>
+#include <QThread>
 
+#include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 using namespace envsync;
@@ -285,6 +288,55 @@ private slots:
         QCOMPARE(rows(), std::string("1|a|;2|b|;3|c|boom"));
         QCOMPARE(stats->appliedLsn, Lsn{2016});
         QVERIFY(m_cluster.execute("DROP FUNCTION public.boom()", "eu"));
+    }
+
+    /// The applier's backend terminated from another session while its batch is in flight.
+    void terminatedFromOutsideLeavesNothing()
+    {
+        // An ALWAYS trigger (fires for replicated rows) parks the batch on 'slow'.
+        QVERIFY(m_cluster.execute(
+                "CREATE FUNCTION public.slow() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+                " IF NEW.note = 'slow' THEN PERFORM pg_sleep(60); END IF; RETURN NEW; END $$;"
+                " CREATE TRIGGER slow BEFORE INSERT ON "
+                        + table() + " FOR EACH ROW EXECUTE FUNCTION public.slow(); ALTER TABLE "
+                        + table() + " ENABLE ALWAYS TRIGGER slow",
+                "eu"));
+        const Relation relation = customers();
+        const std::vector<SpoolEntry> entries = {
+                relationEntry(relation),
+                transaction(1000, {insert(relation.id, {text("1"), text("a"), null()})}),
+                transaction(2000, {insert(relation.id, {text("2"), text("b"), text("slow")}),
+                                   insert(relation.id, {text("3"), text("c"), null()})}),
+        };
+        auto applier = openApplier();
+        QVERIFY(applier);
+        std::optional<Result<ApplyStats>> outcome;
+        std::thread worker([&] { outcome = applier->apply(entries); });
+        // Found by the application_name the applier announces.
+        const std::string terminate
+                = "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                  " WHERE application_name = 'envsync cdc apply eu' AND wait_event = 'PgSleep'";
+        bool terminated = false;
+        for (int attempt = 0; attempt < 200 && !terminated; ++attempt) {
+            terminated = m_cluster.queryValue(terminate) == "1";
+            if (!terminated)
+                QThread::msleep(50);
+        }
+        worker.join();
+        QVERIFY(terminated);
+        QVERIFY(outcome && !*outcome);
+        QVERIFY2(outcome->error().describe().starts_with("region eu: "),
+                 outcome->error().describe().c_str());
+        QCOMPARE(rows(), std::string());
+        QCOMPARE(regionValue("SELECT applied_lsn::text FROM _envsync.cdc_applied"),
+                 formatLsn(1000));
+
+        QVERIFY(m_cluster.execute(
+                "DROP TRIGGER slow ON " + table() + "; DROP FUNCTION public.slow()", "eu"));
+        QVERIFY(applier->open());
+        const auto stats = applier->apply(entries);
+        QVERIFY2(stats, stats ? "" : stats.error().describe().c_str());
+        QCOMPARE(rows(), std::string("1|a|;2|b|slow;3|c|"));
     }
 
     void conflicts_data()
