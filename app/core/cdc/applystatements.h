@@ -19,7 +19,9 @@ struct ApplyStatement
 {
     std::string shape;
     std::string sql;
-    std::vector<const std::string *> params; ///< in $n order; nullptr binds NULL
+    /// In $n order; nullptr binds NULL. They point into the tuples the statement was built
+    /// from, which must outlive it.
+    std::vector<const std::string *> params;
 };
 
 /// INSERT of a new row image. Its one result row says whether it inserted (`t`); no row or `f`
