@@ -190,6 +190,7 @@ private slots:
         QCOMPARE(stats->changes, 6);
         QVERIFY(stats->conflicts.empty());
         QCOMPARE(stats->appliedLsn, Lsn{4016});
+        QCOMPARE(applier->cursor()->appliedLsn, Lsn{4016});
         QCOMPARE(stats->lastCommitTimeMicros, std::int64_t{1'700'000'000'000'000 + 4000});
         QCOMPARE(rows(), std::string("2|B|n;30|C|m"));
         QCOMPARE(regionValue("SELECT applied_lsn::text || ' ' || origin || ' '"
@@ -280,6 +281,7 @@ private slots:
         QCOMPARE(regionValue("SELECT applied_lsn::text FROM _envsync.cdc_applied"),
                  formatLsn(1000));
 
+        QVERIFY(!applier->isOpen()); // closing the session is what rolled the batch back
         QVERIFY(m_cluster.execute("DROP TRIGGER boom ON " + table(), "eu"));
         const auto reopened = applier->open();
         QVERIFY2(reopened, reopened ? "" : reopened.error().describe().c_str());

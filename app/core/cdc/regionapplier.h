@@ -70,6 +70,9 @@ public:
     /// region; open() again before the next call.
     [[nodiscard]] Result<ApplyStats> apply(std::span<const SpoolEntry> entries);
 
+    /// Connected (open() succeeded and no apply() failed since).
+    [[nodiscard]] bool isOpen() const { return m_conn != nullptr; }
+
     /// The cursor as last committed (or read by open()).
     [[nodiscard]] const std::optional<RegionCursor> &cursor() const { return m_cursor; }
 
