@@ -49,7 +49,9 @@ struct ApplyStats
 /// transaction below the cursor is never applied again. Changes are applied with
 /// session_replication_role = replica, so the region's own (and FK) triggers do not fire, as in
 /// native logical replication. A relation whose columns differ from the region's table is
-/// brought in line with the drift engine's reconcile DDL before its rows are applied.
+/// brought in line with the drift engine's reconcile DDL (that table only) in the transaction
+/// that applies its rows; the catalogs are read on connections of their own, so what the batch
+/// applied before it is committed first. Row statements run in libpq pipeline mode.
 /// Blocking: use it from one worker thread.
 class RegionApplier
 {
