@@ -1,0 +1,59 @@
+#pragma once
+
+#include "core/cdc/change.h"
+#include "core/cdc/conflictpolicy.h"
+#include "core/error.h"
+
+#include <string>
+#include <vector>
+
+namespace envsync::cdc {
+
+// The SQL a region applier runs for one streamed row change. Identifiers are quoted
+// (db/sqlquote.h); values are bound text parameters of unknown type, so the server reads them
+// with the column's input function, exactly as COPY would.
+
+/// One parameterised statement. Its text depends only on `shape` (kind, relation, which
+/// columns carry values), so an applier prepares it once per shape and binds `params`.
+struct ApplyStatement
+{
+    std::string shape;
+    std::string sql;
+    /// In $n order; nullptr binds NULL. They point into the tuples the statement was built
+    /// from, which must outlive it.
+    std::vector<const std::string *> params;
+};
+
+/// INSERT of a new row image. Its one result row says whether it inserted (`t`); no row or `f`
+/// means it met an existing key: DO UPDATE overwrote it (SourceWins) or DO NOTHING kept it.
+/// A relation without key columns (REPLICA IDENTITY FULL) inserts plainly.
+[[nodiscard]] Result<ApplyStatement> insertStatement(const Relation &relation, const Tuple &row,
+                                                     ConflictPolicy policy);
+
+/// UPDATE of the columns the new image carries (Unchanged TOASTed values are left as they are),
+/// found by the old key (or the new image's key when the key did not change), or — REPLICA
+/// IDENTITY FULL — by every old value with IS NOT DISTINCT FROM, one row by ctid.
+[[nodiscard]] Result<ApplyStatement> updateStatement(const Relation &relation,
+                                                     const RowChange &change);
+
+/// An update that re-creates a missing row (conflicts: source_wins): the UPDATE in a CTE, then
+/// an INSERT of the complete new image only when it found no row — one statement, so it can be
+/// pipelined. A result row means the update missed (a conflict). `columnTypes` are the region's
+/// format_type() of each column (the INSERT … SELECT casts its values with them).
+[[nodiscard]] Result<ApplyStatement>
+updateOrInsertStatement(const Relation &relation, const RowChange &change,
+                        const std::vector<std::string> &columnTypes);
+
+/// DELETE found like an update's row.
+[[nodiscard]] Result<ApplyStatement> deleteStatement(const Relation &relation,
+                                                     const RowChange &change);
+
+/// TRUNCATE of the tables, never CASCADE: pgoutput lists every table the source truncated, and
+/// cascading in a region could reach a preserved table.
+[[nodiscard]] std::string truncateSql(const std::vector<const Relation *> &relations,
+                                      bool restartIdentity);
+
+/// True when no value of the image is an Unchanged TOAST placeholder (it can be inserted).
+[[nodiscard]] bool isComplete(const Tuple &row);
+
+} // namespace envsync::cdc

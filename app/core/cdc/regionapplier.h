@@ -1,0 +1,136 @@
+#pragma once
+
+#include "core/cdc/applystatements.h"
+#include "core/cdc/change.h"
+#include "core/cdc/conflictpolicy.h"
+#include "core/cdc/regioncursor.h"
+#include "core/db/connection.h"
+#include "core/error.h"
+#include "core/job/canceltoken.h"
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <span>
+#include <string>
+#include <utility>
+
+struct pg_conn;
+struct pg_result;
+
+namespace envsync::cdc {
+
+struct RegionApplierOptions
+{
+    std::string region; ///< "eu": names the region in errors
+    std::string dsn;    ///< the region's database
+    ConflictPolicy policy = ConflictPolicy::SourceWins;
+    std::set<std::string> skipTables;         ///< "schema.table": preserved, never touched
+    std::string sourceDsn;                    ///< the source, for schema parity catalog reads
+    db::ConnectOptions connect;               ///< applicationName is set by the applier
+    std::shared_ptr<job::CancelToken> cancel; ///< may be null
+};
+
+/// What one apply() call did. Conflicts are keyed by ("schema.table", kind) with kind
+/// "insert_exists", "update_missing" or "delete_missing".
+struct ApplyStats
+{
+    std::int64_t transactions = 0; ///< source transactions applied (not those already there)
+    std::int64_t changes = 0;      ///< row changes and truncates applied or counted as conflicts
+    std::map<std::pair<std::string, std::string>, std::int64_t> conflicts;
+    Lsn appliedLsn = 0;                    ///< the region's cursor afterwards
+    std::int64_t lastCommitTimeMicros = 0; ///< of the last applied transaction; 0: none
+};
+
+/// Applies masked spool entries to ONE region database, effectively once: the changes of a
+/// batch and the region's cursor (_envsync.cdc_applied) are committed in one transaction, and a
+/// transaction below the cursor is never applied again. Changes are applied with
+/// session_replication_role = replica, so the region's own (and FK) triggers do not fire, as in
+/// native logical replication. A relation whose columns differ from the region's table is
+/// brought in line with the drift engine's reconcile DDL (that table only) in the transaction
+/// that applies its rows; the catalogs are read on connections of their own, so what the batch
+/// applied before it is committed first. Row statements run in libpq pipeline mode.
+/// Blocking: use it from one worker thread.
+class RegionApplier
+{
+public:
+    explicit RegionApplier(RegionApplierOptions options);
+    ~RegionApplier();
+    RegionApplier(RegionApplier &&) noexcept;
+    RegionApplier &operator=(RegionApplier &&) noexcept;
+    RegionApplier(const RegionApplier &) = delete;
+    RegionApplier &operator=(const RegionApplier &) = delete;
+
+    /// Connects (again, after a failure) and reads the cursor; nullopt when the region has none
+    /// (never refreshed from a slot-consistent golden version): apply() refuses such a region.
+    [[nodiscard]] Result<std::optional<RegionCursor>> open();
+
+    /// Applies entries in spool order (see the class comment). Relations are remembered across
+    /// calls. On an error the connection is closed, so nothing of the failed batch is in the
+    /// region; open() again before the next call.
+    [[nodiscard]] Result<ApplyStats> apply(std::span<const SpoolEntry> entries);
+
+    /// Connected (open() succeeded and no apply() failed since).
+    [[nodiscard]] bool isOpen() const { return m_conn != nullptr; }
+
+    /// The cursor as last committed (or read by open()).
+    [[nodiscard]] const std::optional<RegionCursor> &cursor() const { return m_cursor; }
+
+private:
+    struct KnownRelation
+    {
+        Relation relation;
+        int generation = 0;                   ///< prepared statements are per generation
+        bool checked = false;                 ///< the region's table matches it
+        std::vector<std::string> regionTypes; ///< format_type() per column, once checked
+    };
+    /// What a statement's result says, read when the pipeline is drained.
+    enum class Check { Prepared, Insert, Update, UpdateOrInsert, Delete };
+    struct Pending
+    {
+        Check check;
+        const KnownRelation *known;
+    };
+    struct Batch;
+
+    [[nodiscard]] std::string who() const;
+    [[nodiscard]] bool skipped(const Relation &relation) const;
+    void remember(const Relation &relation);
+    [[nodiscard]] Result<void> applyTransaction(const SourceTransaction &transaction, Batch &batch,
+                                                ApplyStats &stats);
+    [[nodiscard]] Result<void> ensureParity(const SourceTransaction &transaction, Batch &batch,
+                                            ApplyStats &stats);
+    [[nodiscard]] Result<bool> tableMatches(KnownRelation &known);
+    [[nodiscard]] Result<std::string> parityDdl(const Relation &relation);
+    [[nodiscard]] Result<void> applyChange(const RowChange &change, Batch &batch);
+    [[nodiscard]] Result<void> applyTruncate(const RowChange &change, Batch &batch);
+    [[nodiscard]] Result<void> applySequences(const std::vector<SequenceValue> &sequences,
+                                              Batch &batch);
+    [[nodiscard]] Result<void> begin(Batch &batch);
+    [[nodiscard]] Result<void> commit(Batch &batch, ApplyStats &stats);
+    [[nodiscard]] Result<void> conflict(const Relation &relation, const char *kind,
+                                        const char *what, Batch &batch);
+    [[nodiscard]] Result<void> send(const KnownRelation &known, const ApplyStatement &statement,
+                                    Check check, Batch &batch);
+    [[nodiscard]] Result<void> drain(Batch &batch);
+    [[nodiscard]] Result<void> readResult(const Pending &pending, const pg_result *result,
+                                          Batch &batch);
+    void disconnect();
+    void forgetChecks();
+
+    RegionApplierOptions m_options;
+    pg_conn *m_conn = nullptr;
+    std::optional<RegionCursor> m_cursor;
+    std::map<std::uint32_t, KnownRelation> m_relations;
+    std::map<std::string, std::string> m_prepared; ///< generation|shape → statement name
+    int m_nextGeneration = 1;
+    // libpq pipeline mode: row statements are sent without waiting; their results are read
+    // (and conflicts counted) at the next drain, before anything that needs an answer.
+    bool m_pipeline = false;
+    std::vector<Pending> m_pending;
+    std::size_t m_pendingBytes = 0;
+};
+
+} // namespace envsync::cdc

@@ -1,0 +1,769 @@
+// The region applier (issue 18, part C) on a real cluster: hand-built spool entries (hostile,
+// mixed-case and unicode names) applied to a region database "eu", with "src" standing in for
+// the source whose catalog schema parity reads. Effectively once (cursor), atomic batches
+// (connection killed mid-batch), conflict policies, triggers that must not fire, sequences that
+// never go backwards, schema parity (new column, new table), preserved tables left alone.
+
+#include "testsupport.h"
+
+#include "core/cdc/regionapplier.h"
+#include "core/db/connection.h"
+#include "core/db/sqlquote.h"
+
+#include <QElapsedTimer>
+#include <QTest>
+#include <QThread>
+
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+using namespace envsync;
+using namespace envsync::cdc;
+
+namespace {
+
+const std::string schemaName = "Sch\xc3\xa9ma \"Q\", {x}";
+const std::string tableName = "Kunden T\xc3\xa4gl\"ich";
+const std::string nameColumn = "N\xc3\xa4me \"1\"";
+
+std::string table(const std::string &name = tableName)
+{
+    return db::qualifiedName(schemaName, name);
+}
+
+TupleValue text(const std::string &value)
+{
+    return TupleValue{TupleValue::Kind::Text, value};
+}
+TupleValue null()
+{
+    return TupleValue{TupleValue::Kind::Null, {}};
+}
+TupleValue unchanged()
+{
+    return TupleValue{TupleValue::Kind::Unchanged, {}};
+}
+
+/// id integer key, the name column, note text
+Relation customers(std::uint32_t id = 16400, const std::string &name = tableName)
+{
+    Relation relation;
+    relation.id = id;
+    relation.schema = schemaName;
+    relation.table = name;
+    relation.columns = {{"id", 23, -1, "integer", true},
+                        {nameColumn, 25, -1, "text", false},
+                        {"note", 25, -1, "text", false}};
+    return relation;
+}
+
+SpoolEntry relationEntry(const Relation &relation)
+{
+    SpoolEntry entry;
+    entry.kind = SpoolEntry::Kind::Relation;
+    entry.relation = relation;
+    return entry;
+}
+
+RowChange insert(std::uint32_t relation, Tuple row)
+{
+    RowChange change;
+    change.kind = ChangeKind::Insert;
+    change.relationId = relation;
+    change.newTuple = std::move(row);
+    return change;
+}
+
+RowChange update(std::uint32_t relation, std::optional<Tuple> old, Tuple row, bool oldIsKey = true)
+{
+    RowChange change;
+    change.kind = ChangeKind::Update;
+    change.relationId = relation;
+    change.oldTuple = std::move(old);
+    change.oldIsKey = oldIsKey;
+    change.newTuple = std::move(row);
+    return change;
+}
+
+RowChange remove(std::uint32_t relation, Tuple old, bool oldIsKey = true)
+{
+    RowChange change;
+    change.kind = ChangeKind::Delete;
+    change.relationId = relation;
+    change.oldTuple = std::move(old);
+    change.oldIsKey = oldIsKey;
+    return change;
+}
+
+RowChange truncate(std::vector<std::uint32_t> relations)
+{
+    RowChange change;
+    change.kind = ChangeKind::Truncate;
+    change.relationId = relations.front();
+    change.truncated = std::move(relations);
+    return change;
+}
+
+/// A source transaction committed at `commitLsn` (its commit record 16 bytes long).
+SpoolEntry transaction(Lsn commitLsn, std::vector<RowChange> changes)
+{
+    SpoolEntry entry;
+    entry.kind = SpoolEntry::Kind::Transaction;
+    entry.transaction.xid = static_cast<std::uint32_t>(commitLsn);
+    entry.transaction.commitLsn = commitLsn;
+    entry.transaction.endLsn = commitLsn + 16;
+    entry.transaction.commitTimeMicros
+            = 1'700'000'000'000'000 + static_cast<std::int64_t>(commitLsn);
+    entry.transaction.changes = std::move(changes);
+    return entry;
+}
+
+SpoolEntry position(Lsn lsn)
+{
+    SpoolEntry entry;
+    entry.kind = SpoolEntry::Kind::Position;
+    entry.position = lsn;
+    return entry;
+}
+
+SpoolEntry sequences(std::vector<SequenceValue> values)
+{
+    SpoolEntry entry;
+    entry.kind = SpoolEntry::Kind::Sequences;
+    entry.sequences = std::move(values);
+    return entry;
+}
+
+} // namespace
+
+class TestRegionApplier : public QObject
+{
+    Q_OBJECT
+private slots:
+    void initTestCase()
+    {
+        QVERIFY(m_cluster.ok());
+        QVERIFY(m_cluster.execute("CREATE DATABASE src"));
+        QVERIFY(m_cluster.execute("CREATE DATABASE eu"));
+    }
+
+    /// Every test starts from the same customers table in both databases and a cursor at 1000.
+    void init()
+    {
+        for (const std::string database : {"src", "eu"}) {
+            QVERIFY(m_cluster.execute("DROP SCHEMA IF EXISTS " + db::quoteIdentifier(schemaName)
+                                              + " CASCADE; DROP SCHEMA IF EXISTS _envsync CASCADE;"
+                                                " CREATE SCHEMA "
+                                              + db::quoteIdentifier(schemaName),
+                                      database));
+            QVERIFY(m_cluster.execute("CREATE TABLE " + table() + " (id integer PRIMARY KEY, "
+                                              + db::quoteIdentifier(nameColumn)
+                                              + " text, note text)",
+                                      database));
+        }
+        seedCursor(1000);
+    }
+
+    void appliesInsertsUpdatesAndDeletes()
+    {
+        const Relation relation = customers();
+        const std::string hostile = "tab\there, 'quote' \"dq\" \\ back\nnew line \xe2\x82\xac";
+        const std::vector<SpoolEntry> entries = {
+                relationEntry(relation),
+                transaction(1000, {insert(relation.id, {text("1"), text(hostile), null()}),
+                                   insert(relation.id, {text("2"), text("b"), text("n")}),
+                                   insert(relation.id, {text("3"), text("c"), text("n")})}),
+                transaction(2000, {update(relation.id, std::nullopt,
+                                          {text("2"), text("B"), unchanged()})}),
+                // key change: found by the old key
+                transaction(3000, {update(relation.id, Tuple{text("3"), null(), null()},
+                                          {text("30"), text("C"), text("m")})}),
+                transaction(4000, {remove(relation.id, {text("1"), null(), null()})}),
+        };
+        auto applier = openApplier();
+        QVERIFY(applier);
+        const auto stats = applier->apply(entries);
+        QVERIFY2(stats, stats ? "" : stats.error().describe().c_str());
+        QCOMPARE(stats->transactions, 4);
+        QCOMPARE(stats->changes, 6);
+        QVERIFY(stats->conflicts.empty());
+        QCOMPARE(stats->appliedLsn, Lsn{4016});
+        QCOMPARE(applier->cursor()->appliedLsn, Lsn{4016});
+        QCOMPARE(stats->lastCommitTimeMicros, std::int64_t{1'700'000'000'000'000 + 4000});
+        QCOMPARE(rows(), std::string("2|B|n;30|C|m"));
+        QCOMPARE(regionValue("SELECT applied_lsn::text || ' ' || origin || ' '"
+                             " || (extract(epoch FROM commit_time) * 1000000)::bigint"
+                             " FROM _envsync.cdc_applied"),
+                 formatLsn(4016) + " stream 1700000000004000");
+
+        // The hostile value went in and came back byte for byte (before its delete).
+        init();
+        auto again = openApplier();
+        QVERIFY(again);
+        QVERIFY(again->apply(std::span(entries).first(2)));
+        QCOMPARE(regionValue("SELECT " + db::quoteIdentifier(nameColumn) + " FROM " + table()
+                             + " WHERE id = 1"),
+                 hostile);
+    }
+
+    void sameEntriesTwiceChangeNothing()
+    {
+        const Relation relation = customers();
+        const std::vector<SpoolEntry> entries = {
+                relationEntry(relation),
+                transaction(1000, {insert(relation.id, {text("1"), text("a"), null()})}),
+                transaction(2000, {update(relation.id, std::nullopt,
+                                          {text("1"), text("a2"), text("x")})}),
+        };
+        {
+            auto applier = openApplier();
+            QVERIFY(applier);
+            QVERIFY(applier->apply(entries));
+        }
+        QCOMPARE(rows(), std::string("1|a2|x"));
+        // A restarted applier reads the spool again from an earlier point: nothing repeats
+        // (a repeated insert would count a conflict; a repeated update would go unnoticed, so
+        // the row is changed in between and must stay so).
+        QVERIFY(m_cluster.execute("UPDATE " + table() + " SET note = 'local'", "eu"));
+        auto applier = openApplier();
+        QVERIFY(applier);
+        const auto stats = applier->apply(entries);
+        QVERIFY2(stats, stats ? "" : stats.error().describe().c_str());
+        QCOMPARE(stats->transactions, 0);
+        QVERIFY(stats->conflicts.empty());
+        QCOMPARE(rows(), std::string("1|a2|local"));
+        QCOMPARE(stats->appliedLsn, Lsn{2016});
+    }
+
+    void positionMovesTheCursorOnly()
+    {
+        auto applier = openApplier();
+        QVERIFY(applier);
+        const std::vector<SpoolEntry> entries = {position(900), position(5000)};
+        const auto stats = applier->apply(entries);
+        QVERIFY(stats);
+        QCOMPARE(stats->appliedLsn, Lsn{5000});
+        QCOMPARE(regionValue("SELECT applied_lsn::text FROM _envsync.cdc_applied"),
+                 formatLsn(5000));
+        QCOMPARE(rows(), std::string());
+    }
+
+    void killedMidBatchLeavesNothing()
+    {
+        // An ALWAYS trigger fires even for replicated rows: it kills its own backend on 'boom',
+        // as pg_terminate_backend from another session would, half way through the batch.
+        QVERIFY(m_cluster.execute(
+                "CREATE FUNCTION public.boom() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+                " IF NEW.note = 'boom' THEN PERFORM pg_terminate_backend(pg_backend_pid());"
+                " END IF; RETURN NEW; END $$;"
+                " CREATE TRIGGER boom BEFORE INSERT ON "
+                        + table()
+                        + " FOR EACH ROW EXECUTE FUNCTION public.boom();"
+                          " ALTER TABLE "
+                        + table() + " ENABLE ALWAYS TRIGGER boom",
+                "eu"));
+        const Relation relation = customers();
+        const std::vector<SpoolEntry> entries = {
+                relationEntry(relation),
+                transaction(1000, {insert(relation.id, {text("1"), text("a"), null()})}),
+                transaction(2000, {insert(relation.id, {text("2"), text("b"), null()}),
+                                   insert(relation.id, {text("3"), text("c"), text("boom")})}),
+        };
+        auto applier = openApplier();
+        QVERIFY(applier);
+        const auto failed = applier->apply(entries);
+        QVERIFY(!failed);
+        QVERIFY2(failed.error().describe().starts_with("region eu: "),
+                 failed.error().describe().c_str());
+        QCOMPARE(rows(), std::string());
+        QCOMPARE(regionValue("SELECT applied_lsn::text FROM _envsync.cdc_applied"),
+                 formatLsn(1000));
+
+        QVERIFY(!applier->isOpen()); // closing the session is what rolled the batch back
+        QVERIFY(m_cluster.execute("DROP TRIGGER boom ON " + table(), "eu"));
+        const auto reopened = applier->open();
+        QVERIFY2(reopened, reopened ? "" : reopened.error().describe().c_str());
+        const auto stats = applier->apply(entries);
+        QVERIFY2(stats, stats ? "" : stats.error().describe().c_str());
+        QCOMPARE(rows(), std::string("1|a|;2|b|;3|c|boom"));
+        QCOMPARE(stats->appliedLsn, Lsn{2016});
+        QVERIFY(m_cluster.execute("DROP FUNCTION public.boom()", "eu"));
+    }
+
+    /// The applier's backend terminated from another session while its batch is in flight.
+    void terminatedFromOutsideLeavesNothing()
+    {
+        // An ALWAYS trigger (fires for replicated rows) parks the batch on 'slow'.
+        QVERIFY(m_cluster.execute(
+                "CREATE FUNCTION public.slow() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+                " IF NEW.note = 'slow' THEN PERFORM pg_sleep(60); END IF; RETURN NEW; END $$;"
+                " CREATE TRIGGER slow BEFORE INSERT ON "
+                        + table() + " FOR EACH ROW EXECUTE FUNCTION public.slow(); ALTER TABLE "
+                        + table() + " ENABLE ALWAYS TRIGGER slow",
+                "eu"));
+        const Relation relation = customers();
+        const std::vector<SpoolEntry> entries = {
+                relationEntry(relation),
+                transaction(1000, {insert(relation.id, {text("1"), text("a"), null()})}),
+                transaction(2000, {insert(relation.id, {text("2"), text("b"), text("slow")}),
+                                   insert(relation.id, {text("3"), text("c"), null()})}),
+        };
+        auto applier = openApplier();
+        QVERIFY(applier);
+        std::optional<Result<ApplyStats>> outcome;
+        std::thread worker([&] { outcome = applier->apply(entries); });
+        // Found by the application_name the applier announces.
+        const std::string terminate
+                = "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                  " WHERE application_name = 'envsync cdc apply eu' AND wait_event = 'PgSleep'";
+        bool terminated = false;
+        for (int attempt = 0; attempt < 200 && !terminated; ++attempt) {
+            terminated = m_cluster.queryValue(terminate) == "1";
+            if (!terminated)
+                QThread::msleep(50);
+        }
+        worker.join();
+        QVERIFY(terminated);
+        QVERIFY(outcome && !*outcome);
+        QVERIFY2(outcome->error().describe().starts_with("region eu: "),
+                 outcome->error().describe().c_str());
+        QCOMPARE(rows(), std::string());
+        QCOMPARE(regionValue("SELECT applied_lsn::text FROM _envsync.cdc_applied"),
+                 formatLsn(1000));
+
+        QVERIFY(m_cluster.execute(
+                "DROP TRIGGER slow ON " + table() + "; DROP FUNCTION public.slow()", "eu"));
+        QVERIFY(applier->open());
+        const auto stats = applier->apply(entries);
+        QVERIFY2(stats, stats ? "" : stats.error().describe().c_str());
+        QCOMPARE(rows(), std::string("1|a|;2|b|slow;3|c|"));
+    }
+
+    void conflicts_data()
+    {
+        QTest::addColumn<QString>("policy");
+        QTest::addColumn<QString>("expectedRows");
+        QTest::addColumn<bool>("stops");
+        QTest::newRow("source_wins") << "source_wins"
+                                     << "100|src|;200|new|" << false;
+        QTest::newRow("skip") << "skip"
+                              << "100|local|" << false;
+        QTest::newRow("stop") << "stop"
+                              << "100|local|" << true;
+    }
+
+    void conflicts()
+    {
+        QFETCH(QString, policy);
+        QFETCH(QString, expectedRows);
+        QFETCH(bool, stops);
+        QVERIFY(m_cluster.execute("INSERT INTO " + table() + " VALUES (100, 'local', NULL)", "eu"));
+        const Relation relation = customers();
+        const std::vector<SpoolEntry> entries = {
+                relationEntry(relation),
+                transaction(1000, {insert(relation.id, {text("100"), text("src"), null()})}),
+                transaction(2000, {update(relation.id, std::nullopt,
+                                          {text("200"), text("new"), null()})}),
+                transaction(3000, {remove(relation.id, {text("300"), null(), null()})}),
+        };
+        auto applier = openApplier(*parseConflictPolicy(policy.toStdString()));
+        QVERIFY(applier);
+        const auto stats = applier->apply(entries);
+        QCOMPARE(rows(), expectedRows.toStdString());
+        if (stops) {
+            QVERIFY(!stats);
+            QCOMPARE(stats.error().code, ErrorCode::Database);
+            QCOMPARE(stats.error().describe(),
+                     "region eu: " + schemaName + '.' + tableName
+                             + ": insert conflicts with an existing row (conflicts: stop)");
+            QCOMPARE(regionValue("SELECT applied_lsn::text FROM _envsync.cdc_applied"),
+                     formatLsn(1000));
+            return;
+        }
+        QVERIFY2(stats, stats ? "" : stats.error().describe().c_str());
+        const std::string display = schemaName + '.' + tableName;
+        QCOMPARE(stats->conflicts.at({display, "insert_exists"}), std::int64_t{1});
+        QCOMPARE(stats->conflicts.at({display, "update_missing"}), std::int64_t{1});
+        QCOMPARE(stats->conflicts.at({display, "delete_missing"}), std::int64_t{1});
+        QCOMPARE(regionValue("SELECT string_agg(kind || '=' || count, ',' ORDER BY kind)"
+                             " FROM _envsync.cdc_conflicts WHERE table_name = "
+                             + db::quoteLiteral(display)),
+                 std::string("delete_missing=1,insert_exists=1,update_missing=1"));
+    }
+
+    void regionTriggersDoNotFire()
+    {
+        QVERIFY(m_cluster.execute(
+                "CREATE TABLE public.audit (what text);"
+                " CREATE FUNCTION public.audit() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+                " INSERT INTO public.audit VALUES (TG_OP); RETURN NEW; END $$;"
+                " CREATE TRIGGER audit AFTER INSERT OR UPDATE OR DELETE ON "
+                        + table() + " FOR EACH ROW EXECUTE FUNCTION public.audit()",
+                "eu"));
+        // The trigger works for the region's own writes.
+        QVERIFY(m_cluster.execute("INSERT INTO " + table() + " VALUES (7, 'own', NULL)", "eu"));
+        QCOMPARE(regionValue("SELECT count(*) FROM public.audit"), std::string("1"));
+        const Relation relation = customers();
+        const std::vector<SpoolEntry> entries = {
+                relationEntry(relation),
+                transaction(1000,
+                            {insert(relation.id, {text("1"), text("a"), null()}),
+                             update(relation.id, std::nullopt, {text("1"), text("b"), null()}),
+                             remove(relation.id, {text("7"), null(), null()})}),
+        };
+        auto applier = openApplier();
+        QVERIFY(applier);
+        QVERIFY(applier->apply(entries));
+        QCOMPARE(rows(), std::string("1|b|"));
+        QCOMPARE(regionValue("SELECT count(*) FROM public.audit"), std::string("1"));
+        QVERIFY(m_cluster.execute("DROP TABLE public.audit CASCADE; DROP FUNCTION public.audit()"
+                                  " CASCADE",
+                                  "eu"));
+    }
+
+    void sequencesNeverGoBackwards()
+    {
+        QVERIFY(m_cluster.execute("CREATE SEQUENCE " + table("Seq \"1\""), "eu"));
+        QCOMPARE(regionValue("SELECT setval(" + db::quoteLiteral(table("Seq \"1\"")) + ", 50)"),
+                 std::string("50"));
+        // A preserved table's own sequence is never moved.
+        QVERIFY(m_cluster.execute("CREATE TABLE " + table("kept") + " (id serial PRIMARY KEY)",
+                                  "eu"));
+        auto applier = openApplier(ConflictPolicy::SourceWins, {schemaName + ".kept"});
+        QVERIFY(applier);
+        QVERIFY(applier->apply(std::vector{sequences({{schemaName, "Seq \"1\"", 10},
+                                                      {schemaName, "kept_id_seq", 99},
+                                                      {schemaName, "absent", 5}})}));
+        QCOMPARE(sequenceValue("Seq \"1\""), std::string("50"));
+        QVERIFY(applier->apply(std::vector{sequences({{schemaName, "Seq \"1\"", 80}})}));
+        QCOMPARE(sequenceValue("Seq \"1\""), std::string("80"));
+        QCOMPARE(sequenceValue("kept_id_seq"), std::string());
+    }
+
+    void newColumnIsAdded()
+    {
+        QVERIFY(m_cluster.execute("ALTER TABLE " + table()
+                                          + " ADD COLUMN \"Neu Spalte\" numeric(10,2) NOT NULL"
+                                            " DEFAULT 0",
+                                  "src"));
+        Relation relation = customers();
+        relation.columns.push_back({"Neu Spalte", 1700, 655366, "numeric(10,2)", false});
+        const std::vector<SpoolEntry> entries = {
+                relationEntry(customers()),
+                transaction(1000, {insert(relation.id, {text("1"), text("a"), null()})}),
+                relationEntry(relation),
+                transaction(2000,
+                            {insert(relation.id, {text("2"), text("b"), null(), text("12.50")})}),
+        };
+        auto applier = openApplier();
+        QVERIFY(applier);
+        const auto stats = applier->apply(entries);
+        QVERIFY2(stats, stats ? "" : stats.error().describe().c_str());
+        QCOMPARE(regionValue("SELECT string_agg(id || '=' || \"Neu Spalte\", ',' ORDER BY id)"
+                             " FROM "
+                             + table()),
+                 std::string("1=0.00,2=12.50"));
+        QCOMPARE(stats->appliedLsn, Lsn{2016});
+    }
+
+    void newTableIsCreated()
+    {
+        const std::string fresh = "Neue \"Tabelle\"";
+        QVERIFY(m_cluster.execute("CREATE TABLE " + table(fresh)
+                                          + " (code text PRIMARY KEY, qty bigint CHECK (qty > 0))",
+                                  "src"));
+        Relation relation;
+        relation.id = 16500;
+        relation.schema = schemaName;
+        relation.table = fresh;
+        relation.columns = {{"code", 25, -1, "text", true}, {"qty", 20, -1, "bigint", false}};
+        const std::vector<SpoolEntry> entries = {
+                relationEntry(relation),
+                transaction(1000, {insert(relation.id, {text("A-1"), text("3")})}),
+                transaction(2000, {update(relation.id, std::nullopt, {text("A-1"), text("4")})}),
+        };
+        auto applier = openApplier();
+        QVERIFY(applier);
+        const auto stats = applier->apply(entries);
+        QVERIFY2(stats, stats ? "" : stats.error().describe().c_str());
+        QCOMPARE(regionValue("SELECT code || '=' || qty FROM " + table(fresh)),
+                 std::string("A-1=4"));
+        // Created with its key and check, as on the source.
+        QCOMPARE(regionValue("SELECT string_agg(contype::text, ',' ORDER BY contype)"
+                             " FROM pg_constraint WHERE conrelid = "
+                             + db::quoteLiteral(table(fresh)) + "::regclass"),
+                 std::string("c,p"));
+    }
+
+    /// A table in a schema the region lacks, with a serial key and an enum column: schema,
+    /// type, sequence and table are created, and the region's own inserts take the next key.
+    void newTableInNewSchemaIsCreated()
+    {
+        const std::string schema = "Neu \"Schema\"";
+        const std::string qualified = db::qualifiedName(schema, "Orders");
+        QVERIFY(m_cluster.execute(
+                "DROP SCHEMA IF EXISTS " + db::quoteIdentifier(schema) + " CASCADE", "eu"));
+        QVERIFY(m_cluster.execute("DROP SCHEMA IF EXISTS " + db::quoteIdentifier(schema)
+                                          + " CASCADE; CREATE SCHEMA " + db::quoteIdentifier(schema)
+                                          + "; CREATE TYPE " + db::qualifiedName(schema, "state")
+                                          + " AS ENUM ('new', 'paid'); CREATE TABLE " + qualified
+                                          + " (id serial PRIMARY KEY, state "
+                                          + db::qualifiedName(schema, "state") + " NOT NULL)",
+                                  "src"));
+        Relation relation;
+        relation.id = 16700;
+        relation.schema = schema;
+        relation.table = "Orders";
+        relation.columns = {{"id", 23, -1, "integer", true}, {"state", 90001, -1, "", false}};
+        const std::vector<SpoolEntry> entries = {
+                relationEntry(relation),
+                transaction(1000, {insert(relation.id, {text("1"), text("new")}),
+                                   update(relation.id, std::nullopt, {text("1"), text("paid")}),
+                                   // a missing row re-created: its value is cast to the enum
+                                   update(relation.id, std::nullopt, {text("2"), text("new")})}),
+                sequences({{schema, "Orders_id_seq", 2}}),
+        };
+        auto applier = openApplier();
+        QVERIFY(applier);
+        const auto stats = applier->apply(entries);
+        QVERIFY2(stats, stats ? "" : stats.error().describe().c_str());
+        QCOMPARE(regionValue("SELECT string_agg(id || '=' || state, ',' ORDER BY id) FROM "
+                             + qualified),
+                 std::string("1=paid,2=new"));
+        QCOMPARE(regionValue("INSERT INTO " + qualified + " (state) VALUES ('new') RETURNING id"),
+                 std::string("3"));
+    }
+
+    void droppedColumnIsDropped()
+    {
+        QVERIFY(m_cluster.execute("ALTER TABLE " + table() + " DROP COLUMN note", "src"));
+        Relation relation = customers();
+        relation.columns.pop_back();
+        const std::vector<SpoolEntry> entries = {
+                relationEntry(relation),
+                transaction(1000, {insert(relation.id, {text("1"), text("a")})}),
+        };
+        auto applier = openApplier();
+        QVERIFY(applier);
+        const auto stats = applier->apply(entries);
+        QVERIFY2(stats, stats ? "" : stats.error().describe().c_str());
+        QCOMPARE(regionValue("SELECT count(*) FROM pg_attribute WHERE attrelid = "
+                             + db::quoteLiteral(table())
+                             + "::regclass AND attname = 'note' AND NOT attisdropped"),
+                 std::string("0"));
+        QCOMPARE(
+                regionValue("SELECT id || " + db::quoteIdentifier(nameColumn) + " FROM " + table()),
+                std::string("1a"));
+    }
+
+    /// pgoutput sends no generated columns: a table with one matches its relation as it is
+    /// (no parity, which would need a source: none is given here).
+    void generatedColumnsNeedNoParity()
+    {
+        QVERIFY(m_cluster.execute("ALTER TABLE " + table()
+                                          + " ADD COLUMN twice integer GENERATED ALWAYS AS"
+                                            " (id * 2) STORED",
+                                  "eu"));
+        const Relation relation = customers();
+        RegionApplierOptions sourceless = options(ConflictPolicy::SourceWins, {});
+        sourceless.sourceDsn.clear();
+        RegionApplier applier(sourceless);
+        QVERIFY(applier.open());
+        const auto stats = applier.apply(std::vector{
+                relationEntry(relation),
+                transaction(1000, {insert(relation.id, {text("4"), text("a"), null()})})});
+        QVERIFY2(stats, stats ? "" : stats.error().describe().c_str());
+        QCOMPARE(regionValue("SELECT twice FROM " + table()), std::string("8"));
+    }
+
+    void preservedTablesAreUntouched()
+    {
+        QVERIFY(m_cluster.execute("INSERT INTO " + table() + " VALUES (1, 'mine', NULL)", "eu"));
+        const Relation relation = customers();
+        const std::vector<SpoolEntry> entries = {
+                relationEntry(relation),
+                transaction(1000,
+                            {insert(relation.id, {text("2"), text("src"), null()}),
+                             update(relation.id, std::nullopt, {text("1"), text("src"), null()})}),
+                transaction(2000, {truncate({relation.id})}),
+        };
+        auto applier = openApplier(ConflictPolicy::Stop, {schemaName + '.' + tableName});
+        QVERIFY(applier);
+        const auto stats = applier->apply(entries);
+        QVERIFY2(stats, stats ? "" : stats.error().describe().c_str());
+        QCOMPARE(rows(), std::string("1|mine|"));
+        QCOMPARE(stats->appliedLsn, Lsn{2016});
+    }
+
+    void truncateEmptiesTheTables()
+    {
+        QVERIFY(m_cluster.execute("INSERT INTO " + table() + " VALUES (1, 'x', NULL)", "eu"));
+        const Relation relation = customers();
+        const std::vector<SpoolEntry> entries = {
+                relationEntry(relation),
+                transaction(1000, {truncate({relation.id})}),
+                transaction(2000, {insert(relation.id, {text("5"), text("after"), null()})}),
+        };
+        auto applier = openApplier();
+        QVERIFY(applier);
+        QVERIFY(applier->apply(entries));
+        QCOMPARE(rows(), std::string("5|after|"));
+    }
+
+    void replicaIdentityFullChangesOneRow()
+    {
+        const std::string keyless = "ohne Schl\xc3\xbcssel";
+        for (const std::string database : {"src", "eu"})
+            QVERIFY(m_cluster.execute("CREATE TABLE " + table(keyless)
+                                              + " (a integer, b text); ALTER TABLE "
+                                              + table(keyless) + " REPLICA IDENTITY FULL",
+                                      database));
+        QVERIFY(m_cluster.execute(
+                "INSERT INTO " + table(keyless) + " VALUES (1, NULL), (1, NULL), (2, 'z')", "eu"));
+        Relation relation;
+        relation.id = 16600;
+        relation.schema = schemaName;
+        relation.table = keyless;
+        relation.replicaIdentity = 'f';
+        // pgoutput flags every column as key under REPLICA IDENTITY FULL
+        relation.columns = {{"a", 23, -1, "integer", true}, {"b", 25, -1, "text", true}};
+        const std::vector<SpoolEntry> entries = {
+                relationEntry(relation),
+                transaction(1000, {update(relation.id, Tuple{text("1"), null()},
+                                          {text("1"), text("y")}, false),
+                                   remove(relation.id, {text("2"), text("z")}, false),
+                                   insert(relation.id, {text("3"), null()})}),
+        };
+        auto applier = openApplier();
+        QVERIFY(applier);
+        const auto stats = applier->apply(entries);
+        QVERIFY2(stats, stats ? "" : stats.error().describe().c_str());
+        QCOMPARE(regionValue("SELECT string_agg(a || ':' || coalesce(b, '-'), ',' ORDER BY a, b)"
+                             " FROM "
+                             + table(keyless)),
+                 std::string("1:y,1:-,3:-"));
+    }
+
+    /// Many pipelined statements (several drains of the pipeline) in one batch, with updates,
+    /// deletes and conflicts between them: the end state is exact and the rate is reported.
+    void manyChangesInOneBatch()
+    {
+        const Relation relation = customers();
+        std::vector<SpoolEntry> entries = {relationEntry(relation)};
+        constexpr int count = 3000;
+        for (int i = 0; i < count; ++i) {
+            const std::string id = std::to_string(i);
+            std::vector<RowChange> changes
+                    = {insert(relation.id, {text(id), text("n" + id), null()}),
+                       update(relation.id, std::nullopt, {text(id), text("u" + id), text("x")})};
+            if (i % 3 == 0)
+                changes.push_back(remove(relation.id, {text(id), null(), null()}));
+            entries.push_back(transaction(1000 + 100 * static_cast<Lsn>(i), std::move(changes)));
+        }
+        auto applier = openApplier();
+        QVERIFY(applier);
+        QElapsedTimer timer;
+        timer.start();
+        const auto stats = applier->apply(entries);
+        const auto elapsed = std::max<qint64>(timer.elapsed(), 1);
+        QVERIFY2(stats, stats ? "" : stats.error().describe().c_str());
+        qInfo("%lld changes in %lld ms: %lld changes/s", static_cast<long long>(stats->changes),
+              static_cast<long long>(elapsed),
+              static_cast<long long>(stats->changes * 1000 / elapsed));
+        QCOMPARE(stats->transactions, std::int64_t{count});
+        QVERIFY(stats->conflicts.empty());
+        QCOMPARE(regionValue("SELECT count(*) || ' ' || sum(id) FILTER (WHERE note = 'x'"
+                             " AND "
+                             + db::quoteIdentifier(nameColumn) + " = 'u' || id) FROM " + table()),
+                 std::to_string(count - count / 3) + ' ' + std::to_string([] {
+                     long long sum = 0;
+                     for (int i = 0; i < count; ++i)
+                         sum += i % 3 == 0 ? 0 : i;
+                     return sum;
+                 }()));
+    }
+
+    void cancelledApplyChangesNothing()
+    {
+        const Relation relation = customers();
+        auto token = std::make_shared<job::CancelToken>();
+        RegionApplierOptions cancellable = options(ConflictPolicy::SourceWins, {});
+        cancellable.cancel = token;
+        RegionApplier applier(cancellable);
+        QVERIFY(applier.open());
+        token->cancel();
+        const auto stats = applier.apply(std::vector{
+                relationEntry(relation),
+                transaction(1000, {insert(relation.id, {text("1"), text("a"), null()})})});
+        QVERIFY(!stats);
+        QCOMPARE(stats.error().code, ErrorCode::Cancelled);
+        QCOMPARE(rows(), std::string());
+    }
+
+    void regionWithoutCursorIsRefused()
+    {
+        QVERIFY(m_cluster.execute("DROP SCHEMA _envsync CASCADE", "eu"));
+        RegionApplier applier(options(ConflictPolicy::SourceWins, {}));
+        const auto cursor = applier.open();
+        QVERIFY(cursor);
+        QVERIFY(!cursor->has_value());
+        const auto stats = applier.apply(std::vector{position(5000)});
+        QVERIFY(!stats);
+        QCOMPARE(stats.error().code, ErrorCode::Refused);
+    }
+
+private:
+    RegionApplierOptions options(ConflictPolicy policy, std::set<std::string> skip)
+    {
+        RegionApplierOptions options;
+        options.region = "eu";
+        options.dsn = m_cluster.dsn("eu");
+        options.sourceDsn = m_cluster.dsn("src");
+        options.policy = policy;
+        options.skipTables = std::move(skip);
+        return options;
+    }
+
+    std::unique_ptr<RegionApplier> openApplier(ConflictPolicy policy = ConflictPolicy::SourceWins,
+                                               std::set<std::string> skip = {})
+    {
+        auto applier = std::make_unique<RegionApplier>(options(policy, std::move(skip)));
+        const auto cursor = applier->open();
+        if (!cursor || !cursor->has_value()) {
+            qWarning("open: %s", cursor ? "no cursor" : cursor.error().describe().c_str());
+            return nullptr;
+        }
+        return applier;
+    }
+
+    void seedCursor(Lsn lsn)
+    {
+        auto connection = db::connect(m_cluster.dsn("eu"), {}, "region eu");
+        QVERIFY(connection);
+        QVERIFY(seedRegionCursor(**connection, lsn, "golden_v1", "region eu"));
+    }
+
+    std::string regionValue(const std::string &sql) { return m_cluster.queryValue(sql, "eu"); }
+
+    /// "id|name|note;…" ordered by id, NULL as empty
+    std::string rows()
+    {
+        return regionValue(
+                "SELECT string_agg(id || '|' || coalesce(" + db::quoteIdentifier(nameColumn)
+                + ", '') || '|' || coalesce(note, ''), ';' ORDER BY id) FROM " + table());
+    }
+
+    std::string sequenceValue(const std::string &name)
+    {
+        return regionValue("SELECT last_value FROM pg_sequences WHERE schemaname = "
+                           + db::quoteLiteral(schemaName)
+                           + " AND sequencename = " + db::quoteLiteral(name));
+    }
+
+    test::TestCluster m_cluster;
+};
+
+QTEST_GUILESS_MAIN(TestRegionApplier)
+#include "tst_regionapplier.moc"

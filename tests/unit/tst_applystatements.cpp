@@ -1,0 +1,205 @@
+// The SQL text of the CDC region applier (core/cdc/applystatements.h) and the conflict policy's
+// spelling: identifiers always quoted, values always bound in $n order, Unchanged TOAST values
+// never written, REPLICA IDENTITY FULL rows found by every old value, one row by ctid.
+
+#include "core/cdc/applystatements.h"
+#include "core/cdc/conflictpolicy.h"
+
+#include <QTest>
+
+#include <string>
+#include <vector>
+
+using namespace envsync;
+using namespace envsync::cdc;
+
+namespace {
+
+TupleValue text(const std::string &value)
+{
+    return TupleValue{TupleValue::Kind::Text, value};
+}
+TupleValue null()
+{
+    return TupleValue{TupleValue::Kind::Null, {}};
+}
+TupleValue unchanged()
+{
+    return TupleValue{TupleValue::Kind::Unchanged, {}};
+}
+
+Relation keyed()
+{
+    Relation relation;
+    relation.id = 7;
+    relation.schema = "s\"x";
+    relation.table = "T; DROP";
+    relation.columns = {{"id", 23, -1, "integer", true},
+                        {"a\"b", 25, -1, "text", false},
+                        {"c", 25, -1, "text", false}};
+    return relation;
+}
+
+Relation full()
+{
+    Relation relation = keyed();
+    relation.replicaIdentity = 'f';
+    for (auto &column : relation.columns)
+        column.key = true; // as pgoutput flags them under REPLICA IDENTITY FULL
+    return relation;
+}
+
+using Values = std::vector<std::string>;
+
+/// The bound values, NULL as "<null>".
+Values params(const ApplyStatement &statement)
+{
+    Values out;
+    for (const std::string *param : statement.params)
+        out.push_back(param ? *param : "<null>");
+    return out;
+}
+
+} // namespace
+
+class TestApplyStatements : public QObject
+{
+    Q_OBJECT
+private slots:
+    void insertPerPolicy_data()
+    {
+        QTest::addColumn<int>("policy");
+        QTest::addColumn<QString>("sql");
+        const QString head = QStringLiteral(
+                "INSERT INTO \"s\"\"x\".\"T; DROP\" (\"id\", \"a\"\"b\", \"c\") VALUES ($1, $2, $3)"
+                " ON CONFLICT (\"id\") DO ");
+        QTest::newRow("source_wins")
+                << int(ConflictPolicy::SourceWins)
+                << head
+                           + QStringLiteral("UPDATE SET \"a\"\"b\" = EXCLUDED.\"a\"\"b\", \"c\" ="
+                                            " EXCLUDED.\"c\" RETURNING (xmax = 0)");
+        QTest::newRow("skip") << int(ConflictPolicy::Skip)
+                              << head + QStringLiteral("NOTHING RETURNING (xmax = 0)");
+        QTest::newRow("stop") << int(ConflictPolicy::Stop)
+                              << head + QStringLiteral("NOTHING RETURNING (xmax = 0)");
+    }
+
+    void insertPerPolicy()
+    {
+        QFETCH(int, policy);
+        QFETCH(QString, sql);
+        const Tuple row = {text("1"), text("x'y"), null()}; // the statement binds into it
+        const auto statement = insertStatement(keyed(), row, static_cast<ConflictPolicy>(policy));
+        QVERIFY(statement);
+        QCOMPARE(QString::fromStdString(statement->sql), sql);
+        QCOMPARE(params(*statement), (Values{"1", "x'y", "<null>"}));
+    }
+
+    void insertWithoutKeyHasNoConflictTarget()
+    {
+        const Tuple row = {text("1"), null(), text("c")};
+        const auto statement = insertStatement(full(), row, ConflictPolicy::SourceWins);
+        QVERIFY(statement);
+        QCOMPARE(statement->sql,
+                 std::string("INSERT INTO \"s\"\"x\".\"T; DROP\" (\"id\", \"a\"\"b\","
+                             " \"c\") VALUES ($1, $2, $3) RETURNING (xmax = 0)"));
+    }
+
+    void updateSkipsUnchangedValues()
+    {
+        RowChange change;
+        change.kind = ChangeKind::Update;
+        change.oldTuple = Tuple{text("1"), null(), null()};
+        change.newTuple = {text("2"), unchanged(), text("v")};
+        const auto statement = updateStatement(keyed(), change);
+        QVERIFY(statement);
+        QCOMPARE(statement->sql, std::string("UPDATE \"s\"\"x\".\"T; DROP\" SET \"id\" = $1,"
+                                             " \"c\" = $2 WHERE \"id\" = $3"));
+        QCOMPARE(params(*statement), (Values{"2", "v", "1"}));
+        // Another set of unchanged columns is another prepared statement.
+        change.newTuple = {text("2"), text("w"), text("v")};
+        const auto other = updateStatement(keyed(), change);
+        QVERIFY(other);
+        QVERIFY(other->shape != statement->shape);
+    }
+
+    void updateWithoutOldImageUsesTheNewKey()
+    {
+        RowChange change;
+        change.kind = ChangeKind::Update;
+        change.newTuple = {text("5"), text("a"), null()};
+        const auto statement = updateStatement(keyed(), change);
+        QVERIFY(statement);
+        QVERIFY(statement->sql.ends_with(" WHERE \"id\" = $4"));
+        QCOMPARE(params(*statement), (Values{"5", "a", "<null>", "5"}));
+    }
+
+    void fullIdentityMatchesEveryOldValueOnce()
+    {
+        RowChange change;
+        change.kind = ChangeKind::Delete;
+        change.oldTuple = Tuple{text("1"), null(), unchanged()};
+        change.oldIsKey = false;
+        const auto statement = deleteStatement(full(), change);
+        QVERIFY(statement);
+        QCOMPARE(statement->sql,
+                 std::string("DELETE FROM \"s\"\"x\".\"T; DROP\" WHERE ctid = (SELECT ctid FROM"
+                             " \"s\"\"x\".\"T; DROP\" WHERE \"id\" IS NOT DISTINCT FROM $1 AND"
+                             " \"a\"\"b\" IS NOT DISTINCT FROM $2 LIMIT 1)"));
+        QCOMPARE(params(*statement), (Values{"1", "<null>"}));
+    }
+
+    void updateOrInsertCastsWithTheRegionTypes()
+    {
+        RowChange change;
+        change.kind = ChangeKind::Update;
+        change.newTuple = {text("5"), text("a"), null()};
+        const auto statement
+                = updateOrInsertStatement(keyed(), change, {"integer", "text", "\"s\"\"x\".e"});
+        QVERIFY(statement);
+        QCOMPARE(statement->sql,
+                 std::string("WITH u AS (UPDATE \"s\"\"x\".\"T; DROP\" SET \"id\" = $1,"
+                             " \"a\"\"b\" = $2, \"c\" = $3 WHERE \"id\" = $4 RETURNING 1)"
+                             " INSERT INTO \"s\"\"x\".\"T; DROP\" (\"id\", \"a\"\"b\", \"c\")"
+                             " SELECT $5::integer, $6::text, $7::\"s\"\"x\".e"
+                             " WHERE NOT EXISTS (SELECT 1 FROM u)"
+                             " ON CONFLICT (\"id\") DO UPDATE SET \"a\"\"b\" = EXCLUDED.\"a\"\"b\","
+                             " \"c\" = EXCLUDED.\"c\" RETURNING (xmax = 0)"));
+        QCOMPARE(params(*statement), (Values{"5", "a", "<null>", "5", "5", "a", "<null>"}));
+        // An image with TOAST placeholders cannot be inserted.
+        change.newTuple = {text("5"), unchanged(), null()};
+        QVERIFY(!updateOrInsertStatement(keyed(), change, {"integer", "text", "text"}));
+    }
+
+    void wrongWidthIsAnError()
+    {
+        QVERIFY(!insertStatement(keyed(), {text("1")}, ConflictPolicy::SourceWins));
+        RowChange change;
+        change.kind = ChangeKind::Delete;
+        change.oldTuple = Tuple{text("1")};
+        QVERIFY(!deleteStatement(keyed(), change));
+    }
+
+    void truncateNeverCascades()
+    {
+        const Relation a = keyed();
+        Relation b = keyed();
+        b.table = "b";
+        QCOMPARE(truncateSql({&a, &b}, true),
+                 std::string("TRUNCATE \"s\"\"x\".\"T; DROP\", \"s\"\"x\".\"b\" RESTART IDENTITY"));
+        QCOMPARE(truncateSql({&a}, false), std::string("TRUNCATE \"s\"\"x\".\"T; DROP\""));
+    }
+
+    void conflictPolicySpelling()
+    {
+        for (const auto policy :
+             {ConflictPolicy::SourceWins, ConflictPolicy::Skip, ConflictPolicy::Stop})
+            QCOMPARE(parseConflictPolicy(conflictPolicyName(policy)), policy);
+        QCOMPARE(conflictPolicyName(ConflictPolicy::SourceWins), std::string_view("source_wins"));
+        QVERIFY(!parseConflictPolicy("Source_Wins"));
+        QVERIFY(!parseConflictPolicy(""));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestApplyStatements)
+#include "tst_applystatements.moc"
