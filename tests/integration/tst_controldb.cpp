@@ -117,7 +117,8 @@ private slots:
             QVERIFY(control->markSnapshotReady(record));
             auto rows = control->snapshots();
             QVERIFY(rows.has_value());
-            const auto row = std::ranges::find(*rows, *version, &envsync::db::SnapshotRecord::version);
+            const auto row
+                    = std::ranges::find(*rows, *version, &envsync::db::SnapshotRecord::version);
             QVERIFY(row != rows->end());
             QCOMPARE(row->cdcLsn, lsn); // empty: NULL, a snapshot without a consistent point
         }

@@ -380,11 +380,17 @@ Result<std::vector<SnapshotRecord>> ControlDb::snapshots()
 {
     return guarded(who, "read snapshots", [&] {
         pqxx::nontransaction tx(*m_connection);
+        // openExisting does not migrate: a catalogue older than migration 4 has no cdc_lsn
+        const bool hasCdcLsn = tx.exec1("SELECT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid ="
+                                        " 'envsync.snapshots'::regclass AND attname = 'cdc_lsn'"
+                                        " AND NOT attisdropped)")[0]
+                                       .as<bool>();
         const pqxx::result rows = tx.exec(
-                "SELECT version, name, state, (extract(epoch FROM created_at) * 1000)::bigint,"
+                std::string("SELECT version, name, state, (extract(epoch FROM created_at) * 1000)::bigint,"
                 " (extract(epoch FROM source_as_of) * 1000)::bigint, source_lsn::text,"
-                " rules_hash, row_counts::text, size_bytes, duration_ms, created_by,"
-                " cdc_lsn::text FROM envsync.snapshots ORDER BY version");
+                " rules_hash, row_counts::text, size_bytes, duration_ms, created_by, ")
+                + (hasCdcLsn ? "cdc_lsn::text" : "NULL::text")
+                + " FROM envsync.snapshots ORDER BY version");
         std::vector<SnapshotRecord> out;
         for (const auto &row : rows) {
             SnapshotRecord record;
@@ -433,8 +439,7 @@ Result<void> ControlDb::markSnapshotReady(const SnapshotRecord &record)
                         record.version, toSql(record.sourceAsOf),
                         record.sourceLsn.empty() ? std::optional<std::string>()
                                                  : std::optional(record.sourceLsn),
-                        record.rulesHash, record.rowCountsJson, record.sizeBytes,
-                        record.durationMs,
+                        record.rulesHash, record.rowCountsJson, record.sizeBytes, record.durationMs,
                         record.copyFactsJson.empty() ? std::optional<std::string>()
                                                      : std::optional(record.copyFactsJson),
                         record.cdcLsn.empty() ? std::optional<std::string>()
