@@ -291,6 +291,51 @@ private slots:
         QCOMPARE(inGolden, parts[0].toStdString());
     }
 
+    /// No free replication slot on the source: before `cdc init` the snapshot falls back to a
+    /// plain export without cdc_lsn; once CDC is initialised it fails instead (a region
+    /// refreshed from it could not resume streaming).
+    void withoutAFreeSlot()
+    {
+        const std::string source = m_config.source.dsn;
+        int filled = 0;
+        for (; filled < 64; ++filled) {
+            const std::string name = "tst_fill_" + std::to_string(filled);
+            if (scalar(source, "SELECT slot_name FROM pg_create_logical_replication_slot('" + name
+                                       + "', 'test_decoding')")
+                != name)
+                break;
+        }
+        QVERIFY(filled > 0);
+        auto dropFill = [&] {
+            (void)scalar(source,
+                         "SELECT count(pg_drop_replication_slot(slot_name))"
+                         " FROM pg_replication_slots WHERE slot_name LIKE 'tst\\_fill\\_%'");
+        };
+        snap::CreateOptions options;
+        options.jobs = 2;
+        auto plain = snap::createSnapshot(m_config, options);
+        if (!plain)
+            dropFill();
+        QVERIFY2(plain.has_value(), plain ? "" : plain.error().describe().c_str());
+        QVERIFY(plain->cdcLsn.empty());
+
+        const std::string control = withDb(m_config.golden.dsn, "envsync_control");
+        QCOMPARE(scalar(control, "INSERT INTO envsync.cdc_estate (slot, publication, schemas,"
+                                 " source_system_id, created_by)"
+                                 " VALUES ('envsync', 'envsync', '{public}', '0', 'tst')"),
+                 std::string());
+        auto refused = snap::createSnapshot(m_config, options);
+        dropFill();
+        (void)scalar(control, "DELETE FROM envsync.cdc_estate");
+        QVERIFY(!refused.has_value());
+        QVERIFY2(refused.error().message.find("consistent point") != std::string::npos,
+                 refused.error().describe().c_str());
+        QCOMPARE(scalar(m_config.golden.dsn,
+                        "SELECT count(*) FROM pg_database WHERE datname LIKE '%building'"),
+                 std::string("0"));
+        QCOMPARE(scalar(source, "SELECT count(*) FROM pg_replication_slots"), std::string("0"));
+    }
+
     void failClosedOnNewColumn()
     {
         QCOMPARE(scalar(m_config.source.dsn, "ALTER TABLE customers ADD COLUMN nickname text"),
