@@ -2,7 +2,9 @@
 
 #include "core/cdc/cdcsetup.h"
 #include "core/config/config.h"
+#include "core/demo/localcluster.h"
 
+#include <QProcess>
 #include <QTest>
 
 #include <algorithm>
@@ -146,9 +148,25 @@ private slots:
 
     void dropLeavesNothingButForeignObjects()
     {
+        // a consumer streams from the slot (as `cdc run` would): drop ends its walsender
+        QProcess consumer;
+        consumer.start(QString::fromStdString(
+                               (envsync::demo::LocalCluster::binDir() / "pg_recvlogical").string()),
+                       {QStringLiteral("-d"), QString::fromStdString(m_source.dsn("prod")),
+                        QStringLiteral("--slot"), QStringLiteral("envsync"),
+                        QStringLiteral("--start"), QStringLiteral("-o"),
+                        QStringLiteral("proto_version=1"), QStringLiteral("-o"),
+                        QStringLiteral("publication_names=envsync"), QStringLiteral("-f"),
+                        QStringLiteral("/dev/null"), QStringLiteral("--no-loop")});
+        QVERIFY(consumer.waitForStarted());
+        QTRY_COMPARE_WITH_TIMEOUT(m_source.queryValue("SELECT active FROM pg_replication_slots"
+                                                      " WHERE slot_name = 'envsync'"),
+                                  std::string("t"), 10000);
+
         auto dropped = dropCdc(m_config);
         QVERIFY2(dropped.has_value(), dropped ? "" : describe(dropped.error()));
         QVERIFY(dropped->wasInitialised);
+        QCOMPARE(dropped->walsendersTerminated, 1);
         QVERIFY(dropped->slotDropped);
         QVERIFY(dropped->publicationDropped);
         QCOMPARE(m_source.queryValue("SELECT string_agg(slot_name, ',') FROM pg_replication_slots"),
