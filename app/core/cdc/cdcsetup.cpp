@@ -104,6 +104,7 @@ Result<std::vector<std::string>> publishedSchemas(pqxx::connection &source,
                     if (schemas.empty())
                         return fail(ErrorCode::Config, "the source has no tables to publish",
                                     sourceWho);
+                    std::ranges::sort(schemas); // byte order, whatever the collation
                     return schemas;
                 }
                 for (const std::string &schema : config.cdc.schemas) {
