@@ -261,6 +261,14 @@ private slots:
         auto listed = snap::listSnapshots(m_config);
         QVERIFY(listed.has_value());
         QCOMPARE(listed->back().cdcLsn, created->cdcLsn); // recorded in the catalogue
+        const auto run
+                = envsync::test::runCli({QStringLiteral("snapshot"), QStringLiteral("list"),
+                                         QStringLiteral("-c"), QString::fromStdString(m_configPath),
+                                         QStringLiteral("--format"), QStringLiteral("json")});
+        QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+        const QByteArray expected
+                = QByteArray("\"cdc_lsn\": \"") + created->cdcLsn.c_str() + QByteArray("\"");
+        QVERIFY2(run.out.contains(expected), run.out.constData());
 
         // Per probe row: does its transaction's commit come at or after cdc_lsn? test_decoding
         // gives a COMMIT the END of its record; the consistent point lies on a record boundary,
