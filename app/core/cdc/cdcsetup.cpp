@@ -5,6 +5,7 @@
 #include "core/db/connection.h"
 #include "core/db/controldb.h"
 #include "core/db/sqlquote.h"
+#include "core/db/systemidentifier.h"
 
 #include <pqxx/pqxx>
 
@@ -320,10 +321,7 @@ Result<InitReport> initCdc(const config::Config &config, const CdcSetupOptions &
                     "key or ALTER TABLE ... REPLICA IDENTITY FULL): "
                             + joined(*keyless),
                     sourceWho);
-    auto systemId = db::guarded(sourceWho, "identify the cluster", [&] {
-        pqxx::nontransaction tx(**source);
-        return systemIdentifier(tx);
-    });
+    auto systemId = db::systemIdentifier(**source, sourceWho);
     if (!systemId)
         return std::unexpected(systemId.error());
 
