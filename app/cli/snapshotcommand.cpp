@@ -68,6 +68,10 @@ QJsonObject toJson(const snapshot::SnapshotInfo &info)
             {QStringLiteral("created_at"), QString::fromStdString(formatTime(info.createdAt))},
             {QStringLiteral("source_as_of"), QString::fromStdString(formatTime(info.sourceAsOf))},
             {QStringLiteral("source_lsn"), QString::fromStdString(info.sourceLsn)},
+            // the slot-consistent point CDC resumes from; null: taken without one
+            {QStringLiteral("cdc_lsn"), info.cdcLsn.empty()
+                                                ? QJsonValue(QJsonValue::Null)
+                                                : QJsonValue(QString::fromStdString(info.cdcLsn))},
             {QStringLiteral("rules_hash"), QString::fromStdString(info.rulesHash)},
             {QStringLiteral("rows"), static_cast<qint64>(totalRows(info))},
             {QStringLiteral("row_counts"), rows},

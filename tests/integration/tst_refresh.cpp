@@ -152,6 +152,22 @@ private slots:
                  std::string("success golden_v1"));
     }
 
+    /// golden_v1 was taken at a slot-consistent point (the demo source has wal_level=logical):
+    /// the refreshed region's CDC position is that point, so streaming resumes exactly there.
+    void refreshedRegionCarriesTheSnapshotsCdcPosition()
+    {
+        const std::string cdcLsn = scalar(control(), "SELECT cdc_lsn::text FROM envsync.snapshots"
+                                                     " WHERE name = 'golden_v1'");
+        QVERIFY2(!cdcLsn.empty() && cdcLsn.find("error") == std::string::npos, cdcLsn.c_str());
+        QCOMPARE(
+                scalar(m_eu, "SELECT applied_lsn::text || ' ' || origin FROM _envsync.cdc_applied"),
+                cdcLsn + " golden_v1");
+        // the golden snapshot itself carries no position: only the refreshed region does
+        QCOMPARE(scalar(withDb(m_config.golden.dsn, "golden_v1"),
+                        "SELECT to_regclass('_envsync.cdc_applied') IS NULL"),
+                 std::string("t"));
+    }
+
     void rollbackSwapsBackAndForth()
     {
         auto run = cli({QStringLiteral("rollback"), QStringLiteral("-c"), m_configPath,

@@ -17,6 +17,7 @@
 #include <algorithm>
 #include <atomic>
 #include <csignal>
+#include <thread>
 
 namespace snap = envsync::snapshot;
 
@@ -211,6 +212,136 @@ private slots:
         QCOMPARE(scalar(withDb(m_config.golden.dsn, "envsync_control"),
                         "SELECT count(*) FROM envsync.snapshots WHERE state = 'building'"),
                  std::string("0"));
+    }
+
+    /// The snapshot is taken at a replication slot's consistent point (issue 18): while a writer
+    /// commits one row per transaction, exactly the transactions an observer slot (made before
+    /// the snapshot) sees committing at or after cdc_lsn are missing from golden.
+    void consistentWithTheSlotWhileTheSourceWrites()
+    {
+        const std::string source = m_config.source.dsn;
+        QCOMPARE(scalar(source, "SELECT slot_name FROM pg_create_logical_replication_slot("
+                                "'tst_observer', 'test_decoding')"),
+                 std::string("tst_observer"));
+        std::atomic<bool> stop{false};
+        std::atomic<int> written{0};
+        std::string writerError;
+        std::thread writer([&] {
+            try {
+                pqxx::connection connection(source);
+                for (int i = 0; !stop; ++i) {
+                    pqxx::work tx(connection);
+                    tx.exec_params0("INSERT INTO products (id, sku, name, category, price)"
+                                    " VALUES ($1, $2, 'probe', 'probe', 1)",
+                                    900000 + i, "probe-" + std::to_string(i));
+                    tx.commit();
+                    ++written;
+                }
+            } catch (const std::exception &e) {
+                writerError = e.what();
+            }
+        });
+        auto waitFor = [&](int count) {
+            QElapsedTimer timer;
+            timer.start();
+            while (written < count && writerError.empty() && timer.elapsed() < 30000)
+                std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        };
+        waitFor(50);
+        snap::CreateOptions options;
+        options.jobs = 2;
+        auto created = snap::createSnapshot(m_config, options);
+        const int atEnd = written;
+        waitFor(atEnd + 50);
+        stop = true;
+        writer.join();
+        QVERIFY2(writerError.empty(), writerError.c_str());
+        QVERIFY2(created.has_value(), created ? "" : created.error().describe().c_str());
+        QVERIFY(!created->cdcLsn.empty());
+        auto listed = snap::listSnapshots(m_config);
+        QVERIFY(listed.has_value());
+        QCOMPARE(listed->back().cdcLsn, created->cdcLsn); // recorded in the catalogue
+        const auto run
+                = envsync::test::runCli({QStringLiteral("snapshot"), QStringLiteral("list"),
+                                         QStringLiteral("-c"), QString::fromStdString(m_configPath),
+                                         QStringLiteral("--format"), QStringLiteral("json")});
+        QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+        const QByteArray expected
+                = QByteArray("\"cdc_lsn\": \"") + created->cdcLsn.c_str() + QByteArray("\"");
+        QVERIFY2(run.out.contains(expected), run.out.constData());
+
+        // Per probe row: does its transaction's commit come at or after cdc_lsn? test_decoding
+        // gives a COMMIT the END of its record; the consistent point lies on a record boundary,
+        // so "starts at or after" is "ends after".
+        const std::string late = "cm.lsn > '" + created->cdcLsn + "'::pg_lsn";
+        const std::string after = scalar(
+                source,
+                "WITH c AS (SELECT lsn, xid, data FROM pg_logical_slot_get_changes("
+                "'tst_observer', NULL, NULL)),"
+                " probes AS (SELECT (regexp_match(i.data, 'id\\[integer\\]:(\\d+)'))[1]::int AS id, "
+                        + late
+                        + " AS late FROM c i JOIN c cm ON cm.xid = i.xid AND cm.data LIKE 'COMMIT%'"
+                          " WHERE i.data LIKE 'table public.products: INSERT:%')"
+                          " SELECT coalesce(string_agg(id::text, ',' ORDER BY id)"
+                          "   FILTER (WHERE NOT late), '') || '|'"
+                          " || coalesce(string_agg(id::text, ',' ORDER BY id)"
+                          "   FILTER (WHERE late), '') || '|' || count(*) FROM probes");
+        (void)scalar(source, "SELECT pg_drop_replication_slot('tst_observer')");
+        const QStringList parts = QString::fromStdString(after).split(u'|');
+        QCOMPARE(parts.size(), 3);
+        QCOMPARE(parts[2].toInt(), int(written)); // the observer saw every probe commit
+        const std::string inGolden
+                = scalar(withDb(m_config.golden.dsn, created->name),
+                         "SELECT coalesce(string_agg(id::text, ',' ORDER BY id), '') FROM products"
+                         " WHERE id >= 900000");
+        QVERIFY2(!parts[0].isEmpty() && !parts[1].isEmpty(),
+                 "the writer did not straddle the snapshot");
+        QCOMPARE(inGolden, parts[0].toStdString());
+    }
+
+    /// No free replication slot on the source: before `cdc init` the snapshot falls back to a
+    /// plain export without cdc_lsn; once CDC is initialised it fails instead (a region
+    /// refreshed from it could not resume streaming).
+    void withoutAFreeSlot()
+    {
+        const std::string source = m_config.source.dsn;
+        int filled = 0;
+        for (; filled < 64; ++filled) {
+            const std::string name = "tst_fill_" + std::to_string(filled);
+            if (scalar(source, "SELECT slot_name FROM pg_create_logical_replication_slot('" + name
+                                       + "', 'test_decoding')")
+                != name)
+                break;
+        }
+        QVERIFY(filled > 0);
+        auto dropFill = [&] {
+            (void)scalar(source,
+                         "SELECT count(pg_drop_replication_slot(slot_name))"
+                         " FROM pg_replication_slots WHERE slot_name LIKE 'tst\\_fill\\_%'");
+        };
+        snap::CreateOptions options;
+        options.jobs = 2;
+        auto plain = snap::createSnapshot(m_config, options);
+        if (!plain)
+            dropFill();
+        QVERIFY2(plain.has_value(), plain ? "" : plain.error().describe().c_str());
+        QVERIFY(plain->cdcLsn.empty());
+
+        const std::string control = withDb(m_config.golden.dsn, "envsync_control");
+        QCOMPARE(scalar(control, "INSERT INTO envsync.cdc_estate (slot, publication, schemas,"
+                                 " source_system_id, created_by)"
+                                 " VALUES ('envsync', 'envsync', '{public}', '0', 'tst')"),
+                 std::string());
+        auto refused = snap::createSnapshot(m_config, options);
+        dropFill();
+        (void)scalar(control, "DELETE FROM envsync.cdc_estate");
+        QVERIFY(!refused.has_value());
+        QVERIFY2(refused.error().message.find("consistent point") != std::string::npos,
+                 refused.error().describe().c_str());
+        QCOMPARE(scalar(m_config.golden.dsn,
+                        "SELECT count(*) FROM pg_database WHERE datname LIKE '%building'"),
+                 std::string("0"));
+        QCOMPARE(scalar(source, "SELECT count(*) FROM pg_replication_slots"), std::string("0"));
     }
 
     void failClosedOnNewColumn()

@@ -352,7 +352,8 @@ private slots:
                 >= 6);
     }
 
-    /// A catalogue last migrated by an older EnvSync (schema version 2, no copy_facts column):
+    /// A catalogue last migrated by an older EnvSync (schema version 2, no copy_facts column,
+    /// none of migration 4's CDC tables or snapshots.cdc_lsn):
     /// verify, which opens it without migrating, skips what needs facts instead of failing;
     /// the next ControlDb::open migrates it.
     void catalogueBeforeMigration3()
@@ -360,7 +361,10 @@ private slots:
         const std::string control = m_estate.goldenDsn("envsync_control");
         try {
             tamper(control, "ALTER TABLE envsync.snapshots RENAME COLUMN copy_facts TO tst_facts;"
-                            " DELETE FROM envsync.schema_migrations WHERE version = 3");
+                            " ALTER TABLE envsync.snapshots DROP COLUMN cdc_lsn;"
+                            " DROP TABLE envsync.cdc_estate, envsync.cdc_regions,"
+                            " envsync.cdc_reader;"
+                            " DELETE FROM envsync.schema_migrations WHERE version >= 3");
         } catch (const std::exception &e) {
             QFAIL(e.what());
         }

@@ -106,6 +106,19 @@ TestCluster::~TestCluster()
     }
 }
 
+bool TestCluster::restart()
+{
+    if (auto stopped = m_cluster->stop(); !stopped) {
+        qWarning("test cluster stop failed: %s", stopped.error().describe().c_str());
+        return false;
+    }
+    if (auto started = m_cluster->start(); !started) {
+        qWarning("test cluster start failed: %s", started.error().describe().c_str());
+        return false;
+    }
+    return true;
+}
+
 std::string TestCluster::dsn(const std::string &database) const
 {
     return m_cluster->dsn(database);

@@ -56,6 +56,8 @@ public:
 
     [[nodiscard]] bool ok() const { return m_ok; }
     [[nodiscard]] std::string dsn(const std::string &database = "postgres") const;
+    /// Stops and starts the server (e.g. after ALTER SYSTEM of a restart-only setting).
+    [[nodiscard]] bool restart();
     /// Runs SQL on a database (autocommit); returns false and warns on failure.
     bool execute(const std::string &sql, const std::string &database = "postgres") const;
     /// First column of the first row as text (empty on error).

@@ -1,6 +1,7 @@
 #include "testsupport.h"
 
 #include "core/config/configloader.h"
+#include "core/config/formats.h"
 
 #include <QDir>
 #include <QFile>
@@ -13,6 +14,7 @@
 #include <grp.h>
 #include <sys/stat.h>
 
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -337,6 +339,28 @@ private slots:
             11, 54, "masking.rules[0].unique", "expected true or false");
 
         // --- other sections
+        row("slot name with upper case", withExtra("cdc: { slot: EnvSync }\n"), 9, 14, "cdc.slot",
+            "invalid name \"EnvSync\"");
+        row("publication name with a quote", withExtra("cdc: { publication: \"a\\\"b\" }\n"), 9,
+            21, "cdc.publication", "invalid name");
+        row("size without number", withExtra("cdc: { max_retained_wal: GB }\n"), 9, 26,
+            "cdc.max_retained_wal", "expected a size");
+        row("unknown size unit", withExtra("cdc: { max_retained_wal: 10XB }\n"), 9, 26,
+            "cdc.max_retained_wal", "unknown size unit \"XB\"");
+        row("zero size", withExtra("cdc: { max_retained_wal: 0GB }\n"), 9, 26,
+            "cdc.max_retained_wal", "size must be positive");
+        row("size overflows", withExtra("cdc: { max_retained_wal: 99999999999TB }\n"), 9, 26,
+            "cdc.max_retained_wal", "size out of range");
+        row("zero batch", withExtra("cdc: { batch: 0 }\n"), 9, 15, "cdc.batch",
+            "must be at least 1");
+        row("schema listed twice", withExtra("cdc: { schemas: [public, PUBLIC] }\n"), 9, 26,
+            "cdc.schemas[1]", "schema \"PUBLIC\" is listed twice");
+        row("schema with a dot", withExtra("cdc: { schemas: [a.b] }\n"), 9, 19, "cdc.schemas[0]",
+            "too many dots");
+        row("unknown conflict policy", withExtra("    conflicts: source-wins\n"), 9, 16,
+            "regions[0].conflicts", "source_wins");
+        row("region cdc not a boolean", withExtra("    cdc: sometimes\n"), 9, 10,
+            "regions[0].cdc", "expected true or false");
         row("unknown cdc plugin", withExtra("cdc: { plugin: decoderbufs }\n"), 9, 16, "cdc.plugin",
             "expected pgoutput or wal2json");
         row("service listen without port",
@@ -527,6 +551,13 @@ private slots:
         QCOMPARE(config.cdc.plugin, std::string("pgoutput"));
         QCOMPARE(config.cdc.maxLag, std::chrono::seconds(60));
         QCOMPARE(config.cdc.heartbeat, std::chrono::seconds(10));
+        QCOMPARE(config.cdc.schemas, std::vector<std::string>{"public"});
+        QCOMPARE(config.cdc.maxRetainedWal, std::int64_t(10) * 1024 * 1024 * 1024);
+        QCOMPARE(config.cdcSpoolPath(),
+                 (std::filesystem::path(examplePath()).parent_path() / "cdc-spool")
+                         .lexically_normal()
+                         .string());
+        QVERIFY(eu->cdc);
         QCOMPARE(config.services.size(), std::size_t(1));
         QCOMPARE(config.services[0].listen, std::string("127.0.0.1:18081"));
         QCOMPARE(config.services[0].mappings, std::string("virt/payments-eu/"));
@@ -562,6 +593,94 @@ private slots:
         QCOMPARE(config.timeouts.statement, std::chrono::seconds(300));
         QVERIFY(config.blackouts.empty());
         QVERIFY(config.services.empty());
+    }
+
+    void readsCdcSettings()
+    {
+        const LoadResult result = parseConfig(
+                withExtra("    conflicts: stop\n"
+                          "  - { name: us, dsn: \"service=qa-us\", cdc: false }\n"
+                          "  - { name: apac, dsn: \"service=qa-apac\", conflicts: skip }\n"
+                          "cdc:\n"
+                          "  spool: ../spool/cdc\n"
+                          "  slot: estate_1\n"
+                          "  publication: masked_pub\n"
+                          "  schemas: [public, '\"Sales\"', Billing]\n"
+                          "  max_retained_wal: 512MB\n"
+                          "  batch: 20\n"),
+                "/etc/envsync/estate.yaml");
+        QVERIFY2(result.has_value(), qPrintable(problems(result)));
+        Config config = *result;
+        QVERIFY(config.cdc.configured);
+        QCOMPARE(config.cdc.slot, std::string("estate_1"));
+        QCOMPARE(config.cdc.publication, std::string("masked_pub"));
+        QCOMPARE(config.cdc.schemas, (std::vector<std::string>{"public", "Sales", "billing"}));
+        QCOMPARE(config.cdc.maxRetainedWal, std::int64_t(512) * 1024 * 1024);
+        QCOMPARE(config.cdc.batch, 20);
+        QCOMPARE(config.findRegion("eu")->cdc, true);
+        QCOMPARE(config.findRegion("eu")->conflicts, envsync::config::ConflictPolicy::Stop);
+        QCOMPARE(config.findRegion("us")->cdc, false);
+        QCOMPARE(config.findRegion("us")->conflicts, envsync::config::ConflictPolicy::SourceWins);
+        QCOMPARE(config.findRegion("apac")->cdc, true);
+        QCOMPARE(config.findRegion("apac")->conflicts, envsync::config::ConflictPolicy::Skip);
+        // relative to the config file, not to the working directory
+        config.path = "/etc/envsync/estate.yaml";
+        QCOMPARE(config.cdcSpoolPath(), std::string("/etc/spool/cdc"));
+        config.cdc.spool = "/var/lib/envsync/spool";
+        QCOMPARE(config.cdcSpoolPath(), std::string("/var/lib/envsync/spool"));
+    }
+
+    void cdcDefaults_data()
+    {
+        QTest::addColumn<QString>("extra");
+        QTest::addColumn<bool>("configured");
+        QTest::addColumn<bool>("euStreams");
+        QTest::newRow("no cdc section") << "" << false << false;
+        QTest::newRow("empty cdc section") << "cdc:\n" << true << true;
+        QTest::newRow("cdc section") << "cdc: { heartbeat: 5s }\n" << true << true;
+        QTest::newRow("region opts in without a section") << "    cdc: true\n" << false << true;
+        QTest::newRow("region opts out")
+                << "    cdc: false\ncdc: { heartbeat: 5s }\n" << true << false;
+    }
+
+    void cdcDefaults()
+    {
+        QFETCH(QString, extra);
+        QFETCH(bool, configured);
+        QFETCH(bool, euStreams);
+        const LoadResult result = parseConfig(withExtra(extra.toStdString()), "cdc.yaml");
+        QVERIFY2(result.has_value(), qPrintable(problems(result)));
+        QCOMPARE(result->cdc.configured, configured);
+        QCOMPARE(result->findRegion("eu")->cdc, euStreams);
+        QCOMPARE(result->findRegion("eu")->conflicts,
+                 envsync::config::ConflictPolicy::SourceWins);
+        QCOMPARE(result->cdc.spool, std::string("cdc-spool"));
+        QCOMPARE(result->cdc.slot, std::string("envsync"));
+        QCOMPARE(result->cdc.publication, std::string("envsync"));
+        QVERIFY(result->cdc.schemas.empty());
+        QCOMPARE(result->cdc.maxRetainedWal, std::int64_t(10) * 1024 * 1024 * 1024);
+        QCOMPARE(result->cdc.batch, 500);
+    }
+
+    void parsesByteSizes_data()
+    {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<qint64>("bytes");
+        QTest::newRow("bytes") << "1048576" << qint64(1048576);
+        QTest::newRow("B") << "512B" << qint64(512);
+        QTest::newRow("kB") << "64kB" << qint64(64 * 1024);
+        QTest::newRow("MB") << "512MB" << qint64(512) * 1024 * 1024;
+        QTest::newRow("GB lower case, space") << "10 gb" << qint64(10) * 1024 * 1024 * 1024;
+        QTest::newRow("TB") << "2TB" << qint64(2) * 1024 * 1024 * 1024 * 1024;
+    }
+
+    void parsesByteSizes()
+    {
+        QFETCH(QString, text);
+        QFETCH(qint64, bytes);
+        const auto parsed = envsync::config::parseByteSize(text.toStdString());
+        QVERIFY2(parsed.has_value(), parsed ? "" : parsed.error().c_str());
+        QCOMPARE(qint64(*parsed), bytes);
     }
 
     void parsesValues_data()

@@ -1,6 +1,7 @@
 #include "core/config/config.h"
 
 #include <algorithm>
+#include <filesystem>
 
 namespace envsync::config {
 
@@ -8,6 +9,14 @@ const RegionConfig *Config::findRegion(const std::string &name) const
 {
     const auto it = std::ranges::find(regions, name, &RegionConfig::name);
     return it == regions.end() ? nullptr : &*it;
+}
+
+std::string Config::cdcSpoolPath() const
+{
+    const std::filesystem::path spoolPath(cdc.spool);
+    if (spoolPath.is_absolute() || path.empty())
+        return spoolPath.lexically_normal().string();
+    return (std::filesystem::path(path).parent_path() / spoolPath).lexically_normal().string();
 }
 
 const std::vector<std::string> &knownTransforms()

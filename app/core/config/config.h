@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -46,6 +47,10 @@ struct HooksConfig
     std::vector<std::string> post; ///< SQL run in the shadow database after the data is in
 };
 
+/// What a region's applier does when a streamed change meets a local test write: an insert of
+/// a key that exists, an update or delete of a row that is gone.
+enum class ConflictPolicy { SourceWins, Skip, Stop };
+
 struct RegionConfig
 {
     std::string name;
@@ -58,6 +63,10 @@ struct RegionConfig
     HooksConfig hooks;
     /// A production database listed as a region (e.g. for drift): never written to.
     bool production = false;
+    /// Streams the source's changes (CDC) into this region. Default: true when the config has a
+    /// `cdc:` section, false otherwise.
+    bool cdc = false;
+    ConflictPolicy conflicts = ConflictPolicy::SourceWins;
     SourceLocation location;
 };
 
@@ -99,9 +108,16 @@ struct MaskingConfig
 
 struct CdcConfig
 {
+    bool configured = false;         ///< the config has a `cdc:` section (even an empty one)
     std::string plugin = "pgoutput"; ///< pgoutput | wal2json
     std::chrono::seconds maxLag{60};
     std::chrono::seconds heartbeat{10};
+    std::string spool = "cdc-spool"; ///< spool directory as written; see Config::cdcSpoolPath()
+    std::string slot = "envsync";    ///< the estate's logical replication slot
+    std::string publication = "envsync";
+    std::vector<std::string> schemas; ///< published schemas; empty: every schema with tables
+    std::int64_t maxRetainedWal = 10LL * 1024 * 1024 * 1024; ///< bytes; above it status warns
+    int batch = 500; ///< at most this many source transactions per applied target transaction
 };
 
 struct ServiceConfig
@@ -141,6 +157,8 @@ struct Config
     TimeoutsConfig timeouts;
 
     [[nodiscard]] const RegionConfig *findRegion(const std::string &name) const;
+    /// cdc.spool as an absolute path: a relative one is relative to the config file's directory.
+    [[nodiscard]] std::string cdcSpoolPath() const;
 };
 
 /// The masking transforms EnvSync knows (issue "copy-and-mask engine").

@@ -58,6 +58,7 @@ struct Context
     std::vector<DsnEntry> regions;
     std::map<std::string, int, std::less<>> regionLines; ///< name → line of first definition
     std::vector<std::pair<YamlField, std::string>> blackoutRegions;
+    std::map<std::size_t, bool> regionCdc; ///< region index → an explicit `cdc: true|false`
 };
 
 std::string lowerAscii(std::string_view text)
@@ -249,7 +250,7 @@ void readRegion(Context &ctx, const YamlField &field, std::vector<RegionConfig> 
     const auto map = reader.mapping(
             field,
             {"name", "dsn", "timezone", "window", "freshness_sla", "owner", "preserve", "hooks",
-             "production"},
+             "production", "cdc", "conflicts"},
             {"name", "dsn"});
     if (!map)
         return;
@@ -299,6 +300,16 @@ void readRegion(Context &ctx, const YamlField &field, std::vector<RegionConfig> 
     readHooks(reader, map->get("hooks"), region.hooks);
     if (const std::optional<bool> production = reader.boolean(map->get("production")))
         region.production = *production;
+    // An explicit `cdc:` is kept here; readConfig fills in the default once it knows whether
+    // the file has a cdc section.
+    if (const std::optional<bool> cdc = reader.boolean(map->get("cdc")))
+        ctx.regionCdc.emplace(regions.size(), *cdc);
+    if (const auto policy
+        = reader.choice(map->get("conflicts"), {"source_wins", "skip", "stop"})) {
+        region.conflicts = *policy == "skip"   ? ConflictPolicy::Skip
+                           : *policy == "stop" ? ConflictPolicy::Stop
+                                               : ConflictPolicy::SourceWins;
+    }
     regions.push_back(std::move(region));
 }
 
@@ -486,15 +497,59 @@ void readMasking(YamlReader &reader, const YamlField &field, MaskingConfig &mask
         readRule(reader, item, masking.rules, ruleLines, masking.keep);
 }
 
+void readReplicationName(YamlReader &reader, const YamlField &field, std::string &target)
+{
+    const std::optional<std::string> name = reader.string(field);
+    if (!name)
+        return;
+    if (!isValidReplicationName(*name))
+        reader.reportValue(field, "invalid name " + YamlReader::quote(*name)
+                                          + " (use 1 to 63 lower-case letters, digits and \"_\")");
+    else
+        target = *name;
+}
+
 void readCdc(YamlReader &reader, const YamlField &field, CdcConfig &cdc)
 {
-    const auto map = reader.mapping(field, {"plugin", "max_lag", "heartbeat"}, {});
+    cdc.configured = field.exists;
+    if (!field.exists || field.node.IsNull())
+        return;
+    const auto map = reader.mapping(field,
+                                    {"plugin", "max_lag", "heartbeat", "spool", "slot",
+                                     "publication", "schemas", "max_retained_wal", "batch"},
+                                    {});
     if (!map)
         return;
     if (const auto plugin = reader.choice(map->get("plugin"), {"pgoutput", "wal2json"}))
         cdc.plugin = *plugin;
     readDuration(reader, map->get("max_lag"), cdc.maxLag);
     readDuration(reader, map->get("heartbeat"), cdc.heartbeat);
+    const YamlField spoolField = map->get("spool");
+    if (const std::optional<std::string> spool = reader.string(spoolField)) {
+        if (spool->empty() || spool->find('\0') != std::string::npos)
+            reader.reportValue(spoolField, "spool must be a directory path");
+        else
+            cdc.spool = *spool;
+    }
+    readReplicationName(reader, map->get("slot"), cdc.slot);
+    readReplicationName(reader, map->get("publication"), cdc.publication);
+    for (auto &[item, schema] : reader.stringList(map->get("schemas"))) {
+        const auto parts = parseQualifiedName(schema, 1);
+        if (!parts)
+            reportNameError(reader, item, parts.error());
+        else if (std::ranges::find(cdc.schemas, parts->front()) != cdc.schemas.end())
+            reader.reportValue(item, "schema " + YamlReader::quote(schema) + " is listed twice");
+        else
+            cdc.schemas.push_back(parts->front());
+    }
+    const YamlField walField = map->get("max_retained_wal");
+    if (const std::optional<std::string> size = reader.string(walField)) {
+        if (const auto bytes = parseByteSize(*size))
+            cdc.maxRetainedWal = *bytes;
+        else
+            reader.reportValue(walField, bytes.error() + ", got " + YamlReader::quote(*size));
+    }
+    readCount(reader, map->get("batch"), cdc.batch, 1000000);
 }
 
 void readService(YamlReader &reader, const YamlField &field, std::vector<ServiceConfig> &services,
@@ -617,6 +672,11 @@ void readConfig(Context &ctx, const YAML::Node &document, Config &config)
         readBlackout(ctx, item, config.blackouts);
     readMasking(reader, root->get("masking"), config.masking);
     readCdc(reader, root->get("cdc"), config.cdc);
+    for (std::size_t i = 0; i < config.regions.size(); ++i) {
+        const auto explicitSetting = ctx.regionCdc.find(i);
+        config.regions[i].cdc = explicitSetting != ctx.regionCdc.end() ? explicitSetting->second
+                                                                       : config.cdc.configured;
+    }
     std::map<std::string, int, std::less<>> serviceLines;
     for (const YamlField &item : reader.sequence(root->get("services")))
         readService(reader, item, config.services, serviceLines);
@@ -777,7 +837,7 @@ LoadResult parseText(std::string_view text, const std::string &fileName)
     }
 
     Config config;
-    Context ctx{reader, {}, {}, {}, {}, {}};
+    Context ctx{reader, {}, {}, {}, {}, {}, {}};
     readConfig(ctx, *document, config);
     if (reader.hasDiagnostics())
         return std::unexpected(reader.takeDiagnostics());

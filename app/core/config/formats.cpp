@@ -9,7 +9,10 @@
 #include <QTimeZone>
 #include <QUrl>
 
+#include <algorithm>
+#include <array>
 #include <charconv>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 
@@ -72,6 +75,43 @@ bool zoneFileExists(std::string_view name)
 
 } // namespace
 
+std::expected<std::int64_t, std::string> parseByteSize(std::string_view text)
+{
+    std::size_t digitsEnd = 0;
+    while (digitsEnd < text.size() && isDigit(text[digitsEnd]))
+        ++digitsEnd;
+    if (digitsEnd == 0)
+        return std::unexpected("expected a size such as \"10GB\" or \"512MB\"");
+    std::int64_t number = 0;
+    const auto [end, error] = std::from_chars(text.data(), text.data() + digitsEnd, number);
+    if (error != std::errc() || end != text.data() + digitsEnd)
+        return std::unexpected(std::string("size out of range"));
+    std::string unit;
+    for (char c : text.substr(digitsEnd)) {
+        if (c == ' ')
+            continue;
+        unit += static_cast<char>(c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c);
+    }
+    static const std::array<std::pair<const char *, int>, 6> units = {
+            {{"", 0}, {"B", 0}, {"KB", 10}, {"MB", 20}, {"GB", 30}, {"TB", 40}}};
+    const auto it = std::ranges::find_if(units, [&](const auto &u) { return unit == u.first; });
+    if (it == units.end())
+        return std::unexpected("unknown size unit \"" + std::string(text.substr(digitsEnd))
+                               + "\" (use B, kB, MB, GB or TB)");
+    if (number <= 0)
+        return std::unexpected(std::string("size must be positive"));
+    if (number > (INT64_MAX >> it->second))
+        return std::unexpected(std::string("size out of range"));
+    return number << it->second;
+}
+
+bool isValidReplicationName(std::string_view name)
+{
+    return !name.empty() && name.size() <= 63 && std::ranges::all_of(name, [](char c) {
+        return (c >= 'a' && c <= 'z') || isDigit(c) || c == '_';
+    });
+}
+
 bool isValidRegionName(std::string_view name)
 {
     if (name.empty())
@@ -117,7 +157,9 @@ std::optional<std::chrono::year_month_day> parseIsoDate(std::string_view text)
 std::expected<std::vector<std::string>, NameError> parseQualifiedName(std::string_view text,
                                                                       std::size_t partCount)
 {
-    const std::string expected = partCount == 3 ? "schema.table.column" : "schema.table";
+    const std::string expected = partCount == 3   ? "schema.table.column"
+                                 : partCount == 1 ? "schema"
+                                                  : "schema.table";
     // PostgreSQL truncates longer identifiers (NAMEDATALEN - 1): a longer name can never match.
     constexpr std::size_t maxIdentifierBytes = 63;
     auto error = [&](const std::string &why, std::size_t at) {

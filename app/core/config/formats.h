@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <expected>
 #include <optional>
 #include <string>
@@ -55,6 +56,14 @@ parseQualifiedName(std::string_view text, std::size_t partCount);
 
 /// An absolute http:// or https:// URL with a host.
 [[nodiscard]] std::expected<void, std::string> checkHttpUrl(std::string_view text);
+
+/// A size in bytes: a whole number with an optional unit B, kB, MB, GB or TB (case-insensitive,
+/// powers of 1024 as in postgresql.conf; "10GB", "512MB", "1048576"). Positive; message on error.
+[[nodiscard]] std::expected<std::int64_t, std::string> parseByteSize(std::string_view text);
+
+/// A replication slot or publication name EnvSync accepts: [a-z0-9_]{1,63} (what PostgreSQL
+/// allows for slots; for publications it keeps names free of quoting surprises).
+[[nodiscard]] bool isValidReplicationName(std::string_view name);
 
 /// True for IANA zone names Qt knows, including backward-compatible links such as "Etc/UTC" or
 /// "Europe/Kiev" that Qt's zone.tab-based list omits but the tz database on disk has.

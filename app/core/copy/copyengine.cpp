@@ -6,7 +6,9 @@
 #include "core/copy/postdataplan.h"
 #include "core/copy/postdatascheduler.h"
 #include "core/copy/rowdigest.h"
+#include "core/db/cancelguard.h"
 #include "core/db/connection.h"
+#include "core/db/dsn.h"
 #include "core/db/servererror.h"
 #include "core/db/sqlquote.h"
 #include "core/masking/maskplan.h"
@@ -22,6 +24,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <filesystem>
@@ -31,6 +34,8 @@
 #include <optional>
 #include <sstream>
 #include <thread>
+
+#include <unistd.h>
 
 namespace envsync::copy {
 
@@ -116,6 +121,57 @@ std::string value(const PgResult &result, int row, int column)
 {
     return PQgetisnull(result.get(), row, column) ? std::string()
                                                   : std::string(PQgetvalue(result.get(), row, column));
+}
+
+/// A snapshot exported at a temporary logical slot's consistent point. The replication
+/// connection holds the exporting transaction: keep it open until the snapshot is imported.
+struct SlotSnapshot
+{
+    Conn holder;
+    std::string snapshotId;
+    std::string consistentPoint;
+};
+
+/// On a `replication=database` connection: BEGIN REPEATABLE READ, CREATE_REPLICATION_SLOT …
+/// TEMPORARY LOGICAL pgoutput (SNAPSHOT 'use') (the transaction's snapshot is then the slot's
+/// consistent one), pg_export_snapshot(). The temporary slot goes when the connection closes.
+Result<SlotSnapshot> exportAtSlotPoint(const std::string &dsn,
+                                       const std::shared_ptr<job::CancelToken> &cancel)
+{
+    auto parsed = db::Dsn::parse(dsn);
+    if (!parsed)
+        return std::unexpected(withContext(parsed.error(), "source"));
+    auto text = connectionString(parsed->with("replication", "database").toConnectionString(),
+                                 "source");
+    if (!text)
+        return std::unexpected(withContext(text.error(), "source"));
+    Conn conn(PQconnectdb(text->c_str()));
+    if (!conn || PQstatus(conn.get()) != CONNECTION_OK)
+        return fail(ErrorCode::Unreachable, conn ? connError(conn.get()) : "out of memory",
+                    "source: replication connect");
+    static std::atomic<int> counter{0};
+    const std::string slot = "envsync_snap_" + std::to_string(::getpid()) + '_'
+                             + std::to_string(counter.fetch_add(1));
+    if (auto begun
+        = exec(conn.get(), "BEGIN READ ONLY ISOLATION LEVEL REPEATABLE READ", "source: begin");
+        !begun)
+        return std::unexpected(begun.error());
+    // Creating the slot waits for the transactions running on the source to end.
+    const db::CancelGuard guard(conn.get(), cancel);
+    auto created = exec(conn.get(),
+                        "CREATE_REPLICATION_SLOT " + db::quoteIdentifier(slot)
+                                + " TEMPORARY LOGICAL pgoutput (SNAPSHOT 'use')",
+                        "source: create temporary replication slot");
+    if (!created)
+        return std::unexpected(db::cancelledOr(created.error(), cancel));
+    SlotSnapshot snapshot;
+    snapshot.consistentPoint = value(*created, 0, 1);
+    auto exported = exec(conn.get(), "SELECT pg_export_snapshot()", "source: export snapshot");
+    if (!exported)
+        return std::unexpected(exported.error());
+    snapshot.snapshotId = value(*exported, 0, 0);
+    snapshot.holder = std::move(conn);
+    return snapshot;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1127,13 +1183,42 @@ Result<CopyStats> copyDatabase(const CopyRequest &requestIn)
     auto exporter = open(request.sourceDsn, "source");
     if (!exporter)
         return std::unexpected(exporter.error());
+    // At a slot's consistent point when asked: CDC then resumes exactly after this snapshot.
+    std::optional<SlotSnapshot> slotSnapshot;
+    if (request.slotConsistency != CopyRequest::SlotConsistency::Off) {
+        auto atSlot = exportAtSlotPoint(request.sourceDsn, request.cancel);
+        if (atSlot) {
+            slotSnapshot = std::move(*atSlot);
+        } else if (request.slotConsistency == CopyRequest::SlotConsistency::Require
+                   || atSlot.error().code == ErrorCode::Cancelled) {
+            Error error = atSlot.error();
+            if (error.code != ErrorCode::Cancelled)
+                error.message = "cannot take the snapshot at a replication slot's consistent "
+                                "point, which CDC needs: "
+                                + error.message;
+            return std::unexpected(error);
+        } else {
+            spdlog::info("copy: snapshot without a slot-consistent point ({})",
+                         atSlot.error().describe());
+        }
+    }
+    const std::string importSnapshot
+            = slotSnapshot ? " SET TRANSACTION SNAPSHOT "
+                                     + db::quoteLiteral(slotSnapshot->snapshotId) + ";"
+                           : std::string();
     auto exported = exec(exporter->get(),
-                         "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY;"
-                         " SELECT pg_export_snapshot(), pg_current_wal_lsn()::text,"
-                         " (extract(epoch FROM now()) * 1000)::bigint",
+                         "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY;" + importSnapshot
+                                 + " SELECT pg_export_snapshot(), pg_current_wal_lsn()::text,"
+                                   " (extract(epoch FROM now()) * 1000)::bigint",
                          "source: export snapshot");
     if (!exported)
         return std::unexpected(exported.error());
+    if (slotSnapshot) {
+        // imported: the exporter's transaction now holds the snapshot; the temporary slot and
+        // its connection are no longer needed
+        stats.cdcLsn = slotSnapshot->consistentPoint;
+        slotSnapshot.reset();
+    }
     shared.exportedSnapshotId = value(*exported, 0, 0);
     stats.exportedSnapshotId = shared.exportedSnapshotId;
     stats.sourceLsn = value(*exported, 0, 1);

@@ -44,6 +44,13 @@ struct CopyRequest
     /// no sample.
     std::shared_ptr<const masking::HmacKey> sampleKey;
     std::size_t sampleSize = 1000;
+    /// Whether the exported snapshot is taken at a logical replication slot's consistent point
+    /// (a temporary pgoutput slot created with SNAPSHOT 'use' on a replication connection), so
+    /// CDC can resume exactly after it: Off (plain export), Prefer (fall back to the plain
+    /// export when the slot cannot be made: wal_level below logical, no privilege, no free
+    /// slot), Require (fail instead).
+    enum class SlotConsistency { Off, Prefer, Require };
+    SlotConsistency slotConsistency = SlotConsistency::Off;
 };
 
 /// The sampled source values of one masked column (keyed hashes only).
@@ -82,6 +89,10 @@ struct CopyStats
     double dataSeconds = 0;
     std::string exportedSnapshotId; ///< the exported source snapshot every worker read
     std::string sourceLsn;  ///< pg_current_wal_lsn() in that snapshot
+    /// The slot-consistent point of that snapshot (pg_lsn text): exactly the source
+    /// transactions whose commit record starts at or after it are not in the copy. Empty when
+    /// the snapshot was exported without a slot (SlotConsistency Off, or Prefer fell back).
+    std::string cdcLsn;
     QDateTime sourceAsOf;   ///< now() of the exporting transaction (UTC)
     int sequences = 0;
     int postDataStatements = 0;

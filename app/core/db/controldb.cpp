@@ -1,5 +1,7 @@
 #include "core/db/controldb.h"
 
+#include "core/cdc/lsn.h"
+
 #include "core/db/dsn.h"
 #include "core/db/goldenguard.h"
 #include "core/db/sqlquote.h"
@@ -82,6 +84,42 @@ COMMENT ON COLUMN envsync.snapshots.copy_facts IS
     'Recorded by the copy: per-table row counts and row digests, keyed hashes of sampled '
     'source values of masked columns (never the values). NULL: made before facts were recorded.';
 )sql"},
+        Migration{4, "CDC: snapshots.cdc_lsn, cdc_estate, cdc_regions, cdc_reader", R"sql(
+ALTER TABLE envsync.snapshots ADD COLUMN cdc_lsn pg_lsn;
+COMMENT ON COLUMN envsync.snapshots.cdc_lsn IS
+    'Slot-consistent point of the exported snapshot: source transactions committing at or after '
+    'it are not in the snapshot. NULL: taken without one.';
+CREATE TABLE envsync.cdc_estate (
+    one              boolean     PRIMARY KEY DEFAULT true CHECK (one),
+    slot             text        NOT NULL,
+    publication      text        NOT NULL,
+    schemas          text[]      NOT NULL,
+    created_at       timestamptz NOT NULL DEFAULT now(),
+    source_system_id text        NOT NULL,
+    created_by       text        NOT NULL
+);
+CREATE TABLE envsync.cdc_regions (
+    region             text             PRIMARY KEY,
+    paused             boolean          NOT NULL DEFAULT false,
+    state              text             NOT NULL DEFAULT 'stopped',
+    detail             text             NOT NULL DEFAULT '',
+    applied_lsn        pg_lsn,
+    lag_bytes          bigint           NOT NULL DEFAULT 0,
+    lag_seconds        double precision NOT NULL DEFAULT 0,
+    changes_per_second double precision NOT NULL DEFAULT 0,
+    conflicts          jsonb            NOT NULL DEFAULT '{}',
+    updated_at         timestamptz      NOT NULL DEFAULT now()
+);
+CREATE TABLE envsync.cdc_reader (
+    one                boolean          PRIMARY KEY DEFAULT true CHECK (one),
+    state              text             NOT NULL,
+    detail             text             NOT NULL DEFAULT '',
+    durable_lsn        pg_lsn,
+    confirmed_lsn      pg_lsn,
+    changes_per_second double precision NOT NULL DEFAULT 0,
+    updated_at         timestamptz      NOT NULL DEFAULT now()
+);
+)sql"},
 };
 
 /// Timestamps travel as epoch milliseconds: no parsing of server-formatted dates.
@@ -97,6 +135,20 @@ std::optional<std::string> toSql(const QDateTime &time)
     if (!time.isValid())
         return std::nullopt;
     return time.toUTC().toString(Qt::ISODateWithMs).toStdString();
+}
+
+/// pg_lsn text for a bound parameter; 0 (InvalidXLogRecPtr) is NULL.
+std::optional<std::string> lsnParam(cdc::Lsn lsn)
+{
+    return lsn == 0 ? std::nullopt : std::optional(cdc::formatLsn(lsn));
+}
+
+cdc::Lsn lsnValue(const pqxx::field &field)
+{
+    if (field.is_null())
+        return 0;
+    auto lsn = cdc::parseLsn(field.as<std::string>());
+    return lsn ? *lsn : 0;
 }
 
 } // namespace
@@ -328,11 +380,17 @@ Result<std::vector<SnapshotRecord>> ControlDb::snapshots()
 {
     return guarded(who, "read snapshots", [&] {
         pqxx::nontransaction tx(*m_connection);
+        // openExisting does not migrate: a catalogue older than migration 4 has no cdc_lsn
+        const bool hasCdcLsn = tx.exec1("SELECT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid ="
+                                        " 'envsync.snapshots'::regclass AND attname = 'cdc_lsn'"
+                                        " AND NOT attisdropped)")[0]
+                                       .as<bool>();
         const pqxx::result rows = tx.exec(
-                "SELECT version, name, state, (extract(epoch FROM created_at) * 1000)::bigint,"
+                std::string("SELECT version, name, state, (extract(epoch FROM created_at) * 1000)::bigint,"
                 " (extract(epoch FROM source_as_of) * 1000)::bigint, source_lsn::text,"
-                " rules_hash, row_counts::text, size_bytes, duration_ms, created_by"
-                " FROM envsync.snapshots ORDER BY version");
+                " rules_hash, row_counts::text, size_bytes, duration_ms, created_by, ")
+                + (hasCdcLsn ? "cdc_lsn::text" : "NULL::text")
+                + " FROM envsync.snapshots ORDER BY version");
         std::vector<SnapshotRecord> out;
         for (const auto &row : rows) {
             SnapshotRecord record;
@@ -347,6 +405,7 @@ Result<std::vector<SnapshotRecord>> ControlDb::snapshots()
             record.sizeBytes = row[8].get<std::int64_t>().value_or(0);
             record.durationMs = row[9].get<std::int64_t>().value_or(0);
             record.createdBy = row[10].as<std::string>();
+            record.cdcLsn = row[11].get<std::string>().value_or("");
             out.push_back(std::move(record));
         }
         return out;
@@ -375,15 +434,16 @@ Result<void> ControlDb::markSnapshotReady(const SnapshotRecord &record)
         pqxx::work tx(*m_connection);
         tx.exec_params0("UPDATE envsync.snapshots SET state = 'ready', source_as_of = $2,"
                         " source_lsn = $3::pg_lsn, rules_hash = $4, row_counts = $5::jsonb,"
-                        " size_bytes = $6, duration_ms = $7, copy_facts = $8::jsonb"
-                        " WHERE version = $1",
+                        " size_bytes = $6, duration_ms = $7, copy_facts = $8::jsonb,"
+                        " cdc_lsn = $9::pg_lsn WHERE version = $1",
                         record.version, toSql(record.sourceAsOf),
                         record.sourceLsn.empty() ? std::optional<std::string>()
                                                  : std::optional(record.sourceLsn),
-                        record.rulesHash, record.rowCountsJson, record.sizeBytes,
-                        record.durationMs,
+                        record.rulesHash, record.rowCountsJson, record.sizeBytes, record.durationMs,
                         record.copyFactsJson.empty() ? std::optional<std::string>()
-                                                     : std::optional(record.copyFactsJson));
+                                                     : std::optional(record.copyFactsJson),
+                        record.cdcLsn.empty() ? std::optional<std::string>()
+                                              : std::optional(record.cdcLsn));
         tx.commit();
     });
 }
@@ -434,6 +494,154 @@ Result<std::vector<std::string>> ControlDb::deleteBuildingSnapshots()
         for (const auto &row : rows)
             names.push_back(row[0].as<std::string>());
         return names;
+    });
+}
+
+Result<std::optional<CdcEstate>> ControlDb::cdcEstate()
+{
+    return guarded(who, "read cdc_estate", [&] {
+        pqxx::nontransaction tx(*m_connection);
+        const pqxx::result rows
+                = tx.exec("SELECT slot, publication, NULL,"
+                          " (extract(epoch FROM created_at) * 1000)::bigint, source_system_id,"
+                          " created_by FROM envsync.cdc_estate");
+        if (rows.empty())
+            return std::optional<CdcEstate>{};
+        CdcEstate estate;
+        estate.slot = rows[0][0].as<std::string>();
+        estate.publication = rows[0][1].as<std::string>();
+        // one element per row: names may hold anything, array text would need a parser here
+        const pqxx::result schemas = tx.exec(
+                "SELECT s FROM envsync.cdc_estate, unnest(schemas) WITH ORDINALITY AS u(s, i)"
+                " ORDER BY i");
+        for (const auto &schema : schemas)
+            estate.schemas.push_back(schema[0].as<std::string>());
+        estate.createdAt = fromEpochMs(rows[0][3].get<std::int64_t>());
+        estate.sourceSystemId = rows[0][4].as<std::string>();
+        estate.createdBy = rows[0][5].as<std::string>();
+        return std::optional(std::move(estate));
+    });
+}
+
+Result<void> ControlDb::writeCdcEstate(const CdcEstate &estate)
+{
+    return guarded(who, "write cdc_estate", [&] {
+        pqxx::work tx(*m_connection);
+        tx.exec_params0("INSERT INTO envsync.cdc_estate (slot, publication, schemas,"
+                        " source_system_id, created_by) VALUES ($1, $2, $3::text[], $4, $5)"
+                        " ON CONFLICT (one) DO UPDATE SET slot = excluded.slot,"
+                        " publication = excluded.publication, schemas = excluded.schemas,"
+                        " source_system_id = excluded.source_system_id,"
+                        " created_by = excluded.created_by",
+                        estate.slot, estate.publication, textArray(estate.schemas),
+                        estate.sourceSystemId, estate.createdBy);
+        tx.commit();
+    });
+}
+
+Result<void> ControlDb::deleteCdcState()
+{
+    return guarded(who, "delete cdc state", [&] {
+        pqxx::work tx(*m_connection);
+        tx.exec0("DELETE FROM envsync.cdc_estate");
+        tx.exec0("DELETE FROM envsync.cdc_regions");
+        tx.exec0("DELETE FROM envsync.cdc_reader");
+        tx.commit();
+    });
+}
+
+Result<std::vector<CdcRegionState>> ControlDb::cdcRegions()
+{
+    return guarded(who, "read cdc_regions", [&] {
+        pqxx::nontransaction tx(*m_connection);
+        const pqxx::result rows = tx.exec(
+                "SELECT region, paused, state, detail, applied_lsn::text, lag_bytes, lag_seconds,"
+                " changes_per_second, conflicts::text,"
+                " (extract(epoch FROM updated_at) * 1000)::bigint"
+                " FROM envsync.cdc_regions ORDER BY region");
+        std::vector<CdcRegionState> out;
+        for (const auto &row : rows) {
+            CdcRegionState region;
+            region.region = row[0].as<std::string>();
+            region.paused = row[1].as<bool>();
+            region.state = row[2].as<std::string>();
+            region.detail = row[3].as<std::string>();
+            region.appliedLsn = lsnValue(row[4]);
+            region.lagBytes = row[5].as<std::int64_t>();
+            region.lagSeconds = row[6].as<double>();
+            region.changesPerSecond = row[7].as<double>();
+            region.conflictsJson = row[8].as<std::string>();
+            region.updatedAt = fromEpochMs(row[9].get<std::int64_t>());
+            out.push_back(std::move(region));
+        }
+        return out;
+    });
+}
+
+Result<void> ControlDb::writeCdcRegionStatus(const CdcRegionState &status)
+{
+    return guarded(who, "write cdc_regions", [&] {
+        pqxx::work tx(*m_connection);
+        tx.exec_params0("INSERT INTO envsync.cdc_regions (region, state, detail, applied_lsn,"
+                        " lag_bytes, lag_seconds, changes_per_second, conflicts, updated_at)"
+                        " VALUES ($1, $2, $3, $4::pg_lsn, $5, $6, $7, $8::jsonb, now())"
+                        " ON CONFLICT (region) DO UPDATE SET state = excluded.state,"
+                        " detail = excluded.detail, applied_lsn = excluded.applied_lsn,"
+                        " lag_bytes = excluded.lag_bytes, lag_seconds = excluded.lag_seconds,"
+                        " changes_per_second = excluded.changes_per_second,"
+                        " conflicts = excluded.conflicts, updated_at = now()",
+                        status.region, status.state, status.detail, lsnParam(status.appliedLsn),
+                        status.lagBytes, status.lagSeconds, status.changesPerSecond,
+                        status.conflictsJson.empty() ? std::string("{}") : status.conflictsJson);
+        tx.commit();
+    });
+}
+
+Result<void> ControlDb::setCdcRegionPaused(const std::string &region, bool paused)
+{
+    return guarded(who, "write cdc_regions", [&] {
+        pqxx::work tx(*m_connection);
+        tx.exec_params0("INSERT INTO envsync.cdc_regions (region, paused) VALUES ($1, $2)"
+                        " ON CONFLICT (region) DO UPDATE SET paused = excluded.paused",
+                        region, paused);
+        tx.commit();
+    });
+}
+
+Result<std::optional<CdcReaderState>> ControlDb::cdcReader()
+{
+    return guarded(who, "read cdc_reader", [&] {
+        pqxx::nontransaction tx(*m_connection);
+        const pqxx::result rows = tx.exec(
+                "SELECT state, detail, durable_lsn::text, confirmed_lsn::text, changes_per_second,"
+                " (extract(epoch FROM updated_at) * 1000)::bigint FROM envsync.cdc_reader");
+        if (rows.empty())
+            return std::optional<CdcReaderState>{};
+        CdcReaderState reader;
+        reader.state = rows[0][0].as<std::string>();
+        reader.detail = rows[0][1].as<std::string>();
+        reader.durableLsn = lsnValue(rows[0][2]);
+        reader.confirmedLsn = lsnValue(rows[0][3]);
+        reader.changesPerSecond = rows[0][4].as<double>();
+        reader.updatedAt = fromEpochMs(rows[0][5].get<std::int64_t>());
+        return std::optional(std::move(reader));
+    });
+}
+
+Result<void> ControlDb::writeCdcReader(const CdcReaderState &reader)
+{
+    return guarded(who, "write cdc_reader", [&] {
+        pqxx::work tx(*m_connection);
+        tx.exec_params0("INSERT INTO envsync.cdc_reader (state, detail, durable_lsn,"
+                        " confirmed_lsn, changes_per_second, updated_at)"
+                        " VALUES ($1, $2, $3::pg_lsn, $4::pg_lsn, $5, now())"
+                        " ON CONFLICT (one) DO UPDATE SET state = excluded.state,"
+                        " detail = excluded.detail, durable_lsn = excluded.durable_lsn,"
+                        " confirmed_lsn = excluded.confirmed_lsn,"
+                        " changes_per_second = excluded.changes_per_second, updated_at = now()",
+                        reader.state, reader.detail, lsnParam(reader.durableLsn),
+                        lsnParam(reader.confirmedLsn), reader.changesPerSecond);
+        tx.commit();
     });
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/cdc/lsn.h"
 #include "core/config/config.h"
 #include "core/db/connection.h"
 #include "core/error.h"
@@ -44,6 +45,48 @@ struct SnapshotRecord
     /// Written by markSnapshotReady (empty: none); snapshots() leaves it empty, since it can be
     /// large: read it with snapshotCopyFacts.
     std::string copyFactsJson;
+    /// The slot-consistent point of the exported snapshot (pg_lsn text): exactly the source
+    /// transactions whose commit record starts at or after it are not in the snapshot. Empty
+    /// for snapshots taken without one (before CDC, or a source without wal_level=logical).
+    std::string cdcLsn;
+};
+
+/// The estate's CDC set-up (envsync.cdc_estate, one row), written by `cdc init`. Only the
+/// slot and publication named here are ever dropped by EnvSync.
+struct CdcEstate
+{
+    std::string slot;
+    std::string publication;
+    std::vector<std::string> schemas;
+    QDateTime createdAt;
+    std::string sourceSystemId; ///< IDENTIFY_SYSTEM / pg_control_system(): which cluster
+    std::string createdBy;
+};
+
+/// A region's streaming state as the runner last wrote it (envsync.cdc_regions).
+struct CdcRegionState
+{
+    std::string region;
+    bool paused = false;
+    std::string state = "stopped"; ///< streaming | paused | stopped | error | refreshing
+    std::string detail;
+    cdc::Lsn appliedLsn = 0; ///< 0: none yet
+    std::int64_t lagBytes = 0;
+    double lagSeconds = 0;
+    double changesPerSecond = 0;
+    std::string conflictsJson = "{}"; ///< {"schema.table": {"insert_exists": n, ...}, ...}
+    QDateTime updatedAt;
+};
+
+/// The stream reader's state (envsync.cdc_reader, one row).
+struct CdcReaderState
+{
+    std::string state = "stopped"; ///< streaming | stopped | error
+    std::string detail;
+    cdc::Lsn durableLsn = 0;   ///< the spool's durable end
+    cdc::Lsn confirmedLsn = 0; ///< what the slot was told (never beyond durableLsn)
+    double changesPerSecond = 0;
+    QDateTime updatedAt;
 };
 
 /// The control database `envsync_control` on the golden cluster: refresh history, audit log and
@@ -53,7 +96,7 @@ class ControlDb
 public:
     static constexpr const char *databaseName = "envsync_control";
     /// Current schema version; migrations up to it run on first use.
-    static constexpr int schemaVersion = 3;
+    static constexpr int schemaVersion = 4;
 
     /// The golden DSN with dbname replaced by envsync_control.
     [[nodiscard]] static Result<std::string> controlDsn(const std::string &goldenDsn);
@@ -99,6 +142,22 @@ public:
     [[nodiscard]] Result<void> deleteSnapshotRow(int version);
     /// Deletes every row still in state 'building' (leftovers of killed runs); their names.
     [[nodiscard]] Result<std::vector<std::string>> deleteBuildingSnapshots();
+    // --- CDC ---------------------------------------------------------------------------------
+    /// The estate's CDC set-up; nullopt when `cdc init` has not run (or `cdc drop` did).
+    [[nodiscard]] Result<std::optional<CdcEstate>> cdcEstate();
+    /// Inserts or replaces the one row (created_at is kept on replace).
+    [[nodiscard]] Result<void> writeCdcEstate(const CdcEstate &estate);
+    /// Deletes cdc_estate, cdc_regions and cdc_reader rows (after `cdc drop`).
+    [[nodiscard]] Result<void> deleteCdcState();
+    /// Every region's row, by name.
+    [[nodiscard]] Result<std::vector<CdcRegionState>> cdcRegions();
+    /// Inserts or updates the region's status (everything but `paused`, which is the user's).
+    [[nodiscard]] Result<void> writeCdcRegionStatus(const CdcRegionState &status);
+    /// Sets `paused` (inserting the row when needed).
+    [[nodiscard]] Result<void> setCdcRegionPaused(const std::string &region, bool paused);
+    [[nodiscard]] Result<std::optional<CdcReaderState>> cdcReader();
+    [[nodiscard]] Result<void> writeCdcReader(const CdcReaderState &reader);
+
     /// Session-level pg_try_advisory_lock on this connection (released when it closes).
     [[nodiscard]] Result<bool> tryAdvisoryLock(std::int64_t key);
     [[nodiscard]] Result<void> advisoryUnlock(std::int64_t key);

@@ -105,7 +105,9 @@ Result<void> writeDemoConfig(const std::filesystem::path &path,
          // so the demo calendar passes `calendar check`)
          << "  - { from: 2026-12-22, to: 2026-12-22, reason: \"release 2026.12 go-live\" }\n"
          << maskingRules
-         << "cdc: { plugin: pgoutput, max_lag: 60s }\n"
+         // the spool lives in the demo directory, next to this file
+         << "cdc: { plugin: pgoutput, max_lag: 60s, spool: cdc-spool, slot: envsync,"
+            " publication: envsync, max_retained_wal: 10GB, batch: 500 }\n"
          << "timeouts: { connect: 5s, statement: 5m }\n";
 
     const auto temporary = path.string() + ".tmp";

@@ -1,5 +1,6 @@
 #include "core/refresh/refresh.h"
 
+#include "core/cdc/regioncursor.h"
 #include "core/copy/copyengine.h"
 #include "core/db/cancelguard.h"
 #include "core/db/configuredconnect.h"
@@ -374,6 +375,21 @@ bool cancelled(const RefreshOptions &options)
     return options.cancel && options.cancel->isCancelled();
 }
 
+/// A snapshot taken at a slot-consistent point: the region's CDC resumes exactly there, so its
+/// position goes into the shadow database before the swap, which makes data and position
+/// visible together.
+Result<void> seedCdcCursor(Context &ctx, pqxx::connection &next, const db::SnapshotRecord &snapshot)
+{
+    if (snapshot.cdcLsn.empty())
+        return {};
+    auto lsn = cdc::parseLsn(snapshot.cdcLsn);
+    if (!lsn)
+        return fail(ErrorCode::Database,
+                    "unreadable cdc_lsn of " + snapshot.name + ": " + lsn.error().message, ctx.who);
+    step(ctx.options, "recording the CDC position of " + snapshot.name);
+    return cdc::seedRegionCursor(next, *lsn, snapshot.name, ctx.who);
+}
+
 /// Builds, fills and marks <db>__envsync_next; the live database is only read.
 Result<RefreshResult> buildNext(Context &ctx, const RefreshPlan &plan,
                                 const db::SnapshotRecord &snapshot)
@@ -428,6 +444,8 @@ Result<RefreshResult> buildNext(Context &ctx, const RefreshPlan &plan,
     if (auto hooks = runHooks(ctx, **nextConn, ctx.region.hooks.post, "post"); !hooks)
         return std::unexpected(hooks.error());
     faultPoint("hooks-post");
+    if (auto seeded = seedCdcCursor(ctx, **nextConn, snapshot); !seeded)
+        return std::unexpected(seeded.error());
     nextConn->reset(); // the rename needs the shadow database without sessions
     if (auto marked = writeMarker(*ctx.admin, next, {ctx.region.name, plan.snapshot}, ctx.who);
         !marked)

@@ -84,6 +84,7 @@ SnapshotInfo toInfo(const db::SnapshotRecord &record)
     info.createdAt = record.createdAt;
     info.sourceAsOf = record.sourceAsOf;
     info.sourceLsn = record.sourceLsn;
+    info.cdcLsn = record.cdcLsn;
     info.rulesHash = record.rulesHash;
     info.rowCounts = parseRowCounts(record.rowCountsJson);
     info.sizeBytes = record.sizeBytes;
@@ -326,6 +327,13 @@ Result<SnapshotInfo> createSnapshot(const config::Config &config, const CreateOp
     request.cancel = options.cancel;
     request.maxRowsPerSecond = options.maxRowsPerSecond;
     request.excludeSchemas = {"envsync", "_envsync"};
+    // Once CDC is initialised a region refreshed from this snapshot resumes streaming at its
+    // consistent point, so a snapshot without one would be of no use to it.
+    auto estate = control->cdcEstate();
+    if (!estate)
+        return abandon(estate.error());
+    request.slotConsistency = *estate ? copy::CopyRequest::SlotConsistency::Require
+                                      : copy::CopyRequest::SlotConsistency::Prefer;
     if (*plan) {
         auto key = leakSampleKey(config.masking);
         if (!key)
@@ -366,6 +374,7 @@ Result<SnapshotInfo> createSnapshot(const config::Config &config, const CreateOp
     record.state = "ready";
     record.sourceAsOf = copied->sourceAsOf;
     record.sourceLsn = copied->sourceLsn;
+    record.cdcLsn = copied->cdcLsn;
     record.rulesHash = *plan ? (*plan)->rulesHash() : std::string("no-masking");
     record.rowCountsJson = rowCountsJson(*copied);
     record.copyFactsJson = CopyFacts::fromCopy(*copied).toJson();

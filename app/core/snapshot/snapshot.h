@@ -25,6 +25,9 @@ struct SnapshotInfo
     QDateTime createdAt;
     QDateTime sourceAsOf;  ///< when the data was read from the source (exported snapshot)
     std::string sourceLsn; ///< pg_current_wal_lsn() of that snapshot
+    /// Slot-consistent point (pg_lsn text) of that snapshot: the source transactions whose
+    /// commit record starts at or after it are not in it. Empty: taken without one.
+    std::string cdcLsn;
     std::string rulesHash;
     std::map<std::string, std::int64_t> rowCounts; ///< "schema.table" → rows
     std::int64_t sizeBytes = 0;
