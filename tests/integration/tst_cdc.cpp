@@ -70,7 +70,7 @@ private slots:
         const std::string failed = m_estate.start(1500, false);
         QVERIFY2(failed.empty(), failed.c_str());
         m_sourceDsn = m_estate.config()->source.dsn;
-        m_spoolDir = std::filesystem::path(m_estate.config()->cdc.spool);
+        m_spoolDir = std::filesystem::path(m_estate.config()->cdcSpoolPath());
         auto init = cli({QStringLiteral("cdc"), QStringLiteral("init")});
         QVERIFY2(init.exitCode == 0, qPrintable(init.err));
         QVERIFY(newGolden().startsWith(u"golden_v"));

@@ -200,7 +200,7 @@ Result<RunSummary> runCdc(const config::Config &config, const RunOptions &option
         log("catching up to " + formatLsn(*target));
     }
 
-    const std::filesystem::path spoolDir = config.cdc.spool;
+    const std::string spoolDir = config.cdcSpoolPath();
     StreamReaderOptions readerOptions;
     readerOptions.slot = (*estate)->slot;
     readerOptions.publication = (*estate)->publication;

@@ -121,7 +121,7 @@ Result<CdcStatus> readCdcStatus(const config::Config &config,
         status.durableLsn = (*reader)->durableLsn;
         status.readerChangesPerSecond = live ? (*reader)->changesPerSecond : 0;
     }
-    if (auto usage = spoolUsage(config.cdc.spool); usage)
+    if (auto usage = spoolUsage(config.cdcSpoolPath()); usage)
         status.spoolBytes = usage->bytes;
 
     auto rows = (*control)->cdcRegions();

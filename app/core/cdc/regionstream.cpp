@@ -42,7 +42,7 @@ Result<void> RegionStream::run()
             m_state.waitForSpool(std::chrono::milliseconds(200));
     };
 
-    ApplierOptions applierOptions;
+    RegionApplierOptions applierOptions;
     applierOptions.region = name;
     applierOptions.dsn = m_region.dsn;
     applierOptions.policy = m_region.conflicts;
@@ -172,7 +172,7 @@ Result<void> RegionStream::run()
             figures.changes += applied->changes;
             figures.transactions += applied->transactions;
             for (const auto &[key, count] : applied->conflicts)
-                figures.conflicts[key] += count;
+                figures.conflicts[key.first + ' ' + key.second] += count;
         });
     }
     setState(RegionState::Stopped, {});

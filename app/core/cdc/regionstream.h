@@ -13,7 +13,7 @@ namespace envsync::cdc {
 
 struct RegionStreamOptions
 {
-    std::filesystem::path spoolDir;
+    std::string spoolDir;
     int batchTransactions = 500; ///< most source transactions per region transaction
     std::shared_ptr<job::CancelToken> stop;
 };

@@ -117,8 +117,7 @@ Result<void> ReaderSession::open()
         SpoolEntry start;
         start.kind = SpoolEntry::Kind::Position;
         start.position = *lsn;
-        if (auto appended = m_spool->append(start); !appended)
-            return appended;
+        m_spool->append(start);
         auto flushed = m_spool->flush();
         if (!flushed)
             return std::unexpected(flushed.error());
@@ -169,7 +168,8 @@ Result<void> ReaderSession::onRelation(Relation relation)
     entry.kind = SpoolEntry::Kind::Relation;
     entry.relation = std::move(relation);
     m_pending = true;
-    return m_spool->append(entry);
+    m_spool->append(entry);
+    return {};
 }
 
 Result<void> ReaderSession::onChange(RowChange change)
@@ -196,8 +196,7 @@ Result<void> ReaderSession::onCommit(Lsn commitLsn, Lsn endLsn, std::int64_t com
     m_transaction.reset();
     if (entry.transaction.endLsn <= m_durable && m_durable != 0)
         return {}; // already in the spool (the server resent from an older position)
-    if (auto appended = m_spool->append(entry); !appended)
-        return appended;
+    m_spool->append(entry);
     refresh::faultPoint("cdc.reader.appended");
     m_pending = true;
     ++m_pendingTransactions;
@@ -226,7 +225,8 @@ Result<void> ReaderSession::appendSequences()
                 {row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::int64_t>()});
     if (entry.sequences.empty())
         return {};
-    return m_spool->append(entry);
+    m_spool->append(entry);
+    return {};
 }
 
 Result<void> ReaderSession::flushIfDue(bool force)
@@ -278,8 +278,7 @@ Result<void> ReaderSession::onMessage(const StreamMessage &message)
             SpoolEntry position;
             position.kind = SpoolEntry::Kind::Position;
             position.position = message.walEnd;
-            if (auto appended = m_spool->append(position); !appended)
-                return appended;
+            m_spool->append(position);
             m_pending = true;
         }
         if (message.replyRequested) {
@@ -290,29 +289,29 @@ Result<void> ReaderSession::onMessage(const StreamMessage &message)
         return {};
     }
     m_serverLsn = std::max(m_serverLsn, message.walEnd);
-    auto decoded = decodePgOutput(message.data);
+    auto decoded = decodePgOutput(message.payload);
     if (!decoded)
         return std::unexpected(withContext(decoded.error(), "source"));
     return std::visit(
             [&](auto &&item) -> Result<void> {
                 using T = std::decay_t<decltype(item)>;
-                if constexpr (std::is_same_v<T, PgBegin>) {
+                if constexpr (std::is_same_v<T, pgoutput::Begin>) {
                     m_transaction.emplace();
                     m_transaction->xid = item.xid;
                     m_transaction->commitLsn = item.finalLsn;
                     m_transaction->commitTimeMicros = item.commitTimeMicros;
                     return {};
-                } else if constexpr (std::is_same_v<T, PgCommit>) {
+                } else if constexpr (std::is_same_v<T, pgoutput::Commit>) {
                     return onCommit(item.commitLsn, item.endLsn, item.commitTimeMicros);
                 } else if constexpr (std::is_same_v<T, Relation>) {
                     return onRelation(item);
-                } else if constexpr (std::is_same_v<T, PgInsert>) {
+                } else if constexpr (std::is_same_v<T, pgoutput::Insert>) {
                     RowChange change;
                     change.kind = ChangeKind::Insert;
                     change.relationId = item.relationId;
                     change.newTuple = item.newTuple;
                     return onChange(std::move(change));
-                } else if constexpr (std::is_same_v<T, PgUpdate>) {
+                } else if constexpr (std::is_same_v<T, pgoutput::Update>) {
                     RowChange change;
                     change.kind = ChangeKind::Update;
                     change.relationId = item.relationId;
@@ -320,14 +319,14 @@ Result<void> ReaderSession::onMessage(const StreamMessage &message)
                     change.oldIsKey = item.oldIsKey;
                     change.newTuple = item.newTuple;
                     return onChange(std::move(change));
-                } else if constexpr (std::is_same_v<T, PgDelete>) {
+                } else if constexpr (std::is_same_v<T, pgoutput::Delete>) {
                     RowChange change;
                     change.kind = ChangeKind::Delete;
                     change.relationId = item.relationId;
                     change.oldTuple = item.oldTuple;
                     change.oldIsKey = item.oldIsKey;
                     return onChange(std::move(change));
-                } else if constexpr (std::is_same_v<T, PgTruncate>) {
+                } else if constexpr (std::is_same_v<T, pgoutput::Truncate>) {
                     RowChange change;
                     change.kind = ChangeKind::Truncate;
                     change.truncated = item.relationIds;
@@ -335,14 +334,15 @@ Result<void> ReaderSession::onMessage(const StreamMessage &message)
                     change.truncateCascade = item.cascade;
                     change.truncateRestartIdentity = item.restartIdentity;
                     return onChange(std::move(change));
-                } else if constexpr (std::is_same_v<T, PgMessage>) {
+                } else if constexpr (std::is_same_v<T, pgoutput::Message>) {
                     if (item.transactional || m_transaction)
                         return {};
                     SpoolEntry position;
                     position.kind = SpoolEntry::Kind::Position;
                     position.position = item.lsn;
                     m_pending = true;
-                    return m_spool->append(position);
+                    m_spool->append(position);
+    return {};
                 } else {
                     return {}; // Origin, Type: nothing to carry
                 }

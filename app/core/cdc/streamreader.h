@@ -19,7 +19,7 @@ struct StreamReaderOptions
     std::string slot;
     std::string publication;
     std::vector<std::string> schemas; ///< the published schemas (catalog reads, sequences)
-    std::filesystem::path spoolDir;
+    std::string spoolDir;
     /// Stop after the transaction being received (SIGTERM, or every region caught up).
     std::shared_ptr<job::CancelToken> stop;
     /// How often the durable part of the spool grows at most (an fdatasync each time).
