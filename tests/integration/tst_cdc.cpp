@@ -5,7 +5,7 @@
 // outage with a source restart, a column without a masking rule (fail closed), a new table with
 // a sequence, status, pause/resume and drop.
 
-#include "cdcworkload.h"
+#include "core/demo/demowriter.h"
 #include "owndemoestate.h"
 #include "testsupport.h"
 
@@ -99,7 +99,7 @@ private slots:
     /// equals every region table by table.
     void regionsEqualTheNextGoldenAfterAWorkload()
     {
-        test::CdcWorkload workload({m_sourceDsn, 11});
+        demo::DemoWriter workload({m_sourceDsn, 11});
         workload.start();
         QProcess stream;
         startStream(stream);
@@ -161,7 +161,7 @@ private slots:
 
     void refreshInMidStreamResumesWithoutLossOrDuplicates()
     {
-        test::CdcWorkload workload({m_sourceDsn, 12});
+        demo::DemoWriter workload({m_sourceDsn, 12});
         workload.start();
         QProcess stream;
         startStream(stream);
@@ -177,7 +177,7 @@ private slots:
     /// appliers before and after their commit; and at random moments.
     void killNineAnywhereLosesAndRepeatsNothing()
     {
-        test::CdcWorkload workload({m_sourceDsn, 13});
+        demo::DemoWriter workload({m_sourceDsn, 13});
         workload.start();
         const QStringList faults = {
                 QStringLiteral("cdc.reader.appended@1"),    QStringLiteral("cdc.reader.appended@7"),
@@ -217,7 +217,7 @@ private slots:
     /// is never confirmed past what the spool holds durably.
     void regionOutageAndSourceRestartCatchUp()
     {
-        test::CdcWorkload workload({m_sourceDsn, 14});
+        demo::DemoWriter workload({m_sourceDsn, 14});
         workload.start();
         QProcess stream;
         startStream(stream);
@@ -231,7 +231,7 @@ private slots:
         QCOMPARE(m_estate.stopCluster("source"), std::string());
         QCOMPARE(m_estate.startCluster("source"), std::string());
         QCOMPARE(m_estate.startCluster("us"), std::string());
-        test::CdcWorkload after({m_sourceDsn, 15});
+        demo::DemoWriter after({m_sourceDsn, 15});
         after.start();
         QTest::qWait(3000);
         QCOMPARE(after.stop(), std::string());
@@ -259,7 +259,7 @@ private slots:
             QVERIFY2(leaked == "0" || leaked.starts_with("<error"), leaked.c_str());
         }
         addToConfig("  rules:\n", "    - { column: public.customers.ssn, transform: hash }\n");
-        test::CdcWorkload workload({m_sourceDsn, 16, 3000, false, true});
+        demo::DemoWriter workload({m_sourceDsn, 16, 3000, false, true});
         workload.start();
         QTest::qWait(2000);
         QCOMPARE(workload.stop(), std::string());
@@ -285,7 +285,7 @@ private slots:
                                  "    - public.loyalty.points\n    - public.loyalty.note\n");
         QVERIFY(exec(m_sourceDsn, "CREATE TABLE loyalty (id bigserial PRIMARY KEY,"
                                   " customer_id bigint, points int, note text)"));
-        test::CdcWorkload workload({m_sourceDsn, 17, 3000, true, true});
+        demo::DemoWriter workload({m_sourceDsn, 17, 3000, true, true});
         workload.start();
         QProcess stream;
         startStream(stream);

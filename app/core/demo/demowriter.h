@@ -1,9 +1,5 @@
 #pragma once
 
-// A random write workload on the demo shop's source, for the CDC tests and benchmark: inserts
-// (multi-table transactions), updates (also of the primary key), deletes (cascading), PII in
-// masked columns. Runs on its own thread and connection until stopped.
-
 #include <atomic>
 #include <cstdint>
 #include <mutex>
@@ -11,9 +7,14 @@
 #include <thread>
 #include <vector>
 
-namespace envsync::test {
+namespace envsync::demo {
 
-class CdcWorkload
+/// A random write workload on the demo shop's source (`envsyncctl demo write`, the CDC tests
+/// and benchmark): multi-table inserts, updates (also of primary keys), cascading deletes, and
+/// PII-like values in masked columns (`@leak.example` e-mails, `+1-555-` phones), so a leak is
+/// easy to look for. Runs on its own thread and connection until stopped. Writes only rows it
+/// made itself or rows of the demo's seed; never use it on anything but a demo source.
+class DemoWriter
 {
 public:
     struct Options
@@ -27,12 +28,14 @@ public:
         bool ssn = false;
         /// Only small single-row updates of customers and orders (steady rate for benchmarks).
         bool updatesOnly = false;
+        /// Transactions per second over all (0: unlimited, pauseMicros apart).
+        int rate = 0;
     };
 
-    explicit CdcWorkload(Options options);
-    ~CdcWorkload();
-    CdcWorkload(const CdcWorkload &) = delete;
-    CdcWorkload &operator=(const CdcWorkload &) = delete;
+    explicit DemoWriter(Options options);
+    ~DemoWriter();
+    DemoWriter(const DemoWriter &) = delete;
+    DemoWriter &operator=(const DemoWriter &) = delete;
 
     void start();
     /// Stops after the transaction in flight; returns the first error (empty: none).
@@ -52,4 +55,4 @@ private:
     std::string m_error;
 };
 
-} // namespace envsync::test
+} // namespace envsync::demo

@@ -1,26 +1,29 @@
-#include "cdcworkload.h"
+#include "core/demo/demowriter.h"
+
+#include "core/db/connection.h"
 
 #include <pqxx/pqxx>
 
+#include <chrono>
 #include <random>
 
-namespace envsync::test {
+namespace envsync::demo {
 
-CdcWorkload::CdcWorkload(Options options)
+DemoWriter::CdcWorkload(Options options)
     : m_options(std::move(options))
 {}
 
-CdcWorkload::~CdcWorkload()
+DemoWriter::~CdcWorkload()
 {
     (void)stop();
 }
 
-void CdcWorkload::start()
+void DemoWriter::start()
 {
     m_thread = std::jthread([this](const std::stop_token &stop) { run(stop); });
 }
 
-std::string CdcWorkload::stop()
+std::string DemoWriter::stop()
 {
     if (m_thread.joinable()) {
         m_thread.request_stop();
@@ -43,10 +46,18 @@ std::vector<std::int64_t> ids(pqxx::connection &connection, const std::string &s
 
 } // namespace
 
-void CdcWorkload::run(const std::stop_token &stop)
+void DemoWriter::run(const std::stop_token &stop)
 {
     try {
-        pqxx::connection connection(m_options.dsn);
+        db::ConnectOptions connectOptions;
+        connectOptions.applicationName = "envsync demo writer";
+        auto connected = db::connect(m_options.dsn, connectOptions, "source");
+        if (!connected) {
+            const std::lock_guard lock(m_mutex);
+            m_error = connected.error().describe();
+            return;
+        }
+        pqxx::connection &connection = **connected;
         std::mt19937_64 random(m_options.seed);
         auto pick = [&](const std::vector<std::int64_t> &from) {
             return from[random() % from.size()];
@@ -61,6 +72,7 @@ void CdcWorkload::run(const std::stop_token &stop)
                 + ids(connection, "SELECT (extract(epoch FROM clock_timestamp()) * 1000)::bigint"
                                   " % 1000000000")
                           .front();
+        const auto started = std::chrono::steady_clock::now();
         while (!stop.stop_requested()) {
             const unsigned op = m_options.updatesOnly ? static_cast<unsigned>(random() % 30) + 30
                                                       : static_cast<unsigned>(random() % 100);
@@ -141,8 +153,14 @@ void CdcWorkload::run(const std::stop_token &stop)
             tx.commit();
             ++m_transactions;
             m_changes += changes;
-            if (m_options.pauseMicros > 0)
+            if (m_options.rate > 0) {
+                // Paced against the start, so a slow transaction is made up by the next ones.
+                const auto due = started
+                        + std::chrono::microseconds(m_transactions.load() * 1000000LL / m_options.rate);
+                std::this_thread::sleep_until(due);
+            } else if (m_options.pauseMicros > 0) {
                 std::this_thread::sleep_for(std::chrono::microseconds(m_options.pauseMicros));
+            }
         }
     } catch (const std::exception &e) {
         const std::lock_guard lock(m_mutex);
@@ -150,4 +168,4 @@ void CdcWorkload::run(const std::stop_token &stop)
     }
 }
 
-} // namespace envsync::test
+} // namespace envsync::demo
