@@ -9,11 +9,11 @@
 
 namespace envsync::demo {
 
-DemoWriter::CdcWorkload(Options options)
+DemoWriter::DemoWriter(Options options)
     : m_options(std::move(options))
 {}
 
-DemoWriter::~CdcWorkload()
+DemoWriter::~DemoWriter()
 {
     (void)stop();
 }
