@@ -51,5 +51,6 @@ int runEnv(const QStringList &args);
 int runCalendar(const QStringList &args);
 int runAgent(const QStringList &args);
 int runReport(const QStringList &args);
+int runCdc(const QStringList &args);
 
 } // namespace envsync::cli

@@ -1,6 +1,15 @@
 #include "cli.h"
 
+#include "interruptguard.h"
+
+#include "core/config/configloader.h"
 #include "core/demo/demo.h"
+#include "core/demo/demowriter.h"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <thread>
 
 #include <cstdio>
 
@@ -48,6 +57,51 @@ void printNextSteps(const demo::DemoState &state)
                  config.c_str(), consoleDir.c_str(), consoleDir.c_str(), downDir.c_str());
 }
 
+/// `demo write`: the writer runs until --seconds pass or Ctrl-C.
+int runWrite(const std::filesystem::path &dir, const QCommandLineParser &parser)
+{
+    bool ok = false;
+    const int seconds = parser.value(QStringLiteral("seconds")).toInt(&ok);
+    if (!ok || seconds < 1) {
+        printError("--seconds must be a number ≥ 1");
+        return Exit::Usage;
+    }
+    const int rate = parser.value(QStringLiteral("rate")).toInt(&ok);
+    if (!ok || rate < 0) {
+        printError("--rate must be a number ≥ 0");
+        return Exit::Usage;
+    }
+    // Only a demo's own source: the directory must be a demo (its marker), running.
+    auto state = demo::status(dir.empty() ? demo::defaultDirectory() : dir);
+    if (!state)
+        return reportError(state.error());
+    auto config = config::loadConfigFile(state->configPath.string());
+    if (!config) {
+        printError("no running demo in " + state->dir.string() + " (envsyncctl demo up)");
+        return Exit::Usage;
+    }
+    const InterruptGuard interrupt;
+    demo::DemoWriter::Options options;
+    options.dsn = config->source.dsn;
+    options.seed = static_cast<unsigned>(::getpid());
+    options.rate = rate;
+    options.pauseMicros = 0;
+    demo::DemoWriter writer(options);
+    writer.start();
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
+    while (std::chrono::steady_clock::now() < until && !interrupt.token()->isCancelled())
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    const std::string error = writer.stop();
+    std::printf("wrote %lld transactions (%lld changes) to the demo's source\n",
+                static_cast<long long>(writer.transactions()),
+                static_cast<long long>(writer.changes()));
+    if (!error.empty()) {
+        printError("source: " + error);
+        return Exit::Runtime;
+    }
+    return Exit::Ok;
+}
+
 } // namespace
 
 int runDemo(const QStringList &args)
@@ -60,9 +114,14 @@ int runDemo(const QStringList &args)
             "schema drift and a refresh history (eu fresh, us due, apac overdue).\n\n"
             "  up      create/start the clusters (idempotent); prints the config path on stdout\n"
             "  down    stop every cluster and delete what 'up' created in DIR\n"
-            "  status  show which clusters run\n\n"
-            "Example:\n  envsyncctl status -c \"$(envsyncctl demo up)\""));
-    parser.addPositionalArgument(QStringLiteral("action"), QStringLiteral("up, down or status"));
+            "  status  show which clusters run\n"
+            "  write   a random write workload on the demo's source (inserts, updates, also of\n"
+            "          keys, deletes; PII-like values) for --seconds at --rate transactions/s:\n"
+            "          something for `envsyncctl cdc run` to stream. Ctrl-C stops it.\n\n"
+            "Examples:\n  envsyncctl status -c \"$(envsyncctl demo up)\"\n"
+            "  envsyncctl demo write --seconds 60 --rate 200"));
+    parser.addPositionalArgument(QStringLiteral("action"),
+                                 QStringLiteral("up, down, status or write"));
     parser.addOption(
             {QStringLiteral("dir"),
              QStringLiteral("Where the clusters live: a new or empty directory, or one 'up' "
@@ -72,6 +131,13 @@ int runDemo(const QStringList &args)
     parser.addOption({QStringLiteral("rows"),
                       QStringLiteral("Orders to seed (customers = rows/4; default 100000)."),
                       QStringLiteral("N"), QStringLiteral("100000")});
+    parser.addOption({QStringLiteral("seconds"),
+                      QStringLiteral("write: how long (default 30)."), QStringLiteral("N"),
+                      QStringLiteral("30")});
+    parser.addOption({QStringLiteral("rate"),
+                      QStringLiteral("write: transactions per second (default 100; 0: as fast as "
+                                     "the source takes them)."),
+                      QStringLiteral("N"), QStringLiteral("100")});
     if (auto stop = parseCommandLine(parser, args))
         return *stop;
     const QStringList positional = parser.positionalArguments();
@@ -84,7 +150,8 @@ int runDemo(const QStringList &args)
         return Exit::Usage;
     }
     if (positional.size() != 1) {
-        printError("demo takes one action: up, down or status (see 'envsyncctl demo --help')");
+        printError("demo takes one action: up, down, status or write (see 'envsyncctl demo "
+                   "--help')");
         return Exit::Usage;
     }
 
@@ -114,7 +181,10 @@ int runDemo(const QStringList &args)
         std::printf("config: %s\n", state->configPath.c_str());
         return allRunning ? Exit::Ok : Exit::Found;
     }
-    printError("unknown demo action \"" + action.toStdString() + "\" (up, down or status)");
+    if (action == QLatin1String("write"))
+        return runWrite(dir, parser);
+    printError("unknown demo action \"" + action.toStdString()
+               + "\" (up, down, status or write)");
     return Exit::Usage;
 }
 

@@ -38,8 +38,10 @@ Commands:
   agent    -c FILE [--once] runs the refreshes that are due (windows, blackouts, retries)
   report   -c FILE --format csv|json|html|pdf [-o FILE]
                             freshness of every region: age vs SLA, refreshes, drift
+  cdc      init|run|status|pause|resume|drop -c FILE [--region R] [--until-caught-up]
+                            production's changes, masked, streamed into the regions
 
-Planned (not in this build yet): cdc, virt.
+Planned (not in this build yet): virt.
 
 Exit codes: 0 ok · 1 found something (drift, conflicts, overdue) · 2 usage/config error ·
             3 runtime failure (database, I/O) · 4 refused by a safety guard
@@ -111,6 +113,7 @@ int main(int argc, char *argv[])
             {QStringLiteral("calendar"), envsync::cli::runCalendar},
             {QStringLiteral("agent"), envsync::cli::runAgent},
             {QStringLiteral("report"), envsync::cli::runReport},
+            {QStringLiteral("cdc"), envsync::cli::runCdc},
     };
     const auto it = commands.find(command);
     if (it == commands.end()) {
