@@ -82,17 +82,17 @@ int runInit(const config::Config &config, const QCommandLineParser &parser)
         printJson({{QStringLiteral("slot"), text(report->slot)},
                    {QStringLiteral("publication"), text(report->publication)},
                    {QStringLiteral("schemas"), schemas},
-                   {QStringLiteral("created_slot"), report->createdSlot},
-                   {QStringLiteral("created_publication"), report->createdPublication}});
+                   {QStringLiteral("created_slot"), report->slotCreated},
+                   {QStringLiteral("created_publication"), report->publicationCreated}});
         return Exit::Ok;
     }
     std::printf("slot %s: %s\n", report->slot.c_str(),
-                report->createdSlot ? "created" : "already there");
+                report->slotCreated ? "created" : "already there");
     std::string schemas;
     for (const auto &schema : report->schemas)
         schemas += (schemas.empty() ? "" : ", ") + schema;
     std::printf("publication %s (tables in schema %s): %s\n", report->publication.c_str(),
-                schemas.c_str(), report->createdPublication ? "created" : "already there");
+                schemas.c_str(), report->publicationCreated ? "created" : "already there");
     std::printf("next: envsyncctl snapshot create, refresh the regions from it, then "
                 "envsyncctl cdc run\n");
     return Exit::Ok;

@@ -87,7 +87,7 @@ std::optional<Lsn> retentionFloor(db::ControlDb &control, const std::vector<Regi
     }
     for (const auto &snapshot : *snapshots) {
         if (snapshot.state == "ready" && (inUse.contains(snapshot.name) || &snapshot == newest))
-            lower(snapshot.cdcLsn);
+            lower(parseLsn(snapshot.cdcLsn).value_or(0));
     }
     return floor;
 }
@@ -97,26 +97,26 @@ void publishFigures(db::ControlDb &control, const ReaderFigures &reader,
                     const std::vector<RegionFigures> &regions,
                     std::map<std::string, std::int64_t> &lastChanges, double seconds)
 {
-    db::CdcReaderRow readerRow;
+    db::CdcReaderState readerRow;
     readerRow.state = reader.state;
     readerRow.detail = reader.detail;
-    readerRow.durableLsn = formatLsn(reader.durableLsn);
-    readerRow.confirmedLsn = formatLsn(reader.durableLsn);
+    readerRow.durableLsn = reader.durableLsn;
+    readerRow.confirmedLsn = reader.durableLsn;
     readerRow.changesPerSecond
             = seconds > 0 ? static_cast<double>(reader.changes - lastChanges["\x01reader"]) / seconds
                           : 0;
     lastChanges["\x01reader"] = reader.changes;
-    if (auto written = control.upsertCdcReader(readerRow); !written)
+    if (auto written = control.writeCdcReader(readerRow); !written)
         spdlog::warn("cdc: {}", written.error().describe());
     const auto nowMicros = std::chrono::duration_cast<std::chrono::microseconds>(
                                    std::chrono::system_clock::now().time_since_epoch())
                                    .count();
     for (const auto &region : regions) {
-        db::CdcRegionRow row;
+        db::CdcRegionState row;
         row.region = region.region;
         row.state = regionStateName(region.state);
         row.detail = region.detail;
-        row.appliedLsn = region.appliedLsn == 0 ? std::string() : formatLsn(region.appliedLsn);
+        row.appliedLsn = region.appliedLsn;
         row.lagBytes = reader.serverLsn > region.appliedLsn && region.appliedLsn != 0
                 ? static_cast<std::int64_t>(reader.serverLsn - region.appliedLsn)
                 : 0;
@@ -127,11 +127,17 @@ void publishFigures(db::ControlDb &control, const ReaderFigures &reader,
                 ? static_cast<double>(region.changes - lastChanges[region.region]) / seconds
                 : 0;
         lastChanges[region.region] = region.changes;
-        QJsonObject conflicts;
-        for (const auto &[key, count] : region.conflicts)
-            conflicts.insert(QString::fromStdString(key), static_cast<qint64>(count));
+        QJsonObject conflicts; // {"schema.table": {"insert_exists": n, …}, …}
+        for (const auto &[key, count] : region.conflicts) {
+            const auto space = key.rfind(' ');
+            const QString table = QString::fromStdString(key.substr(0, space));
+            const QString kind = QString::fromStdString(key.substr(space + 1));
+            QJsonObject kinds = conflicts.value(table).toObject();
+            kinds.insert(kind, static_cast<qint64>(count));
+            conflicts.insert(table, kinds);
+        }
         row.conflictsJson = QJsonDocument(conflicts).toJson(QJsonDocument::Compact).toStdString();
-        if (auto written = control.upsertCdcRegion(row); !written)
+        if (auto written = control.writeCdcRegionStatus(row); !written)
             spdlog::warn("cdc: {}", written.error().describe());
     }
 }
@@ -271,11 +277,16 @@ Result<RunSummary> runCdc(const config::Config &config, const RunOptions &option
             publishFigures(*control, readerFigures, figures, lastChanges, seconds);
             if (options.figures)
                 options.figures(readerFigures, figures);
-            auto paused = control->cdcPausedRegions();
+            auto rows = control->cdcRegions();
+            std::set<std::string> paused;
+            for (const auto &row : rows ? *rows : std::vector<db::CdcRegionState>{}) {
+                if (row.paused)
+                    paused.insert(row.region);
+            }
             auto refreshing = regionsBeingRefreshed(*control, names);
             for (const auto &name : names) {
                 RegionControl regionControl;
-                regionControl.paused = paused && paused->contains(name);
+                regionControl.paused = paused.contains(name);
                 regionControl.refreshing = refreshing && refreshing->contains(name);
                 state.setControl(name, regionControl);
             }

@@ -107,10 +107,10 @@ Result<CdcStatus> readCdcStatus(const config::Config &config,
     if (source) {
         status.slotExists = source->slotExists;
         status.slotActive = source->slotActive;
-        status.confirmedLsn = source->confirmedLsn;
-        status.currentLsn = source->currentLsn;
+        status.confirmedLsn = formatLsn(source->confirmedFlushLsn);
+        status.currentLsn = formatLsn(source->currentWalLsn);
         status.retainedWalBytes = source->retainedWalBytes;
-        status.retainedTooMuch = source->retainedTooMuch;
+        status.retainedTooMuch = source->retainedWalExceeded;
     }
     const QDateTime now = QDateTime::currentDateTimeUtc();
     auto reader = (*control)->cdcReader();
@@ -118,14 +118,14 @@ Result<CdcStatus> readCdcStatus(const config::Config &config,
         const bool live = (*reader)->updatedAt.secsTo(now) <= staleAfterSeconds;
         status.readerState = live ? (*reader)->state : std::string("not running");
         status.readerDetail = (*reader)->detail;
-        status.durableLsn = (*reader)->durableLsn;
+        status.durableLsn = formatLsn((*reader)->durableLsn);
         status.readerChangesPerSecond = live ? (*reader)->changesPerSecond : 0;
     }
     if (auto usage = spoolUsage(config.cdcSpoolPath()); usage)
         status.spoolBytes = usage->bytes;
 
     auto rows = (*control)->cdcRegions();
-    const Lsn current = source ? parseLsn(source->currentLsn).value_or(0) : 0;
+    const Lsn current = source ? source->currentWalLsn : 0;
     for (std::size_t i = 0; i < regions.size(); ++i) {
         RegionCdcStatus region;
         region.region = regions[i]->name;

@@ -1,6 +1,7 @@
 #include "regionapplier.h"
 
 #include "core/db/cancelguard.h"
+#include "core/refresh/faultpoint.h"
 #include "core/db/servererror.h"
 #include "core/db/sqlquote.h"
 #include "core/drift/catalogreader.h"
@@ -760,8 +761,10 @@ Result<void> RegionApplier::commit(Batch &batch, ApplyStats &stats)
         if (!counted)
             return std::unexpected(counted.error());
     }
+    refresh::faultPoint("cdc.apply.before-commit");
     if (auto ran = exec(m_conn, "COMMIT", "commit"); !ran)
         return std::unexpected(ran.error());
+    refresh::faultPoint("cdc.apply.committed");
     batch.open = false;
     if (batch.moved) {
         m_cursor->appliedLsn = batch.appliedLsn;

@@ -83,46 +83,46 @@ private:
 
 Result<void> ReaderSession::open()
 {
-    auto spool = SpoolWriter::open(m_options.spoolDir);
-    if (!spool)
-        return std::unexpected(spool.error());
-    m_spool.emplace(std::move(*spool));
     auto sql = db::connect(m_config.source.dsn, sourceOptions(m_config), "source");
     if (!sql)
         return std::unexpected(sql.error());
     m_sql = std::move(*sql);
+    auto confirmed = db::guarded("source", "read slot " + m_options.slot, [&] {
+        pqxx::read_transaction tx(*m_sql);
+        const auto row = tx.exec_params("SELECT confirmed_flush_lsn::text FROM"
+                                        " pg_replication_slots WHERE slot_name = $1",
+                                        m_options.slot);
+        return row.empty() || row[0][0].is_null() ? std::string() : row[0][0].as<std::string>();
+    });
+    if (!confirmed)
+        return std::unexpected(confirmed.error());
+    if (confirmed->empty())
+        return fail(ErrorCode::Refused,
+                    "replication slot " + m_options.slot
+                            + " does not exist (was CDC dropped? run cdc init, then refresh the "
+                              "regions)",
+                    "source");
+    auto slotLsn = parseLsn(*confirmed);
+    if (!slotLsn)
+        return std::unexpected(slotLsn.error());
+    // A new spool starts where the slot stands, so an applier further behind is told it needs
+    // a refresh instead of missing what was never spooled.
+    SpoolWriter::Options spoolOptions;
+    spoolOptions.startLsn = *slotLsn;
+    auto spool = SpoolWriter::open(m_options.spoolDir, spoolOptions);
+    if (!spool)
+        return std::unexpected(spool.error());
+    m_spool.emplace(std::move(*spool));
+    m_durable = m_spool->durableEnd();
+    if (m_durable < *slotLsn)
+        return fail(ErrorCode::Refused,
+                    "the spool in " + m_options.spoolDir + " ends at " + formatLsn(m_durable)
+                            + " but the slot was confirmed up to " + *confirmed
+                            + ": changes in between are lost (was the spool replaced?); drop and "
+                              "init CDC again, then refresh the regions",
+                    "cdc");
     if (auto schema = readSchema(); !schema)
         return schema;
-    m_durable = m_spool->durableEnd();
-    if (m_durable == 0) {
-        // A new spool starts where the slot stands: it says so with its first entry, so an
-        // applier further behind knows the spool cannot serve it.
-        auto confirmed = db::guarded("source", "read slot " + m_options.slot, [&] {
-            pqxx::read_transaction tx(*m_sql);
-            const auto row = tx.exec_params("SELECT confirmed_flush_lsn::text FROM"
-                                            " pg_replication_slots WHERE slot_name = $1",
-                                            m_options.slot);
-            return row.empty() || row[0][0].is_null() ? std::string()
-                                                      : row[0][0].as<std::string>();
-        });
-        if (!confirmed)
-            return std::unexpected(confirmed.error());
-        if (confirmed->empty())
-            return fail(ErrorCode::Database,
-                        "replication slot " + m_options.slot + " does not exist (cdc init)",
-                        "source");
-        auto lsn = parseLsn(*confirmed);
-        if (!lsn)
-            return std::unexpected(lsn.error());
-        SpoolEntry start;
-        start.kind = SpoolEntry::Kind::Position;
-        start.position = *lsn;
-        m_spool->append(start);
-        auto flushed = m_spool->flush();
-        if (!flushed)
-            return std::unexpected(flushed.error());
-        m_durable = *flushed;
-    }
     auto replication = ReplicationConnection::open(m_config.source.dsn,
                                                    sourceOptions(m_config), "source");
     if (!replication)
