@@ -206,6 +206,25 @@ Result<RunSummary> runCdc(const config::Config &config, const RunOptions &option
         log("catching up to " + formatLsn(*target));
     }
 
+    // Pause flags and running refreshes, polled: a region paused before the run starts must not
+    // get a single batch.
+    auto pollControl = [&] {
+        auto rows = control->cdcRegions();
+        std::set<std::string> paused;
+        for (const auto &row : rows ? *rows : std::vector<db::CdcRegionState>{}) {
+            if (row.paused)
+                paused.insert(row.region);
+        }
+        auto refreshing = regionsBeingRefreshed(*control, names);
+        for (const auto &name : names) {
+            RegionControl regionControl;
+            regionControl.paused = paused.contains(name);
+            regionControl.refreshing = refreshing && refreshing->contains(name);
+            state.setControl(name, regionControl);
+        }
+    };
+    pollControl();
+
     const std::string spoolDir = config.cdcSpoolPath();
     StreamReaderOptions readerOptions;
     readerOptions.slot = (*estate)->slot;
@@ -264,7 +283,9 @@ Result<RunSummary> runCdc(const config::Config &config, const RunOptions &option
                     regionError = Error{ErrorCode::Database, region.detail, "region " + region.region};
                     halt->cancel();
                 }
-                allCaughtUp = allCaughtUp && region.appliedLsn >= *target;
+                // A paused region is not waited for: it was paused on purpose.
+                allCaughtUp = allCaughtUp
+                        && (region.appliedLsn >= *target || state.control(region.region).paused);
             }
             if (allCaughtUp) {
                 log("every region caught up");
@@ -277,19 +298,7 @@ Result<RunSummary> runCdc(const config::Config &config, const RunOptions &option
             publishFigures(*control, readerFigures, figures, lastChanges, seconds);
             if (options.figures)
                 options.figures(readerFigures, figures);
-            auto rows = control->cdcRegions();
-            std::set<std::string> paused;
-            for (const auto &row : rows ? *rows : std::vector<db::CdcRegionState>{}) {
-                if (row.paused)
-                    paused.insert(row.region);
-            }
-            auto refreshing = regionsBeingRefreshed(*control, names);
-            for (const auto &name : names) {
-                RegionControl regionControl;
-                regionControl.paused = paused.contains(name);
-                regionControl.refreshing = refreshing && refreshing->contains(name);
-                state.setControl(name, regionControl);
-            }
+            pollControl();
         }
         if (now - lastPrune >= std::chrono::seconds(30)) {
             lastPrune = now;
