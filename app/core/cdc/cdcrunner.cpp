@@ -4,6 +4,7 @@
 #include "core/cdc/regionstream.h"
 #include "core/cdc/spool.h"
 #include "core/cdc/streamreader.h"
+#include "core/db/configuredconnect.h"
 #include "core/db/controldb.h"
 #include "core/refresh/refreshlocks.h"
 
@@ -25,15 +26,6 @@ namespace envsync::cdc {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-db::ConnectOptions controlOptions(const config::Config &config)
-{
-    db::ConnectOptions options;
-    options.connectTimeout = config.timeouts.connect;
-    options.statementTimeout = config.timeouts.statement;
-    options.applicationName = "envsync cdc";
-    return options;
-}
 
 /// Which regions are being refreshed or rolled back right now (their advisory lock is held).
 Result<std::set<std::string>> regionsBeingRefreshed(db::ControlDb &control,
@@ -188,7 +180,7 @@ Result<RunSummary> runCdc(const config::Config &config, const RunOptions &option
     auto regions = cdcRegions(config, options.regions);
     if (!regions)
         return std::unexpected(regions.error());
-    auto control = db::ControlDb::open(config, controlOptions(config));
+    auto control = db::ControlDb::open(config, db::configuredConnectOptions(config, "envsync cdc"));
     if (!control)
         return std::unexpected(control.error());
     auto estate = control->cdcEstate();

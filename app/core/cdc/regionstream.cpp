@@ -2,6 +2,7 @@
 
 #include "core/cdc/regionapplier.h"
 #include "core/cdc/spool.h"
+#include "core/db/configuredconnect.h"
 
 #include <algorithm>
 #include <optional>
@@ -51,8 +52,7 @@ Result<void> RegionStream::run()
     applierOptions.policy = m_region.conflicts;
     applierOptions.skipTables = {m_region.preserve.begin(), m_region.preserve.end()};
     applierOptions.sourceDsn = m_config.source.dsn;
-    applierOptions.connect.connectTimeout = m_config.timeouts.connect;
-    applierOptions.connect.statementTimeout = m_config.timeouts.statement;
+    applierOptions.connect = db::configuredConnectOptions(m_config, "envsync cdc apply");
     applierOptions.cancel = m_options.stop;
 
     std::optional<RegionApplier> applier;

@@ -3,6 +3,7 @@
 #include "core/cdc/pgoutputdecoder.h"
 #include "core/cdc/replicationconnection.h"
 #include "core/cdc/spool.h"
+#include "core/db/configuredconnect.h"
 #include "core/db/connection.h"
 #include "core/db/sqlquote.h"
 #include "core/drift/catalogreader.h"
@@ -23,15 +24,6 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 constexpr const char *heartbeatPrefix = "envsync.heartbeat";
-
-db::ConnectOptions sourceOptions(const config::Config &config)
-{
-    db::ConnectOptions options;
-    options.connectTimeout = config.timeouts.connect;
-    options.statementTimeout = config.timeouts.statement;
-    options.applicationName = "envsync cdc reader";
-    return options;
-}
 
 /// The reader's working set for one run: connections, masker, spool and the transaction being
 /// received.
@@ -83,7 +75,8 @@ private:
 
 Result<void> ReaderSession::open()
 {
-    auto sql = db::connect(m_config.source.dsn, sourceOptions(m_config), "source");
+    auto sql = db::connect(m_config.source.dsn,
+                           db::configuredConnectOptions(m_config, "envsync cdc reader"), "source");
     if (!sql)
         return std::unexpected(sql.error());
     m_sql = std::move(*sql);
@@ -123,8 +116,9 @@ Result<void> ReaderSession::open()
                     "cdc");
     if (auto schema = readSchema(); !schema)
         return schema;
-    auto replication
-            = ReplicationConnection::open(m_config.source.dsn, sourceOptions(m_config), "source");
+    auto replication = ReplicationConnection::open(
+            m_config.source.dsn, db::configuredConnectOptions(m_config, "envsync cdc reader"),
+            "source");
     if (!replication)
         return std::unexpected(replication.error());
     m_replication.emplace(std::move(*replication));
@@ -447,7 +441,8 @@ Result<void> StreamReader::run()
 
 Result<Lsn> StreamReader::emitHeartbeat(const config::Config &config)
 {
-    auto sql = db::connect(config.source.dsn, sourceOptions(config), "source");
+    auto sql = db::connect(config.source.dsn,
+                           db::configuredConnectOptions(config, "envsync cdc reader"), "source");
     if (!sql)
         return std::unexpected(sql.error());
     auto text = db::guarded("source", "heartbeat", [&] {
