@@ -305,7 +305,10 @@ private slots:
         startStream(stream);
         QTest::qWait(5000);
         QCOMPARE(workload.stop(), std::string());
-        stopStream(stream);
+        stopStream(stream); // may stop a region before its last batch: catch up first
+        auto caughtUp = cli({QStringLiteral("cdc"), QStringLiteral("run"),
+                             QStringLiteral("--until-caught-up")});
+        QVERIFY2(caughtUp.exitCode == 0, qPrintable(caughtUp.err));
         const std::string sourceValue
                 = scalar(m_sourceDsn, "SELECT last_value FROM loyalty_id_seq");
         QVERIFY(std::stoll(sourceValue) > 0);
