@@ -34,7 +34,8 @@ between refreshes (data flow 4).
            --until-caught-up: exit 0 once every region has everything the source had
            committed when the run started.
   status   per region: state, applied position, lag (bytes, seconds), changes/s, conflicts;
-           for the source: slot, confirmed position and the WAL it retains.
+           for the source: slot, confirmed position and the WAL it retains. A lag above
+           cdc.max_lag is marked "!" (JSON: lag_warning).
   pause    stop applying to a region (--region) until resume; the spool keeps its changes.
   resume   apply again.
   drop     remove the slot and the publication EnvSync created (the source stops keeping WAL
@@ -148,6 +149,7 @@ int runShowStatus(const config::Config &config, const QCommandLineParser &parser
             object.insert(QStringLiteral("lag_bytes"),
                           region.lagBytes >= 0 ? QJsonValue(static_cast<qint64>(region.lagBytes))
                                                : QJsonValue());
+            object.insert(QStringLiteral("lag_warning"), region.lagging);
             object.insert(QStringLiteral("lag_seconds"),
                           region.lagSeconds >= 0 ? QJsonValue(region.lagSeconds) : QJsonValue());
             regions.append(object);
@@ -199,7 +201,8 @@ int runShowStatus(const config::Config &config, const QCommandLineParser &parser
         const std::string lagBytes = region.lagBytes >= 0 ? std::to_string(region.lagBytes) : "-";
         char lagSeconds[32] = "-";
         if (region.lagSeconds >= 0)
-            std::snprintf(lagSeconds, sizeof lagSeconds, "%.1f", region.lagSeconds);
+            std::snprintf(lagSeconds, sizeof lagSeconds, "%.1f%s", region.lagSeconds,
+                          region.lagging ? "!" : "");
         std::printf("%-8s %-20s %-14s %12s %9s %10.0f  %lld\n", region.region.c_str(),
                     region.state.c_str(), region.appliedLsn.c_str(), lagBytes.c_str(), lagSeconds,
                     region.changesPerSecond, static_cast<long long>(conflicts));

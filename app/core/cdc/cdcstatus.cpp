@@ -133,6 +133,8 @@ Result<CdcStatus> readCdcStatus(const config::Config &config,
                     region.state = row.state;
                     region.detail = row.detail;
                     region.lagSeconds = row.lagSeconds;
+                    region.lagging
+                            = row.lagSeconds > static_cast<double>(config.cdc.maxLag.count());
                     region.changesPerSecond = row.changesPerSecond;
                 }
             }

@@ -25,6 +25,7 @@ struct RegionCdcStatus
     std::string appliedLsn;     ///< from the region's own database (empty: no position)
     std::int64_t lagBytes = -1; ///< source's current WAL position − applied; -1 unknown
     double lagSeconds = -1;     ///< age of the oldest change not applied; -1 unknown
+    bool lagging = false;       ///< lagSeconds above cdc.max_lag
     double changesPerSecond = 0;
     std::map<std::string, std::int64_t> conflicts; ///< "schema.table kind" → count (in the region)
     bool paused = false;
