@@ -312,6 +312,9 @@ private slots:
     void downLeavesNoProcessAndNoFiles()
     {
         QVERIFY(processesMentioning(m_dir.string()) >= 5);
+        // What `cdc run` leaves in the demo (its config puts the spool there) goes too.
+        fs::create_directory(m_dir / "cdc-spool");
+        plant(m_dir / "cdc-spool" / "0000000001000000.seg");
         QVERIFY(envsync::demo::down(m_dir).has_value());
         QCOMPARE(processesMentioning(m_dir.string()), 0);
         QVERIFY(!fs::exists(m_dir));

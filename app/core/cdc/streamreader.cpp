@@ -48,7 +48,8 @@ private:
     Result<void> onChange(RowChange change);
     Result<void> onCommit(Lsn commitLsn, Lsn endLsn, std::int64_t commitMicros);
     Result<void> onMessage(const StreamMessage &message);
-    Result<void> flushIfDue(bool force);
+    Result<void> flushIfDue(bool idle);
+    Result<void> countSequences();
     Result<void> appendSequences();
     Result<void> heartbeatIfDue();
     void publish(const std::string &stateName, const std::string &detail = {});
@@ -67,9 +68,11 @@ private:
     Lsn m_durable = 0;
     std::int64_t m_pendingTransactions = 0;
     bool m_pending = false;
+    bool m_hasSequences = true; ///< the published schemas have sequences to follow
     Clock::time_point m_lastFlush = Clock::now();
     Clock::time_point m_lastHeartbeat = Clock::now();
     Clock::time_point m_lastStatus = Clock::now();
+    Clock::time_point m_lastPublish = Clock::now();
     bool m_reachedStreaming = false;
 };
 
@@ -140,6 +143,8 @@ Result<void> ReaderSession::readSchema()
         return std::unexpected(catalog.error());
     if (auto rebuilt = m_masker.rebuild(*catalog); !rebuilt)
         return rebuilt;
+    if (auto counted = countSequences(); !counted)
+        return counted;
     for (auto &[id, relation] : m_relations) {
         if (auto added = m_masker.addRelation(relation); !added)
             return added;
@@ -223,13 +228,34 @@ Result<void> ReaderSession::appendSequences()
     return {};
 }
 
-Result<void> ReaderSession::flushIfDue(bool force)
+/// Whether there are sequences to follow at all: the sequence query then runs with each flush
+/// of transactions (a source without sequences is spared it). Counted again with every schema
+/// read and heartbeat, so a new sequence is followed from then on.
+Result<void> ReaderSession::countSequences()
+{
+    auto count = db::guarded("source", "count sequences", [&] {
+        pqxx::read_transaction tx(*m_sql);
+        return tx
+                .exec_params1(
+                        "SELECT count(*) FROM pg_sequences WHERE schemaname = ANY($1::text[])",
+                        db::textArray(m_options.schemas))[0]
+                .as<std::int64_t>();
+    });
+    if (!count)
+        return std::unexpected(count.error());
+    m_hasSequences = *count > 0;
+    return {};
+}
+
+Result<void> ReaderSession::flushIfDue(bool idle)
 {
     if (!m_pending)
         return {};
-    if (!force && Clock::now() - m_lastFlush < m_options.flushInterval)
+    constexpr std::size_t maxPendingEntries = 50000;
+    if (!idle && Clock::now() - m_lastFlush < m_options.maxFlushInterval
+        && m_spool->pending() < maxPendingEntries)
         return {};
-    if (m_pendingTransactions > 0) {
+    if (m_pendingTransactions > 0 && m_hasSequences) {
         if (auto sequences = appendSequences(); !sequences)
             return sequences;
     }
@@ -256,6 +282,8 @@ Result<void> ReaderSession::heartbeatIfDue()
     if (Clock::now() - m_lastHeartbeat < m_config.cdc.heartbeat)
         return {};
     m_lastHeartbeat = Clock::now();
+    if (auto counted = countSequences(); !counted)
+        return counted;
     return db::guarded("source", "heartbeat", [&] {
         pqxx::nontransaction tx(*m_sql);
         tx.exec_params("SELECT pg_logical_emit_message(false, $1, '')", heartbeatPrefix);
@@ -363,7 +391,7 @@ Result<void> ReaderSession::run()
         const bool stopping = job::cancelled(m_options.stop);
         if (stopping && !m_transaction)
             break;
-        auto message = m_replication->read(std::chrono::milliseconds(20));
+        auto message = m_replication->read(m_options.idleFlushAfter);
         if (!message)
             return std::unexpected(message.error());
         if (*message) {
@@ -371,7 +399,7 @@ Result<void> ReaderSession::run()
                 return handled;
         }
         if (!m_transaction) {
-            if (auto flushed = flushIfDue(false); !flushed)
+            if (auto flushed = flushIfDue(!*message); !flushed)
                 return flushed;
         }
         if (auto beat = heartbeatIfDue(); !beat)
@@ -383,7 +411,10 @@ Result<void> ReaderSession::run()
                 return sent;
             m_lastStatus = Clock::now();
         }
-        publish("streaming");
+        if (Clock::now() - m_lastPublish > std::chrono::milliseconds(100)) {
+            m_lastPublish = Clock::now();
+            publish("streaming");
+        }
     }
     if (auto flushed = flushIfDue(true); !flushed)
         return flushed;

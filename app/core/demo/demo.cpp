@@ -62,7 +62,9 @@ Result<std::string> resourceText(const QString &name)
 std::vector<std::string> demoEntryNames()
 {
     std::vector<std::string> names = {stateFileName, std::string(stateFileName) + ".tmp",
-                                      configFileName, std::string(configFileName) + ".tmp", "sock"};
+                                      configFileName, std::string(configFileName) + ".tmp", "sock",
+                                      // the CDC spool the demo's config places here
+                                      "cdc-spool"};
     for (const auto &name : clusterNames) {
         names.push_back(name);
         names.push_back(name + ".log");
