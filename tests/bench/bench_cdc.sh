@@ -178,6 +178,44 @@ wait_no_walsender() {
     die "the walsender of $app did not go away"
 }
 
+# proc_cpu PID OUT: keeps writing the process's utime+stime (ticks) to OUT until it exits
+proc_cpu() {
+    local pid=$1 out=$2 stat rest
+    while read -r stat 2>/dev/null <"/proc/$pid/stat"; do
+        rest=${stat##*) }
+        read -r -a fields <<<"$rest"
+        echo $(( fields[11] + fields[12] )) >"$out"
+        sleep 0.05
+    done
+}
+
+# threads_cpu PID OUT: the same per thread ("tid ticks" lines, by thread id = creation order);
+# a thread that ended keeps its last figure
+threads_cpu() {
+    local pid=$1 out=$2 stat rest task tid
+    local -A ticks=()
+    while [[ -d /proc/$pid/task ]]; do
+        for task in /proc/"$pid"/task/*; do
+            read -r stat 2>/dev/null <"$task/stat" || continue
+            rest=${stat##*) }
+            read -r -a fields <<<"$rest"
+            ticks[${task##*/}]=$(( fields[11] + fields[12] ))
+        done
+        for tid in "${!ticks[@]}"; do echo "$tid ${ticks[$tid]}"; done | sort -n >"$out.tmp"
+        mv "$out.tmp" "$out"
+        sleep 0.05
+    done
+}
+
+# lsn_watch OUT T0 COMMAND...: polls every 0.1 s until COMMAND prints 1; writes the seconds since
+# T0 to OUT
+lsn_watch() {
+    local out=$1 t0=$2
+    shift 2
+    until [[ $("$@" 2>/dev/null) == 1 ]]; do sleep 0.1; done
+    elapsed "$t0" "$(now)" >"$out"
+}
+
 ticks_to_seconds() { awk -v t="$1" -v hz="$TICK" 'BEGIN { printf "%.2f", t / hz }'; }
 
 # ---------------------------------------------------------------------------------------------
@@ -237,6 +275,13 @@ walsender_cpu bench_native "$WORK/native.cpu" &
 sampler=$!
 t0=$(now)
 native -c "ALTER SUBSCRIPTION bench_native ENABLE"
+# the apply worker's CPU (the counterpart of EnvSync's applier and region backend)
+( pid=""; while [[ -z $pid ]]; do
+      pid=$(native -c "SELECT pid FROM pg_stat_subscription WHERE subname = 'bench_native' AND relid IS NULL AND pid IS NOT NULL")
+      [[ -n $pid ]] || sleep 0.02
+  done
+  proc_cpu "$pid" "$WORK/native.worker" ) &
+worker_sampler=$!
 # server-side wait: no client process per poll competing for the two cores
 native -c "DO \$\$ BEGIN
     WHILE (SELECT count(*) FROM support_tickets WHERE id >= $BASE) < 2 * $TXS LOOP
@@ -245,17 +290,44 @@ native -c "DO \$\$ BEGIN
 t_rows=$(now)
 until [[ $(src -c "SELECT (confirmed_flush_lsn >= '$TARGET_LSN')::int FROM pg_replication_slots WHERE slot_name = 'bench_native'") == 1 ]]; do sleep 0.02; done
 t1=$(now)
+kill "$worker_sampler" 2>/dev/null || true
+wait "$worker_sampler" 2>/dev/null || true
 native -c "ALTER SUBSCRIPTION bench_native DISABLE"
 wait "$sampler"
+NATIVE_WORKER_CPU=$(ticks_to_seconds "$(cat "$WORK/native.worker" 2>/dev/null || echo 0)")
 NATIVE_S=$(elapsed "$t0" "$t1")
 NATIVE_ROWS_S=$(elapsed "$t0" "$t_rows")
 NATIVE_CPU=$(ticks_to_seconds "$(cat "$WORK/native.cpu")")
 [[ $(tickets_there "$NATIVE_PORT" bench_native "$BASE" "$TXS") == 1 ]] || die "native: rows missing"
 
 log "1b: envsyncctl cdc run --until-caught-up --region eu"
+rm -f "$WORK"/1b.*
 t0=$(now)
-envsync cdc run -c "$CONFIG" --region eu --until-caught-up >"$WORK/cdc-1b.out" 2>"$WORK/cdc-1b.log" || { cat "$WORK/cdc-1b.log" >&2; die "cdc run failed"; }
+"$ENVSYNCCTL" cdc run -c "$CONFIG" --region eu --until-caught-up >"$WORK/cdc-1b.out" 2>"$WORK/cdc-1b.log" &
+cdc_pid=$!
+# where the time goes: when the slot (= the spool's durable end) and eu's position reach the
+# target, and the CPU of the process's threads, the walsender and the eu backend
+threads_cpu "$cdc_pid" "$WORK/1b.threads" &
+watchers=($!)
+walsender_cpu "envsync cdc" "$WORK/1b.walsender" &
+watchers+=($!)
+lsn_watch "$WORK/1b.spooled" "$t0" src -c "SELECT (confirmed_flush_lsn >= '$TARGET_LSN')::int FROM pg_replication_slots WHERE slot_name = 'envsync'" &
+watchers+=($!)
+lsn_watch "$WORK/1b.applied" "$t0" region "$EU_PORT" -c "SELECT (applied_lsn >= '$TARGET_LSN')::int FROM _envsync.cdc_applied" &
+watchers+=($!)
+( pid=""; while [[ -z $pid ]] && kill -0 "$cdc_pid" 2>/dev/null; do
+      pid=$(region "$EU_PORT" -c "SELECT pid FROM pg_stat_activity WHERE application_name LIKE 'envsync cdc apply%' LIMIT 1")
+      [[ -n $pid ]] || sleep 0.05
+  done
+  [[ -n $pid ]] && proc_cpu "$pid" "$WORK/1b.backend" ) &
+watchers+=($!)
+wait "$cdc_pid" || { cat "$WORK/cdc-1b.log" >&2; die "cdc run failed"; }
 t1=$(now)
+cdc_pid=""
+# the eu backend lives on until the process's connection closes; the rest stop by themselves
+sleep 0.2
+kill "${watchers[@]}" 2>/dev/null || true
+wait "${watchers[@]}" 2>/dev/null || true
 ENVSYNC_S=$(elapsed "$t0" "$t1")
 [[ $(tickets_there "$EU_PORT" shop "$BASE" "$TXS") == 1 ]] || die "EnvSync: rows missing in eu"
 # masked: the ticket body is a template in eu, the source's text in the native copy
@@ -264,10 +336,14 @@ ENVSYNC_S=$(elapsed "$t0" "$t1")
 NATIVE_RATE=$(awk -v n="$(( TXS * 10 ))" -v s="$NATIVE_S" 'BEGIN { printf "%.0f", n / s }')
 ENVSYNC_RATE=$(awk -v n="$(( TXS * 10 ))" -v s="$ENVSYNC_S" 'BEGIN { printf "%.0f", n / s }')
 result "1 throughput, $(( TXS * 10 )) row changes in $TXS transactions"
-result "  native subscription (unmasked)   ${NATIVE_S} s  ${NATIVE_RATE} changes/s  (rows there after ${NATIVE_ROWS_S} s; walsender CPU ${NATIVE_CPU} s)"
+result "  native subscription (unmasked)   ${NATIVE_S} s  ${NATIVE_RATE} changes/s  (rows there after ${NATIVE_ROWS_S} s; CPU s: walsender ${NATIVE_CPU}, apply worker ${NATIVE_WORKER_CPU})"
 result "  EnvSync cdc run --region eu       ${ENVSYNC_S} s  ${ENVSYNC_RATE} changes/s  (masked, process start to exit)"
 result "  ratio EnvSync/native: $(ratio "$ENVSYNC_RATE" "$NATIVE_RATE")  (goal >= 0.8)"
 sed -n 's/^/  cdc: /p' "$WORK/cdc-1b.out" | tee -a "$RESULTS_FILE" >&2
+threads=$(awk -v hz="$TICK" '{ printf "%s%.2f", (NR > 1 ? " " : ""), $2 / hz }' "$WORK/1b.threads" 2>/dev/null)
+result "  EnvSync breakdown: spool durable (slot confirmed) at $(cat "$WORK/1b.spooled" 2>/dev/null || echo '?') s, eu applied at $(cat "$WORK/1b.applied" 2>/dev/null || echo '?') s;"
+result "    CPU s: envsyncctl threads (by creation: main, signals, reader, eu, ...) [$threads],"
+result "    source walsender $(ticks_to_seconds "$(cat "$WORK/1b.walsender" 2>/dev/null || echo 0)"), eu backend $(ticks_to_seconds "$(cat "$WORK/1b.backend" 2>/dev/null || echo 0)")"
 
 # ---------------------------------------------------------------------------------------------
 # 3  Source CPU: one slot whatever the number of regions
