@@ -154,8 +154,9 @@ Result<CdcStatus> readCdcStatus(const config::Config &config,
             region.appliedLsn = formatLsn(regionFacts.cursor->appliedLsn);
             if (current != 0)
                 region.lagBytes = current > regionFacts.cursor->appliedLsn
-                        ? static_cast<std::int64_t>(current - regionFacts.cursor->appliedLsn)
-                        : 0;
+                                          ? static_cast<std::int64_t>(
+                                                  current - regionFacts.cursor->appliedLsn)
+                                          : 0;
             region.conflicts = std::move(regionFacts.conflicts);
         }
         status.regions.push_back(std::move(region));
@@ -163,8 +164,7 @@ Result<CdcStatus> readCdcStatus(const config::Config &config,
     return status;
 }
 
-Result<void> setRegionPaused(const config::Config &config, const std::string &region,
-                             bool paused)
+Result<void> setRegionPaused(const config::Config &config, const std::string &region, bool paused)
 {
     auto control = db::ControlDb::open(config, statusOptions(config));
     if (!control)

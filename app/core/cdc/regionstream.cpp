@@ -24,7 +24,8 @@ RegionStream::RegionStream(const config::Config &config, const config::RegionCon
     , m_region(region)
     , m_options(std::move(options))
     , m_state(state)
-{}
+{
+}
 
 Result<void> RegionStream::run()
 {
@@ -35,7 +36,9 @@ Result<void> RegionStream::run()
             figures.detail = detail;
         });
     };
-    auto stopping = [&] { return job::cancelled(m_options.stop); };
+    auto stopping = [&] {
+        return job::cancelled(m_options.stop);
+    };
     auto pause = [&](std::chrono::milliseconds duration) {
         const auto until = std::chrono::steady_clock::now() + duration;
         while (!stopping() && std::chrono::steady_clock::now() < until)
@@ -110,10 +113,9 @@ Result<void> RegionStream::run()
             }
             if ((*cursor)->appliedLsn < usage->firstLsn) {
                 applier.reset();
-                setState(RegionState::Error,
-                         "its position " + formatLsn((*cursor)->appliedLsn)
-                                 + " is older than the spool's start "
-                                 + formatLsn(usage->firstLsn) + ": refresh it");
+                setState(RegionState::Error, "its position " + formatLsn((*cursor)->appliedLsn)
+                                                     + " is older than the spool's start "
+                                                     + formatLsn(usage->firstLsn) + ": refresh it");
                 pause(std::chrono::seconds(5));
                 continue;
             }
@@ -152,15 +154,13 @@ Result<void> RegionStream::run()
             batch.push_back(std::move(**entry));
         }
         if (batch.empty()) {
-            m_state.updateRegion(name, [](RegionFigures &figures) {
-                figures.oldestPendingMicros = 0;
-            });
+            m_state.updateRegion(name,
+                                 [](RegionFigures &figures) { figures.oldestPendingMicros = 0; });
             m_state.waitForSpool(std::chrono::milliseconds(200));
             continue;
         }
-        m_state.updateRegion(name, [&](RegionFigures &figures) {
-            figures.oldestPendingMicros = oldestPending;
-        });
+        m_state.updateRegion(
+                name, [&](RegionFigures &figures) { figures.oldestPendingMicros = oldestPending; });
         auto applied = applier->apply(batch);
         if (!applied) {
             if (retryLater(applied.error()))

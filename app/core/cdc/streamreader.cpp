@@ -10,8 +10,8 @@
 
 #include <pqxx/pqxx>
 
-#include <map>
 #include <algorithm>
+#include <map>
 #include <optional>
 #include <thread>
 #include <variant>
@@ -38,13 +38,13 @@ db::ConnectOptions sourceOptions(const config::Config &config)
 class ReaderSession
 {
 public:
-    ReaderSession(const config::Config &config, const StreamReaderOptions &options,
-                  RunState &state)
+    ReaderSession(const config::Config &config, const StreamReaderOptions &options, RunState &state)
         : m_config(config)
         , m_options(options)
         , m_state(state)
         , m_masker(config.masking)
-    {}
+    {
+    }
 
     Result<void> run();
     [[nodiscard]] bool reachedStreaming() const { return m_reachedStreaming; }
@@ -67,7 +67,7 @@ private:
     ChangeMasker m_masker;
     std::optional<SpoolWriter> m_spool;
     std::optional<ReplicationConnection> m_replication;
-    db::ConnectionPtr m_sql; ///< catalog reads, sequence values, heartbeats
+    db::ConnectionPtr m_sql;                       ///< catalog reads, sequence values, heartbeats
     std::map<std::uint32_t, Relation> m_relations; ///< as received (unmasked shapes only)
 
     std::optional<SourceTransaction> m_transaction;
@@ -123,13 +123,13 @@ Result<void> ReaderSession::open()
                     "cdc");
     if (auto schema = readSchema(); !schema)
         return schema;
-    auto replication = ReplicationConnection::open(m_config.source.dsn,
-                                                   sourceOptions(m_config), "source");
+    auto replication
+            = ReplicationConnection::open(m_config.source.dsn, sourceOptions(m_config), "source");
     if (!replication)
         return std::unexpected(replication.error());
     m_replication.emplace(std::move(*replication));
-    if (auto started = m_replication->startStreaming(m_options.slot, m_durable,
-                                                     m_options.publication, true);
+    if (auto started
+        = m_replication->startStreaming(m_options.slot, m_durable, m_options.publication, true);
         !started)
         return started;
     m_state.updateReader([&](ReaderFigures &figures) { figures.durableLsn = m_durable; });
@@ -342,7 +342,7 @@ Result<void> ReaderSession::onMessage(const StreamMessage &message)
                     position.position = item.lsn;
                     m_pending = true;
                     m_spool->append(position);
-    return {};
+                    return {};
                 } else {
                     return {}; // Origin, Type: nothing to carry
                 }
@@ -404,7 +404,8 @@ StreamReader::StreamReader(const config::Config &config, StreamReaderOptions opt
     : m_config(config)
     , m_options(std::move(options))
     , m_state(state)
-{}
+{
+}
 
 Result<void> StreamReader::run()
 {
@@ -423,8 +424,9 @@ Result<void> StreamReader::run()
             failuresBeforeStreaming = 0;
             backoff = std::chrono::milliseconds(500);
         }
-        const bool transient = error.code == ErrorCode::Unreachable
-                || (error.code == ErrorCode::Database && ++failuresBeforeStreaming <= 5);
+        const bool transient
+                = error.code == ErrorCode::Unreachable
+                  || (error.code == ErrorCode::Database && ++failuresBeforeStreaming <= 5);
         if (!transient || job::cancelled(m_options.stop)) {
             m_state.updateReader([&](ReaderFigures &figures) {
                 figures.state = job::cancelled(m_options.stop) ? "stopped" : "error";
@@ -450,8 +452,9 @@ Result<Lsn> StreamReader::emitHeartbeat(const config::Config &config)
         return std::unexpected(sql.error());
     auto text = db::guarded("source", "heartbeat", [&] {
         pqxx::nontransaction tx(**sql);
-        return tx.exec_params1("SELECT pg_logical_emit_message(false, $1, '')::text",
-                               heartbeatPrefix)[0]
+        return tx
+                .exec_params1("SELECT pg_logical_emit_message(false, $1, '')::text",
+                              heartbeatPrefix)[0]
                 .as<std::string>();
     });
     if (!text)
