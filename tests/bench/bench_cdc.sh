@@ -277,7 +277,7 @@ t0=$(now)
 native -c "ALTER SUBSCRIPTION bench_native ENABLE"
 # the apply worker's CPU (the counterpart of EnvSync's applier and region backend)
 ( pid=""; while [[ -z $pid ]]; do
-      pid=$(native -c "SELECT pid FROM pg_stat_subscription WHERE subname = 'bench_native' AND relid IS NULL AND pid IS NOT NULL")
+      pid=$(native -c "SELECT pid FROM pg_stat_subscription WHERE subname = 'bench_native' AND relid IS NULL AND pid IS NOT NULL" || true)
       [[ -n $pid ]] || sleep 0.02
   done
   proc_cpu "$pid" "$WORK/native.worker" ) &
@@ -294,7 +294,7 @@ kill "$worker_sampler" 2>/dev/null || true
 wait "$worker_sampler" 2>/dev/null || true
 native -c "ALTER SUBSCRIPTION bench_native DISABLE"
 wait "$sampler"
-NATIVE_WORKER_CPU=$(ticks_to_seconds "$(cat "$WORK/native.worker" 2>/dev/null || echo 0)")
+NATIVE_WORKER_CPU=$( [[ -s $WORK/native.worker ]] && ticks_to_seconds "$(cat "$WORK/native.worker")" || echo '?')
 NATIVE_S=$(elapsed "$t0" "$t1")
 NATIVE_ROWS_S=$(elapsed "$t0" "$t_rows")
 NATIVE_CPU=$(ticks_to_seconds "$(cat "$WORK/native.cpu")")
