@@ -6,6 +6,8 @@
 // a sequence, status, pause/resume and drop.
 
 #include "core/cdc/lsn.h"
+#include "core/cdc/regionstream.h"
+#include "core/cdc/runstate.h"
 #include "core/cdc/spool.h"
 #include "core/demo/demowriter.h"
 #include "owndemoestate.h"
@@ -17,6 +19,7 @@
 #include <QProcess>
 #include <QRandomGenerator>
 #include <QRegularExpression>
+#include <QTemporaryDir>
 #include <QTest>
 
 #include <pqxx/pqxx>
@@ -95,6 +98,29 @@ private slots:
             QVERIFY(scalar(regionDsn(region), "SELECT applied_lsn FROM _envsync.cdc_applied")
                             .find('/')
                     != std::string::npos);
+    }
+
+    /// A region's applier starts on its own thread next to the reader: on a first run the spool
+    /// does not exist until the reader has opened it, and the region waits for that instead of
+    /// stopping with "spool directory: No such file or directory" (seen in bench_cdc.sh).
+    void regionWaitsForTheReaderToOpenTheSpool()
+    {
+        const QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const auto spool = std::filesystem::path(dir.path().toStdString()) / "cdc-spool";
+        const auto &config = *m_estate.config();
+        cdc::RunState state({"eu"});
+        cdc::RegionStreamOptions options;
+        options.spoolDir = spool.string();
+        options.stop = std::make_shared<job::CancelToken>();
+        cdc::RegionStream stream(config, *config.findRegion("eu"), options, state);
+        std::jthread stopper([stop = options.stop] {
+            std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+            stop->cancel();
+        });
+        const auto ran = stream.run();
+        QVERIFY2(ran.has_value(), ran ? "" : ran.error().describe().c_str());
+        QCOMPARE(state.regions().front().state, cdc::RegionState::Stopped);
     }
 
     /// The property: a random workload streamed while it runs, then the next golden snapshot

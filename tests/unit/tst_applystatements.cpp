@@ -171,6 +171,31 @@ private slots:
         QVERIFY(!updateOrInsertStatement(keyed(), change, {"integer", "text", "text"}));
     }
 
+    /// An update by its unchanged key under source_wins is one INSERT … ON CONFLICT DO UPDATE
+    /// (cheaper on the server than the CTE); never for a key change, a keyless table or TOAST
+    /// placeholders (an insert of those would be wrong).
+    void upsertOnlyForAWholeRowByItsUnchangedKey()
+    {
+        RowChange change;
+        change.kind = ChangeKind::Update;
+        change.newTuple = {text("5"), text("a"), null()};
+        const auto statement = upsertStatement(keyed(), change);
+        QVERIFY(statement);
+        QCOMPARE(statement->sql,
+                 std::string("INSERT INTO \"s\"\"x\".\"T; DROP\" (\"id\", \"a\"\"b\", \"c\")"
+                             " VALUES ($1, $2, $3) ON CONFLICT (\"id\") DO UPDATE SET"
+                             " \"a\"\"b\" = EXCLUDED.\"a\"\"b\", \"c\" = EXCLUDED.\"c\""
+                             " RETURNING (xmax = 0)"));
+        QCOMPARE(params(*statement), (Values{"5", "a", "<null>"}));
+        QVERIFY(!upsertStatement(full(), change));
+        change.newTuple = {text("5"), unchanged(), null()};
+        QVERIFY(!upsertStatement(keyed(), change));
+        change.newTuple = {text("5"), text("a"), null()};
+        change.oldTuple = Tuple{text("4"), null(), null()};
+        change.oldIsKey = true;
+        QVERIFY(!upsertStatement(keyed(), change));
+    }
+
     void wrongWidthIsAnError()
     {
         QVERIFY(!insertStatement(keyed(), {text("1")}, ConflictPolicy::SourceWins));

@@ -176,6 +176,16 @@ Result<ApplyStatement> updateOrInsertStatement(const Relation &relation, const R
     return statement;
 }
 
+Result<ApplyStatement> upsertStatement(const Relation &relation, const RowChange &change)
+{
+    if (change.oldTuple || !hasKey(relation) || !isComplete(change.newTuple))
+        return fail(ErrorCode::Internal,
+                    relation.display()
+                            + ": only an update of a whole row by its unchanged key"
+                              " can be an upsert");
+    return insertStatement(relation, change.newTuple, ConflictPolicy::SourceWins);
+}
+
 Result<ApplyStatement> updateStatement(const Relation &relation, const RowChange &change)
 {
     if (auto width = checkWidth(relation, change.newTuple); !width)

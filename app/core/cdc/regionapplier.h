@@ -87,7 +87,7 @@ private:
         std::vector<std::string> regionTypes; ///< format_type() per column, once checked
     };
     /// What a statement's result says, read when the pipeline is drained.
-    enum class Check { Prepared, Insert, Update, UpdateOrInsert, Delete };
+    enum class Check { Prepared, Insert, Update, UpdateOrInsert, Upsert, Delete };
     struct Pending
     {
         Check check;

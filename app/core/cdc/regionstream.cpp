@@ -84,6 +84,12 @@ Result<void> RegionStream::run()
             continue;
         }
         if (!applier) {
+            // The reader opens the spool (on a first run it creates it) on its own thread: a
+            // region must not look for the spool before that.
+            if (m_state.reader().durableLsn == 0) {
+                pause(std::chrono::milliseconds(100));
+                continue;
+            }
             applier.emplace(applierOptions);
             auto cursor = applier->open();
             if (!cursor) {
