@@ -16,7 +16,8 @@ namespace envsync::cli {
 
 namespace {
 
-constexpr const char *description = R"(Change data capture: production's changes, masked in flight, streamed into the regions
+constexpr const char *description
+        = R"(Change data capture: production's changes, masked in flight, streamed into the regions
 between refreshes (data flow 4).
 
   init     check the source (wal_level = logical, a free replication slot, a key or REPLICA
@@ -151,24 +152,23 @@ int runShowStatus(const config::Config &config, const QCommandLineParser &parser
                           region.lagSeconds >= 0 ? QJsonValue(region.lagSeconds) : QJsonValue());
             regions.append(object);
         }
-        const QJsonObject source{
-                {QStringLiteral("slot"), text(status->slot)},
-                {QStringLiteral("publication"), text(status->publication)},
-                {QStringLiteral("slot_exists"), status->slotExists},
-                {QStringLiteral("slot_active"), status->slotActive},
-                {QStringLiteral("confirmed_lsn"), text(status->confirmedLsn)},
-                {QStringLiteral("current_lsn"), text(status->currentLsn)},
-                {QStringLiteral("retained_wal_bytes"), static_cast<qint64>(status->retainedWalBytes)},
-                {QStringLiteral("max_retained_wal_bytes"),
-                 static_cast<qint64>(status->maxRetainedWalBytes)},
-                {QStringLiteral("retained_wal_warning"), status->retainedTooMuch}};
-        const QJsonObject reader{{QStringLiteral("state"), text(status->readerState)},
-                                 {QStringLiteral("detail"), text(status->readerDetail)},
-                                 {QStringLiteral("durable_lsn"), text(status->durableLsn)},
-                                 {QStringLiteral("changes_per_second"),
-                                  status->readerChangesPerSecond},
-                                 {QStringLiteral("spool_bytes"),
-                                  static_cast<qint64>(status->spoolBytes)}};
+        const QJsonObject source{{QStringLiteral("slot"), text(status->slot)},
+                                 {QStringLiteral("publication"), text(status->publication)},
+                                 {QStringLiteral("slot_exists"), status->slotExists},
+                                 {QStringLiteral("slot_active"), status->slotActive},
+                                 {QStringLiteral("confirmed_lsn"), text(status->confirmedLsn)},
+                                 {QStringLiteral("current_lsn"), text(status->currentLsn)},
+                                 {QStringLiteral("retained_wal_bytes"),
+                                  static_cast<qint64>(status->retainedWalBytes)},
+                                 {QStringLiteral("max_retained_wal_bytes"),
+                                  static_cast<qint64>(status->maxRetainedWalBytes)},
+                                 {QStringLiteral("retained_wal_warning"), status->retainedTooMuch}};
+        const QJsonObject reader{
+                {QStringLiteral("state"), text(status->readerState)},
+                {QStringLiteral("detail"), text(status->readerDetail)},
+                {QStringLiteral("durable_lsn"), text(status->durableLsn)},
+                {QStringLiteral("changes_per_second"), status->readerChangesPerSecond},
+                {QStringLiteral("spool_bytes"), static_cast<qint64>(status->spoolBytes)}};
         printJson({{QStringLiteral("initialised"), status->initialised},
                    {QStringLiteral("source"), source},
                    {QStringLiteral("reader"), reader},
@@ -181,7 +181,9 @@ int runShowStatus(const config::Config &config, const QCommandLineParser &parser
     }
     std::printf("source  slot %s %s, confirmed %s, current %s, retains %.1f MB of WAL%s\n",
                 status->slot.c_str(),
-                !status->slotExists ? "MISSING" : status->slotActive ? "(active)" : "(idle)",
+                !status->slotExists  ? "MISSING"
+                : status->slotActive ? "(active)"
+                                     : "(idle)",
                 status->confirmedLsn.c_str(), status->currentLsn.c_str(),
                 static_cast<double>(status->retainedWalBytes) / 1e6,
                 status->retainedTooMuch ? "  WARNING: above cdc.max_retained_wal" : "");

@@ -114,8 +114,8 @@ private slots:
 
     void statusShowsEveryRegion()
     {
-        auto status = cli({QStringLiteral("cdc"), QStringLiteral("status"), QStringLiteral("--format"),
-                           QStringLiteral("json")});
+        auto status = cli({QStringLiteral("cdc"), QStringLiteral("status"),
+                           QStringLiteral("--format"), QStringLiteral("json")});
         QVERIFY2(status.exitCode == 0, qPrintable(status.err));
         const QJsonObject object = QJsonDocument::fromJson(status.out).object();
         QVERIFY(object.value(u"initialised").toBool());
@@ -128,12 +128,15 @@ private slots:
                      status.out.constData());
             QVERIFY(region.value(u"lag_bytes").toInteger(-1) >= 0);
         }
-        auto paused = cli({QStringLiteral("cdc"), QStringLiteral("pause"), QStringLiteral("--region"),
-                           QStringLiteral("us")});
+        auto paused = cli({QStringLiteral("cdc"), QStringLiteral("pause"),
+                           QStringLiteral("--region"), QStringLiteral("us")});
         QVERIFY2(paused.exitCode == 0, qPrintable(paused.err));
         // Paused: us gets nothing while the others stream.
-        const std::string before = scalar(regionDsn("us"), "SELECT applied_lsn FROM _envsync.cdc_applied");
-        QVERIFY(exec(m_sourceDsn, "UPDATE products SET price = price + 1 WHERE id = (SELECT min(id) FROM products)"));
+        const std::string before
+                = scalar(regionDsn("us"), "SELECT applied_lsn FROM _envsync.cdc_applied");
+        QVERIFY(exec(
+                m_sourceDsn,
+                "UPDATE products SET price = price + 1 WHERE id = (SELECT min(id) FROM products)"));
         const std::string euBefore
                 = scalar(regionDsn("eu"), "SELECT applied_lsn FROM _envsync.cdc_applied");
         QProcess stream;
@@ -143,14 +146,15 @@ private slots:
                 20000);
         QTest::qWait(2000);
         QCOMPARE(scalar(regionDsn("us"), "SELECT applied_lsn FROM _envsync.cdc_applied"), before);
-        auto live = cli({QStringLiteral("cdc"), QStringLiteral("status"), QStringLiteral("--format"),
-                         QStringLiteral("json")});
+        auto live = cli({QStringLiteral("cdc"), QStringLiteral("status"),
+                         QStringLiteral("--format"), QStringLiteral("json")});
         bool usPaused = false;
-        for (const auto &value : QJsonDocument::fromJson(live.out).object().value(u"regions").toArray()) {
+        for (const auto &value :
+             QJsonDocument::fromJson(live.out).object().value(u"regions").toArray()) {
             const QJsonObject region = value.toObject();
             if (region.value(u"region").toString() == u"us")
                 usPaused = region.value(u"paused").toBool()
-                        && region.value(u"state").toString() == u"paused";
+                           && region.value(u"state").toString() == u"paused";
         }
         QVERIFY2(usPaused, live.out.constData());
         QCOMPARE(cli({QStringLiteral("cdc"), QStringLiteral("resume"), QStringLiteral("--region"),
@@ -182,13 +186,20 @@ private slots:
         demo::DemoWriter workload({m_sourceDsn, 13});
         workload.start();
         const QStringList faults = {
-                QStringLiteral("cdc.reader.appended@1"),    QStringLiteral("cdc.reader.appended@7"),
-                QStringLiteral("cdc.reader.appended@30"),   QStringLiteral("cdc.reader.before-flush@1"),
-                QStringLiteral("cdc.reader.before-flush@4"), QStringLiteral("cdc.reader.flushed@1"),
-                QStringLiteral("cdc.reader.flushed@3"),     QStringLiteral("cdc.reader.flushed@9"),
-                QStringLiteral("cdc.apply.before-commit@1"), QStringLiteral("cdc.apply.before-commit@2"),
-                QStringLiteral("cdc.apply.before-commit@6"), QStringLiteral("cdc.apply.committed@1"),
-                QStringLiteral("cdc.apply.committed@3"),    QStringLiteral("cdc.apply.committed@10"),
+                QStringLiteral("cdc.reader.appended@1"),
+                QStringLiteral("cdc.reader.appended@7"),
+                QStringLiteral("cdc.reader.appended@30"),
+                QStringLiteral("cdc.reader.before-flush@1"),
+                QStringLiteral("cdc.reader.before-flush@4"),
+                QStringLiteral("cdc.reader.flushed@1"),
+                QStringLiteral("cdc.reader.flushed@3"),
+                QStringLiteral("cdc.reader.flushed@9"),
+                QStringLiteral("cdc.apply.before-commit@1"),
+                QStringLiteral("cdc.apply.before-commit@2"),
+                QStringLiteral("cdc.apply.before-commit@6"),
+                QStringLiteral("cdc.apply.committed@1"),
+                QStringLiteral("cdc.apply.committed@3"),
+                QStringLiteral("cdc.apply.committed@10"),
         };
         int kills = 0;
         for (const QString &fault : faults) {
@@ -256,8 +267,8 @@ private slots:
         QVERIFY2(stopped.err.contains(u"public.customers.ssn"), qPrintable(stopped.err));
         QVERIFY2(!spoolContains("SSN-"), "an unmasked value reached the spool");
         for (const auto &region : streamedRegions) {
-            const std::string leaked = scalar(regionDsn(region),
-                                              "SELECT count(*) FROM customers WHERE ssn LIKE 'SSN-%'");
+            const std::string leaked = scalar(
+                    regionDsn(region), "SELECT count(*) FROM customers WHERE ssn LIKE 'SSN-%'");
             QVERIFY2(leaked == "0" || leaked.starts_with("<error"), leaked.c_str());
         }
         addToConfig("  rules:\n", "    - { column: public.customers.ssn, transform: hash }\n");
@@ -273,7 +284,8 @@ private slots:
             QCOMPARE(scalar(regionDsn(region),
                             "SELECT count(*) FROM customers WHERE ssn LIKE 'SSN-%'"),
                      std::string("0"));
-            QVERIFY(scalar(regionDsn(region), "SELECT count(*) FROM customers WHERE ssn IS NOT NULL")
+            QVERIFY(scalar(regionDsn(region),
+                           "SELECT count(*) FROM customers WHERE ssn IS NOT NULL")
                     != "0");
         }
         expectRegionsEqualNewGolden();
@@ -293,8 +305,12 @@ private slots:
         startStream(stream);
         QTest::qWait(5000);
         QCOMPARE(workload.stop(), std::string());
-        stopStream(stream);
-        const std::string sourceValue = scalar(m_sourceDsn, "SELECT last_value FROM loyalty_id_seq");
+        stopStream(stream); // may stop a region before its last batch: catch up first
+        auto caughtUp = cli({QStringLiteral("cdc"), QStringLiteral("run"),
+                             QStringLiteral("--until-caught-up")});
+        QVERIFY2(caughtUp.exitCode == 0, qPrintable(caughtUp.err));
+        const std::string sourceValue
+                = scalar(m_sourceDsn, "SELECT last_value FROM loyalty_id_seq");
         QVERIFY(std::stoll(sourceValue) > 0);
         for (const auto &region : streamedRegions) {
             const std::string regionValue
@@ -309,7 +325,8 @@ private slots:
     {
         auto dropped = cli({QStringLiteral("cdc"), QStringLiteral("drop")});
         QVERIFY2(dropped.exitCode == 0, qPrintable(dropped.err));
-        QCOMPARE(scalar(m_sourceDsn, "SELECT count(*) FROM pg_replication_slots"), std::string("0"));
+        QCOMPARE(scalar(m_sourceDsn, "SELECT count(*) FROM pg_replication_slots"),
+                 std::string("0"));
         QCOMPARE(scalar(m_sourceDsn, "SELECT count(*) FROM pg_publication"), std::string("0"));
     }
 
@@ -384,8 +401,8 @@ private:
                 const auto found = actual.find(table);
                 QVERIFY2(found != actual.end(), (region + ": no table " + table).c_str());
                 QVERIFY2(found->second == hash,
-                         (region + ": " + table + " differs from " + golden.toStdString()
-                          + ": " + found->second + " vs " + hash)
+                         (region + ": " + table + " differs from " + golden.toStdString() + ": "
+                          + found->second + " vs " + hash)
                                  .c_str());
             }
         }
@@ -395,8 +412,8 @@ private:
     void expectNoSourceValueOfAMaskedColumn()
     {
         for (const std::string masked : {"email", "phone", "iban", "card_number"}) {
-            const auto values = column(m_sourceDsn, "SELECT " + masked
-                                                            + " FROM customers WHERE id > 1000000");
+            const auto values = column(m_sourceDsn,
+                                       "SELECT " + masked + " FROM customers WHERE id > 1000000");
             if (values.empty())
                 continue;
             std::string list;
@@ -417,8 +434,8 @@ private:
     /// read after it that is lower would mean the slot was confirmed past the spool.
     void expectSlotNotPastSpool()
     {
-        const std::string confirmed = scalar(
-                m_sourceDsn, "SELECT confirmed_flush_lsn FROM pg_replication_slots");
+        const std::string confirmed
+                = scalar(m_sourceDsn, "SELECT confirmed_flush_lsn FROM pg_replication_slots");
         const auto usage = cdc::spoolUsage(m_spoolDir.string());
         QVERIFY2(usage.has_value(), usage ? "" : usage.error().describe().c_str());
         if (confirmed.find('/') == std::string::npos)

@@ -115,8 +115,7 @@ private slots:
         cdc::RowChange change;
         change.kind = cdc::ChangeKind::Update;
         change.relationId = rel.id;
-        change.newTuple = cdc::Tuple{text("8"), {cdc::TupleValue::Kind::Unchanged, {}},
-                                     text("x")};
+        change.newTuple = cdc::Tuple{text("8"), {cdc::TupleValue::Kind::Unchanged, {}}, text("x")};
         QVERIFY(masker.mask(change).has_value());
         QCOMPARE(change.newTuple[1].kind, cdc::TupleValue::Kind::Unchanged);
         QCOMPARE(change.newTuple[2].kind, cdc::TupleValue::Kind::Text);

@@ -1,8 +1,10 @@
 #include "core/cdc/cdcrunner.h"
 
+#include "core/cdc/cdcsetup.h"
 #include "core/cdc/regionstream.h"
 #include "core/cdc/spool.h"
 #include "core/cdc/streamreader.h"
+#include "core/db/configuredconnect.h"
 #include "core/db/controldb.h"
 #include "core/refresh/refreshlocks.h"
 
@@ -25,15 +27,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-db::ConnectOptions controlOptions(const config::Config &config)
-{
-    db::ConnectOptions options;
-    options.connectTimeout = config.timeouts.connect;
-    options.statementTimeout = config.timeouts.statement;
-    options.applicationName = "envsync cdc";
-    return options;
-}
-
 /// Which regions are being refreshed or rolled back right now (their advisory lock is held).
 Result<std::set<std::string>> regionsBeingRefreshed(db::ControlDb &control,
                                                     const std::vector<std::string> &regions)
@@ -44,8 +37,8 @@ Result<std::set<std::string>> regionsBeingRefreshed(db::ControlDb &control,
             keys.push_back(refresh::RefreshLocks::regionKey(region));
         pqxx::nontransaction tx(control.connection());
         std::set<std::int64_t> held;
-        for (const auto &row : tx.exec(
-                     "SELECT (l.classid::bigint << 32) | l.objid::bigint FROM pg_locks l"
+        for (const auto &row :
+             tx.exec("SELECT (l.classid::bigint << 32) | l.objid::bigint FROM pg_locks l"
                      " WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1"
                      " AND l.database = (SELECT oid FROM pg_database"
                      " WHERE datname = current_database())"))
@@ -103,8 +96,9 @@ void publishFigures(db::ControlDb &control, const ReaderFigures &reader,
     readerRow.durableLsn = reader.durableLsn;
     readerRow.confirmedLsn = reader.durableLsn;
     readerRow.changesPerSecond
-            = seconds > 0 ? static_cast<double>(reader.changes - lastChanges["\x01reader"]) / seconds
-                          : 0;
+            = seconds > 0
+                      ? static_cast<double>(reader.changes - lastChanges["\x01reader"]) / seconds
+                      : 0;
     lastChanges["\x01reader"] = reader.changes;
     if (auto written = control.writeCdcReader(readerRow); !written)
         spdlog::warn("cdc: {}", written.error().describe());
@@ -118,14 +112,15 @@ void publishFigures(db::ControlDb &control, const ReaderFigures &reader,
         row.detail = region.detail;
         row.appliedLsn = region.appliedLsn;
         row.lagBytes = reader.serverLsn > region.appliedLsn && region.appliedLsn != 0
-                ? static_cast<std::int64_t>(reader.serverLsn - region.appliedLsn)
-                : 0;
+                               ? static_cast<std::int64_t>(reader.serverLsn - region.appliedLsn)
+                               : 0;
         row.lagSeconds = region.oldestPendingMicros > 0
-                ? static_cast<double>(nowMicros - region.oldestPendingMicros) / 1e6
-                : 0.0;
-        row.changesPerSecond = seconds > 0
-                ? static_cast<double>(region.changes - lastChanges[region.region]) / seconds
-                : 0;
+                                 ? static_cast<double>(nowMicros - region.oldestPendingMicros) / 1e6
+                                 : 0.0;
+        row.changesPerSecond
+                = seconds > 0 ? static_cast<double>(region.changes - lastChanges[region.region])
+                                        / seconds
+                              : 0;
         lastChanges[region.region] = region.changes;
         QJsonObject conflicts; // {"schema.table": {"insert_exists": n, …}, …}
         for (const auto &[key, count] : region.conflicts) {
@@ -140,6 +135,18 @@ void publishFigures(db::ControlDb &control, const ReaderFigures &reader,
         if (auto written = control.writeCdcRegionStatus(row); !written)
             spdlog::warn("cdc: {}", written.error().describe());
     }
+}
+
+/// The source keeps WAL for the slot until the spool has it; above cdc.max_retained_wal the DBA
+/// should know (the spool is behind, or a reader stopped).
+void warnAboutRetainedWal(const config::Config &config)
+{
+    auto source = sourceCdcStatus(config);
+    if (source && source->retainedWalExceeded)
+        spdlog::warn("cdc: the source retains {} MB of WAL for slot {} (cdc.max_retained_wal is {} "
+                     "MB)",
+                     source->retainedWalBytes / 1000000, source->slot,
+                     config.cdc.maxRetainedWal / 1000000);
 }
 
 } // namespace
@@ -173,7 +180,7 @@ Result<RunSummary> runCdc(const config::Config &config, const RunOptions &option
     auto regions = cdcRegions(config, options.regions);
     if (!regions)
         return std::unexpected(regions.error());
-    auto control = db::ControlDb::open(config, controlOptions(config));
+    auto control = db::ControlDb::open(config, db::configuredConnectOptions(config, "envsync cdc"));
     if (!control)
         return std::unexpected(control.error());
     auto estate = control->cdcEstate();
@@ -280,12 +287,14 @@ Result<RunSummary> runCdc(const config::Config &config, const RunOptions &option
             bool allCaughtUp = true;
             for (const auto &region : figures) {
                 if (region.state == RegionState::Error) {
-                    regionError = Error{ErrorCode::Database, region.detail, "region " + region.region};
+                    regionError
+                            = Error{ErrorCode::Database, region.detail, "region " + region.region};
                     halt->cancel();
                 }
                 // A paused region is not waited for: it was paused on purpose.
-                allCaughtUp = allCaughtUp
-                        && (region.appliedLsn >= *target || state.control(region.region).paused);
+                allCaughtUp
+                        = allCaughtUp
+                          && (region.appliedLsn >= *target || state.control(region.region).paused);
             }
             if (allCaughtUp) {
                 log("every region caught up");
@@ -302,6 +311,7 @@ Result<RunSummary> runCdc(const config::Config &config, const RunOptions &option
         }
         if (now - lastPrune >= std::chrono::seconds(30)) {
             lastPrune = now;
+            warnAboutRetainedWal(config);
             if (const auto floor = retentionFloor(*control, figures)) {
                 if (auto pruned = pruneSpool(spoolDir, *floor); !pruned)
                     spdlog::warn("cdc: {}", pruned.error().describe());

@@ -4,6 +4,7 @@
 #include "core/cdc/lsn.h"
 #include "core/cdc/regioncursor.h"
 #include "core/cdc/spool.h"
+#include "core/db/configuredconnect.h"
 #include "core/db/connection.h"
 #include "core/db/controldb.h"
 
@@ -21,15 +22,6 @@ namespace {
 /// `cdc run` publishes every second; older figures mean it is not running.
 constexpr qint64 staleAfterSeconds = 10;
 
-db::ConnectOptions statusOptions(const config::Config &config)
-{
-    db::ConnectOptions options;
-    options.connectTimeout = config.timeouts.connect;
-    options.statementTimeout = config.timeouts.statement;
-    options.applicationName = "envsync cdc status";
-    return options;
-}
-
 /// The region's position and conflict counters, read from its own database.
 struct RegionFacts
 {
@@ -42,7 +34,8 @@ RegionFacts readRegionFacts(const config::Config &config, const config::RegionCo
 {
     RegionFacts facts;
     const std::string who = "region " + region.name;
-    auto connection = db::connect(region.dsn, statusOptions(config), who);
+    auto connection = db::connect(region.dsn,
+                                  db::configuredConnectOptions(config, "envsync cdc status"), who);
     if (!connection) {
         facts.error = connection.error().describe();
         return facts;
@@ -75,7 +68,8 @@ Result<CdcStatus> readCdcStatus(const config::Config &config,
 {
     CdcStatus status;
     status.maxRetainedWalBytes = config.cdc.maxRetainedWal;
-    auto control = db::ControlDb::openExisting(config.golden.dsn, statusOptions(config));
+    auto control = db::ControlDb::openExisting(
+            config.golden.dsn, db::configuredConnectOptions(config, "envsync cdc status"));
     if (!control)
         return std::unexpected(control.error());
     if (!*control)
@@ -154,8 +148,9 @@ Result<CdcStatus> readCdcStatus(const config::Config &config,
             region.appliedLsn = formatLsn(regionFacts.cursor->appliedLsn);
             if (current != 0)
                 region.lagBytes = current > regionFacts.cursor->appliedLsn
-                        ? static_cast<std::int64_t>(current - regionFacts.cursor->appliedLsn)
-                        : 0;
+                                          ? static_cast<std::int64_t>(
+                                                  current - regionFacts.cursor->appliedLsn)
+                                          : 0;
             region.conflicts = std::move(regionFacts.conflicts);
         }
         status.regions.push_back(std::move(region));
@@ -163,10 +158,10 @@ Result<CdcStatus> readCdcStatus(const config::Config &config,
     return status;
 }
 
-Result<void> setRegionPaused(const config::Config &config, const std::string &region,
-                             bool paused)
+Result<void> setRegionPaused(const config::Config &config, const std::string &region, bool paused)
 {
-    auto control = db::ControlDb::open(config, statusOptions(config));
+    auto control = db::ControlDb::open(config,
+                                       db::configuredConnectOptions(config, "envsync cdc status"));
     if (!control)
         return std::unexpected(control.error());
     return control->setCdcRegionPaused(region, paused);

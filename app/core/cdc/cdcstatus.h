@@ -22,9 +22,9 @@ struct RegionCdcStatus
     /// not running (no `cdc run` reported within the last seconds)
     std::string state = "not running";
     std::string detail;
-    std::string appliedLsn;      ///< from the region's own database (empty: no position)
-    std::int64_t lagBytes = -1;  ///< source's current WAL position − applied; -1 unknown
-    double lagSeconds = -1;      ///< age of the oldest change not applied; -1 unknown
+    std::string appliedLsn;     ///< from the region's own database (empty: no position)
+    std::int64_t lagBytes = -1; ///< source's current WAL position − applied; -1 unknown
+    double lagSeconds = -1;     ///< age of the oldest change not applied; -1 unknown
     double changesPerSecond = 0;
     std::map<std::string, std::int64_t> conflicts; ///< "schema.table kind" → count (in the region)
     bool paused = false;
@@ -57,11 +57,10 @@ struct CdcStatus
 /// own database (so they hold with no `cdc run` going). An unreachable region is shown with
 /// its error, not failed on. Blocking.
 [[nodiscard]] Result<CdcStatus> readCdcStatus(const config::Config &config,
-                                              const std::shared_ptr<job::CancelToken> &cancel
-                                              = {});
+                                              const std::shared_ptr<job::CancelToken> &cancel = {});
 
 /// `cdc pause` / `cdc resume`: the flag `cdc run` polls (in envsync_control).
-[[nodiscard]] Result<void> setRegionPaused(const config::Config &config,
-                                           const std::string &region, bool paused);
+[[nodiscard]] Result<void> setRegionPaused(const config::Config &config, const std::string &region,
+                                           bool paused);
 
 } // namespace envsync::cdc

@@ -57,7 +57,8 @@ void collectColumnTypes(const TablesByName &tables, const drift::TableDef &table
 
 ChangeMasker::ChangeMasker(config::MaskingConfig masking)
     : m_masking(std::move(masking))
-{}
+{
+}
 
 Result<void> ChangeMasker::rebuild(const drift::SchemaCatalog &source)
 {
@@ -112,12 +113,12 @@ Result<void> ChangeMasker::addRelation(Relation &relation)
         if (m_masking.unclassified == config::UnclassifiedPolicy::Fail) {
             for (const auto &column : m_plan->unclassified()) {
                 if (column.schema == relation.schema && column.table == relation.table)
-                    return std::unexpected(Error{
-                            ErrorCode::Refused,
-                            "column " + columnKey(column.schema, column.table, column.column)
-                                    + " has no masking rule and is not in masking.keep; the "
-                                      "stream stopped before writing any of its rows",
-                            "cdc", Refusal::UnclassifiedColumns});
+                    return std::unexpected(
+                            Error{ErrorCode::Refused,
+                                  "column " + columnKey(column.schema, column.table, column.column)
+                                          + " has no masking rule and is not in masking.keep; the "
+                                            "stream stopped before writing any of its rows",
+                                  "cdc", Refusal::UnclassifiedColumns});
             }
         }
         masking.masker = m_plan->forTable(relation.schema, relation.table, columns);

@@ -48,7 +48,8 @@ private:
 
     config::MaskingConfig m_masking;
     std::unique_ptr<masking::MaskPlan> m_plan;
-    std::map<std::string, std::map<std::string, std::string>> m_columnTypes; ///< table → column → type
+    std::map<std::string, std::map<std::string, std::string>>
+            m_columnTypes;               ///< table → column → type
     std::set<std::string> m_nullColumns; ///< schema.table.column
     std::map<std::uint32_t, RelationMasking> m_relations;
 };

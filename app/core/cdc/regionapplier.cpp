@@ -1,11 +1,11 @@
 #include "regionapplier.h"
 
 #include "core/db/cancelguard.h"
-#include "core/refresh/faultpoint.h"
 #include "core/db/servererror.h"
 #include "core/db/sqlquote.h"
 #include "core/drift/catalogreader.h"
 #include "core/drift/ddl.h"
+#include "core/refresh/faultpoint.h"
 
 #include <libpq-fe.h>
 

@@ -3,6 +3,7 @@
 #include "core/cdc/regionapplier.h"
 #include "core/cdc/spool.h"
 #include "core/cdc/spoolsegments.h"
+#include "core/db/configuredconnect.h"
 
 #include <algorithm>
 #include <filesystem>
@@ -26,7 +27,8 @@ RegionStream::RegionStream(const config::Config &config, const config::RegionCon
     , m_region(region)
     , m_options(std::move(options))
     , m_state(state)
-{}
+{
+}
 
 Result<void> RegionStream::run()
 {
@@ -37,7 +39,9 @@ Result<void> RegionStream::run()
             figures.detail = detail;
         });
     };
-    auto stopping = [&] { return job::cancelled(m_options.stop); };
+    auto stopping = [&] {
+        return job::cancelled(m_options.stop);
+    };
     auto pause = [&](std::chrono::milliseconds duration) {
         const auto until = std::chrono::steady_clock::now() + duration;
         while (!stopping() && std::chrono::steady_clock::now() < until)
@@ -50,8 +54,7 @@ Result<void> RegionStream::run()
     applierOptions.policy = m_region.conflicts;
     applierOptions.skipTables = {m_region.preserve.begin(), m_region.preserve.end()};
     applierOptions.sourceDsn = m_config.source.dsn;
-    applierOptions.connect.connectTimeout = m_config.timeouts.connect;
-    applierOptions.connect.statementTimeout = m_config.timeouts.statement;
+    applierOptions.connect = db::configuredConnectOptions(m_config, "envsync cdc apply");
     applierOptions.cancel = m_options.stop;
 
     std::optional<RegionApplier> applier;
@@ -114,10 +117,9 @@ Result<void> RegionStream::run()
             }
             if ((*cursor)->appliedLsn < usage->firstLsn) {
                 applier.reset();
-                setState(RegionState::Error,
-                         "its position " + formatLsn((*cursor)->appliedLsn)
-                                 + " is older than the spool's start "
-                                 + formatLsn(usage->firstLsn) + ": refresh it");
+                setState(RegionState::Error, "its position " + formatLsn((*cursor)->appliedLsn)
+                                                     + " is older than the spool's start "
+                                                     + formatLsn(usage->firstLsn) + ": refresh it");
                 pause(std::chrono::seconds(5));
                 continue;
             }
@@ -156,15 +158,13 @@ Result<void> RegionStream::run()
             batch.push_back(std::move(**entry));
         }
         if (batch.empty()) {
-            m_state.updateRegion(name, [](RegionFigures &figures) {
-                figures.oldestPendingMicros = 0;
-            });
+            m_state.updateRegion(name,
+                                 [](RegionFigures &figures) { figures.oldestPendingMicros = 0; });
             m_state.waitForSpool(std::chrono::milliseconds(200));
             continue;
         }
-        m_state.updateRegion(name, [&](RegionFigures &figures) {
-            figures.oldestPendingMicros = oldestPending;
-        });
+        m_state.updateRegion(
+                name, [&](RegionFigures &figures) { figures.oldestPendingMicros = oldestPending; });
         auto applied = applier->apply(batch);
         if (!applied) {
             if (retryLater(applied.error()))

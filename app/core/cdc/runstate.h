@@ -4,8 +4,8 @@
 
 #include <chrono>
 #include <condition_variable>
-#include <functional>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <string>
@@ -57,7 +57,8 @@ public:
     explicit RunState(const std::vector<std::string> &regions);
 
     void updateReader(const std::function<void(ReaderFigures &)> &change);
-    void updateRegion(const std::string &region, const std::function<void(RegionFigures &)> &change);
+    void updateRegion(const std::string &region,
+                      const std::function<void(RegionFigures &)> &change);
     [[nodiscard]] ReaderFigures reader() const;
     [[nodiscard]] std::vector<RegionFigures> regions() const;
 

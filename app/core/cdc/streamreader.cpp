@@ -3,6 +3,7 @@
 #include "core/cdc/pgoutputdecoder.h"
 #include "core/cdc/replicationconnection.h"
 #include "core/cdc/spool.h"
+#include "core/db/configuredconnect.h"
 #include "core/db/connection.h"
 #include "core/db/sqlquote.h"
 #include "core/drift/catalogreader.h"
@@ -10,8 +11,8 @@
 
 #include <pqxx/pqxx>
 
-#include <map>
 #include <algorithm>
+#include <map>
 #include <optional>
 #include <thread>
 #include <variant>
@@ -24,27 +25,18 @@ using Clock = std::chrono::steady_clock;
 
 constexpr const char *heartbeatPrefix = "envsync.heartbeat";
 
-db::ConnectOptions sourceOptions(const config::Config &config)
-{
-    db::ConnectOptions options;
-    options.connectTimeout = config.timeouts.connect;
-    options.statementTimeout = config.timeouts.statement;
-    options.applicationName = "envsync cdc reader";
-    return options;
-}
-
 /// The reader's working set for one run: connections, masker, spool and the transaction being
 /// received.
 class ReaderSession
 {
 public:
-    ReaderSession(const config::Config &config, const StreamReaderOptions &options,
-                  RunState &state)
+    ReaderSession(const config::Config &config, const StreamReaderOptions &options, RunState &state)
         : m_config(config)
         , m_options(options)
         , m_state(state)
         , m_masker(config.masking)
-    {}
+    {
+    }
 
     Result<void> run();
     [[nodiscard]] bool reachedStreaming() const { return m_reachedStreaming; }
@@ -67,7 +59,7 @@ private:
     ChangeMasker m_masker;
     std::optional<SpoolWriter> m_spool;
     std::optional<ReplicationConnection> m_replication;
-    db::ConnectionPtr m_sql; ///< catalog reads, sequence values, heartbeats
+    db::ConnectionPtr m_sql;                       ///< catalog reads, sequence values, heartbeats
     std::map<std::uint32_t, Relation> m_relations; ///< as received (unmasked shapes only)
 
     std::optional<SourceTransaction> m_transaction;
@@ -83,7 +75,8 @@ private:
 
 Result<void> ReaderSession::open()
 {
-    auto sql = db::connect(m_config.source.dsn, sourceOptions(m_config), "source");
+    auto sql = db::connect(m_config.source.dsn,
+                           db::configuredConnectOptions(m_config, "envsync cdc reader"), "source");
     if (!sql)
         return std::unexpected(sql.error());
     m_sql = std::move(*sql);
@@ -123,13 +116,14 @@ Result<void> ReaderSession::open()
                     "cdc");
     if (auto schema = readSchema(); !schema)
         return schema;
-    auto replication = ReplicationConnection::open(m_config.source.dsn,
-                                                   sourceOptions(m_config), "source");
+    auto replication = ReplicationConnection::open(
+            m_config.source.dsn, db::configuredConnectOptions(m_config, "envsync cdc reader"),
+            "source");
     if (!replication)
         return std::unexpected(replication.error());
     m_replication.emplace(std::move(*replication));
-    if (auto started = m_replication->startStreaming(m_options.slot, m_durable,
-                                                     m_options.publication, true);
+    if (auto started
+        = m_replication->startStreaming(m_options.slot, m_durable, m_options.publication, true);
         !started)
         return started;
     m_state.updateReader([&](ReaderFigures &figures) { figures.durableLsn = m_durable; });
@@ -342,7 +336,7 @@ Result<void> ReaderSession::onMessage(const StreamMessage &message)
                     position.position = item.lsn;
                     m_pending = true;
                     m_spool->append(position);
-    return {};
+                    return {};
                 } else {
                     return {}; // Origin, Type: nothing to carry
                 }
@@ -404,7 +398,8 @@ StreamReader::StreamReader(const config::Config &config, StreamReaderOptions opt
     : m_config(config)
     , m_options(std::move(options))
     , m_state(state)
-{}
+{
+}
 
 Result<void> StreamReader::run()
 {
@@ -423,8 +418,9 @@ Result<void> StreamReader::run()
             failuresBeforeStreaming = 0;
             backoff = std::chrono::milliseconds(500);
         }
-        const bool transient = error.code == ErrorCode::Unreachable
-                || (error.code == ErrorCode::Database && ++failuresBeforeStreaming <= 5);
+        const bool transient
+                = error.code == ErrorCode::Unreachable
+                  || (error.code == ErrorCode::Database && ++failuresBeforeStreaming <= 5);
         if (!transient || job::cancelled(m_options.stop)) {
             m_state.updateReader([&](ReaderFigures &figures) {
                 figures.state = job::cancelled(m_options.stop) ? "stopped" : "error";
@@ -445,13 +441,15 @@ Result<void> StreamReader::run()
 
 Result<Lsn> StreamReader::emitHeartbeat(const config::Config &config)
 {
-    auto sql = db::connect(config.source.dsn, sourceOptions(config), "source");
+    auto sql = db::connect(config.source.dsn,
+                           db::configuredConnectOptions(config, "envsync cdc reader"), "source");
     if (!sql)
         return std::unexpected(sql.error());
     auto text = db::guarded("source", "heartbeat", [&] {
         pqxx::nontransaction tx(**sql);
-        return tx.exec_params1("SELECT pg_logical_emit_message(false, $1, '')::text",
-                               heartbeatPrefix)[0]
+        return tx
+                .exec_params1("SELECT pg_logical_emit_message(false, $1, '')::text",
+                              heartbeatPrefix)[0]
                 .as<std::string>();
     });
     if (!text)

@@ -11,7 +11,8 @@ namespace envsync::demo {
 
 DemoWriter::DemoWriter(Options options)
     : m_options(std::move(options))
-{}
+{
+}
 
 DemoWriter::~DemoWriter()
 {
@@ -68,10 +69,11 @@ void DemoWriter::run(const std::stop_token &stop)
         const auto products = ids(connection, "SELECT id FROM products ORDER BY id LIMIT 50");
         std::vector<std::int64_t> mine; // orders this workload inserted (safe to delete)
         // Ids of this run: far above the seeded ones and distinct per seed and per start.
-        std::int64_t next = 40'000'000'000LL + static_cast<std::int64_t>(m_options.seed) * 1'000'000'000LL
-                + ids(connection, "SELECT (extract(epoch FROM clock_timestamp()) * 1000)::bigint"
-                                  " % 1000000000")
-                          .front();
+        std::int64_t next
+                = 40'000'000'000LL + static_cast<std::int64_t>(m_options.seed) * 1'000'000'000LL
+                  + ids(connection, "SELECT (extract(epoch FROM clock_timestamp()) * 1000)::bigint"
+                                    " % 1000000000")
+                            .front();
         const auto started = std::chrono::steady_clock::now();
         while (!stop.stop_requested()) {
             const unsigned op = m_options.updatesOnly ? static_cast<unsigned>(random() % 30) + 30
@@ -100,10 +102,11 @@ void DemoWriter::run(const std::stop_token &stop)
                     tx.exec_params("INSERT INTO order_items (order_id, line_no, product_id,"
                                    " quantity, unit_price) VALUES ($1, $2, $3, 1, 9.99)",
                                    id, line, pick(products));
-                tx.exec_params("INSERT INTO payments (id, order_id, amount, method, card_last4,"
-                               " paid_at) VALUES ($1::bigint, $1::bigint, 10, 'card', right($2::text, 4),"
-                               " now())",
-                               id, tag);
+                tx.exec_params(
+                        "INSERT INTO payments (id, order_id, amount, method, card_last4,"
+                        " paid_at) VALUES ($1::bigint, $1::bigint, 10, 'card', right($2::text, 4),"
+                        " now())",
+                        id, tag);
                 changes = 3 + lines;
                 customers.push_back(id);
                 mine.push_back(id);
@@ -156,7 +159,8 @@ void DemoWriter::run(const std::stop_token &stop)
             if (m_options.rate > 0) {
                 // Paced against the start, so a slow transaction is made up by the next ones.
                 const auto due = started
-                        + std::chrono::microseconds(m_transactions.load() * 1000000LL / m_options.rate);
+                                 + std::chrono::microseconds(m_transactions.load() * 1000000LL
+                                                             / m_options.rate);
                 std::this_thread::sleep_until(due);
             } else if (m_options.pauseMicros > 0) {
                 std::this_thread::sleep_for(std::chrono::microseconds(m_options.pauseMicros));
