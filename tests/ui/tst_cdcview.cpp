@@ -160,6 +160,14 @@ private slots:
         QCOMPARE(view.lagChart()->pointCount(QStringLiteral("eu")), 0);
         QCOMPARE(view.controller()->history().samples().at(QStringLiteral("eu")).size(),
                  std::size_t(2));
+        // Polls are never stacked: asking while one runs gets that one's result.
+        const int delivered = view.controller()->pollsDelivered();
+        QVERIFY(view.controller()->pollNow());
+        QVERIFY(view.controller()->isPollBusy());
+        QVERIFY(view.controller()->pollNow());
+        QVERIFY(polled.wait(pollTimeoutMs));
+        QTest::qWait(500);
+        QCOMPARE(view.controller()->pollsDelivered(), delivered + 1);
     }
 
     /// With `cdc run` going: eu streams and its lag is charted; Pause and Resume write the

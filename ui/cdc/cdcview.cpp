@@ -182,6 +182,7 @@ void CdcView::buildHeader(QWidget *content)
 void CdcView::setConfig(std::shared_ptr<const config::Config> config)
 {
     m_config = config;
+    m_pauseError.clear();
     m_model->setRegions({});
     m_error->hide();
     m_notice->hide();
@@ -225,7 +226,8 @@ void CdcView::onPolled()
         updateButtons();
         return;
     }
-    m_error->hide();
+    m_error->setText(m_pauseError);
+    m_error->setVisible(!m_pauseError.isEmpty());
     const cdc::CdcStatus &status = *poll.status;
     if (!status.initialised) {
         m_setup->setText(
@@ -291,14 +293,13 @@ void CdcView::updateHeader()
 
 void CdcView::onPauseFinished(const QString &region, bool paused, const QString &error)
 {
-    if (error.isEmpty()) {
-        m_error->hide();
-        return;
-    }
-    m_error->setText(QStringLiteral("Could not %1 %2: %3")
-                             .arg(paused ? QStringLiteral("pause") : QStringLiteral("resume"),
-                                  region, error));
-    m_error->show();
+    m_pauseError = error.isEmpty() ? QString()
+                                   : QStringLiteral("Could not %1 %2: %3")
+                                             .arg(paused ? QStringLiteral("pause")
+                                                         : QStringLiteral("resume"),
+                                                  region, error);
+    m_error->setText(m_pauseError);
+    m_error->setVisible(!m_pauseError.isEmpty());
 }
 
 QString CdcView::selectedRegion() const

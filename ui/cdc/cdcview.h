@@ -73,6 +73,7 @@ private:
     CdcController *m_controller = nullptr;
     CdcRegionModel *m_model = nullptr;
     std::shared_ptr<const config::Config> m_config;
+    QString m_pauseError; ///< the last pause/resume failure, shown until one succeeds
 
     QStackedWidget *m_pages = nullptr; ///< the "not set up" page, or the figures
     QLabel *m_setup = nullptr;
