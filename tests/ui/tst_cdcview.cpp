@@ -170,6 +170,28 @@ private slots:
         QCOMPARE(view.controller()->pollsDelivered(), delivered + 1);
     }
 
+    /// The slot keeps more WAL than cdc.max_retained_wal allows: the header warns.
+    void retainedWalAboveTheLimitShowsABadge()
+    {
+        // Some WAL after the slot's restart position, with no cdc run to consume it.
+        QCOMPARE(OwnDemoEstate::scalar(m_estate.config()->source.dsn,
+                                       "SELECT pg_logical_emit_message(false, 'tst_cdcview',"
+                                       " repeat('x', 1000)) IS NOT NULL"),
+                 std::string("t"));
+        auto strict = std::make_shared<config::Config>(*m_estate.config());
+        strict->cdc.maxRetainedWal = 1;
+        CdcView view;
+        view.resize(1280, 720);
+        view.setConfig(strict);
+        QSignalSpy polled(view.controller(), &CdcController::polled);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        QVERIFY(polled.wait(pollTimeoutMs));
+        QVERIFY(view.walBadge()->isVisible());
+        QVERIFY2(view.walBadge()->text().contains(u"cdc.max_retained_wal"),
+                 qPrintable(view.walBadge()->text()));
+    }
+
     /// With `cdc run` going: eu streams and its lag is charted; Pause and Resume write the
     /// flag in the control database and the view follows after its next poll.
     void streamingPauseAndResume()
