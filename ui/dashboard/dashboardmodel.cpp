@@ -228,8 +228,8 @@ QVariant DashboardModel::displayData(const EndpointStatus &endpoint, int row, in
             return QString();
         // A streamed region is as fresh as its lag: say so where the number is.
         return endpoint.freshnessSource == status::FreshnessSource::Cdc
-                ? qs(status::humanDuration(*endpoint.age)) + QStringLiteral(" · CDC")
-                : qs(status::humanDuration(*endpoint.age));
+                       ? qs(status::humanDuration(*endpoint.age)) + QStringLiteral(" · CDC")
+                       : qs(status::humanDuration(*endpoint.age));
     case SlaColumn:
         return endpoint.sla ? qs(status::humanDuration(*endpoint.sla)) : QString();
     case FreshnessColumn:

@@ -49,9 +49,10 @@ QJsonObject endpointJson(const EndpointStatus &e)
     object[QStringLiteral("age_seconds")] =
             e.age ? QJsonValue(static_cast<double>(e.age->count())) : QJsonValue();
     // "cdc": the age is the stream's lag (cdc run streams into the region); else "refresh".
-    object[QStringLiteral("freshness_source")] = e.role == EndpointRole::Region
-            ? QJsonValue(QString::fromLatin1(freshnessSourceName(e.freshnessSource)))
-            : QJsonValue();
+    object[QStringLiteral("freshness_source")]
+            = e.role == EndpointRole::Region
+                      ? QJsonValue(QString::fromLatin1(freshnessSourceName(e.freshnessSource)))
+                      : QJsonValue();
     object[QStringLiteral("freshness_sla_seconds")] =
             e.sla ? QJsonValue(static_cast<double>(e.sla->count())) : QJsonValue();
     object[QStringLiteral("error")] = jsonString(e.error);

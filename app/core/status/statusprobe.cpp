@@ -3,8 +3,8 @@
 #include "core/db/cancelguard.h"
 #include "core/db/connection.h"
 #include "core/db/controldb.h"
-#include "core/status/cdcfreshness.h"
 #include "core/db/dsn.h"
+#include "core/status/cdcfreshness.h"
 
 #include <QThreadPool>
 #include <QtConcurrent/QtConcurrentRun>
