@@ -112,6 +112,17 @@ private slots:
         // Another tab: polling stops.
         QTest::keyClick(&window, Qt::Key_1, Qt::ControlModifier);
         QVERIFY(!view.controller()->isPolling());
+
+        // A config without a cdc: section is told to add one first.
+        auto withoutCdc = std::make_shared<config::Config>(*m_estate.config());
+        withoutCdc->cdc.configured = false;
+        CdcView bare;
+        bare.setConfig(withoutCdc);
+        QSignalSpy barePolled(bare.controller(), &CdcController::polled);
+        bare.show();
+        QVERIFY(barePolled.wait(pollTimeoutMs));
+        QVERIFY2(bare.setupLabel()->text().contains(u"Add a cdc: section"),
+                 qPrintable(bare.setupLabel()->text()));
     }
 
     /// cdc init, a golden snapshot after it and a refresh of eu and us: they stream from there.

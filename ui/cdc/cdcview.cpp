@@ -230,13 +230,20 @@ void CdcView::onPolled()
     m_error->setVisible(!m_pauseError.isEmpty());
     const cdc::CdcStatus &status = *poll.status;
     if (!status.initialised) {
+        const QString first
+                = m_config && !m_config->cdc.configured
+                          ? QStringLiteral(
+                                    "Add a cdc: section to %1 (every region streams unless it says "
+                                    "cdc: false), then run ")
+                                    .arg(configArgument())
+                          : QStringLiteral("Run ");
         m_setup->setText(
-                QStringLiteral("Change data capture is not set up for this estate.\n\n"
-                               "Run  envsyncctl cdc init -c %1  to create the publication and "
-                               "the replication slot on the source, then create a golden "
-                               "snapshot and refresh the regions from it: they stream from the "
-                               "position that snapshot was read at.")
-                        .arg(configArgument()));
+                QStringLiteral("Change data capture is not set up for this estate.\n\n") + first
+                + QStringLiteral("envsyncctl cdc init -c %1  to create the publication and "
+                                 "the replication slot on the source, then create a golden "
+                                 "snapshot and refresh the regions from it: they stream from the "
+                                 "position that snapshot was read at.")
+                          .arg(configArgument()));
         m_pages->setCurrentWidget(m_setup);
         showNotice({});
         m_model->setRegions({});
