@@ -17,6 +17,7 @@
 #include "ui/cdc/cdctrendchart.h"
 #include "ui/cdc/cdcview.h"
 #include "ui/dashboard/dashboardmodel.h"
+#include "ui/dashboard/regiontreemodel.h"
 #include "ui/dashboard/statuscontroller.h"
 #include "ui/mainwindow.h"
 
@@ -300,6 +301,22 @@ private slots:
             } else if (name == u"apac") {
                 QVERIFY(!age.data().toString().contains(u"CDC"));
             }
+        }
+
+        RegionTreeModel tree;
+        tree.resetData(statuses.endpoints);
+        for (std::size_t i = 0; i < statuses.endpoints.size(); ++i)
+            tree.updateEndpoint(i, statuses.endpoints[i]); // probed, as the window does
+        const QModelIndex regions = tree.index(2, 0);
+        QCOMPARE(regions.data().toString(), QStringLiteral("Regions"));
+        for (int row = 0; row < tree.rowCount(regions); ++row) {
+            const QString name = tree.index(row, 0, regions).data().toString();
+            const QString status
+                    = tree.index(row, RegionTreeModel::StatusColumn, regions).data().toString();
+            if (name == u"eu")
+                QVERIFY2(status.endsWith(u" · CDC"), qPrintable(status));
+            else if (name == u"apac")
+                QVERIFY2(!status.contains(u"CDC"), qPrintable(status));
         }
 
         const report::FreshnessReport report = std::async(std::launch::async, [config] {
