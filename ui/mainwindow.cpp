@@ -8,6 +8,7 @@
 #include "ui/common/configerrordialog.h"
 #include "ui/dashboard/dashboardmodel.h"
 #include "ui/dashboard/dashboardproxymodel.h"
+#include "ui/cdc/cdcview.h"
 #include "ui/drift/driftview.h"
 #include "ui/environments/environmentscontroller.h"
 #include "ui/environments/environmentsview.h"
@@ -271,6 +272,9 @@ void MainWindow::createMenus()
     showReports->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_8));
     connect(showReports, &QAction::triggered, this,
             [this] { m_tabs->setCurrentWidget(m_reportsView); });
+    QAction *showCdc = m_viewMenu->addAction(QStringLiteral("C&DC"));
+    showCdc->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_9));
+    connect(showCdc, &QAction::triggered, this, [this] { m_tabs->setCurrentWidget(m_cdcView); });
     m_viewMenu->addSeparator();
     m_viewMenu->addAction(m_treeDock->toggleViewAction());
     m_viewMenu->addAction(m_chartDock->toggleViewAction());
@@ -393,6 +397,9 @@ void MainWindow::createCentralWidget()
     for (QAction *action : {m_reportsView->exportAction(), m_reportsView->printAction()})
         connect(action, &QAction::triggered, this,
                 [this] { m_tabs->setCurrentWidget(m_reportsView); });
+    m_cdcView = new CdcView;
+    m_cdcView->setObjectName(QStringLiteral("cdcView"));
+    m_tabs->addTab(m_cdcView, QStringLiteral("CDC"));
 
     m_centralStack = new QStackedWidget;
     m_centralStack->addWidget(placeholder);
@@ -683,6 +690,7 @@ void MainWindow::onConfigLoaded(const QString &path,
     m_refreshView->setConfig(m_controller->config());
     m_calendarView->setConfig(m_controller->config());
     m_reportsView->setConfig(m_controller->config());
+    m_cdcView->setConfig(m_controller->config());
     m_refreshAction->setEnabled(true);
     if (jobs.isEmpty()) {
         statusBar()->showMessage(QStringLiteral("Opened %1").arg(QDir::toNativeSeparators(path)),

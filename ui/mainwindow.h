@@ -30,6 +30,7 @@ namespace envsync::ui {
 
 class AgeChartView;
 class CalendarView;
+class CdcView;
 class ReportsView;
 class DashboardModel;
 class DashboardProxyModel;
@@ -79,6 +80,8 @@ public:
     /// The Calendar tab (Ctrl+7): windows, blackouts and conflicts over a week or a month.
     [[nodiscard]] CalendarView *calendarView() const { return m_calendarView; }
     [[nodiscard]] ReportsView *reportsView() const { return m_reportsView; }
+    /// The CDC tab (Ctrl+9): slot, lag and throughput per region, pause/resume.
+    [[nodiscard]] CdcView *cdcView() const { return m_cdcView; }
     /// The region a tree row stands for (empty for source, golden and groups).
     [[nodiscard]] QString regionAt(const QModelIndex &treeIndex) const;
     [[nodiscard]] QTabWidget *centralTabs() const { return m_tabs; }
@@ -155,6 +158,7 @@ private:
     RefreshView *m_refreshView = nullptr;
     CalendarView *m_calendarView = nullptr;
     ReportsView *m_reportsView = nullptr;
+    CdcView *m_cdcView = nullptr;
     QTreeView *m_tree = nullptr;
     AgeChartView *m_chart = nullptr;
     LogView *m_log = nullptr;

@@ -239,7 +239,8 @@ private slots:
         MainWindow window;
         auto *tabs = window.findChild<QTabWidget *>(QStringLiteral("centralTabs"));
         QVERIFY(tabs);
-        QCOMPARE(tabs->indexOf(window.reportsView()), tabs->count() - 1);
+        // Reports, then CDC (Ctrl+8, Ctrl+9): the last two tabs.
+        QCOMPARE(tabs->indexOf(window.reportsView()), tabs->count() - 2);
         QCOMPARE(tabs->tabText(tabs->indexOf(window.reportsView())), QStringLiteral("Reports"));
         QCOMPARE(window.reportsView()->exportAction()->shortcut(),
                  QKeySequence(Qt::CTRL | Qt::Key_E));

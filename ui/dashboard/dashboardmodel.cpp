@@ -224,7 +224,12 @@ QVariant DashboardModel::displayData(const EndpointStatus &endpoint, int row, in
         }
         return region && probed ? QStringLiteral("—") : QString();
     case AgeColumn:
-        return endpoint.age ? qs(status::humanDuration(*endpoint.age)) : QString();
+        if (!endpoint.age)
+            return QString();
+        // A streamed region is as fresh as its lag: say so where the number is.
+        return endpoint.freshnessSource == status::FreshnessSource::Cdc
+                       ? qs(status::humanDuration(*endpoint.age)) + QStringLiteral(" · CDC")
+                       : qs(status::humanDuration(*endpoint.age));
     case SlaColumn:
         return endpoint.sla ? qs(status::humanDuration(*endpoint.sla)) : QString();
     case FreshnessColumn:
@@ -278,6 +283,14 @@ QVariant DashboardModel::toolTipData(const EndpointStatus &endpoint, int row, in
 {
     const bool pending = m_pending[static_cast<std::size_t>(row)];
     switch (column) {
+    case AgeColumn:
+        if (!endpoint.age)
+            return {};
+        if (endpoint.freshnessSource == status::FreshnessSource::Cdc)
+            return QStringLiteral("From CDC: cdc run streams into %1; its data is as old as the "
+                                  "stream's lag")
+                    .arg(qs(endpoint.name));
+        return QStringLiteral("From the last refresh: now − when its snapshot read production");
     case ErrorColumn:
         return endpoint.error ? wrappedToolTip(qs(*endpoint.error)) : QVariant();
     case VersionColumn:
@@ -354,7 +367,7 @@ QVariant DashboardModel::headerData(int section, Qt::Orientation orientation, in
             return QStringLiteral("Newest successful refresh (local time) and its snapshot");
         case AgeColumn:
             return QStringLiteral("Age of the region's data: now − when the snapshot read "
-                                  "production");
+                                  "production, or its lag while CDC streams into it (· CDC)");
         case SlaColumn:
             return QStringLiteral("freshness_sla from the config");
         case FreshnessColumn:

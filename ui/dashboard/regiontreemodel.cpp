@@ -200,6 +200,8 @@ QString RegionTreeModel::statusText(const Node &node) const
     if (endpoint.age)
         text += QStringLiteral(" · ")
                 + QString::fromStdString(status::humanDuration(*endpoint.age));
+    if (endpoint.age && endpoint.freshnessSource == status::FreshnessSource::Cdc)
+        text += QStringLiteral(" · CDC"); // the age is the stream's lag
     return text;
 }
 

@@ -151,7 +151,7 @@ Chart freshnessChart(const FreshnessReport &report)
 {
     std::vector<std::string> values;
     for (const RegionReport &region : report.regions)
-        values.push_back(region.ageText() + " · " + region.statusText() + " (SLA "
+        values.push_back(region.ageWithSourceText() + " · " + region.statusText() + " (SLA "
                          + status::humanDuration(region.sla) + ')');
     const ChartColumns columns = columnsFor(report, values);
     Chart chart = regionChart("Data age per region vs SLA (| = SLA)", report, columns);

@@ -49,7 +49,8 @@ std::vector<std::string> regionFields(const RegionReport &region)
             count(drift ? std::optional(drift->warning) : std::nullopt),
             count(drift ? std::optional(drift->info) : std::nullopt),
             region.owner,
-            joinNotes(region.notes())};
+            joinNotes(region.notes()),
+            status::freshnessSourceName(region.freshnessSource)};
 }
 
 /// "-5", "-1.5": a negative number, which a spreadsheet reads as a number, not a formula.
@@ -103,7 +104,8 @@ std::string toCsv(const FreshnessReport &report)
                                  "drift_warning",
                                  "drift_info",
                                  "owner",
-                                 "notes"});
+                                 "notes",
+                                 "freshness_source"});
     for (const RegionReport &region : report.regions)
         csv += csvRecord(regionFields(region));
     return csv;

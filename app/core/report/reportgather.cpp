@@ -30,14 +30,21 @@ void applyStatus(RegionReport &region, const status::EndpointStatus &probed, con
 {
     region.reachable = probed.reachable;
     region.error = probed.error;
-    if (!probed.lastRefresh)
-        return;
-    const status::LastRefresh &last = *probed.lastRefresh;
-    region.snapshot = last.snapshot;
-    region.dataAsOf = last.sourceAsOf.isValid() ? last.sourceAsOf : last.finishedAt;
-    if (region.dataAsOf.isValid())
-        region.age = std::chrono::seconds(std::max<qint64>(0, region.dataAsOf.secsTo(now)));
-    region.freshness = status::classifyFreshness(region.age, region.sla);
+    if (probed.lastRefresh) {
+        const status::LastRefresh &last = *probed.lastRefresh;
+        region.snapshot = last.snapshot;
+        region.dataAsOf = last.sourceAsOf.isValid() ? last.sourceAsOf : last.finishedAt;
+        if (region.dataAsOf.isValid())
+            region.age = std::chrono::seconds(std::max<qint64>(0, region.dataAsOf.secsTo(now)));
+        region.freshness = status::classifyFreshness(region.age, region.sla);
+    }
+    // A region CDC streams into holds the source's data as of its lag ago (issue 18).
+    if (probed.freshnessSource == status::FreshnessSource::Cdc && probed.age) {
+        region.freshnessSource = status::FreshnessSource::Cdc;
+        region.age = probed.age;
+        region.dataAsOf = now.addSecs(-probed.age->count());
+        region.freshness = status::classifyFreshness(region.age, region.sla);
+    }
 }
 
 void applyHistory(RegionReport &region, const config::Config &config, const Period &period)

@@ -96,7 +96,7 @@ std::string regionRow(const RegionReport &region)
     const std::string statusStyle
             = " class=\"status\" style=\"color: " + statusColor(region.statusText()) + "\"";
     return "<tr>" + cell(region.name) + cell(region.statusText(), statusStyle)
-           + cell(region.ageText()) + cell(status::humanDuration(region.sla))
+           + cell(region.ageWithSourceText()) + cell(status::humanDuration(region.sla))
            + cell(displayTime(region.dataAsOf))
            + cell(region.snapshot.empty() ? std::string("—") : region.snapshot)
            + cell(lastRefreshText(region)) + cell(nextWindowText(region))

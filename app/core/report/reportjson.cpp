@@ -74,6 +74,7 @@ QJsonObject regionObject(const RegionReport &region)
              region.snapshot.empty() ? QJsonValue(QJsonValue::Null) : text(region.snapshot)},
             {u"age_seconds"_s, seconds(region.age)},
             {u"age"_s, text(region.ageText())},
+            {u"freshness_source"_s, text(status::freshnessSourceName(region.freshnessSource))},
             {u"sla_seconds"_s, static_cast<double>(region.sla.count())},
             {u"last_refresh"_s, region.lastRefresh ? QJsonValue(refreshObject(*region.lastRefresh))
                                                    : QJsonValue(QJsonValue::Null)},

@@ -28,6 +28,12 @@ std::string RegionReport::ageText() const
     return age ? status::humanDuration(*age) : "unknown";
 }
 
+std::string RegionReport::ageWithSourceText() const
+{
+    return freshnessSource == status::FreshnessSource::Cdc && age ? ageText() + " (CDC)"
+                                                                  : ageText();
+}
+
 namespace {
 
 /// libpq messages span lines ("…failed\n\tIs the server running…"); a note is one line.

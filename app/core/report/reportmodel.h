@@ -58,6 +58,8 @@ struct RegionReport
     std::optional<RefreshEntry> lastRefresh; ///< the newest attempt, whatever its outcome
     status::Freshness freshness = status::Freshness::Unknown;
     std::optional<std::chrono::seconds> age;
+    /// Cdc: `cdc run` streams into the region and `age` is its lag, not its last refresh's age.
+    status::FreshnessSource freshnessSource = status::FreshnessSource::Refresh;
     std::chrono::seconds sla{0};
     std::optional<NextWindow> nextWindow;
     std::vector<RefreshEntry> periodRefreshes; ///< attempts started in the period, oldest first
@@ -70,6 +72,8 @@ struct RegionReport
     [[nodiscard]] std::string statusText() const;
     /// "3d 4h", or "unknown".
     [[nodiscard]] std::string ageText() const;
+    /// ageText(), with " (CDC)" when the age is the stream's lag.
+    [[nodiscard]] std::string ageWithSourceText() const;
     /// What a reader must know beyond the numbers ("unreachable: …", "never refreshed",
     /// "no refreshes in the period", "drift not checked: …"); every format prints these.
     [[nodiscard]] std::vector<std::string> notes() const;

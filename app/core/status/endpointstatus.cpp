@@ -17,6 +17,11 @@ const char *roleName(EndpointRole role)
     return "region";
 }
 
+const char *freshnessSourceName(FreshnessSource source)
+{
+    return source == FreshnessSource::Cdc ? "cdc" : "refresh";
+}
+
 const char *freshnessName(Freshness freshness)
 {
     switch (freshness) {

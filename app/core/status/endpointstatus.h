@@ -14,9 +14,14 @@ enum class EndpointRole { Source, Golden, Region };
 /// ok: younger than 80 % of the SLA; due: in the last 20 % of it; overdue: older than the SLA;
 /// unknown: never refreshed, or the refresh history could not be read.
 enum class Freshness { Ok, Due, Overdue, Unknown };
+/// Where a region's data age comes from: its last refresh, or the CDC stream's lag while
+/// `cdc run` streams into it (issue 18: a streamed region is as fresh as its lag).
+enum class FreshnessSource { Refresh, Cdc };
 
 [[nodiscard]] const char *roleName(EndpointRole role);
 [[nodiscard]] const char *freshnessName(Freshness freshness);
+/// "refresh" or "cdc" (JSON and CSV fields).
+[[nodiscard]] const char *freshnessSourceName(FreshnessSource source);
 
 /// The newest successful refresh of a region, from envsync_control.refresh_log.
 struct LastRefresh
@@ -37,7 +42,9 @@ struct EndpointStatus
     std::int64_t sizeBytes = 0;
     std::optional<LastRefresh> lastRefresh;
     Freshness freshness = Freshness::Unknown;
-    std::optional<std::chrono::seconds> age; ///< of the data: now − sourceAsOf (regions only)
+    /// Of the data (regions only): now − sourceAsOf, or the CDC lag (see freshnessSource).
+    std::optional<std::chrono::seconds> age;
+    FreshnessSource freshnessSource = FreshnessSource::Refresh;
     std::optional<std::chrono::seconds> sla; ///< regions only
     std::optional<std::string> error;
     /// The same failure without the endpoint's own name ("connect: timeout expired"), for a

@@ -48,6 +48,11 @@ QJsonObject endpointJson(const EndpointStatus &e)
     object[QStringLiteral("freshness")] = QString::fromLatin1(freshnessName(e.freshness));
     object[QStringLiteral("age_seconds")] =
             e.age ? QJsonValue(static_cast<double>(e.age->count())) : QJsonValue();
+    // "cdc": the age is the stream's lag (cdc run streams into the region); else "refresh".
+    object[QStringLiteral("freshness_source")]
+            = e.role == EndpointRole::Region
+                      ? QJsonValue(QString::fromLatin1(freshnessSourceName(e.freshnessSource)))
+                      : QJsonValue();
     object[QStringLiteral("freshness_sla_seconds")] =
             e.sla ? QJsonValue(static_cast<double>(e.sla->count())) : QJsonValue();
     object[QStringLiteral("error")] = jsonString(e.error);
@@ -110,7 +115,10 @@ std::string toTable(const StatusReport &report)
                                                 .toStdString()
                                       : "-",
                         e.lastRefresh ? e.lastRefresh->snapshot : "-",
-                        e.age ? humanDuration(*e.age) : "-",
+                        e.age ? humanDuration(*e.age)
+                                        + (e.freshnessSource == FreshnessSource::Cdc ? " (CDC)"
+                                                                                    : "")
+                              : "-",
                         e.sla ? humanDuration(*e.sla) : "-",
                         e.role == EndpointRole::Region ? freshnessName(e.freshness) : "-"});
     }

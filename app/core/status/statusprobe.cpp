@@ -4,6 +4,7 @@
 #include "core/db/connection.h"
 #include "core/db/controldb.h"
 #include "core/db/dsn.h"
+#include "core/status/cdcfreshness.h"
 
 #include <QThreadPool>
 #include <QtConcurrent/QtConcurrentRun>
@@ -97,17 +98,7 @@ void probe(EndpointStatus &status, const std::string &dsn, const db::ConnectOpti
 
 using History = Result<std::map<std::string, db::RefreshRecord>>;
 
-History readHistory(const config::Config &config, const db::ConnectOptions &options)
-{
-    auto control = db::ControlDb::openExisting(config.golden.dsn, options);
-    if (!control)
-        return std::unexpected(control.error());
-    if (!*control)
-        return std::map<std::string, db::RefreshRecord>{};
-    return (*control)->lastSuccessfulRefreshes();
-}
-
-void applyHistory(EndpointStatus &status, const History &history, const QDateTime &now)
+void applyRefreshAge(EndpointStatus &status, const History &history, const QDateTime &now)
 {
     if (status.role != EndpointRole::Region || !history)
         return;
@@ -120,6 +111,43 @@ void applyHistory(EndpointStatus &status, const History &history, const QDateTim
     if (asOf.isValid())
         status.age = std::chrono::seconds(std::max<qint64>(0, asOf.secsTo(now)));
     status.freshness = classifyFreshness(status.age, status.sla.value_or(std::chrono::seconds(0)));
+}
+
+/// What the control database says about the regions' freshness: their refreshes and, for
+/// regions CDC streams into, what `cdc run` last published.
+struct ControlFacts
+{
+    Result<std::map<std::string, db::RefreshRecord>> refreshes;
+    std::vector<db::CdcRegionState> cdc;
+};
+
+ControlFacts readControlFacts(const config::Config &config, const db::ConnectOptions &options)
+{
+    ControlFacts facts{std::map<std::string, db::RefreshRecord>{}, {}};
+    auto control = db::ControlDb::openExisting(config.golden.dsn, options);
+    if (!control) {
+        facts.refreshes = std::unexpected(control.error());
+        return facts;
+    }
+    if (!*control)
+        return facts;
+    facts.refreshes = (*control)->lastSuccessfulRefreshes();
+    // Without CDC figures a region is as fresh as its last refresh: no error worth failing on.
+    if (config.cdc.configured) {
+        if (auto rows = (*control)->cdcRegions(); rows)
+            facts.cdc = std::move(*rows);
+        else
+            spdlog::debug("CDC figures unavailable: {}", rows.error().describe());
+    }
+    return facts;
+}
+
+void applyHistory(EndpointStatus &status, const ControlFacts &facts, const QDateTime &now)
+{
+    if (status.role != EndpointRole::Region)
+        return;
+    applyRefreshAge(status, facts.refreshes, now);
+    applyCdcFreshness(status, facts.cdc, now);
 }
 
 } // namespace
@@ -143,7 +171,8 @@ StatusReport collectStatus(const config::Config &config, const EndpointCallback 
     // behind a host that is timing out.
     QThreadPool pool;
     pool.setMaxThreadCount(static_cast<int>(targets.size()) + 1);
-    QFuture<History> history = QtConcurrent::run(&pool, [&] { return readHistory(config, options); });
+    QFuture<ControlFacts> history
+            = QtConcurrent::run(&pool, [&] { return readControlFacts(config, options); });
 
     std::mutex callbackMutex;
     std::vector<QFuture<void>> probes;
@@ -155,8 +184,9 @@ StatusReport collectStatus(const config::Config &config, const EndpointCallback 
                 target.planned.error = "cancelled";
             else
                 probe(target.planned, target.dsn, options, cancel);
-            const History &records = history.result();
-            applyHistory(target.planned, records, now);
+            const ControlFacts &facts = history.result();
+            const History &records = facts.refreshes;
+            applyHistory(target.planned, facts, now);
             if (target.planned.role == EndpointRole::Region && !records && !target.planned.error) {
                 spdlog::debug("freshness of {} unknown: {}", target.planned.name,
                               records.error().describe());
@@ -169,7 +199,7 @@ StatusReport collectStatus(const config::Config &config, const EndpointCallback 
     }
     for (auto &future : probes)
         future.waitForFinished();
-    if (const History &records = history.result(); !records)
+    if (const History &records = history.result().refreshes; !records)
         spdlog::warn("refresh history unavailable: {}", records.error().describe());
 
     StatusReport report;
