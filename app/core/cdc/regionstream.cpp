@@ -2,11 +2,9 @@
 
 #include "core/cdc/regionapplier.h"
 #include "core/cdc/spool.h"
-#include "core/cdc/spoolsegments.h"
 #include "core/db/configuredconnect.h"
 
 #include <algorithm>
-#include <filesystem>
 #include <optional>
 #include <vector>
 
@@ -106,14 +104,6 @@ Result<void> RegionStream::run()
                          "its database has no CDC position: refresh it from a golden version "
                          "made after cdc init");
                 pause(std::chrono::seconds(5)); // a refresh mends it: look again
-                continue;
-            }
-            // The reader creates the spool when its replication connection is up; on a first
-            // run an applier gets here before it: wait for it rather than stop for good.
-            if (!std::filesystem::exists(spoolDirectoryPath(m_options.spoolDir))) {
-                applier.reset();
-                setState(RegionState::Starting, "waiting for the stream reader's spool");
-                pause(std::chrono::milliseconds(200));
                 continue;
             }
             auto usage = spoolUsage(m_options.spoolDir);
