@@ -29,7 +29,8 @@ QColor CdcRegionModel::stateColor(const std::string &state)
     using status::Freshness;
     if (state == "streaming")
         return StatusPalette::freshnessColor(Freshness::Ok);
-    if (state == "paused" || state == "refreshing" || state == "reconnecting")
+    if (state == "paused" || state == "refreshing" || state == "reconnecting"
+        || state == "needs-refresh")
         return StatusPalette::freshnessColor(Freshness::Due);
     if (state == "stopped-with-error" || state == "error")
         return StatusPalette::freshnessColor(Freshness::Overdue);

@@ -286,7 +286,9 @@ Result<RunSummary> runCdc(const config::Config &config, const RunOptions &option
         if (target) {
             bool allCaughtUp = true;
             for (const auto &region : figures) {
-                if (region.state == RegionState::Error) {
+                // Neither an error nor a database without a usable position mends itself.
+                if (region.state == RegionState::Error
+                    || region.state == RegionState::NeedsRefresh) {
                     regionError
                             = Error{ErrorCode::Database, region.detail, "region " + region.region};
                     halt->cancel();

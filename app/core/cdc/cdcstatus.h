@@ -18,7 +18,8 @@ namespace envsync::cdc {
 struct RegionCdcStatus
 {
     std::string region;
-    /// streaming | paused | refreshing | reconnecting | stopped-with-error | stopped |
+    /// streaming | paused | refreshing | reconnecting | needs-refresh | stopped-with-error |
+    /// stopped |
     /// not running (no `cdc run` reported within the last seconds)
     std::string state = "not running";
     std::string detail;

@@ -100,7 +100,7 @@ Result<void> RegionStream::run()
             }
             if (!*cursor) {
                 applier.reset();
-                setState(RegionState::Error,
+                setState(RegionState::NeedsRefresh,
                          "its database has no CDC position: refresh it from a golden version "
                          "made after cdc init");
                 pause(std::chrono::seconds(5)); // a refresh mends it: look again
@@ -113,9 +113,10 @@ Result<void> RegionStream::run()
             }
             if ((*cursor)->appliedLsn < usage->firstLsn) {
                 applier.reset();
-                setState(RegionState::Error, "its position " + formatLsn((*cursor)->appliedLsn)
-                                                     + " is older than the spool's start "
-                                                     + formatLsn(usage->firstLsn) + ": refresh it");
+                setState(RegionState::NeedsRefresh,
+                         "its position " + formatLsn((*cursor)->appliedLsn)
+                                 + " is older than the spool's start " + formatLsn(usage->firstLsn)
+                                 + ": refresh it");
                 pause(std::chrono::seconds(5));
                 continue;
             }

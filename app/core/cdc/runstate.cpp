@@ -15,6 +15,8 @@ const char *regionStateName(RegionState state)
         return "refreshing";
     case RegionState::Reconnecting:
         return "reconnecting";
+    case RegionState::NeedsRefresh:
+        return "needs-refresh";
     case RegionState::Error:
         return "stopped-with-error";
     case RegionState::Stopped:

@@ -14,7 +14,18 @@
 namespace envsync::cdc {
 
 /// What a region's applier is doing, as `cdc status` and the console show it.
-enum class RegionState { Starting, Streaming, Paused, Refreshing, Reconnecting, Error, Stopped };
+/// NeedsRefresh: its database has no CDC position, or one older than the spool's start; a
+/// refresh from a golden version made after `cdc init` mends it (the applier looks again).
+enum class RegionState {
+    Starting,
+    Streaming,
+    Paused,
+    Refreshing,
+    Reconnecting,
+    NeedsRefresh,
+    Error,
+    Stopped
+};
 [[nodiscard]] const char *regionStateName(RegionState state);
 
 /// One region's live figures (a copy taken under the RunState's lock).
