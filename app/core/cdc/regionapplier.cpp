@@ -169,6 +169,7 @@ RegionApplier::RegionApplier(RegionApplier &&other) noexcept
     , m_pipeline(std::exchange(other.m_pipeline, false))
     , m_pending(std::move(other.m_pending))
     , m_pendingBytes(std::exchange(other.m_pendingBytes, 0))
+    , m_set(std::exchange(other.m_set, {}))
 {
 }
 
@@ -185,6 +186,7 @@ RegionApplier &RegionApplier::operator=(RegionApplier &&other) noexcept
         m_pipeline = std::exchange(other.m_pipeline, false);
         m_pending = std::move(other.m_pending);
         m_pendingBytes = std::exchange(other.m_pendingBytes, 0);
+        m_set = std::exchange(other.m_set, {});
     }
     return *this;
 }
@@ -199,6 +201,7 @@ void RegionApplier::disconnect()
     m_pending.clear();
     m_pendingBytes = 0;
     m_pipeline = false;
+    m_set = {};
 }
 
 std::string RegionApplier::who() const
@@ -283,7 +286,7 @@ void RegionApplier::remember(const Relation &relation)
         if (same)
             return;
     }
-    m_relations[relation.id] = KnownRelation{relation, m_nextGeneration++, false, {}};
+    m_relations[relation.id] = KnownRelation{relation, m_nextGeneration++, false, {}, {}};
 }
 
 Result<ApplyStats> RegionApplier::apply(std::span<const SpoolEntry> entries)
@@ -433,7 +436,8 @@ Result<bool> RegionApplier::tableMatches(KnownRelation &known)
     const std::string table = db::qualifiedName(relation.schema, relation.table);
     auto rows = execParams(m_conn,
                            "SELECT a.attname, format_type(a.atttypid, a.atttypmod),"
-                           " a.atttypid::bigint, a.atttypmod FROM pg_attribute a"
+                           " a.atttypid::bigint, a.atttypmod, format_type(a.atttypid, -1)"
+                           " FROM pg_attribute a"
                            " WHERE a.attrelid = to_regclass($1::text) AND a.attnum > 0"
                            " AND NOT a.attisdropped AND a.attgenerated = ''",
                            {&table}, relation.display() + ": read the region's columns");
@@ -441,8 +445,10 @@ Result<bool> RegionApplier::tableMatches(KnownRelation &known)
         return std::unexpected(rows.error());
     const int count = PQntuples(rows->get());
     known.regionTypes.clear();
+    known.baseTypes.clear();
     bool matches = static_cast<std::size_t>(count) == relation.columns.size();
     std::vector<std::string> types;
+    std::vector<std::string> baseTypes;
     for (const RelationColumn &column : relation.columns) {
         int row = 0;
         while (row < count && column.name != PQgetvalue(rows->get(), row, 0))
@@ -450,6 +456,8 @@ Result<bool> RegionApplier::tableMatches(KnownRelation &known)
         if (row == count)
             return false;
         types.emplace_back(PQgetvalue(rows->get(), row, 1));
+        // -1, not NULL: format_type(bpchar, NULL) is "character", i.e. character(1)
+        baseTypes.emplace_back(PQgetvalue(rows->get(), row, 4));
         if (!column.typeName.empty()) {
             matches = matches && column.typeName == types.back();
         } else if (isBuiltinType(column.typeOid)) {
@@ -458,6 +466,7 @@ Result<bool> RegionApplier::tableMatches(KnownRelation &known)
         }
     }
     known.regionTypes = std::move(types);
+    known.baseTypes = std::move(baseTypes);
     return matches;
 }
 
@@ -502,7 +511,7 @@ Result<std::string> RegionApplier::parityDdl(const Relation &relation)
 }
 
 Result<void> RegionApplier::send(const KnownRelation &known, const ApplyStatement &statement,
-                                 Check check, Batch &batch)
+                                 Pending pending, Batch &batch)
 {
     if (!m_pipeline) {
         if (PQenterPipelineMode(m_conn) != 1)
@@ -519,7 +528,7 @@ Result<void> RegionApplier::send(const KnownRelation &known, const ApplyStatemen
             return fail(ErrorCode::Database,
                         known.relation.display()
                                 + ": prepare: " + db::safeLibpqMessage(PQerrorMessage(m_conn)));
-        m_pending.push_back({Check::Prepared, &known});
+        m_pending.push_back({Check::Prepared, &known, {}, 0});
         it = m_prepared.emplace(key, name).first;
     }
     std::vector<const char *> values;
@@ -533,7 +542,7 @@ Result<void> RegionApplier::send(const KnownRelation &known, const ApplyStatemen
         != 1)
         return fail(ErrorCode::Database,
                     known.relation.display() + ": " + db::safeLibpqMessage(PQerrorMessage(m_conn)));
-    m_pending.push_back({check, &known});
+    m_pending.push_back(pending);
     // Read results now and then: a server blocked on unread results stops reading statements.
     constexpr std::size_t maxPending = 256;
     constexpr std::size_t maxPendingBytes = 4 << 20;
@@ -544,6 +553,8 @@ Result<void> RegionApplier::send(const KnownRelation &known, const ApplyStatemen
 
 Result<void> RegionApplier::drain(Batch &batch)
 {
+    if (auto flushed = flushSet(batch); !flushed)
+        return flushed;
     if (!m_pipeline)
         return {};
     const auto connectionError = [&] {
@@ -611,17 +622,45 @@ Result<void> RegionApplier::readResult(const Pending &pending, const pg_result *
         if (affectedRows(result) > 0)
             return {};
         return conflict(relation, "delete_missing", "delete finds no row", batch);
+    case Check::Set:
+        return readSetResult(pending, result, batch);
+    }
+    return {};
+}
+
+Result<void> RegionApplier::readSetResult(const Pending &pending, const pg_result *result,
+                                          Batch &batch)
+{
+    const Relation &relation = pending.known->relation;
+    std::int64_t inserted = 0; // `t` rows: rows the INSERT did not find
+    for (int row = 0; row < PQntuples(result); ++row)
+        inserted += std::strcmp(PQgetvalue(result, row, 0), "t") == 0 ? 1 : 0;
+    // A set never holds a key twice, so each change met at most one row.
+    switch (pending.setKind) {
+    case SetKind::Insert:
+        return conflict(relation, "insert_exists", "insert conflicts with an existing row", batch,
+                        pending.rows - inserted);
+    case SetKind::Upsert:
+        return conflict(relation, "update_missing", "update finds no row", batch, inserted);
+    case SetKind::Update:
+        return conflict(relation, "update_missing", "update finds no row", batch,
+                        pending.rows - affectedRows(result));
+    case SetKind::Delete:
+        return conflict(relation, "delete_missing", "delete finds no row", batch,
+                        pending.rows - affectedRows(result));
     }
     return {};
 }
 
 Result<void> RegionApplier::conflict(const Relation &relation, const char *kind, const char *what,
-                                     Batch &batch)
+                                     Batch &batch, std::int64_t count)
 {
+    if (count <= 0)
+        return {};
     if (m_options.policy == ConflictPolicy::Stop)
         return fail(ErrorCode::Database, relation.display() + ": " + what + " (conflicts: stop)",
                     who());
-    ++batch.conflicts[{relation.display(), kind}];
+    batch.conflicts[{relation.display(), kind}] += count;
     return {};
 }
 
@@ -634,6 +673,51 @@ Result<void> RegionApplier::applyChange(const RowChange &change, Batch &batch)
     if (skipped(relation))
         return {};
     ++batch.changes;
+    std::optional<SetShape> shape;
+    if (known.baseTypes.size() == relation.columns.size())
+        shape = setShape(relation, change, m_options.policy);
+    if (!shape) {
+        if (auto flushed = flushSet(batch); !flushed) // it comes before this change
+            return flushed;
+        return applyRow(known, change, batch);
+    }
+    std::string key = setKey(relation, change);
+    // A set ends at another relation or shape, and before a key it holds: a later change of
+    // a row must see the earlier one. Bounded, so its arrays stay a few MB at most.
+    constexpr std::size_t maxSetRows = 1000;
+    if (m_set.known != &known || m_set.shape != *shape || m_set.keys.contains(key)
+        || m_set.changes.size() >= maxSetRows) {
+        if (auto flushed = flushSet(batch); !flushed)
+            return flushed;
+        m_set.known = &known;
+        m_set.shape = std::move(*shape);
+    }
+    m_set.changes.push_back(&change);
+    m_set.keys.insert(std::move(key));
+    return {};
+}
+
+Result<void> RegionApplier::flushSet(Batch &batch)
+{
+    if (m_set.changes.empty())
+        return {};
+    const PendingSet set = std::exchange(m_set, {}); // send() may drain(), which flushes
+    if (set.changes.size() == 1)
+        return applyRow(*set.known, *set.changes.front(), batch);
+    auto statement = setStatement(set.known->relation, set.shape, set.changes,
+                                  set.known->baseTypes, m_options.policy);
+    if (!statement)
+        return std::unexpected(statement.error());
+    return send(*set.known, statement->statement,
+                {Check::Set, set.known, set.shape.kind,
+                 static_cast<std::int64_t>(set.changes.size())},
+                batch);
+}
+
+Result<void> RegionApplier::applyRow(const KnownRelation &known, const RowChange &change,
+                                     Batch &batch)
+{
+    const Relation &relation = known.relation;
     Result<ApplyStatement> statement;
     Check check = Check::Insert;
     switch (change.kind) {
@@ -666,7 +750,7 @@ Result<void> RegionApplier::applyChange(const RowChange &change, Batch &batch)
     }
     if (!statement)
         return std::unexpected(statement.error());
-    return send(known, *statement, check, batch);
+    return send(known, *statement, {check, &known, {}, 1}, batch);
 }
 
 Result<void> RegionApplier::applyTruncate(const RowChange &change, Batch &batch)
