@@ -382,7 +382,8 @@ Result<SetStatement> setStatement(const Relation &relation, const SetShape &shap
             if (isKey(relation, column))
                 keys += (keys.empty() ? "" : ", ") + db::quoteIdentifier(column.name);
         }
-        const bool overwrite = shape.kind == SetKind::Upsert || policy == ConflictPolicy::SourceWins;
+        const bool overwrite
+                = shape.kind == SetKind::Upsert || policy == ConflictPolicy::SourceWins;
         statement.sql = "INSERT INTO " + table + " (" + columns + ") SELECT " + values + " FROM "
                         + rows + " ON CONFLICT (" + keys + ") DO "
                         + (overwrite && !updates.empty() ? "UPDATE SET " + updates
@@ -396,8 +397,8 @@ Result<SetStatement> setStatement(const Relation &relation, const SetShape &shap
             sets += (sets.empty() ? "" : ", ") + db::quoteIdentifier(relation.columns[i].name)
                     + " = " + setValue(i, baseTypes);
         }
-        statement.sql = "UPDATE " + table + " AS t SET " + sets + " FROM " + rows + " WHERE "
-                        + keyMatch;
+        statement.sql
+                = "UPDATE " + table + " AS t SET " + sets + " FROM " + rows + " WHERE " + keyMatch;
         break;
     }
     case SetKind::Delete:

@@ -704,14 +704,14 @@ Result<void> RegionApplier::flushSet(Batch &batch)
     const PendingSet set = std::exchange(m_set, {}); // send() may drain(), which flushes
     if (set.changes.size() == 1)
         return applyRow(*set.known, *set.changes.front(), batch);
-    auto statement = setStatement(set.known->relation, set.shape, set.changes,
-                                  set.known->baseTypes, m_options.policy);
+    auto statement = setStatement(set.known->relation, set.shape, set.changes, set.known->baseTypes,
+                                  m_options.policy);
     if (!statement)
         return std::unexpected(statement.error());
-    return send(*set.known, statement->statement,
-                {Check::Set, set.known, set.shape.kind,
-                 static_cast<std::int64_t>(set.changes.size())},
-                batch);
+    return send(
+            *set.known, statement->statement,
+            {Check::Set, set.known, set.shape.kind, static_cast<std::int64_t>(set.changes.size())},
+            batch);
 }
 
 Result<void> RegionApplier::applyRow(const KnownRelation &known, const RowChange &change,
