@@ -286,7 +286,7 @@ void RegionApplier::remember(const Relation &relation)
         if (same)
             return;
     }
-    m_relations[relation.id] = KnownRelation{relation, m_nextGeneration++, false, {}, {}};
+    m_relations[relation.id] = KnownRelation{relation, m_nextGeneration++, false, {}, {}, 0};
 }
 
 Result<ApplyStats> RegionApplier::apply(std::span<const SpoolEntry> entries)
@@ -436,7 +436,9 @@ Result<bool> RegionApplier::tableMatches(KnownRelation &known)
     const std::string table = db::qualifiedName(relation.schema, relation.table);
     auto rows = execParams(m_conn,
                            "SELECT a.attname, format_type(a.atttypid, a.atttypmod),"
-                           " a.atttypid::bigint, a.atttypmod, format_type(a.atttypid, -1)"
+                           " a.atttypid::bigint, a.atttypmod, format_type(a.atttypid, -1),"
+                           " (SELECT count(*) FROM pg_index i WHERE i.indrelid = a.attrelid"
+                           "  AND (i.indisunique OR i.indisexclusion))"
                            " FROM pg_attribute a"
                            " WHERE a.attrelid = to_regclass($1::text) AND a.attnum > 0"
                            " AND NOT a.attisdropped AND a.attgenerated = ''",
@@ -467,6 +469,7 @@ Result<bool> RegionApplier::tableMatches(KnownRelation &known)
     }
     known.regionTypes = std::move(types);
     known.baseTypes = std::move(baseTypes);
+    known.uniqueIndexes = count > 0 ? std::atoi(PQgetvalue(rows->get(), 0, 5)) : 0;
     return matches;
 }
 
@@ -676,6 +679,11 @@ Result<void> RegionApplier::applyChange(const RowChange &change, Batch &batch)
     std::optional<SetShape> shape;
     if (known.baseTypes.size() == relation.columns.size())
         shape = setShape(relation, change, m_options.policy);
+    // An UPDATE … FROM a set changes the rows in the join's order, not the source's, and a
+    // unique index besides the key's is checked row by row: such a table's updates stay per row.
+    // (INSERT … SELECT FROM unnest keeps the order; deletes cannot collide.)
+    if (shape && shape->kind == SetKind::Update && known.uniqueIndexes > 1)
+        shape.reset();
     if (!shape) {
         if (auto flushed = flushSet(batch); !flushed) // it comes before this change
             return flushed;

@@ -88,6 +88,7 @@ private:
         bool checked = false;                 ///< the region's table matches it
         std::vector<std::string> regionTypes; ///< format_type() per column, once checked
         std::vector<std::string> baseTypes;   ///< the same without type modifiers
+        int uniqueIndexes = 0;                ///< the region's unique and exclusion indexes
     };
     /// What a statement's result says, read when the pipeline is drained.
     enum class Check { Prepared, Insert, Update, UpdateOrInsert, Upsert, Delete, Set };
