@@ -242,7 +242,12 @@ Result<std::optional<RegionCursor>> RegionApplier::open()
     // Replica role: the region's triggers and FK checks do not fire for streamed rows, as in
     // native logical replication. (Commits stay synchronous: a cursor the runner saw may be
     // what it prunes the spool by; one batch is one commit, so the flush is shared anyway.)
-    if (auto set = exec(m_conn, "SET session_replication_role = replica", "prepare the session");
+    // Generic plans: a set statement's custom plan estimates its arrays' real length, so the
+    // server would otherwise prefer planning it anew each time (costly for wide tables).
+    if (auto set = exec(m_conn,
+                        "SET session_replication_role = replica;"
+                        " SET plan_cache_mode = force_generic_plan",
+                        "prepare the session");
         !set)
         return std::unexpected(withContext(set.error(), who()));
 
