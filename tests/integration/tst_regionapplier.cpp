@@ -991,6 +991,7 @@ private:
         options.sourceDsn = m_cluster.dsn("src");
         options.policy = policy;
         options.skipTables = std::move(skip);
+        options.minSetChanges = 2; // every run of two or more is a set: the cases test sets
         return options;
     }
 

@@ -715,8 +715,13 @@ Result<void> RegionApplier::flushSet(Batch &batch)
     if (m_set.changes.empty())
         return {};
     const PendingSet set = std::exchange(m_set, {}); // send() may drain(), which flushes
-    if (set.changes.size() == 1)
-        return applyRow(*set.known, *set.changes.front(), batch);
+    if (set.changes.size() < std::max<std::size_t>(m_options.minSetChanges, 2)) {
+        for (const RowChange *change : set.changes) {
+            if (auto applied = applyRow(*set.known, *change, batch); !applied)
+                return applied;
+        }
+        return {};
+    }
     auto statement = setStatement(set.known->relation, set.shape, set.changes, set.known->baseTypes,
                                   m_options.policy);
     if (!statement)

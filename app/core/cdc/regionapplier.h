@@ -31,6 +31,10 @@ struct RegionApplierOptions
     std::string sourceDsn;                    ///< the source, for schema parity catalog reads
     db::ConnectOptions connect;               ///< applicationName is set by the applier
     std::shared_ptr<job::CancelToken> cancel; ///< may be null
+    /// A run of fewer changes of one relation and shape is applied row by row: a set
+    /// statement's fixed cost (arrays, unnest, casts) outweighs what it saves there on wide
+    /// tables (bench_cdc.sh: runs of 2-4 changes of 15 columns cost the region more as sets).
+    std::size_t minSetChanges = 8;
 };
 
 /// What one apply() call did. Conflicts are keyed by ("schema.table", kind) with kind
