@@ -196,6 +196,90 @@ private slots:
         QVERIFY(!upsertStatement(keyed(), change));
     }
 
+    /// Which changes a set takes: keyed tables, no key change, no key hidden by TOAST; the
+    /// sent columns are part of the shape.
+    void setShapes()
+    {
+        RowChange change;
+        change.kind = ChangeKind::Update;
+        change.newTuple = {text("5"), text("a"), null()};
+        auto shape = setShape(keyed(), change, ConflictPolicy::SourceWins);
+        QVERIFY(shape);
+        QVERIFY(shape->kind == SetKind::Upsert);
+        QCOMPARE(shape->sent, std::string("vvv"));
+        shape = setShape(keyed(), change, ConflictPolicy::Skip);
+        QVERIFY(shape && shape->kind == SetKind::Update);
+        change.newTuple = {text("5"), unchanged(), null()};
+        shape = setShape(keyed(), change, ConflictPolicy::SourceWins);
+        QVERIFY(shape && shape->kind == SetKind::Update);
+        QCOMPARE(shape->sent, std::string("vuv"));
+        QVERIFY(!setShape(full(), change, ConflictPolicy::SourceWins));
+        change.newTuple = {unchanged(), text("a"), null()};
+        QVERIFY(!setShape(keyed(), change, ConflictPolicy::Skip));
+        change.newTuple = {text("5"), text("a"), null()};
+        change.oldTuple = Tuple{text("4"), null(), null()};
+        QVERIFY(!setShape(keyed(), change, ConflictPolicy::SourceWins)); // a key change
+        change.kind = ChangeKind::Delete;
+        shape = setShape(keyed(), change, ConflictPolicy::Stop);
+        QVERIFY(shape && shape->kind == SetKind::Delete);
+        QCOMPARE(setKey(keyed(), change), std::string("1:4"));
+        change.oldIsKey = false;
+        QVERIFY(!setShape(keyed(), change, ConflictPolicy::Stop));
+    }
+
+    /// Every value quoted with " and \ escaped, NULL unquoted (a text "NULL" stays text).
+    void textArrayLiteralQuotesEveryValue()
+    {
+        const TupleValue a = text("a\"b\\c,{d} \t\xe2\x82\xac");
+        const TupleValue n = null();
+        const TupleValue word = text("NULL");
+        const TupleValue empty = text("");
+        QCOMPARE(textArrayLiteral({&a, &n, &word, &empty}),
+                 std::string("{\"a\\\"b\\\\c,{d} \t\xe2\x82\xac\",NULL,\"NULL\",\"\"}"));
+        QCOMPARE(textArrayLiteral({}), std::string("{}"));
+    }
+
+    void setStatementsBindArraysAndQuoteNames()
+    {
+        RowChange first;
+        first.kind = ChangeKind::Update;
+        first.newTuple = {text("5"), text("x'y"), unchanged()};
+        RowChange second = first;
+        second.newTuple = {text("6"), null(), unchanged()};
+        const std::vector<std::string> types = {"integer", "text", "\"s\"\"x\".e"};
+        const SetShape shape{SetKind::Update, "vvu"};
+        const auto update
+                = setStatement(keyed(), shape, {&first, &second}, types, ConflictPolicy::Skip);
+        QVERIFY(update);
+        QCOMPARE(update->statement.sql,
+                 std::string("UPDATE \"s\"\"x\".\"T; DROP\" AS t SET \"id\" = v.c0::integer,"
+                             " \"a\"\"b\" = v.c1::text FROM unnest($1::text[], $2::text[])"
+                             " AS v(c0, c1) WHERE t.\"id\" = v.c0::integer"));
+        QCOMPARE(params(update->statement), (Values{"{\"5\",\"6\"}", "{\"x'y\",NULL}"}));
+
+        first.newTuple = {text("5"), text("a"), text("b")};
+        second.newTuple = {text("6"), text("c"), null()};
+        const auto insert = setStatement(keyed(), {SetKind::Insert, "vvv"}, {&first, &second},
+                                         types, ConflictPolicy::Stop);
+        QVERIFY(insert);
+        QCOMPARE(insert->statement.sql,
+                 std::string("INSERT INTO \"s\"\"x\".\"T; DROP\" (\"id\", \"a\"\"b\", \"c\")"
+                             " SELECT v.c0::integer, v.c1::text, v.c2::\"s\"\"x\".e FROM"
+                             " unnest($1::text[], $2::text[], $3::text[]) AS v(c0, c1, c2)"
+                             " ON CONFLICT (\"id\") DO NOTHING RETURNING (xmax = 0)"));
+
+        first.kind = second.kind = ChangeKind::Delete;
+        first.oldTuple = Tuple{text("5"), null(), null()};
+        second.oldTuple = Tuple{text("6"), null(), null()};
+        const auto remove = setStatement(keyed(), {SetKind::Delete, ""}, {&first, &second}, types,
+                                         ConflictPolicy::Skip);
+        QVERIFY(remove);
+        QCOMPARE(remove->statement.sql,
+                 std::string("DELETE FROM \"s\"\"x\".\"T; DROP\" AS t USING"
+                             " unnest($1::text[]) AS v(c0) WHERE t.\"id\" = v.c0::integer"));
+        QCOMPARE(params(remove->statement), (Values{"{\"5\",\"6\"}"}));
+    }
+
     void wrongWidthIsAnError()
     {
         QVERIFY(!insertStatement(keyed(), {text("1")}, ConflictPolicy::SourceWins));

@@ -227,6 +227,187 @@ Result<ApplyStatement> deleteStatement(const Relation &relation, const RowChange
     return statement;
 }
 
+std::optional<SetShape> setShape(const Relation &relation, const RowChange &change,
+                                 ConflictPolicy policy)
+{
+    if (!hasKey(relation))
+        return std::nullopt;
+    const Tuple *keyImage = nullptr;
+    SetShape shape;
+    switch (change.kind) {
+    case ChangeKind::Insert:
+        shape.kind = SetKind::Insert;
+        keyImage = &change.newTuple;
+        break;
+    case ChangeKind::Update:
+        if (change.oldTuple) // a key change: found by the old key, the per-row way
+            return std::nullopt;
+        shape.kind = policy == ConflictPolicy::SourceWins && isComplete(change.newTuple)
+                             ? SetKind::Upsert
+                             : SetKind::Update;
+        keyImage = &change.newTuple;
+        break;
+    case ChangeKind::Delete:
+        if (!change.oldTuple || !change.oldIsKey)
+            return std::nullopt;
+        shape.kind = SetKind::Delete;
+        keyImage = &*change.oldTuple;
+        break;
+    case ChangeKind::Truncate:
+        return std::nullopt;
+    }
+    if (keyImage->size() != relation.columns.size())
+        return std::nullopt;
+    for (std::size_t i = 0; i < relation.columns.size(); ++i) {
+        if (isKey(relation, relation.columns[i]) && (*keyImage)[i].kind == Kind::Unchanged)
+            return std::nullopt;
+    }
+    if (shape.kind != SetKind::Delete) {
+        for (const TupleValue &value : change.newTuple)
+            shape.sent += value.kind == Kind::Unchanged ? 'u' : 'v';
+    }
+    return shape;
+}
+
+std::string setKey(const Relation &relation, const RowChange &change)
+{
+    const Tuple &image = change.kind == ChangeKind::Delete ? *change.oldTuple : change.newTuple;
+    std::string key;
+    for (std::size_t i = 0; i < relation.columns.size() && i < image.size(); ++i) {
+        if (!isKey(relation, relation.columns[i]))
+            continue;
+        if (image[i].kind != Kind::Text) {
+            key += 'n';
+            continue;
+        }
+        key += std::to_string(image[i].text.size()) + ':' + image[i].text;
+    }
+    return key;
+}
+
+std::string textArrayLiteral(const std::vector<const TupleValue *> &values)
+{
+    std::string out = "{";
+    for (const TupleValue *value : values) {
+        if (out.size() > 1)
+            out += ',';
+        if (value->kind != Kind::Text) {
+            out += "NULL";
+            continue;
+        }
+        out += '"';
+        for (const char c : value->text) {
+            if (c == '"' || c == '\\')
+                out += '\\';
+            out += c;
+        }
+        out += '"';
+    }
+    out += '}';
+    return out;
+}
+
+namespace {
+
+/// The column of the set's row `v` that carries column `index`, cast to its region type.
+std::string setValue(std::size_t index, const std::vector<std::string> &baseTypes)
+{
+    return "v.c" + std::to_string(index) + "::" + baseTypes[index];
+}
+
+} // namespace
+
+Result<SetStatement> setStatement(const Relation &relation, const SetShape &shape,
+                                  const std::vector<const RowChange *> &changes,
+                                  const std::vector<std::string> &baseTypes, ConflictPolicy policy)
+{
+    if (baseTypes.size() != relation.columns.size())
+        return fail(ErrorCode::Internal,
+                    relation.display() + ": the region's column types are not known");
+    const bool isDelete = shape.kind == SetKind::Delete;
+    if (!isDelete && shape.sent.size() != relation.columns.size())
+        return fail(ErrorCode::Internal, relation.display() + ": a set of another width");
+    SetStatement out;
+    ApplyStatement &statement = out.statement;
+    statement.shape = "S" + std::to_string(static_cast<int>(shape.kind)) + ':'
+                      + std::to_string(relation.id) + ':' + shape.sent;
+    // The columns the set binds, one text[] each, unnested as v(c<index>, …).
+    std::vector<std::size_t> bound;
+    for (std::size_t i = 0; i < relation.columns.size(); ++i) {
+        if (isDelete ? isKey(relation, relation.columns[i]) : shape.sent[i] == 'v')
+            bound.push_back(i);
+    }
+    std::string arrays;
+    std::string aliases;
+    for (const std::size_t i : bound) {
+        std::vector<const TupleValue *> values;
+        values.reserve(changes.size());
+        for (const RowChange *change : changes) {
+            const Tuple &image = isDelete ? *change->oldTuple : change->newTuple;
+            if (image.size() != relation.columns.size())
+                return fail(ErrorCode::Internal, relation.display() + ": a set of another width");
+            values.push_back(&image[i]);
+        }
+        out.arrays.push_back(textArrayLiteral(values));
+        arrays += (arrays.empty() ? "$" : ", $") + std::to_string(out.arrays.size()) + "::text[]";
+        aliases += (aliases.empty() ? "c" : ", c") + std::to_string(i);
+    }
+    for (const std::string &array : out.arrays)
+        statement.params.push_back(&array);
+    const std::string table = db::qualifiedName(relation.schema, relation.table);
+    const std::string rows = "unnest(" + arrays + ") AS v(" + aliases + ")";
+    std::string keyMatch;
+    for (std::size_t i = 0; i < relation.columns.size(); ++i) {
+        if (!isKey(relation, relation.columns[i]))
+            continue;
+        keyMatch += (keyMatch.empty() ? "" : " AND ") + std::string("t.")
+                    + db::quoteIdentifier(relation.columns[i].name) + " = "
+                    + setValue(i, baseTypes);
+    }
+    switch (shape.kind) {
+    case SetKind::Insert:
+    case SetKind::Upsert: {
+        std::string columns;
+        std::string values;
+        std::string keys;
+        std::string updates;
+        for (const std::size_t i : bound) {
+            const std::string name = db::quoteIdentifier(relation.columns[i].name);
+            columns += (columns.empty() ? "" : ", ") + name;
+            values += (values.empty() ? "" : ", ") + setValue(i, baseTypes);
+            if (!isKey(relation, relation.columns[i]))
+                updates += (updates.empty() ? "" : ", ") + name + " = EXCLUDED." + name;
+        }
+        for (const auto &column : relation.columns) {
+            if (isKey(relation, column))
+                keys += (keys.empty() ? "" : ", ") + db::quoteIdentifier(column.name);
+        }
+        const bool overwrite
+                = shape.kind == SetKind::Upsert || policy == ConflictPolicy::SourceWins;
+        statement.sql = "INSERT INTO " + table + " (" + columns + ") SELECT " + values + " FROM "
+                        + rows + " ON CONFLICT (" + keys + ") DO "
+                        + (overwrite && !updates.empty() ? "UPDATE SET " + updates
+                                                         : std::string("NOTHING"))
+                        + " RETURNING (xmax = 0)";
+        break;
+    }
+    case SetKind::Update: {
+        std::string sets;
+        for (const std::size_t i : bound) {
+            sets += (sets.empty() ? "" : ", ") + db::quoteIdentifier(relation.columns[i].name)
+                    + " = " + setValue(i, baseTypes);
+        }
+        statement.sql
+                = "UPDATE " + table + " AS t SET " + sets + " FROM " + rows + " WHERE " + keyMatch;
+        break;
+    }
+    case SetKind::Delete:
+        statement.sql = "DELETE FROM " + table + " AS t USING " + rows + " WHERE " + keyMatch;
+        break;
+    }
+    return out;
+}
+
 std::string truncateSql(const std::vector<const Relation *> &relations, bool restartIdentity)
 {
     std::string sql = "TRUNCATE ";

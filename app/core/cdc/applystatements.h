@@ -4,6 +4,8 @@
 #include "core/cdc/conflictpolicy.h"
 #include "core/error.h"
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -64,5 +66,55 @@ updateOrInsertStatement(const Relation &relation, const RowChange &change,
 
 /// True when no value of the image is an Unchanged TOAST placeholder (it can be inserted).
 [[nodiscard]] bool isComplete(const Tuple &row);
+
+// Set-based apply: consecutive changes of one relation with the same SetShape are applied by
+// ONE statement whose values are bound as text arrays (one per column), cast to the region's
+// column types. A set never holds the same key twice (setKey), so no change in it needs to see
+// another's effect.
+
+/// What a set statement does per row, as the per-row statement for such a change would.
+enum class SetKind : std::uint8_t {
+    Insert, ///< insertStatement's INSERT … ON CONFLICT (key)
+    Upsert, ///< upsertStatement's (source_wins, update of a whole row by its unchanged key)
+    Update, ///< updateStatement's by the unchanged key (skip, stop, or TOAST placeholders)
+    Delete, ///< deleteStatement's by the old key
+};
+
+struct SetShape
+{
+    SetKind kind = SetKind::Insert;
+    std::string sent; ///< 'v'/'u' per column: which values the set binds (Insert/Upsert/Update)
+
+    bool operator==(const SetShape &) const = default;
+};
+
+/// The shape a change can be applied in a set with; nullopt for a change only the per-row
+/// statements apply (REPLICA IDENTITY FULL or keyless tables, key changes, truncates, a key
+/// value that is an Unchanged placeholder, a malformed image).
+[[nodiscard]] std::optional<SetShape> setShape(const Relation &relation, const RowChange &change,
+                                               ConflictPolicy policy);
+
+/// The key values of a change setShape accepted, as one unambiguous string (equal strings:
+/// equal keys, as pgoutput prints a stored value the same way each time).
+[[nodiscard]] std::string setKey(const Relation &relation, const RowChange &change);
+
+/// One statement for `changes` (all of `shape`, distinct setKeys). `baseTypes` are the region's
+/// format_type(type, -1) per column: values are cast to the type without its modifier, and the
+/// assignment to the column applies the modifier as it does to a bound value. The statement
+/// owns its values (`arrays`; `statement.params` point into its elements, which a move of the
+/// vector keeps where they are). Its result tells how many
+/// rows it met (see SetKind): affected rows for Update/Delete, `t` rows for Insert/Upsert.
+struct SetStatement
+{
+    ApplyStatement statement;
+    std::vector<std::string> arrays;
+};
+[[nodiscard]] Result<SetStatement> setStatement(const Relation &relation, const SetShape &shape,
+                                                const std::vector<const RowChange *> &changes,
+                                                const std::vector<std::string> &baseTypes,
+                                                ConflictPolicy policy);
+
+/// A text[] literal of the values ({"a",NULL,"b\"c"}): NULL unquoted, everything else quoted.
+[[nodiscard]] std::string textArrayLiteral(const std::vector<const TupleValue *> &values);
 
 } // namespace envsync::cdc

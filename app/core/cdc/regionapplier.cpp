@@ -169,6 +169,7 @@ RegionApplier::RegionApplier(RegionApplier &&other) noexcept
     , m_pipeline(std::exchange(other.m_pipeline, false))
     , m_pending(std::move(other.m_pending))
     , m_pendingBytes(std::exchange(other.m_pendingBytes, 0))
+    , m_set(std::exchange(other.m_set, {}))
 {
 }
 
@@ -185,6 +186,7 @@ RegionApplier &RegionApplier::operator=(RegionApplier &&other) noexcept
         m_pipeline = std::exchange(other.m_pipeline, false);
         m_pending = std::move(other.m_pending);
         m_pendingBytes = std::exchange(other.m_pendingBytes, 0);
+        m_set = std::exchange(other.m_set, {});
     }
     return *this;
 }
@@ -199,6 +201,7 @@ void RegionApplier::disconnect()
     m_pending.clear();
     m_pendingBytes = 0;
     m_pipeline = false;
+    m_set = {};
 }
 
 std::string RegionApplier::who() const
@@ -239,7 +242,12 @@ Result<std::optional<RegionCursor>> RegionApplier::open()
     // Replica role: the region's triggers and FK checks do not fire for streamed rows, as in
     // native logical replication. (Commits stay synchronous: a cursor the runner saw may be
     // what it prunes the spool by; one batch is one commit, so the flush is shared anyway.)
-    if (auto set = exec(m_conn, "SET session_replication_role = replica", "prepare the session");
+    // Generic plans: a set statement's custom plan estimates its arrays' real length, so the
+    // server would otherwise prefer planning it anew each time (costly for wide tables).
+    if (auto set = exec(m_conn,
+                        "SET session_replication_role = replica;"
+                        " SET plan_cache_mode = force_generic_plan",
+                        "prepare the session");
         !set)
         return std::unexpected(withContext(set.error(), who()));
 
@@ -283,7 +291,7 @@ void RegionApplier::remember(const Relation &relation)
         if (same)
             return;
     }
-    m_relations[relation.id] = KnownRelation{relation, m_nextGeneration++, false, {}};
+    m_relations[relation.id] = KnownRelation{relation, m_nextGeneration++, false, {}, {}, 0};
 }
 
 Result<ApplyStats> RegionApplier::apply(std::span<const SpoolEntry> entries)
@@ -433,7 +441,10 @@ Result<bool> RegionApplier::tableMatches(KnownRelation &known)
     const std::string table = db::qualifiedName(relation.schema, relation.table);
     auto rows = execParams(m_conn,
                            "SELECT a.attname, format_type(a.atttypid, a.atttypmod),"
-                           " a.atttypid::bigint, a.atttypmod FROM pg_attribute a"
+                           " a.atttypid::bigint, a.atttypmod, format_type(a.atttypid, -1),"
+                           " (SELECT count(*) FROM pg_index i WHERE i.indrelid = a.attrelid"
+                           "  AND (i.indisunique OR i.indisexclusion))"
+                           " FROM pg_attribute a"
                            " WHERE a.attrelid = to_regclass($1::text) AND a.attnum > 0"
                            " AND NOT a.attisdropped AND a.attgenerated = ''",
                            {&table}, relation.display() + ": read the region's columns");
@@ -441,8 +452,10 @@ Result<bool> RegionApplier::tableMatches(KnownRelation &known)
         return std::unexpected(rows.error());
     const int count = PQntuples(rows->get());
     known.regionTypes.clear();
+    known.baseTypes.clear();
     bool matches = static_cast<std::size_t>(count) == relation.columns.size();
     std::vector<std::string> types;
+    std::vector<std::string> baseTypes;
     for (const RelationColumn &column : relation.columns) {
         int row = 0;
         while (row < count && column.name != PQgetvalue(rows->get(), row, 0))
@@ -450,6 +463,8 @@ Result<bool> RegionApplier::tableMatches(KnownRelation &known)
         if (row == count)
             return false;
         types.emplace_back(PQgetvalue(rows->get(), row, 1));
+        // -1, not NULL: format_type(bpchar, NULL) is "character", i.e. character(1)
+        baseTypes.emplace_back(PQgetvalue(rows->get(), row, 4));
         if (!column.typeName.empty()) {
             matches = matches && column.typeName == types.back();
         } else if (isBuiltinType(column.typeOid)) {
@@ -458,6 +473,8 @@ Result<bool> RegionApplier::tableMatches(KnownRelation &known)
         }
     }
     known.regionTypes = std::move(types);
+    known.baseTypes = std::move(baseTypes);
+    known.uniqueIndexes = count > 0 ? std::atoi(PQgetvalue(rows->get(), 0, 5)) : 0;
     return matches;
 }
 
@@ -502,7 +519,7 @@ Result<std::string> RegionApplier::parityDdl(const Relation &relation)
 }
 
 Result<void> RegionApplier::send(const KnownRelation &known, const ApplyStatement &statement,
-                                 Check check, Batch &batch)
+                                 Pending pending, Batch &batch)
 {
     if (!m_pipeline) {
         if (PQenterPipelineMode(m_conn) != 1)
@@ -519,7 +536,7 @@ Result<void> RegionApplier::send(const KnownRelation &known, const ApplyStatemen
             return fail(ErrorCode::Database,
                         known.relation.display()
                                 + ": prepare: " + db::safeLibpqMessage(PQerrorMessage(m_conn)));
-        m_pending.push_back({Check::Prepared, &known});
+        m_pending.push_back({Check::Prepared, &known, {}, 0});
         it = m_prepared.emplace(key, name).first;
     }
     std::vector<const char *> values;
@@ -533,7 +550,7 @@ Result<void> RegionApplier::send(const KnownRelation &known, const ApplyStatemen
         != 1)
         return fail(ErrorCode::Database,
                     known.relation.display() + ": " + db::safeLibpqMessage(PQerrorMessage(m_conn)));
-    m_pending.push_back({check, &known});
+    m_pending.push_back(pending);
     // Read results now and then: a server blocked on unread results stops reading statements.
     constexpr std::size_t maxPending = 256;
     constexpr std::size_t maxPendingBytes = 4 << 20;
@@ -544,6 +561,8 @@ Result<void> RegionApplier::send(const KnownRelation &known, const ApplyStatemen
 
 Result<void> RegionApplier::drain(Batch &batch)
 {
+    if (auto flushed = flushSet(batch); !flushed)
+        return flushed;
     if (!m_pipeline)
         return {};
     const auto connectionError = [&] {
@@ -611,17 +630,45 @@ Result<void> RegionApplier::readResult(const Pending &pending, const pg_result *
         if (affectedRows(result) > 0)
             return {};
         return conflict(relation, "delete_missing", "delete finds no row", batch);
+    case Check::Set:
+        return readSetResult(pending, result, batch);
+    }
+    return {};
+}
+
+Result<void> RegionApplier::readSetResult(const Pending &pending, const pg_result *result,
+                                          Batch &batch)
+{
+    const Relation &relation = pending.known->relation;
+    std::int64_t inserted = 0; // `t` rows: rows the INSERT did not find
+    for (int row = 0; row < PQntuples(result); ++row)
+        inserted += std::strcmp(PQgetvalue(result, row, 0), "t") == 0 ? 1 : 0;
+    // A set never holds a key twice, so each change met at most one row.
+    switch (pending.setKind) {
+    case SetKind::Insert:
+        return conflict(relation, "insert_exists", "insert conflicts with an existing row", batch,
+                        pending.rows - inserted);
+    case SetKind::Upsert:
+        return conflict(relation, "update_missing", "update finds no row", batch, inserted);
+    case SetKind::Update:
+        return conflict(relation, "update_missing", "update finds no row", batch,
+                        pending.rows - affectedRows(result));
+    case SetKind::Delete:
+        return conflict(relation, "delete_missing", "delete finds no row", batch,
+                        pending.rows - affectedRows(result));
     }
     return {};
 }
 
 Result<void> RegionApplier::conflict(const Relation &relation, const char *kind, const char *what,
-                                     Batch &batch)
+                                     Batch &batch, std::int64_t count)
 {
+    if (count <= 0)
+        return {};
     if (m_options.policy == ConflictPolicy::Stop)
         return fail(ErrorCode::Database, relation.display() + ": " + what + " (conflicts: stop)",
                     who());
-    ++batch.conflicts[{relation.display(), kind}];
+    batch.conflicts[{relation.display(), kind}] += count;
     return {};
 }
 
@@ -634,6 +681,61 @@ Result<void> RegionApplier::applyChange(const RowChange &change, Batch &batch)
     if (skipped(relation))
         return {};
     ++batch.changes;
+    std::optional<SetShape> shape;
+    if (known.baseTypes.size() == relation.columns.size())
+        shape = setShape(relation, change, m_options.policy);
+    // An UPDATE … FROM a set changes the rows in the join's order, not the source's, and a
+    // unique index besides the key's is checked row by row: such a table's updates stay per row.
+    // (INSERT … SELECT FROM unnest keeps the order; deletes cannot collide.)
+    if (shape && shape->kind == SetKind::Update && known.uniqueIndexes > 1)
+        shape.reset();
+    if (!shape) {
+        if (auto flushed = flushSet(batch); !flushed) // it comes before this change
+            return flushed;
+        return applyRow(known, change, batch);
+    }
+    std::string key = setKey(relation, change);
+    // A set ends at another relation or shape, and before a key it holds: a later change of
+    // a row must see the earlier one. Bounded, so its arrays stay a few MB at most.
+    constexpr std::size_t maxSetRows = 1000;
+    if (m_set.known != &known || m_set.shape != *shape || m_set.keys.contains(key)
+        || m_set.changes.size() >= maxSetRows) {
+        if (auto flushed = flushSet(batch); !flushed)
+            return flushed;
+        m_set.known = &known;
+        m_set.shape = std::move(*shape);
+    }
+    m_set.changes.push_back(&change);
+    m_set.keys.insert(std::move(key));
+    return {};
+}
+
+Result<void> RegionApplier::flushSet(Batch &batch)
+{
+    if (m_set.changes.empty())
+        return {};
+    const PendingSet set = std::exchange(m_set, {}); // send() may drain(), which flushes
+    if (set.changes.size() < std::max<std::size_t>(m_options.minSetChanges, 2)) {
+        for (const RowChange *change : set.changes) {
+            if (auto applied = applyRow(*set.known, *change, batch); !applied)
+                return applied;
+        }
+        return {};
+    }
+    auto statement = setStatement(set.known->relation, set.shape, set.changes, set.known->baseTypes,
+                                  m_options.policy);
+    if (!statement)
+        return std::unexpected(statement.error());
+    return send(
+            *set.known, statement->statement,
+            {Check::Set, set.known, set.shape.kind, static_cast<std::int64_t>(set.changes.size())},
+            batch);
+}
+
+Result<void> RegionApplier::applyRow(const KnownRelation &known, const RowChange &change,
+                                     Batch &batch)
+{
+    const Relation &relation = known.relation;
     Result<ApplyStatement> statement;
     Check check = Check::Insert;
     switch (change.kind) {
@@ -666,7 +768,7 @@ Result<void> RegionApplier::applyChange(const RowChange &change, Batch &batch)
     }
     if (!statement)
         return std::unexpected(statement.error());
-    return send(known, *statement, check, batch);
+    return send(known, *statement, {check, &known, {}, 1}, batch);
 }
 
 Result<void> RegionApplier::applyTruncate(const RowChange &change, Batch &batch)

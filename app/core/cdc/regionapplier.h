@@ -31,6 +31,10 @@ struct RegionApplierOptions
     std::string sourceDsn;                    ///< the source, for schema parity catalog reads
     db::ConnectOptions connect;               ///< applicationName is set by the applier
     std::shared_ptr<job::CancelToken> cancel; ///< may be null
+    /// A run of fewer changes of one relation and shape is applied row by row: a set
+    /// statement's fixed cost (arrays, unnest, casts) outweighs what it saves there on wide
+    /// tables (bench_cdc.sh: runs of 2-4 changes of 15 columns cost the region more as sets).
+    std::size_t minSetChanges = 8;
 };
 
 /// What one apply() call did. Conflicts are keyed by ("schema.table", kind) with kind
@@ -51,7 +55,9 @@ struct ApplyStats
 /// native logical replication. A relation whose columns differ from the region's table is
 /// brought in line with the drift engine's reconcile DDL (that table only) in the transaction
 /// that applies its rows; the catalogs are read on connections of their own, so what the batch
-/// applied before it is committed first. Row statements run in libpq pipeline mode.
+/// applied before it is committed first. Row statements run in libpq pipeline mode; consecutive
+/// changes of one relation and shape are applied as one set statement (applystatements.h:
+/// setShape), never holding a key twice.
 /// Blocking: use it from one worker thread.
 class RegionApplier
 {
@@ -85,13 +91,26 @@ private:
         int generation = 0;                   ///< prepared statements are per generation
         bool checked = false;                 ///< the region's table matches it
         std::vector<std::string> regionTypes; ///< format_type() per column, once checked
+        std::vector<std::string> baseTypes;   ///< the same without type modifiers
+        int uniqueIndexes = 0;                ///< the region's unique and exclusion indexes
     };
     /// What a statement's result says, read when the pipeline is drained.
-    enum class Check { Prepared, Insert, Update, UpdateOrInsert, Upsert, Delete };
+    enum class Check { Prepared, Insert, Update, UpdateOrInsert, Upsert, Delete, Set };
     struct Pending
     {
         Check check;
         const KnownRelation *known;
+        SetKind setKind = SetKind::Insert; ///< Check::Set: what the set statement did
+        std::int64_t rows = 1;             ///< Check::Set: the changes it applied
+    };
+    /// Consecutive changes of one relation and shape not sent yet (set-based apply). They point
+    /// into the entries apply() was given: sent by the next drain(), at the latest by commit().
+    struct PendingSet
+    {
+        const KnownRelation *known = nullptr;
+        SetShape shape;
+        std::vector<const RowChange *> changes;
+        std::set<std::string> keys;
     };
     struct Batch;
 
@@ -111,12 +130,17 @@ private:
     [[nodiscard]] Result<void> begin(Batch &batch);
     [[nodiscard]] Result<void> commit(Batch &batch, ApplyStats &stats);
     [[nodiscard]] Result<void> conflict(const Relation &relation, const char *kind,
-                                        const char *what, Batch &batch);
+                                        const char *what, Batch &batch, std::int64_t count = 1);
+    [[nodiscard]] Result<void> applyRow(const KnownRelation &known, const RowChange &change,
+                                        Batch &batch);
+    [[nodiscard]] Result<void> flushSet(Batch &batch);
     [[nodiscard]] Result<void> send(const KnownRelation &known, const ApplyStatement &statement,
-                                    Check check, Batch &batch);
+                                    Pending pending, Batch &batch);
     [[nodiscard]] Result<void> drain(Batch &batch);
     [[nodiscard]] Result<void> readResult(const Pending &pending, const pg_result *result,
                                           Batch &batch);
+    [[nodiscard]] Result<void> readSetResult(const Pending &pending, const pg_result *result,
+                                             Batch &batch);
     void disconnect();
     void forgetChecks();
 
@@ -131,6 +155,7 @@ private:
     bool m_pipeline = false;
     std::vector<Pending> m_pending;
     std::size_t m_pendingBytes = 0;
+    PendingSet m_set;
 };
 
 } // namespace envsync::cdc
