@@ -778,6 +778,12 @@ private slots:
         QCOMPARE(commitLsns(readAllFrom(m_dir, 5000).value_or(std::vector<SpoolEntry>{})),
                  std::vector<Lsn>{6000});
         QCOMPARE(spoolUsage(m_dir)->firstLsn, Lsn(5000));
+        // Without findEnd only the directory is listed: the start, no end.
+        const auto listed = spoolUsage(m_dir, false);
+        QVERIFY(listed.has_value());
+        QCOMPARE(listed->firstLsn, Lsn(5000));
+        QCOMPARE(listed->lastLsn, Lsn(0));
+        QCOMPARE(listed->bytes, spoolUsage(m_dir)->bytes);
         // An existing spool keeps its own start.
         auto reopened = SpoolWriter::open(m_dir, {.startLsn = 9000});
         QVERIFY(reopened.has_value());

@@ -307,8 +307,6 @@ Result<RunSummary> runCdc(const config::Config &config, const RunOptions &option
             const double seconds = std::chrono::duration<double>(now - lastPublish).count();
             lastPublish = now;
             publishFigures(*control, readerFigures, figures, lastChanges, seconds);
-            if (options.figures)
-                options.figures(readerFigures, figures);
             pollControl();
         }
         if (now - lastPrune >= std::chrono::seconds(30)) {

@@ -24,9 +24,6 @@ struct RunOptions
     std::shared_ptr<job::CancelToken> stop;
     /// One line per change of a region's or the reader's state ("eu: streaming").
     std::function<void(const std::string &line)> log;
-    /// Live figures, about once a second (front ends show them; the control database gets them
-    /// too).
-    std::function<void(const ReaderFigures &, const std::vector<RegionFigures> &)> figures;
 };
 
 struct RunSummary

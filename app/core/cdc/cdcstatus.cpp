@@ -115,7 +115,7 @@ Result<CdcStatus> readCdcStatus(const config::Config &config,
         status.durableLsn = formatLsn((*reader)->durableLsn);
         status.readerChangesPerSecond = live ? (*reader)->changesPerSecond : 0;
     }
-    if (auto usage = spoolUsage(config.cdcSpoolPath()); usage)
+    if (auto usage = spoolUsage(config.cdcSpoolPath(), false); usage)
         status.spoolBytes = usage->bytes;
 
     auto rows = (*control)->cdcRegions();

@@ -106,7 +106,7 @@ Result<void> RegionStream::run()
                 pause(std::chrono::seconds(5)); // a refresh mends it: look again
                 continue;
             }
-            auto usage = spoolUsage(m_options.spoolDir);
+            auto usage = spoolUsage(m_options.spoolDir, false); // its start is all it needs
             if (!usage) {
                 setState(RegionState::Error, usage.error().describe());
                 return std::unexpected(usage.error());

@@ -42,7 +42,7 @@ Result<PruneResult> pruneSpool(const std::string &given, Lsn keepFrom)
     return result;
 }
 
-Result<SpoolUsage> spoolUsage(const std::string &given)
+Result<SpoolUsage> spoolUsage(const std::string &given, bool findEnd)
 {
     const auto checked = checkSpoolDirectory(given);
     if (!checked)
@@ -58,6 +58,8 @@ Result<SpoolUsage> spoolUsage(const std::string &given)
     if (segments->empty())
         return usage;
     usage.firstLsn = segments->front().start;
+    if (!findEnd)
+        return usage;
     auto scan = scanSegment(segments->back().path);
     if (!scan)
         return std::unexpected(scan.error());

@@ -31,10 +31,12 @@ struct SpoolUsage
     std::size_t segments = 0;
     std::uint64_t bytes = 0;
     Lsn firstLsn = 0; ///< the oldest position a reader can start from
-    Lsn lastLsn = 0;  ///< the durable end found on disk (what a writer would recover)
+    Lsn lastLsn = 0;  ///< the durable end found on disk (what a writer would recover); 0 when
+                      ///< not asked for (findEnd false)
 };
 
-/// How much the spool holds; reads the last segment to find its end.
-[[nodiscard]] Result<SpoolUsage> spoolUsage(const std::string &dir);
+/// How much the spool holds. With `findEnd` it reads the last segment (up to a segment's size)
+/// to find the durable end; without, lastLsn stays 0 and only the directory is listed.
+[[nodiscard]] Result<SpoolUsage> spoolUsage(const std::string &dir, bool findEnd = true);
 
 } // namespace envsync::cdc
