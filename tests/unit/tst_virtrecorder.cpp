@@ -7,8 +7,11 @@
 #include "core/config/jsonfieldpath.h"
 #include "core/masking/hmackey.h"
 #include "core/masking/transform.h"
+#include "core/virt/mappingstore.h"
 #include "core/virt/recorder.h"
+#include "core/virt/stubengine.h"
 
+#include <QDateTime>
 #include <QDirIterator>
 #include <QFile>
 #include <QJsonArray>
@@ -19,6 +22,8 @@
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QUrl>
+#include <QUuid>
 
 #include <filesystem>
 
@@ -87,6 +92,24 @@ std::string masked(const std::string &transform, const std::string &value)
     if (built)
         (*built)->apply(value, out);
     return out;
+}
+
+/// EnvSync's own engine over what was recorded (the replay half, issue 19 part A).
+std::unique_ptr<StubEngine> engineFor(const QString &root)
+{
+    auto loaded = loadMappings(root.toStdString());
+    if (!loaded || !loaded->skipped.empty())
+        return nullptr;
+    return std::make_unique<StubEngine>(std::move(loaded->mappings));
+}
+
+HttpRequest request(const QByteArray &method, const QByteArray &url, const QByteArray &body = {})
+{
+    HttpRequest r = HttpRequest::fromUrl(method, url);
+    r.body = body;
+    if (!body.isEmpty())
+        r.headers.append(HttpHeader{"Content-Type", "application/json"});
+    return r;
 }
 
 config::ServiceConfig service(quint16 upstreamPort)
@@ -278,6 +301,20 @@ private slots:
             }
         }
         QCOMPARE(withQuery, 1);
+
+        // A client of the masked region asks with the masked e-mail and gets the masked record.
+        auto engine = engineFor(dir.path());
+        QVERIFY(engine);
+        const StubOutcome outcome = engine->respond(request(
+                "GET",
+                "/customers?email=" + QUrl::toPercentEncoding(QString::fromStdString(expected))));
+        QVERIFY(outcome.matched);
+        QCOMPARE(QJsonDocument::fromJson(outcome.response.body)
+                         .object()
+                         .value(u"email")
+                         .toString()
+                         .toStdString(),
+                 expected);
         for (const auto &[name, content] : filesUnder(dir.path()))
             QVERIFY2(!content.contains("alice.meyer"), qPrintable(name));
     }
@@ -350,6 +387,19 @@ private slots:
                  QStringLiteral("step 3"));
         QCOMPARE(status(byState[QStringLiteral("step 3")]), QStringLiteral("delivered"));
         QVERIFY(!byState[QStringLiteral("step 3")].contains(u"newScenarioState"));
+
+        // Replayed in the recorded order, the last state repeating.
+        auto engine = engineFor(dir.path());
+        QVERIFY(engine);
+        for (const char *expected : {"pending", "shipped", "delivered", "delivered"}) {
+            const StubOutcome outcome = engine->respond(request("GET", "/orders/7/status"));
+            QVERIFY(outcome.matched);
+            QCOMPARE(QJsonDocument::fromJson(outcome.response.body)
+                             .object()
+                             .value(u"status")
+                             .toString(),
+                     QLatin1String(expected));
+        }
     }
 
     void reRecordingUpdatesInsteadOfDuplicating()
@@ -452,6 +502,24 @@ private slots:
         }
         QCOMPARE(payments, 1);
         QCOMPARE(steps, 2);
+
+        // A new request id matches and is echoed; the payment id and time are fresh.
+        auto engine = engineFor(dir.path());
+        QVERIFY(engine);
+        const StubOutcome outcome = engine->respond(
+                request("POST", "/payments", "{\"requestId\":\"req-new-77\",\"amount\":10}"));
+        QVERIFY(outcome.matched);
+        QCOMPARE(outcome.response.status, 201);
+        const QJsonObject answer = QJsonDocument::fromJson(outcome.response.body).object();
+        QCOMPARE(answer.value(u"requestId").toString(), QStringLiteral("req-new-77"));
+        QCOMPARE(answer.value(u"amount").toInt(), 10);
+        QVERIFY2(!QUuid::fromString(answer.value(u"paymentId").toString()).isNull(),
+                 outcome.response.body.constData());
+        QVERIFY(QDateTime::fromString(answer.value(u"at").toString(), Qt::ISODate).isValid());
+        // Another amount is another request: not matched.
+        QVERIFY(!engine->respond(
+                               request("POST", "/payments", "{\"requestId\":\"r\",\"amount\":11}"))
+                         .matched);
     }
 
     void unreachableUpstreamIsNotRecorded()
