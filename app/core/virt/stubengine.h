@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/virt/httpexchange.h"
+#include "core/virt/requestmatcher.h"
 #include "core/virt/stubmapping.h"
 
 #include <QJsonArray>
@@ -16,8 +17,9 @@ struct NearMiss
 {
     QString mappingId;
     QString mappingName;
-    double distance = 1.0;   ///< 0 == match
-    QStringList differences; ///< "method: expected POST, got GET", "body: $.amount differs"
+    double distance = 1.0;        ///< 0 == match
+    QStringList differences;      ///< "method: expected POST, got GET", "body: $.amount differs"
+    std::vector<MatchLine> lines; ///< every criterion of the stub, matched or not (the 404 table)
 };
 
 struct StubOutcome

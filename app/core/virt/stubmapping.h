@@ -11,6 +11,7 @@
 
 #include <memory>
 #include <optional>
+#include <vector>
 
 namespace envsync::virt {
 
@@ -26,7 +27,11 @@ struct ValuePattern
         Absent,
         EqualToJson,
         MatchesJsonPath,
-        BinaryEqualTo
+        BinaryEqualTo,
+        /// Multi-value (query parameters, headers): WireMock's recorder writes
+        /// {"hasExactly": [{"equalTo": "x"}]}; the patterns are in `items`.
+        HasExactly,
+        Includes
     };
     Op op = Op::EqualTo;
     QString operand; ///< text (EqualToJson: compact JSON text; MatchesJsonPath: the path)
@@ -34,6 +39,10 @@ struct ValuePattern
     bool ignoreArrayOrder = false; ///< equalToJson options
     bool ignoreExtraElements = false;
     std::shared_ptr<const ValuePattern> subPattern; ///< matchesJsonPath {"expression", <pattern>}
+    /// equalToJson was written as a string holding JSON text (WireMock's recorder does so), not
+    /// as inline JSON: toJson() writes it back the same way.
+    bool jsonAsText = false;
+    std::vector<ValuePattern> items; ///< HasExactly / Includes
 
     [[nodiscard]] QJsonObject toJson() const;
     static Result<ValuePattern> fromJson(const QJsonValue &json, const QString &where);
@@ -51,6 +60,7 @@ struct RequestPattern
 struct ResponseDefinition
 {
     int status = 200;
+    QString statusMessage;
     QList<HttpHeader> headers;
     /// "body" (text) or "base64Body" (decoded) or "jsonBody" (serialised)
     std::optional<QByteArray> body;
@@ -70,7 +80,9 @@ struct StubMapping
     RequestPattern request;
     ResponseDefinition response;
     QString scenarioName, requiredScenarioState, newScenarioState;
-    QJsonObject metadata; ///< kept verbatim; EnvSync writes "envsync": {...} here
+    QJsonObject metadata;                 ///< kept verbatim; EnvSync writes "envsync": {...} here
+    std::optional<bool> persistent;       ///< WireMock's "persistent", kept for the round trip
+    std::optional<qint64> insertionIndex; ///< WireMock's "insertionIndex": order among equals
 
     /// WireMock's JSON (round-trips what fromJson read).
     [[nodiscard]] QJsonObject toJson() const;
