@@ -300,7 +300,7 @@ private slots:
         // The journal: admin calls are not in it; newest first; DELETE clears.
         const QJsonObject requests = jsonBody(client.request("GET", "/__admin/requests"));
         const QJsonArray served = requests.value(QStringLiteral("requests")).toArray();
-        QCOMPARE(served.size(), 5);
+        QCOMPARE(served.size(), 4);
         QCOMPARE(served.first()
                          .toObject()
                          .value(QStringLiteral("request"))
