@@ -122,7 +122,13 @@ config::ServiceConfig service(quint16 upstreamPort)
     s.mask = {config::ServiceMaskRule{
                       config::ServiceMaskRule::Target::Json, "$..email", "email", false, {}, {}},
               config::ServiceMaskRule{
-                      config::ServiceMaskRule::Target::Query, "email", "email", false, {}, {}}};
+                      config::ServiceMaskRule::Target::Query, "email", "email", false, {}, {}},
+              config::ServiceMaskRule{config::ServiceMaskRule::Target::Json,
+                                      "$.full_name",
+                                      "person_name",
+                                      false,
+                                      {},
+                                      {}}};
     s.recordHeaders = {"Accept"};
     return s;
 }
