@@ -121,6 +121,28 @@ void TestVirtMatch::matches_data()
     QTest::newRow("urlPathPattern partial is no match")
             << QByteArray(R"({"urlPathPattern": "/c"})") << QByteArray("GET") << QByteArray("/c/42")
             << H{} << QByteArray() << false;
+    // the literal-prefix shortcut must never reject what the regex accepts
+    QTest::newRow("pattern optional last literal")
+            << QByteArray(R"({"urlPathPattern": "/ab?c"})") << QByteArray("GET")
+            << QByteArray("/ac") << H{} << QByteArray() << true;
+    QTest::newRow("pattern star after literal")
+            << QByteArray(R"({"urlPathPattern": "/xy*z"})") << QByteArray("GET")
+            << QByteArray("/xz") << H{} << QByteArray() << true;
+    QTest::newRow("pattern counted after literal")
+            << QByteArray(R"({"urlPathPattern": "/ab{0}c"})") << QByteArray("GET")
+            << QByteArray("/ac") << H{} << QByteArray() << true;
+    QTest::newRow("pattern alternation")
+            << QByteArray(R"({"urlPathPattern": "/left|/right"})") << QByteArray("GET")
+            << QByteArray("/right") << H{} << QByteArray() << true;
+    QTest::newRow("pattern inline flag")
+            << QByteArray(R"({"urlPathPattern": "(?i)/abc"})") << QByteArray("GET")
+            << QByteArray("/ABC") << H{} << QByteArray() << true;
+    QTest::newRow("pattern escape")
+            << QByteArray(R"({"urlPattern": "/a\\?b=1"})") << QByteArray("GET")
+            << QByteArray("/a?b=1") << H{} << QByteArray() << true;
+    QTest::newRow("pattern prefix rejects")
+            << QByteArray(R"({"urlPathPattern": "/orders/[0-9]+"})") << QByteArray("GET")
+            << QByteArray("/order/1") << H{} << QByteArray() << false;
     // header value patterns
     QTest::newRow("header equalTo, name case-insensitive")
             << QByteArray(R"({"headers": {"accept": {"equalTo": "text/plain"}}})")

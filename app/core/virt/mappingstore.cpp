@@ -47,6 +47,16 @@ Result<QByteArray> readFile(const fs::path &path)
     return data;
 }
 
+/// "mappings/x.json" for messages: the path below the root, by text (no file system calls).
+QString relativeName(const fs::path &path, const fs::path &root)
+{
+    const std::string full = path.string();
+    std::string prefix = root.string();
+    if (!prefix.empty() && prefix.back() != '/')
+        prefix += '/';
+    return QString::fromStdString(full.starts_with(prefix) ? full.substr(prefix.size()) : full);
+}
+
 bool isInside(const fs::path &path, const fs::path &dir)
 {
     auto mismatch = std::mismatch(dir.begin(), dir.end(), path.begin(), path.end());
@@ -108,7 +118,7 @@ QList<QJsonObject> mappingObjects(const QJsonDocument &doc)
 /// served entirely or not at all.
 Result<std::vector<StubMapping>> loadFile(const fs::path &file, const fs::path &root)
 {
-    const QString where = QString::fromStdString(fs::relative(file, root).string());
+    const QString where = relativeName(file, root);
     auto data = readFile(file);
     if (!data)
         return std::unexpected(data.error());
@@ -133,7 +143,8 @@ Result<std::vector<StubMapping>> loadFile(const fs::path &file, const fs::path &
     return mappings;
 }
 
-/// The *.json files under <root>/mappings, sorted, each resolved inside the root.
+/// The *.json files under <root>/mappings, sorted. Symlinked directories are not entered; a
+/// symlinked file is taken only when it resolves inside the root.
 Result<std::vector<fs::path>> mappingFiles(const fs::path &root, std::vector<Error> &skipped)
 {
     std::vector<fs::path> files;
@@ -151,9 +162,9 @@ Result<std::vector<fs::path>> mappingFiles(const fs::path &root, std::vector<Err
         const fs::path &path = it->path();
         if (path.extension() != ".json" || !it->is_regular_file(ec))
             continue;
-        if (!isInside(fs::canonical(path, ec), canonicalRoot)) {
+        if (it->is_symlink(ec) && !isInside(fs::canonical(path, ec), canonicalRoot)) {
             skipped.push_back(Error{ErrorCode::Config, "a symlink leaving the root",
-                                    fs::relative(path, root).string()});
+                                    relativeName(path, root).toStdString()});
             continue;
         }
         files.push_back(path);
