@@ -78,6 +78,8 @@ Result<fs::path> resolveBodyFile(const fs::path &root, const QString &name)
     const fs::path files = fs::canonical(root / "__files", ec);
     if (ec)
         return fail(ErrorCode::Config, "response.bodyFileName: no __files directory");
+    if (!isInside(files, fs::canonical(root, ec)))
+        return fail(ErrorCode::Config, "response.bodyFileName: __files leaves the root");
     const fs::path resolved = fs::canonical(files / relative, ec);
     if (ec)
         return fail(ErrorCode::Config, "response.bodyFileName: no such file in __files");
@@ -153,6 +155,8 @@ Result<std::vector<fs::path>> mappingFiles(const fs::path &root, std::vector<Err
     if (!fs::exists(fs::symlink_status(dir, ec)))
         return files;
     const fs::path canonicalRoot = fs::canonical(root, ec);
+    if (!isInside(fs::canonical(dir, ec), canonicalRoot))
+        return fail(ErrorCode::Config, "mappings/ is a symlink leaving the root", dir.string());
     fs::recursive_directory_iterator it(dir, fs::directory_options::none, ec);
     if (ec)
         return fail(ErrorCode::Io, "cannot list: " + ec.message(), dir.string());
