@@ -469,6 +469,8 @@ private slots:
                                                 << "unversioned" << true;
         QTest::newRow("newest when no version") << all << ""
                                                 << "golden_v10" << false;
+        QTest::newRow("region not from golden") << all << "demo_seed"
+                                                << "golden_v10" << true;
         QTest::newRow("nothing old enough")
                 << QStringList{QStringLiteral("golden_v4")} << "golden_v2"
                 << "error" << false;
