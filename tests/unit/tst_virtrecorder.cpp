@@ -380,7 +380,20 @@ private slots:
                  error.message.c_str());
         QVERIFY(error.describe().find("1234567") == std::string::npos);
         QVERIFY(filesUnder(dir.path()).empty());
-        QCOMPARE(session->recorder->refusedCount(), 1);
+
+        // An e-mail in the path cannot be masked (the URL matches literally): refused, and the
+        // event's path is redacted.
+        QCOMPARE(send(network, session->port, "GET", QStringLiteral("/users/bob%40example.org/x"))
+                         .status,
+                 404);
+        QCOMPARE(session->events.size(), std::size_t(2));
+        QVERIFY(session->events[1].error.has_value());
+        QVERIFY2(session->events[1].error->message.find("request path segment 2")
+                         != std::string::npos,
+                 session->events[1].error->message.c_str());
+        QCOMPARE(session->events[1].path, QStringLiteral("/users/{redacted}/x"));
+        QVERIFY(filesUnder(dir.path()).empty());
+        QCOMPARE(session->recorder->refusedCount(), 2);
 
         // keep: lets it through unmasked, deliberately.
         config::ServiceConfig s = service(upstream.port());

@@ -166,7 +166,7 @@ bool Recorder::handleRequest(const QHttpServerRequest &request, QTcpSocket *sock
     const HttpRequest incoming = toHttpRequest(request);
     RecordingEvent event;
     event.method = incoming.method;
-    event.path = incoming.path;
+    event.path = redactedPath(incoming.path);
     if (incoming.method.isEmpty()) {
         respond(*responder, 501, {}, "method not supported by the recorder\n");
         return true;
@@ -229,7 +229,7 @@ void Recorder::record(const HttpRequest &request, const HttpResponse &response,
         emit exchangeRecorded(event);
         return;
     }
-    const QByteArray key = exchangeGroupKey(*masked);
+    const QByteArray key = exchangeGroupKey(*masked, m_options.learnPasses <= 1);
     if (!m_groups.contains(key))
         m_groupOrder.push_back(key);
     m_groups[key].push_back(std::move(*masked));
