@@ -257,6 +257,29 @@ private slots:
         QCOMPARE(QString::fromStdString(JsonFieldPath::format(steps)), location);
     }
 
+    void badTransformParameterNamesTheRule()
+    {
+        config::ServiceConfig s = service(1);
+        config::ServiceMaskRule rule{config::ServiceMaskRule::Target::Json,
+                                     "$.id",
+                                     "hash",
+                                     false,
+                                     {{"length", "many"}},
+                                     {}};
+        rule.location = {12, 9};
+        s.mask.push_back(rule);
+        RecorderOptions options;
+        options.service = s;
+        options.configPath = "/etc/envsync/envsync.yaml";
+        options.root = "/nonexistent";
+        const auto made = Recorder::create(std::move(options), masking::HmacKey(salt));
+        QVERIFY(!made.has_value());
+        QCOMPARE(made.error().code, ErrorCode::Config);
+        QCOMPARE(made.error().context, std::string("/etc/envsync/envsync.yaml:12:9"));
+        QVERIFY2(made.error().message.find("length") != std::string::npos,
+                 made.error().message.c_str());
+    }
+
     void secretsNeverLandInFiles()
     {
         test::TestUpstream upstream;
