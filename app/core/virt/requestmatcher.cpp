@@ -163,6 +163,17 @@ bool RequestMatcher::matches(const RequestContext &context) const
                        [&context](const ValueMatcher &body) { return body.matchesBody(context); });
 }
 
+double RequestMatcher::urlDistance(const RequestContext &context) const
+{
+    if (urlMatches(context))
+        return 0.0;
+    if (m_urlKind != UrlKind::Url && m_urlKind != UrlKind::UrlPath)
+        return 1.0;
+    const QString &actual
+            = m_urlKind == UrlKind::UrlPath ? context.rawPathText() : context.urlText();
+    return std::max(normalisedTextDistance(m_url, actual), 0.01);
+}
+
 MatchLine RequestMatcher::urlLine(const RequestContext &context) const
 {
     MatchLine line;
@@ -170,11 +181,27 @@ MatchLine RequestMatcher::urlLine(const RequestContext &context) const
     line.expected = urlKindLabel(m_urlKind) + m_url;
     const bool pathOnly = m_urlKind == UrlKind::UrlPath || m_urlKind == UrlKind::UrlPathPattern;
     line.actual = pathOnly ? context.rawPathText() : context.urlText();
-    if (!urlMatches(context)) {
-        const bool literal = m_urlKind == UrlKind::Url || m_urlKind == UrlKind::UrlPath;
-        line.distance = literal ? std::max(normalisedTextDistance(m_url, line.actual), 0.01) : 1.0;
-    }
+    line.distance = urlDistance(context);
     return line;
+}
+
+std::pair<double, int> RequestMatcher::distance(const RequestContext &context) const
+{
+    double total = (methodMatches(context) ? 0.0 : 1.0) + urlDistance(context);
+    int criteria = 2;
+    const std::pair<const std::vector<Named> *, Source> named[] = {
+            {&m_query, Source::Query}, {&m_headers, Source::Header}, {&m_cookies, Source::Cookie}};
+    for (const auto &[patterns, source] : named) {
+        for (const Named &pattern : *patterns) {
+            total += pattern.matcher.distance(values(context, source, pattern.name));
+            ++criteria;
+        }
+    }
+    for (const ValueMatcher &body : m_body) {
+        total += body.bodyDistance(context);
+        ++criteria;
+    }
+    return {total, criteria};
 }
 
 void RequestMatcher::evaluateNamed(const std::vector<Named> &patterns,

@@ -30,6 +30,9 @@ public:
     [[nodiscard]] bool matches(const RequestContext &context) const;
     /// Every criterion with its distance, for near-miss reports (the slow path).
     [[nodiscard]] std::vector<MatchLine> evaluate(const RequestContext &context) const;
+    /// The sum of evaluate()'s distances and how many criteria there are, without building
+    /// any text: ranks every stub cheaply before only the closest are described.
+    [[nodiscard]] std::pair<double, int> distance(const RequestContext &context) const;
 
 private:
     struct Named
@@ -48,6 +51,7 @@ private:
     void evaluateNamed(const std::vector<Named> &patterns, const RequestContext &context,
                        Source source, std::vector<MatchLine> &lines) const;
     MatchLine urlLine(const RequestContext &context) const;
+    double urlDistance(const RequestContext &context) const;
 
     QByteArray m_method;
     bool m_anyMethod = true;

@@ -156,6 +156,22 @@ NearMiss nearMiss(const CompiledStub &stub, const RequestContext &context,
     return miss;
 }
 
+/// nearMiss(...).distance without describing anything.
+double roughDistance(const CompiledStub &stub, const RequestContext &context,
+                     const ScenarioStore &scenarios)
+{
+    if (!stub.matcher)
+        return 1.0;
+    auto [total, criteria] = stub.matcher->distance(context);
+    if (!stub.mapping.requiredScenarioState.isEmpty()) {
+        total += scenarios.state(stub.mapping.scenarioName) == stub.mapping.requiredScenarioState
+                         ? 0.0
+                         : 1.0;
+        ++criteria;
+    }
+    return total / double(criteria);
+}
+
 } // namespace
 
 struct StubEngine::State
@@ -320,14 +336,17 @@ std::vector<NearMiss> StubEngine::nearMisses(const HttpRequest &request, int lim
 {
     const std::shared_ptr<const Snapshot> snapshot = m_state->current();
     const RequestContext context(request);
-    std::vector<NearMiss> misses;
-    misses.reserve(snapshot->byMatchOrder.size());
+    std::vector<std::pair<double, const CompiledStub *>> ranked;
+    ranked.reserve(snapshot->byMatchOrder.size());
     for (const StubPtr &stub : snapshot->byMatchOrder)
+        ranked.emplace_back(roughDistance(*stub, context, m_state->scenarios), stub.get());
+    std::stable_sort(ranked.begin(), ranked.end(),
+                     [](const auto &a, const auto &b) { return a.first < b.first; });
+    if (limit >= 0 && ranked.size() > size_t(limit))
+        ranked.resize(size_t(limit));
+    std::vector<NearMiss> misses;
+    for (const auto &[distance, stub] : ranked)
         misses.push_back(nearMiss(*stub, context, m_state->scenarios));
-    std::stable_sort(misses.begin(), misses.end(),
-                     [](const NearMiss &a, const NearMiss &b) { return a.distance < b.distance; });
-    if (limit >= 0 && misses.size() > size_t(limit))
-        misses.resize(size_t(limit));
     return misses;
 }
 
