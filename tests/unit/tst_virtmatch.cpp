@@ -2,6 +2,7 @@
 // were run against wiremock-standalone 3.13.2 (full-match regexes, urlPath on the encoded path,
 // 1 == 1.0, ignoreExtraElements also allowing extra array items, matchesJsonPath sub-patterns
 // over every selected value, filters on objects, url with its query in order).
+#include "core/virt/mappingstore.h"
 #include "core/virt/stubengine.h"
 
 #include <QJsonArray>
@@ -72,6 +73,7 @@ private slots:
     void nearMissReasons();
     void unmatchedIs404WithReport();
     void invalidMappingNeverMatches();
+    void servesWireMockRecording();
 };
 
 void TestVirtMatch::parsesRequestUrl_data()
@@ -724,6 +726,37 @@ void TestVirtMatch::invalidMappingNeverMatches()
     QCOMPARE(outcome.nearMisses.size(), size_t(1));
     QVERIFY(outcome.nearMisses[0].differences.join(u' ').contains(
             QStringLiteral("regular expression")));
+}
+
+void TestVirtMatch::servesWireMockRecording()
+{
+    // tests/data/virt/recorded was written by WireMock 3.13.2's recorder; the answers below are
+    // the ones WireMock itself gave when serving that directory (checked).
+    const QString root = qEnvironmentVariable("ENVSYNC_SOURCE_DIR")
+                         + QStringLiteral("/tests/data/virt/recorded");
+    auto loaded = loadMappings(root.toStdString());
+    QVERIFY(loaded && loaded->skipped.empty());
+    StubEngine engine(std::move(loaded->mappings));
+    const StubOutcome customer = engine.respond(
+            request("GET", "/customers/42?expand=tags&x=a%20b", {"Accept: application/json"}));
+    QVERIFY(customer.matched);
+    QCOMPARE(customer.response.body,
+             QByteArray(R"({"id": 42, "name": "Ada", "tags": ["a", "b"]})"));
+    QVERIFY(!engine.respond(request("GET", "/customers/42?expand=tags&x=a%20b&x=c",
+                                    {"Accept: application/json"}))
+                     .matched);
+    for (const char *expected : {"1", "2", "3", "3"}) {
+        const StubOutcome counter = engine.respond(request("GET", "/counter", {"Accept: */*"}));
+        QCOMPARE(counter.response.body, QByteArray(R"({"count": )") + expected + '}');
+    }
+    const StubOutcome payment = engine.respond(
+            request("POST", "/payments", {"Accept: */*", "Content-Type: application/json"},
+                    R"({"items": [2, 1], "currency": "EUR", "amount": 12.5, "note": "extra"})"));
+    QCOMPARE(payment.response.status, 201);
+    QCOMPARE(payment.response.body, QByteArray(R"({"ok": true, "amount": 12.5})"));
+    const StubOutcome logo = engine.respond(request("GET", "/logo", {"Accept: */*"}));
+    QCOMPARE(logo.response.body.size(), 1024);
+    QCOMPARE(logo.response.body.at(255), char(255));
 }
 
 QTEST_GUILESS_MAIN(TestVirtMatch)
