@@ -11,6 +11,7 @@
 #include <QMutex>
 
 #include <algorithm>
+#include <atomic>
 
 namespace envsync::virt {
 
@@ -181,16 +182,37 @@ struct StubEngine::State
     quint64 nextSequence = 0;
     ScenarioStore scenarios;
 
+    /// Identifies `snapshot`; unique across all engines of the process, so a thread's cached
+    /// snapshot can never be mistaken for another engine's.
+    std::atomic<quint64> generation{0};
+
     std::shared_ptr<const Snapshot> current() const
     {
         QMutexLocker lock(&mutex);
         return snapshot;
     }
 
+    /// The current snapshot without locking or touching a shared reference count while it is
+    /// unchanged: each thread keeps the last one it saw. (A worker thread may so hold an old
+    /// snapshot until it next answers or ends.)
+    const Snapshot &forThisThread() const
+    {
+        thread_local quint64 cachedGeneration = 0;
+        thread_local std::shared_ptr<const Snapshot> cached;
+        if (generation.load(std::memory_order_acquire) != cachedGeneration) {
+            QMutexLocker lock(&mutex);
+            cached = snapshot;
+            cachedGeneration = generation.load(std::memory_order_relaxed);
+        }
+        return *cached;
+    }
+
     /// Under `mutex`: publishes a new set and drops the states of scenarios no longer named.
     void publish(std::vector<StubPtr> byAdding)
     {
+        static std::atomic<quint64> generations{0};
         snapshot = makeSnapshot(std::move(byAdding));
+        generation.store(generations.fetch_add(1) + 1, std::memory_order_release);
         scenarios.keepOnly(scenarioNames(*snapshot));
     }
 };
@@ -230,14 +252,14 @@ static const CompiledStub *firstMatch(const Snapshot &snapshot, const RequestCon
 StubOutcome StubEngine::respond(const HttpRequest &request)
 {
     constexpr int maxScenarioRetries = 1000;
-    const std::shared_ptr<const Snapshot> snapshot = m_state->current();
+    const Snapshot &snapshot = m_state->forThisThread();
     const RequestContext context(request);
     StubOutcome outcome;
     for (int attempt = 0; attempt <= maxScenarioRetries; ++attempt) {
         const quint64 version = m_state->scenarios.version();
         bool lostRace = false;
         if (const CompiledStub *stub
-            = firstMatch(*snapshot, context, m_state->scenarios, &lostRace)) {
+            = firstMatch(snapshot, context, m_state->scenarios, &lostRace)) {
             outcome.matched = true;
             outcome.mappingId = stub->mapping.id;
             outcome.response = answer(*stub, request);
