@@ -185,6 +185,24 @@ MatchLine RequestMatcher::urlLine(const RequestContext &context) const
     return line;
 }
 
+double RequestMatcher::quickDistance(const RequestContext &context) const
+{
+    const double method = methodMatches(context) ? 0.0 : 1.0;
+    if (m_urlKind == UrlKind::Any || urlMatches(context))
+        return method;
+    const QByteArrayView actual = m_urlKind == UrlKind::Url || m_urlKind == UrlKind::UrlPattern
+                                          ? QByteArrayView(context.request().url)
+                                          : context.rawPath();
+    const QByteArrayView expected = m_urlLiteralPrefix.isEmpty()
+                                            ? QByteArrayView(m_urlBytes)
+                                            : QByteArrayView(m_urlLiteralPrefix);
+    qsizetype common = 0;
+    while (common < actual.size() && common < expected.size() && actual[common] == expected[common])
+        ++common;
+    const qsizetype longest = std::max(actual.size(), expected.size());
+    return method + (longest == 0 ? 0.0 : 1.0 - double(common) / double(longest));
+}
+
 std::pair<double, int> RequestMatcher::distance(const RequestContext &context) const
 {
     double total = (methodMatches(context) ? 0.0 : 1.0) + urlDistance(context);

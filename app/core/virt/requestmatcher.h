@@ -33,6 +33,9 @@ public:
     /// The sum of evaluate()'s distances and how many criteria there are, without building
     /// any text: ranks every stub cheaply before only the closest are described.
     [[nodiscard]] std::pair<double, int> distance(const RequestContext &context) const;
+    /// A first, linear-time guess of distance() from the method and the URL's common prefix,
+    /// to pick the few stubs worth the full comparison among thousands.
+    [[nodiscard]] double quickDistance(const RequestContext &context) const;
 
 private:
     struct Named

@@ -356,19 +356,30 @@ QJsonArray StubEngine::scenariosJson() const
 
 std::vector<NearMiss> StubEngine::nearMisses(const HttpRequest &request, int limit) const
 {
+    // Among thousands of stubs only a few can be close: a linear-time guess picks them, the
+    // full distance ranks those, and only the closest `limit` are described. Ties keep match
+    // order (the position is the second key).
+    constexpr size_t shortlist = 64;
     const std::shared_ptr<const Snapshot> snapshot = m_state->current();
     const RequestContext context(request);
-    std::vector<std::pair<double, const CompiledStub *>> ranked;
+    std::vector<std::pair<double, size_t>> ranked;
     ranked.reserve(snapshot->byMatchOrder.size());
-    for (const StubPtr &stub : snapshot->byMatchOrder)
-        ranked.emplace_back(roughDistance(*stub, context, m_state->scenarios), stub.get());
-    std::stable_sort(ranked.begin(), ranked.end(),
-                     [](const auto &a, const auto &b) { return a.first < b.first; });
+    for (size_t i = 0; i < snapshot->byMatchOrder.size(); ++i) {
+        const CompiledStub &stub = *snapshot->byMatchOrder[i];
+        ranked.emplace_back(stub.matcher ? stub.matcher->quickDistance(context) : 2.0, i);
+    }
+    if (ranked.size() > shortlist) {
+        std::partial_sort(ranked.begin(), ranked.begin() + shortlist, ranked.end());
+        ranked.resize(shortlist);
+    }
+    for (auto &[distance, position] : ranked)
+        distance = roughDistance(*snapshot->byMatchOrder[position], context, m_state->scenarios);
+    std::sort(ranked.begin(), ranked.end());
     if (limit >= 0 && ranked.size() > size_t(limit))
         ranked.resize(size_t(limit));
     std::vector<NearMiss> misses;
-    for (const auto &[distance, stub] : ranked)
-        misses.push_back(nearMiss(*stub, context, m_state->scenarios));
+    for (const auto &[distance, position] : ranked)
+        misses.push_back(nearMiss(*snapshot->byMatchOrder[position], context, m_state->scenarios));
     return misses;
 }
 
