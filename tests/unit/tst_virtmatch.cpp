@@ -70,6 +70,7 @@ private slots:
     void concurrentScenarioSteps();
     void concurrentRespondWhileEditing();
     void nearMissesClosestFirst();
+    void nearMissesAmongMany();
     void nearMissReasons();
     void unmatchedIs404WithReport();
     void invalidMappingNeverMatches();
@@ -664,6 +665,31 @@ void TestVirtMatch::nearMissesClosestFirst()
     QVERIFY(misses[0].distance > 0.0);
     QCOMPARE(engine.nearMisses(probe, 10).size(), size_t(4));
     QCOMPARE(engine.respond(probe).nearMisses.size(), size_t(3));
+}
+
+void TestVirtMatch::nearMissesAmongMany()
+{
+    // More stubs than the shortlist: the closest must still be found, wherever it sits, and
+    // ranked as WireMock ranks them (URL weighs 10, method 3; checked against 3.13.2, whose
+    // 404 for GET /api/items/4321 names "item 432").
+    std::vector<StubMapping> many;
+    for (int i = 0; i < 500; ++i) {
+        StubMapping m = stub(R"({"method": "GET", "urlPath": "/api/items/)" + QByteArray::number(i)
+                             + R"("})");
+        m.name = QStringLiteral("item %1").arg(i);
+        many.push_back(m);
+    }
+    StubMapping post = stub(R"({"method": "POST", "urlPath": "/api/orders/77"})");
+    post.name = QStringLiteral("order");
+    many.push_back(post);
+    StubEngine engine(many);
+    const std::vector<NearMiss> misses = engine.nearMisses(request("GET", "/api/items/4321"));
+    QCOMPARE(misses.size(), size_t(3));
+    QCOMPARE(misses[0].mappingName, QStringLiteral("item 432"));
+    // WireMock 3.13.2 with the same 501 stubs (checked): item 77 (0.073), then order (0.077).
+    const std::vector<NearMiss> close = engine.nearMisses(request("GET", "/api/orders/77"));
+    QCOMPARE(close[0].mappingName, QStringLiteral("item 77"));
+    QCOMPARE(close[1].mappingName, QStringLiteral("order"));
 }
 
 void TestVirtMatch::nearMissReasons()

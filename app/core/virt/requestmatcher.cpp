@@ -182,31 +182,44 @@ MatchLine RequestMatcher::urlLine(const RequestContext &context) const
     const bool pathOnly = m_urlKind == UrlKind::UrlPath || m_urlKind == UrlKind::UrlPathPattern;
     line.actual = pathOnly ? context.rawPathText() : context.urlText();
     line.distance = urlDistance(context);
+    line.weight = urlWeight;
     return line;
 }
 
 double RequestMatcher::quickDistance(const RequestContext &context) const
 {
-    const double method = methodMatches(context) ? 0.0 : 1.0;
+    const double method = methodMatches(context) ? 0.0 : methodWeight;
     if (m_urlKind == UrlKind::Any || urlMatches(context))
-        return method;
+        return method / (methodWeight + urlWeight);
     const QByteArrayView actual = m_urlKind == UrlKind::Url || m_urlKind == UrlKind::UrlPattern
                                           ? QByteArrayView(context.request().url)
                                           : context.rawPath();
     const QByteArrayView expected = m_urlLiteralPrefix.isEmpty()
                                             ? QByteArrayView(m_urlBytes)
                                             : QByteArrayView(m_urlLiteralPrefix);
+    const qsizetype shortest = std::min(actual.size(), expected.size());
     qsizetype common = 0;
-    while (common < actual.size() && common < expected.size() && actual[common] == expected[common])
+    while (common < shortest && actual[common] == expected[common])
         ++common;
+    // The common suffix too ("/items/77" is nearer "/orders/77" than "/items/477"), without
+    // overlapping the prefix; a regex's literal prefix has no meaningful suffix.
+    if (m_urlLiteralPrefix.isEmpty()) {
+        qsizetype back = 1;
+        while (common < shortest
+               && actual[actual.size() - back] == expected[expected.size() - back]) {
+            ++common;
+            ++back;
+        }
+    }
     const qsizetype longest = std::max(actual.size(), expected.size());
-    return method + (longest == 0 ? 0.0 : 1.0 - double(common) / double(longest));
+    const double url = longest == 0 ? 0.0 : 1.0 - double(common) / double(longest);
+    return (method + urlWeight * url) / (methodWeight + urlWeight);
 }
 
-std::pair<double, int> RequestMatcher::distance(const RequestContext &context) const
+std::pair<double, double> RequestMatcher::distance(const RequestContext &context) const
 {
-    double total = (methodMatches(context) ? 0.0 : 1.0) + urlDistance(context);
-    int criteria = 2;
+    double total = (methodMatches(context) ? 0.0 : methodWeight) + urlWeight * urlDistance(context);
+    double criteria = methodWeight + urlWeight;
     const std::pair<const std::vector<Named> *, Source> named[] = {
             {&m_query, Source::Query}, {&m_headers, Source::Header}, {&m_cookies, Source::Cookie}};
     for (const auto &[patterns, source] : named) {
@@ -238,7 +251,7 @@ std::vector<MatchLine> RequestMatcher::evaluate(const RequestContext &context) c
     std::vector<MatchLine> lines;
     lines.push_back({QStringLiteral("method"), QString::fromLatin1(m_method),
                      QString::fromLatin1(context.request().method),
-                     methodMatches(context) ? 0.0 : 1.0});
+                     methodMatches(context) ? 0.0 : 1.0, methodWeight});
     lines.push_back(urlLine(context));
     evaluateNamed(m_query, context, Source::Query, lines);
     evaluateNamed(m_headers, context, Source::Header, lines);

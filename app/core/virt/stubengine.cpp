@@ -146,14 +146,15 @@ NearMiss nearMiss(const CompiledStub &stub, const RequestContext &context,
     miss.lines = stub.matcher->evaluate(context);
     if (!stub.mapping.requiredScenarioState.isEmpty())
         miss.lines.push_back(scenarioLine(stub, scenarios));
-    double total = 0.0;
+    double total = 0.0, weights = 0.0;
     for (const MatchLine &line : miss.lines) {
-        total += line.distance;
+        total += line.distance * line.weight;
+        weights += line.weight;
         if (line.distance <= 0)
             continue;
         miss.differences.append(describeDifference(line));
     }
-    miss.distance = miss.lines.empty() ? 1.0 : total / double(miss.lines.size());
+    miss.distance = weights > 0 ? total / weights : 1.0;
     return miss;
 }
 
@@ -163,14 +164,14 @@ double roughDistance(const CompiledStub &stub, const RequestContext &context,
 {
     if (!stub.matcher)
         return 1.0;
-    auto [total, criteria] = stub.matcher->distance(context);
+    auto [total, weights] = stub.matcher->distance(context);
     if (!stub.mapping.requiredScenarioState.isEmpty()) {
         total += scenarios.state(stub.mapping.scenarioName) == stub.mapping.requiredScenarioState
                          ? 0.0
                          : 1.0;
-        ++criteria;
+        weights += 1.0;
     }
-    return total / double(criteria);
+    return total / weights;
 }
 
 } // namespace
