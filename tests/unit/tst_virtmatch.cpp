@@ -731,7 +731,10 @@ void TestVirtMatch::unmatchedIs404WithReport()
     const QByteArray body = outcome.response.body;
     QVERIFY(body.contains("Request was not matched"));
     QVERIFY(body.contains("create payment"));
-    QVERIFY(body.contains("<<<<< method does not match"));
+    // WireMock's words (checked against 3.13.2's 404 body).
+    QVERIFY(body.contains("<<<<< HTTP method does not match"));
+    const StubOutcome url = engine.respond(request("POST", "/payment"));
+    QVERIFY(url.response.body.contains("<<<<< URL does not match"));
     StubEngine empty({});
     const StubOutcome none = empty.respond(request("GET", "/x"));
     QCOMPARE(none.response.status, 404);
