@@ -7,6 +7,7 @@
 #include "core/virt/stubengine.h"
 
 #include <QCoreApplication>
+#include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QJsonDocument>
@@ -120,7 +121,8 @@ int main(int argc, char **argv)
     QTemporaryDir temporary;
     if (rootPath.isEmpty())
         rootPath = temporary.path();
-    const bool reuse = QFile::exists(rootPath + QStringLiteral("/mappings/m-0.json"));
+    // An existing root (e.g. from gen_virt_mappings.sh) is loaded as it is.
+    const bool reuse = !QDir(rootPath + QStringLiteral("/mappings")).isEmpty();
     for (int i = 0; i < mappings && !reuse; ++i)
         writeMapping(rootPath.toStdString(), generated(i), QStringLiteral("m-%1").arg(i));
     const long rssBefore = rssKiB();
@@ -134,10 +136,11 @@ int main(int argc, char **argv)
         return 3;
     }
     const qint64 loadMs = timer.elapsed();
+    const int loadedCount = int(loaded->mappings.size());
     StubEngine engine(std::move(loaded->mappings));
     const qint64 startMs = timer.elapsed();
-    std::printf("mappings %d: load %lld ms, load+compile %lld ms, RSS +%ld KiB\n", mappings, loadMs,
-                startMs, rssKiB() - rssBefore);
+    std::printf("mappings %d: load %lld ms, load+compile %lld ms, RSS +%ld KiB\n", loadedCount,
+                loadMs, startMs, rssKiB() - rssBefore);
     for (int threads : {1, 2}) {
         std::printf("respond() %d thread(s), 90%% matched: %.0f req/s; all matched: %.0f req/s\n",
                     threads, throughput(engine, threads, seconds, mappings, false),

@@ -6,6 +6,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QRandomGenerator>
 #include <QTest>
 
 using namespace envsync;
@@ -59,6 +60,7 @@ private slots:
     void boundsResultCount();
     void boundsDeepDocuments();
     void boundsNesting();
+    void survivesGarbage();
     void valueText_data();
     void valueText();
 };
@@ -269,6 +271,47 @@ void TestJsonPath::boundsNesting()
     auto compiled = JsonPath::compile(nested);
     QVERIFY(!compiled);
     QVERIFY(QString::fromStdString(compiled.error().message).contains(QStringLiteral("nested")));
+}
+
+void TestJsonPath::survivesGarbage()
+{
+    // Mutations of valid expressions: each compiles or fails cleanly, and evaluating what
+    // compiles ends quickly. Deterministic seed so a failure reproduces.
+    const QStringList seeds{QStringLiteral("$.store.book[?(@.price < 10 && @.isbn)].title"),
+                            QStringLiteral("$..book[-1:]['author','title']"),
+                            QStringLiteral("$.a[?(!(@.b == 'x' || @.c >= $.d))]")};
+    const QString alphabet = QStringLiteral("$@.[]()?!=<>&|'\"*:,-0123456789abc ");
+    QRandomGenerator random(19);
+    const QJsonValue document = parse(store);
+    QElapsedTimer timer;
+    timer.start();
+    int compiled = 0;
+    for (int i = 0; i < 20000; ++i) {
+        QString text = seeds.at(i % seeds.size());
+        const int edits = 1 + random.bounded(4);
+        for (int e = 0; e < edits; ++e) {
+            const int at = random.bounded(int(text.size()) + 1);
+            const QChar c = alphabet.at(random.bounded(int(alphabet.size())));
+            switch (random.bounded(3)) {
+            case 0:
+                text.insert(at, c);
+                break;
+            case 1:
+                text.remove(at, 1);
+                break;
+            default:
+                if (at < text.size())
+                    text[at] = c;
+            }
+        }
+        auto path = JsonPath::compile(text);
+        if (path) {
+            ++compiled;
+            QVERIFY(path->evaluate(document).size() <= JsonPath::maxResults);
+        }
+    }
+    QVERIFY(compiled > 0);
+    QVERIFY(timer.elapsed() < 20000);
 }
 
 void TestJsonPath::valueText_data()

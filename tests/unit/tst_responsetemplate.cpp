@@ -7,6 +7,7 @@
 
 #include <QDateTime>
 #include <QJsonDocument>
+#include <QRandomGenerator>
 #include <QRegularExpression>
 #include <QTest>
 
@@ -38,6 +39,7 @@ private slots:
     void now_data();
     void now();
     void staticText();
+    void survivesGarbage();
     void engineTemplatesBodyAndHeaders();
     void engineLeavesUntemplatedAlone();
 };
@@ -190,6 +192,24 @@ void TestResponseTemplate::staticText()
     QVERIFY(!ResponseTemplate::compile(QStringLiteral("a {{request.url}}")).isStatic());
     QCOMPARE(ResponseTemplate::compile(QStringLiteral("plain { text }")).render(sampleRequest()),
              QByteArray("plain { text }"));
+}
+
+void TestResponseTemplate::survivesGarbage()
+{
+    const QString seed = QStringLiteral("a {{jsonPath request.body '$.a'}} {{randomValue length=3 "
+                                        "type='NUMERIC'}} {{{request.query.x.[1]}}} {{now "
+                                        "format='yyyy' offset='1 days'}} z");
+    const QString alphabet = QStringLiteral("{}[]'\"=. $@abcx0123");
+    QRandomGenerator random(19);
+    for (int i = 0; i < 5000; ++i) {
+        QString text = seed;
+        for (int e = 0; e < 1 + random.bounded(5); ++e) {
+            const int at = random.bounded(int(text.size()));
+            text[at] = alphabet.at(random.bounded(int(alphabet.size())));
+        }
+        // must neither crash nor hang; output never shorter than nothing
+        QVERIFY(ResponseTemplate::compile(text).render(sampleRequest()).size() >= 0);
+    }
 }
 
 void TestResponseTemplate::engineTemplatesBodyAndHeaders()

@@ -96,6 +96,7 @@ private slots:
     void roundTrip();
     void loadsRecordedRoot();
     void loadsHandwrittenRoot();
+    void loadsManyFilesInOrder();
     void rejectsBadMappings_data();
     void rejectsBadMappings();
     void refusesHostileBodyFiles_data();
@@ -187,6 +188,33 @@ void TestVirtMapping::loadsHandwrittenRoot()
                      .toObject()
                      .value(QStringLiteral("golden")),
              QJsonValue(QStringLiteral("golden_v3")));
+}
+
+void TestVirtMapping::loadsManyFilesInOrder()
+{
+    // Enough files for the loader to share them among threads: the result keeps file order and
+    // every broken file is reported once.
+    QTemporaryDir dir;
+    constexpr int count = 700;
+    for (int i = 0; i < count; ++i) {
+        const QString name = QStringLiteral("/mappings/m%1.json").arg(i, 4, 10, QLatin1Char('0'));
+        const QByteArray json
+                = i % 100 == 42 ? QByteArray("{broken")
+                                : R"({"id": ")" + QByteArray::number(i)
+                                          + R"(", "request": {"urlPath": "/x"}, "response": {}})";
+        writeText(dir.path() + name, json);
+    }
+    auto loaded = loadMappings(dir.path().toStdString());
+    QVERIFY(loaded);
+    QCOMPARE(loaded->skipped.size(), size_t(7));
+    QCOMPARE(loaded->mappings.size(), size_t(count - 7));
+    int previous = -1;
+    for (const StubMapping &mapping : loaded->mappings) {
+        QVERIFY(mapping.id.toInt() > previous);
+        previous = mapping.id.toInt();
+    }
+    QVERIFY(QString::fromStdString(loaded->skipped.front().describe())
+                    .contains(QStringLiteral("m0042.json")));
 }
 
 void TestVirtMapping::rejectsBadMappings_data()

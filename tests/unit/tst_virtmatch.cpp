@@ -2,6 +2,7 @@
 // were run against wiremock-standalone 3.13.2 (full-match regexes, urlPath on the encoded path,
 // 1 == 1.0, ignoreExtraElements also allowing extra array items, matchesJsonPath sub-patterns
 // over every selected value, filters on objects, url with its query in order).
+#include "core/virt/mappingstore.h"
 #include "core/virt/stubengine.h"
 
 #include <QJsonArray>
@@ -69,9 +70,11 @@ private slots:
     void concurrentScenarioSteps();
     void concurrentRespondWhileEditing();
     void nearMissesClosestFirst();
+    void nearMissesAmongMany();
     void nearMissReasons();
     void unmatchedIs404WithReport();
     void invalidMappingNeverMatches();
+    void servesWireMockRecording();
 };
 
 void TestVirtMatch::parsesRequestUrl_data()
@@ -664,6 +667,31 @@ void TestVirtMatch::nearMissesClosestFirst()
     QCOMPARE(engine.respond(probe).nearMisses.size(), size_t(3));
 }
 
+void TestVirtMatch::nearMissesAmongMany()
+{
+    // More stubs than the shortlist: the closest must still be found, wherever it sits, and
+    // ranked as WireMock ranks them (URL weighs 10, method 3; checked against 3.13.2, whose
+    // 404 for GET /api/items/4321 names "item 432").
+    std::vector<StubMapping> many;
+    for (int i = 0; i < 500; ++i) {
+        StubMapping m = stub(R"({"method": "GET", "urlPath": "/api/items/)" + QByteArray::number(i)
+                             + R"("})");
+        m.name = QStringLiteral("item %1").arg(i);
+        many.push_back(m);
+    }
+    StubMapping post = stub(R"({"method": "POST", "urlPath": "/api/orders/77"})");
+    post.name = QStringLiteral("order");
+    many.push_back(post);
+    StubEngine engine(many);
+    const std::vector<NearMiss> misses = engine.nearMisses(request("GET", "/api/items/4321"));
+    QCOMPARE(misses.size(), size_t(3));
+    QCOMPARE(misses[0].mappingName, QStringLiteral("item 432"));
+    // WireMock 3.13.2 with the same 501 stubs (checked): item 77 (0.073), then order (0.077).
+    const std::vector<NearMiss> close = engine.nearMisses(request("GET", "/api/orders/77"));
+    QCOMPARE(close[0].mappingName, QStringLiteral("item 77"));
+    QCOMPARE(close[1].mappingName, QStringLiteral("order"));
+}
+
 void TestVirtMatch::nearMissReasons()
 {
     StubMapping pay = stub(R"({"method": "POST", "urlPath": "/payments",
@@ -703,7 +731,10 @@ void TestVirtMatch::unmatchedIs404WithReport()
     const QByteArray body = outcome.response.body;
     QVERIFY(body.contains("Request was not matched"));
     QVERIFY(body.contains("create payment"));
-    QVERIFY(body.contains("<<<<< method does not match"));
+    // WireMock's words (checked against 3.13.2's 404 body).
+    QVERIFY(body.contains("<<<<< HTTP method does not match"));
+    const StubOutcome url = engine.respond(request("POST", "/payment"));
+    QVERIFY(url.response.body.contains("<<<<< URL does not match"));
     StubEngine empty({});
     const StubOutcome none = empty.respond(request("GET", "/x"));
     QCOMPARE(none.response.status, 404);
@@ -724,6 +755,37 @@ void TestVirtMatch::invalidMappingNeverMatches()
     QCOMPARE(outcome.nearMisses.size(), size_t(1));
     QVERIFY(outcome.nearMisses[0].differences.join(u' ').contains(
             QStringLiteral("regular expression")));
+}
+
+void TestVirtMatch::servesWireMockRecording()
+{
+    // tests/data/virt/recorded was written by WireMock 3.13.2's recorder; the answers below are
+    // the ones WireMock itself gave when serving that directory (checked).
+    const QString root = qEnvironmentVariable("ENVSYNC_SOURCE_DIR")
+                         + QStringLiteral("/tests/data/virt/recorded");
+    auto loaded = loadMappings(root.toStdString());
+    QVERIFY(loaded && loaded->skipped.empty());
+    StubEngine engine(std::move(loaded->mappings));
+    const StubOutcome customer = engine.respond(
+            request("GET", "/customers/42?expand=tags&x=a%20b", {"Accept: application/json"}));
+    QVERIFY(customer.matched);
+    QCOMPARE(customer.response.body,
+             QByteArray(R"({"id": 42, "name": "Ada", "tags": ["a", "b"]})"));
+    QVERIFY(!engine.respond(request("GET", "/customers/42?expand=tags&x=a%20b&x=c",
+                                    {"Accept: application/json"}))
+                     .matched);
+    for (const char *expected : {"1", "2", "3", "3"}) {
+        const StubOutcome counter = engine.respond(request("GET", "/counter", {"Accept: */*"}));
+        QCOMPARE(counter.response.body, QByteArray(R"({"count": )") + expected + '}');
+    }
+    const StubOutcome payment = engine.respond(
+            request("POST", "/payments", {"Accept: */*", "Content-Type: application/json"},
+                    R"({"items": [2, 1], "currency": "EUR", "amount": 12.5, "note": "extra"})"));
+    QCOMPARE(payment.response.status, 201);
+    QCOMPARE(payment.response.body, QByteArray(R"({"ok": true, "amount": 12.5})"));
+    const StubOutcome logo = engine.respond(request("GET", "/logo", {"Accept: */*"}));
+    QCOMPARE(logo.response.body.size(), 1024);
+    QCOMPARE(logo.response.body.at(255), char(255));
 }
 
 QTEST_GUILESS_MAIN(TestVirtMatch)

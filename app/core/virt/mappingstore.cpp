@@ -14,6 +14,7 @@
 #include <cstring>
 #include <fstream>
 #include <system_error>
+#include <thread>
 
 namespace envsync::virt {
 
@@ -177,6 +178,30 @@ Result<std::vector<fs::path>> mappingFiles(const fs::path &root, std::vector<Err
     return files;
 }
 
+/// Every file's mappings, in the files' order. Reading and parsing 10,000 files is most of a
+/// server's start-up, so a few threads share the list (each its own contiguous part).
+std::vector<Result<std::vector<StubMapping>>> loadFiles(const std::vector<fs::path> &files,
+                                                        const fs::path &root)
+{
+    std::vector<Result<std::vector<StubMapping>>> results(files.size());
+    // Small roots load on the calling thread alone; starting threads would cost more.
+    const size_t threads = files.size() < 256
+                                   ? 1
+                                   : std::clamp<size_t>(std::thread::hardware_concurrency(), 1, 4);
+    const size_t chunk = (files.size() + threads - 1) / threads;
+    auto loadRange = [&](size_t begin) {
+        for (size_t i = begin; i < std::min(begin + chunk, files.size()); ++i)
+            results[i] = loadFile(files[i], root);
+    };
+    std::vector<std::thread> workers;
+    for (size_t begin = chunk; begin < files.size(); begin += chunk)
+        workers.emplace_back(loadRange, begin);
+    loadRange(0);
+    for (std::thread &worker : workers)
+        worker.join();
+    return results;
+}
+
 // ---- writing -------------------------------------------------------------------------------
 
 bool isSafeStem(const QString &stem)
@@ -307,8 +332,7 @@ Result<LoadedMappings> loadMappings(const fs::path &root)
     auto files = mappingFiles(root, loaded.skipped);
     if (!files)
         return std::unexpected(files.error());
-    for (const fs::path &file : *files) {
-        auto mappings = loadFile(file, root);
+    for (auto &mappings : loadFiles(*files, root)) {
         if (!mappings) {
             loaded.skipped.push_back(mappings.error());
             continue;

@@ -23,6 +23,8 @@ QString row(const QString &left, const QString &right, const QString &marker = {
     QString line = leftColumn(left) + QStringLiteral("| ") + right;
     if (!marker.isEmpty())
         line = line.leftJustified(tableWidth - 6, u' ') + QStringLiteral("     <<<<< ") + marker;
+    while (line.endsWith(u' '))
+        line.chop(1);
     return line + u'\n';
 }
 
@@ -41,6 +43,25 @@ QString header()
            + QStringLiteral("|\n") + rule();
 }
 
+/// WireMock's words for the "<<<<<" marker ("HTTP method does not match", ...).
+QString mismatchMarker(const QString &label)
+{
+    static const std::pair<QLatin1StringView, QLatin1StringView> words[] = {
+            {QLatin1StringView("method"), QLatin1StringView("HTTP method")},
+            {QLatin1StringView("url"), QLatin1StringView("URL")},
+            {QLatin1StringView("header "), QLatin1StringView("Header")},
+            {QLatin1StringView("query "), QLatin1StringView("Query")},
+            {QLatin1StringView("cookie "), QLatin1StringView("Cookie")},
+            {QLatin1StringView("body"), QLatin1StringView("Body")},
+            {QLatin1StringView("scenario "), QLatin1StringView("Scenario state")},
+    };
+    for (const auto &[prefix, word] : words) {
+        if (label.startsWith(prefix))
+            return word + QStringLiteral(" does not match");
+    }
+    return label + QStringLiteral(" does not match");
+}
+
 QString block(const NearMiss &miss)
 {
     QString text = row(QString(), QString());
@@ -48,7 +69,7 @@ QString block(const NearMiss &miss)
     text += row(QString(), QString());
     for (const MatchLine &line : miss.lines) {
         text += row(line.expected, line.actual,
-                    line.distance > 0 ? line.label + QStringLiteral(" does not match") : QString());
+                    line.distance > 0 ? mismatchMarker(line.label) : QString());
     }
     text += row(QString(), QString());
     return text + rule();

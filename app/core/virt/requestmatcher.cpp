@@ -163,6 +163,17 @@ bool RequestMatcher::matches(const RequestContext &context) const
                        [&context](const ValueMatcher &body) { return body.matchesBody(context); });
 }
 
+double RequestMatcher::urlDistance(const RequestContext &context) const
+{
+    if (urlMatches(context))
+        return 0.0;
+    if (m_urlKind != UrlKind::Url && m_urlKind != UrlKind::UrlPath)
+        return 1.0;
+    const QString &actual
+            = m_urlKind == UrlKind::UrlPath ? context.rawPathText() : context.urlText();
+    return std::max(normalisedTextDistance(m_url, actual), 0.01);
+}
+
 MatchLine RequestMatcher::urlLine(const RequestContext &context) const
 {
     MatchLine line;
@@ -170,11 +181,58 @@ MatchLine RequestMatcher::urlLine(const RequestContext &context) const
     line.expected = urlKindLabel(m_urlKind) + m_url;
     const bool pathOnly = m_urlKind == UrlKind::UrlPath || m_urlKind == UrlKind::UrlPathPattern;
     line.actual = pathOnly ? context.rawPathText() : context.urlText();
-    if (!urlMatches(context)) {
-        const bool literal = m_urlKind == UrlKind::Url || m_urlKind == UrlKind::UrlPath;
-        line.distance = literal ? std::max(normalisedTextDistance(m_url, line.actual), 0.01) : 1.0;
-    }
+    line.distance = urlDistance(context);
+    line.weight = urlWeight;
     return line;
+}
+
+double RequestMatcher::quickDistance(const RequestContext &context) const
+{
+    const double method = methodMatches(context) ? 0.0 : methodWeight;
+    if (m_urlKind == UrlKind::Any || urlMatches(context))
+        return method / (methodWeight + urlWeight);
+    const QByteArrayView actual = m_urlKind == UrlKind::Url || m_urlKind == UrlKind::UrlPattern
+                                          ? QByteArrayView(context.request().url)
+                                          : context.rawPath();
+    const QByteArrayView expected = m_urlLiteralPrefix.isEmpty()
+                                            ? QByteArrayView(m_urlBytes)
+                                            : QByteArrayView(m_urlLiteralPrefix);
+    const qsizetype shortest = std::min(actual.size(), expected.size());
+    qsizetype common = 0;
+    while (common < shortest && actual[common] == expected[common])
+        ++common;
+    // The common suffix too ("/items/77" is nearer "/orders/77" than "/items/477"), without
+    // overlapping the prefix; a regex's literal prefix has no meaningful suffix.
+    if (m_urlLiteralPrefix.isEmpty()) {
+        qsizetype back = 1;
+        while (common < shortest
+               && actual[actual.size() - back] == expected[expected.size() - back]) {
+            ++common;
+            ++back;
+        }
+    }
+    const qsizetype longest = std::max(actual.size(), expected.size());
+    const double url = longest == 0 ? 0.0 : 1.0 - double(common) / double(longest);
+    return (method + urlWeight * url) / (methodWeight + urlWeight);
+}
+
+std::pair<double, double> RequestMatcher::distance(const RequestContext &context) const
+{
+    double total = (methodMatches(context) ? 0.0 : methodWeight) + urlWeight * urlDistance(context);
+    double criteria = methodWeight + urlWeight;
+    const std::pair<const std::vector<Named> *, Source> named[] = {
+            {&m_query, Source::Query}, {&m_headers, Source::Header}, {&m_cookies, Source::Cookie}};
+    for (const auto &[patterns, source] : named) {
+        for (const Named &pattern : *patterns) {
+            total += pattern.matcher.distance(values(context, source, pattern.name));
+            ++criteria;
+        }
+    }
+    for (const ValueMatcher &body : m_body) {
+        total += body.bodyDistance(context);
+        ++criteria;
+    }
+    return {total, criteria};
 }
 
 void RequestMatcher::evaluateNamed(const std::vector<Named> &patterns,
@@ -193,7 +251,7 @@ std::vector<MatchLine> RequestMatcher::evaluate(const RequestContext &context) c
     std::vector<MatchLine> lines;
     lines.push_back({QStringLiteral("method"), QString::fromLatin1(m_method),
                      QString::fromLatin1(context.request().method),
-                     methodMatches(context) ? 0.0 : 1.0});
+                     methodMatches(context) ? 0.0 : 1.0, methodWeight});
     lines.push_back(urlLine(context));
     evaluateNamed(m_query, context, Source::Query, lines);
     evaluateNamed(m_headers, context, Source::Header, lines);

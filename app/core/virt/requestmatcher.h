@@ -19,6 +19,9 @@ struct MatchLine
     QString expected;      ///< "POST", "[path] /j", "equalTo application/json"
     QString actual;        ///< what the request had
     double distance = 0.0; ///< 0 == this criterion matched
+    /// How much the criterion counts in the stub's distance: WireMock weighs the URL 10, the
+    /// method 3 and every other criterion 1.
+    double weight = 1.0;
 };
 
 /// A RequestPattern made ready to match (regexes compiled, JSON parsed). Immutable.
@@ -30,6 +33,15 @@ public:
     [[nodiscard]] bool matches(const RequestContext &context) const;
     /// Every criterion with its distance, for near-miss reports (the slow path).
     [[nodiscard]] std::vector<MatchLine> evaluate(const RequestContext &context) const;
+    static constexpr double urlWeight = 10.0;
+    static constexpr double methodWeight = 3.0;
+
+    /// The weighted sum of evaluate()'s distances and the sum of weights, without building any
+    /// text: ranks stubs cheaply before only the closest are described.
+    [[nodiscard]] std::pair<double, double> distance(const RequestContext &context) const;
+    /// A first, linear-time guess of distance() from the method and the URL's common prefix,
+    /// to pick the few stubs worth the full comparison among thousands.
+    [[nodiscard]] double quickDistance(const RequestContext &context) const;
 
 private:
     struct Named
@@ -48,6 +60,7 @@ private:
     void evaluateNamed(const std::vector<Named> &patterns, const RequestContext &context,
                        Source source, std::vector<MatchLine> &lines) const;
     MatchLine urlLine(const RequestContext &context) const;
+    double urlDistance(const RequestContext &context) const;
 
     QByteArray m_method;
     bool m_anyMethod = true;

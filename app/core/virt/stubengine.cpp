@@ -11,6 +11,7 @@
 #include <QMutex>
 
 #include <algorithm>
+#include <atomic>
 
 namespace envsync::virt {
 
@@ -145,15 +146,32 @@ NearMiss nearMiss(const CompiledStub &stub, const RequestContext &context,
     miss.lines = stub.matcher->evaluate(context);
     if (!stub.mapping.requiredScenarioState.isEmpty())
         miss.lines.push_back(scenarioLine(stub, scenarios));
-    double total = 0.0;
+    double total = 0.0, weights = 0.0;
     for (const MatchLine &line : miss.lines) {
-        total += line.distance;
+        total += line.distance * line.weight;
+        weights += line.weight;
         if (line.distance <= 0)
             continue;
         miss.differences.append(describeDifference(line));
     }
-    miss.distance = miss.lines.empty() ? 1.0 : total / double(miss.lines.size());
+    miss.distance = weights > 0 ? total / weights : 1.0;
     return miss;
+}
+
+/// nearMiss(...).distance without describing anything.
+double roughDistance(const CompiledStub &stub, const RequestContext &context,
+                     const ScenarioStore &scenarios)
+{
+    if (!stub.matcher)
+        return 1.0;
+    auto [total, weights] = stub.matcher->distance(context);
+    if (!stub.mapping.requiredScenarioState.isEmpty()) {
+        total += scenarios.state(stub.mapping.scenarioName) == stub.mapping.requiredScenarioState
+                         ? 0.0
+                         : 1.0;
+        weights += 1.0;
+    }
+    return total / weights;
 }
 
 } // namespace
@@ -165,16 +183,37 @@ struct StubEngine::State
     quint64 nextSequence = 0;
     ScenarioStore scenarios;
 
+    /// Identifies `snapshot`; unique across all engines of the process, so a thread's cached
+    /// snapshot can never be mistaken for another engine's.
+    std::atomic<quint64> generation{0};
+
     std::shared_ptr<const Snapshot> current() const
     {
         QMutexLocker lock(&mutex);
         return snapshot;
     }
 
+    /// The current snapshot without locking or touching a shared reference count while it is
+    /// unchanged: each thread keeps the last one it saw. (A worker thread may so hold an old
+    /// snapshot until it next answers or ends.)
+    const Snapshot &forThisThread() const
+    {
+        thread_local quint64 cachedGeneration = 0;
+        thread_local std::shared_ptr<const Snapshot> cached;
+        if (generation.load(std::memory_order_acquire) != cachedGeneration) {
+            QMutexLocker lock(&mutex);
+            cached = snapshot;
+            cachedGeneration = generation.load(std::memory_order_relaxed);
+        }
+        return *cached;
+    }
+
     /// Under `mutex`: publishes a new set and drops the states of scenarios no longer named.
     void publish(std::vector<StubPtr> byAdding)
     {
+        static std::atomic<quint64> generations{0};
         snapshot = makeSnapshot(std::move(byAdding));
+        generation.store(generations.fetch_add(1) + 1, std::memory_order_release);
         scenarios.keepOnly(scenarioNames(*snapshot));
     }
 };
@@ -214,14 +253,14 @@ static const CompiledStub *firstMatch(const Snapshot &snapshot, const RequestCon
 StubOutcome StubEngine::respond(const HttpRequest &request)
 {
     constexpr int maxScenarioRetries = 1000;
-    const std::shared_ptr<const Snapshot> snapshot = m_state->current();
+    const Snapshot &snapshot = m_state->forThisThread();
     const RequestContext context(request);
     StubOutcome outcome;
     for (int attempt = 0; attempt <= maxScenarioRetries; ++attempt) {
         const quint64 version = m_state->scenarios.version();
         bool lostRace = false;
         if (const CompiledStub *stub
-            = firstMatch(*snapshot, context, m_state->scenarios, &lostRace)) {
+            = firstMatch(snapshot, context, m_state->scenarios, &lostRace)) {
             outcome.matched = true;
             outcome.mappingId = stub->mapping.id;
             outcome.response = answer(*stub, request);
@@ -318,16 +357,30 @@ QJsonArray StubEngine::scenariosJson() const
 
 std::vector<NearMiss> StubEngine::nearMisses(const HttpRequest &request, int limit) const
 {
+    // Among thousands of stubs only a few can be close: a linear-time guess picks them, the
+    // full distance ranks those, and only the closest `limit` are described. Ties keep match
+    // order (the position is the second key).
+    constexpr size_t shortlist = 64;
     const std::shared_ptr<const Snapshot> snapshot = m_state->current();
     const RequestContext context(request);
+    std::vector<std::pair<double, size_t>> ranked;
+    ranked.reserve(snapshot->byMatchOrder.size());
+    for (size_t i = 0; i < snapshot->byMatchOrder.size(); ++i) {
+        const CompiledStub &stub = *snapshot->byMatchOrder[i];
+        ranked.emplace_back(stub.matcher ? stub.matcher->quickDistance(context) : 2.0, i);
+    }
+    if (ranked.size() > shortlist) {
+        std::partial_sort(ranked.begin(), ranked.begin() + shortlist, ranked.end());
+        ranked.resize(shortlist);
+    }
+    for (auto &[distance, position] : ranked)
+        distance = roughDistance(*snapshot->byMatchOrder[position], context, m_state->scenarios);
+    std::sort(ranked.begin(), ranked.end());
+    if (limit >= 0 && ranked.size() > size_t(limit))
+        ranked.resize(size_t(limit));
     std::vector<NearMiss> misses;
-    misses.reserve(snapshot->byMatchOrder.size());
-    for (const StubPtr &stub : snapshot->byMatchOrder)
-        misses.push_back(nearMiss(*stub, context, m_state->scenarios));
-    std::stable_sort(misses.begin(), misses.end(),
-                     [](const NearMiss &a, const NearMiss &b) { return a.distance < b.distance; });
-    if (limit >= 0 && misses.size() > size_t(limit))
-        misses.resize(size_t(limit));
+    for (const auto &[distance, position] : ranked)
+        misses.push_back(nearMiss(*snapshot->byMatchOrder[position], context, m_state->scenarios));
     return misses;
 }
 

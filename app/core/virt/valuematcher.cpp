@@ -4,6 +4,7 @@
 #include "core/virt/requestcontext.h"
 
 #include <algorithm>
+#include <array>
 #include <vector>
 
 namespace envsync::virt {
@@ -12,7 +13,7 @@ namespace {
 
 using Op = ValuePattern::Op;
 
-constexpr qsizetype maxLevenshteinLength = 512;
+constexpr qsizetype maxLevenshteinLength = 256;
 
 } // namespace
 
@@ -249,19 +250,23 @@ double normalisedTextDistance(const QString &a, const QString &b)
     const qsizetype longest = std::max(a.size(), b.size());
     if (longest > maxLevenshteinLength)
         return 1.0;
-    std::vector<qsizetype> previous(size_t(b.size() + 1)), current(size_t(b.size() + 1));
-    for (qsizetype j = 0; j <= b.size(); ++j)
+    // Two rows on the stack: this runs for every stub of every unmatched request.
+    std::array<int, maxLevenshteinLength + 1> previous{}, current{};
+    const QChar *x = a.constData();
+    const QChar *y = b.constData();
+    const int n = int(a.size()), m = int(b.size());
+    for (int j = 0; j <= m; ++j)
         previous[size_t(j)] = j;
-    for (qsizetype i = 1; i <= a.size(); ++i) {
+    for (int i = 1; i <= n; ++i) {
         current[0] = i;
-        for (qsizetype j = 1; j <= b.size(); ++j) {
-            const qsizetype cost = a.at(i - 1) == b.at(j - 1) ? 0 : 1;
+        for (int j = 1; j <= m; ++j) {
+            const int cost = x[i - 1] == y[j - 1] ? 0 : 1;
             current[size_t(j)] = std::min({previous[size_t(j)] + 1, current[size_t(j - 1)] + 1,
                                            previous[size_t(j - 1)] + cost});
         }
         std::swap(previous, current);
     }
-    return double(previous[size_t(b.size())]) / double(longest);
+    return double(previous[size_t(m)]) / double(longest);
 }
 
 } // namespace envsync::virt
