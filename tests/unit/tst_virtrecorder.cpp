@@ -635,6 +635,20 @@ private slots:
         QVERIFY(!QFileInfo::exists(dir.path() + QStringLiteral("/recorded")));
     }
 
+    /// Without --golden the version comes from the control database: unreachable, nothing is
+    /// recorded and the error says how to name the version instead.
+    void cliNeedsTheCatalogueOrGolden()
+    {
+        QTemporaryDir dir;
+        const QString config = writeConfig(dir.path(), 1, freePort());
+        const test::CliRun run = test::runCli(
+                {QStringLiteral("virt"), QStringLiteral("record"), QStringLiteral("-c"), config,
+                 QStringLiteral("--service"), QStringLiteral("customers-eu")});
+        QCOMPARE(run.exitCode, 3);
+        QVERIFY2(run.err.contains(QLatin1String("pass --golden golden_vN")), qPrintable(run.err));
+        QVERIFY(!QFileInfo::exists(dir.path() + QStringLiteral("/recorded")));
+    }
+
     /// The CLI records into DIR/<golden>, prints one line per exchange, and exits 4 when an
     /// exchange was refused for unmasked personal data (named by path, never by value).
     void cliRecordsUntilTerminated()
