@@ -14,7 +14,9 @@
 # On a demo estate of its own (envsyncctl demo up --dir /tmp/envsync-bench-cdc-<pid>; demo down at
 # exit) with a probe table public.bench_probe (kept unmasked: a keep: entry in the bench's config
 # copy) it sets up
-#   native   database bench_native on the apac cluster with the source's schema (pg_dump -s),
+#   native   database bench_native on the apac cluster with the source's schema and rows (pg_dump:
+#            the updates of part 1 find their rows there, as they do in eu; an empty copy would
+#            let the apply worker skip 80% of the changes as "row not found"),
 #            publication bench_native FOR ALL TABLES on the source, subscription bench_native
 #            (copy_data = false, enabled = false);
 #   EnvSync  cdc init, snapshot create, refresh eu (--force-outside-window), a bench config copy.
@@ -242,10 +244,12 @@ sed 's/^  keep:$/  keep:\n    - public.bench_probe.id\n    - public.bench_probe.
 chmod 0644 "$CONFIG"
 grep -q 'public.bench_probe.sent_at' "$CONFIG" || die "could not add the probe table to the config"
 
-log "native: bench_native on the apac cluster, publication + subscription (disabled)"
+log "native: bench_native on the apac cluster (schema and rows), publication + subscription (disabled)"
 q "$NATIVE_PORT" postgres -c "CREATE DATABASE bench_native"
-"$PGBIN/pg_dump" -h "$SOCK" -p "$SRC_PORT" -U postgres -d shop --schema-only --no-publications \
+"$PGBIN/pg_dump" -h "$SOCK" -p "$SRC_PORT" -U postgres -d shop --no-publications \
     --no-subscriptions | native >/dev/null
+[[ $(native -c "SELECT count(*) FROM customers") == $(src -c "SELECT count(*) FROM customers") ]] \
+    || die "native: the rows of customers were not copied"
 src -c "CREATE PUBLICATION bench_native FOR ALL TABLES"
 native -c "CREATE SUBSCRIPTION bench_native CONNECTION 'host=$SOCK port=$SRC_PORT dbname=shop user=postgres application_name=bench_native' PUBLICATION bench_native WITH (copy_data = false, enabled = false)"
 

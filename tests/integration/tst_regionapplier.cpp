@@ -14,6 +14,7 @@
 #include <QTest>
 #include <QThread>
 
+#include <map>
 #include <optional>
 #include <string>
 #include <thread>
@@ -982,7 +983,206 @@ private slots:
                                   "eu"));
     }
 
+    /// A batch gathers each table's changes across its source transactions: 300 small
+    /// transactions that interleave two tables (runs of one change) are a handful of set
+    /// statements, counted by statement triggers that fire in replica role.
+    void smallTransactionsOfManyTablesBecomeFewSets()
+    {
+        createOther();
+        constexpr int count = 300;
+        const std::string seed = "SELECT 10000 + g, 'old', NULL FROM generate_series(0, "
+                                 + std::to_string(count - 1) + ") g";
+        QVERIFY(m_cluster.execute("INSERT INTO " + table() + ' ' + seed + "; INSERT INTO "
+                                          + table(otherName) + ' ' + seed,
+                                  "eu"));
+        for (const std::string &name : {tableName, otherName})
+            QVERIFY(m_cluster.execute(
+                    "CREATE TABLE IF NOT EXISTS public.statements (tab text, op text);"
+                    " CREATE OR REPLACE FUNCTION public.count_statement() RETURNS trigger"
+                    " LANGUAGE plpgsql AS $$ BEGIN INSERT INTO public.statements"
+                    " VALUES (TG_TABLE_NAME, TG_OP); RETURN NULL; END $$;"
+                    " CREATE TRIGGER count_statement AFTER INSERT OR UPDATE OR DELETE ON "
+                            + table(name)
+                            + " FOR EACH STATEMENT EXECUTE FUNCTION public.count_statement();"
+                              " ALTER TABLE "
+                            + table(name) + " ENABLE ALWAYS TRIGGER count_statement",
+                    "eu"));
+        const Relation relation = customers();
+        const Relation other = customers(16401, otherName);
+        std::vector<SpoolEntry> entries = {relationEntry(relation), relationEntry(other)};
+        for (int i = 0; i < count; ++i) {
+            const std::string id = std::to_string(i);
+            const std::string old = std::to_string(10000 + i);
+            entries.push_back(transaction(
+                    Lsn(1000 + 100 * i),
+                    {insert(relation.id, {text(id), text("a" + id), null()}),
+                     insert(other.id, {text(id), text("b" + id), null()}),
+                     update(relation.id, std::nullopt, {text(old), text("u" + old), text("x")}),
+                     remove(other.id, {text(old), null(), null()})}));
+        }
+        auto applier = openApplier();
+        QVERIFY(applier);
+        const auto stats = applier->apply(entries);
+        QVERIFY2(stats, stats ? "" : stats.error().describe().c_str());
+        QCOMPARE(stats->transactions, std::int64_t{count});
+        QCOMPARE(stats->changes, std::int64_t{4 * count});
+        QVERIFY(stats->conflicts.empty());
+        // rows, rows the inserts brought, rows the updates changed
+        const auto summary = [&](const std::string &name, const std::string &prefix) {
+            return regionValue("SELECT count(*) || ' ' || count(*) FILTER (WHERE id < 10000 AND "
+                               + db::quoteIdentifier(nameColumn) + " = " + db::quoteLiteral(prefix)
+                               + " || id) || ' ' || count(*) FILTER (WHERE note = 'x' AND "
+                               + db::quoteIdentifier(nameColumn) + " = 'u' || id) FROM "
+                               + table(name));
+        };
+        const std::string n = std::to_string(count);
+        QCOMPARE(summary(tableName, "a"), std::to_string(2 * count) + ' ' + n + ' ' + n);
+        QCOMPARE(summary(otherName, "b"), n + ' ' + n + " 0");
+        // One set each: inserts and upserts of the first table, inserts and deletes of the
+        // other (an INSERT … ON CONFLICT DO UPDATE fires the UPDATE statement trigger too).
+        QCOMPARE(QString::fromStdString(regionValue(
+                         "SELECT string_agg(op || '=' || n, ',' ORDER BY tab <> "
+                         + db::quoteLiteral(tableName)
+                         + ", op) FROM (SELECT tab, op, count(*) AS n FROM public.statements"
+                           " GROUP BY tab, op) s")),
+                 QStringLiteral("INSERT=2,UPDATE=2,DELETE=1,INSERT=1,UPDATE=1"));
+        QVERIFY(m_cluster.execute("DROP TABLE public.statements; DROP FUNCTION"
+                                  " public.count_statement() CASCADE",
+                                  "eu"));
+    }
+
+    /// Gathered across transactions, a table's changes keep their order where it matters: a
+    /// key deleted and inserted again, inserted, updated and deleted in later transactions; on
+    /// a table with another unique index, a value one row gives up and a later row takes.
+    void gatheredChangesKeepTheirOrder()
+    {
+        createOther(true);
+        QVERIFY(m_cluster.execute("INSERT INTO " + table(otherName) + " VALUES (1, 'b', 'x')",
+                                  "eu"));
+        const Relation relation = customers();
+        const Relation other = customers(16401, otherName);
+        const auto up = [&](int id, const std::string &name) {
+            return update(relation.id, std::nullopt,
+                          {text(std::to_string(id)), text(name), null()});
+        };
+        const auto del = [](const Relation &table, int id) {
+            return remove(table.id, {text(std::to_string(id)), null(), null()});
+        };
+        const std::vector<SpoolEntry> entries = {
+                relationEntry(relation),
+                relationEntry(other),
+                transaction(1000, {insert(relation.id, {text("1"), text("first"), null()}),
+                                   insert(other.id, {text("5"), text("b"), text("y")})}),
+                transaction(2000, {insert(relation.id, {text("2"), text("two"), null()}),
+                                   del(other, 1), del(relation, 1)}),
+                // the other table's note x, given up by row 1 just before, goes to row 2
+                transaction(3000, {insert(other.id, {text("2"), text("b"), text("x")}),
+                                   insert(relation.id, {text("1"), text("second"), null()}),
+                                   insert(relation.id, {text("3"), text("three"), null()})}),
+                transaction(4000, {up(1, "third"), del(relation, 2), up(3, "three2")}),
+                transaction(5000, {insert(relation.id, {text("2"), text("again"), null()}),
+                                   del(relation, 3),
+                                   insert(other.id, {text("6"), text("b"), text("z")})}),
+        };
+        auto applier = openApplier();
+        QVERIFY(applier);
+        const auto stats = applier->apply(entries);
+        QVERIFY2(stats, stats ? "" : stats.error().describe().c_str());
+        QVERIFY(stats->conflicts.empty());
+        QCOMPARE(stats->changes, std::int64_t{14});
+        QCOMPARE(rows(), std::string("1|third|;2|again|"));
+        QCOMPARE(rowsOf(otherName), std::string("2|b|x;5|b|y;6|b|z"));
+    }
+
+    /// Conflicts met in gathered sets of interleaved tables are counted exactly, per table
+    /// and kind, under each policy; stop names the first conflict in the source's order.
+    void conflictsOfGatheredTables_data() { conflicts_data(); }
+    void conflictsOfGatheredTables()
+    {
+        QFETCH(QString, policy);
+        createOther();
+        QVERIFY(m_cluster.execute("INSERT INTO " + table()
+                                          + " VALUES (1, 'local', NULL), (2, 'local', NULL);"
+                                            " INSERT INTO "
+                                          + table(otherName) + " VALUES (1, 'local', NULL)",
+                                  "eu"));
+        const Relation relation = customers();
+        const Relation other = customers(16401, otherName);
+        const auto ins = [](const Relation &table, int id) {
+            const std::string key = std::to_string(id);
+            return insert(table.id, {text(key), text("s" + key), null()});
+        };
+        const auto up = [](const Relation &table, int id) {
+            const std::string key = std::to_string(id);
+            return update(table.id, std::nullopt, {text(key), text("u" + key), null()});
+        };
+        const auto del = [](const Relation &table, int id) {
+            return remove(table.id, {text(std::to_string(id)), null(), null()});
+        };
+        const std::vector<SpoolEntry> entries = {
+                relationEntry(relation),
+                relationEntry(other),
+                transaction(1000, {ins(relation, 1), ins(other, 2)}),
+                transaction(2000, {ins(relation, 3), up(other, 5), del(relation, 7)}),
+                transaction(3000, {ins(other, 1), del(other, 9), up(relation, 8)}),
+                transaction(4000, {del(relation, 3), ins(relation, 2), ins(other, 4)}),
+        };
+        const ConflictPolicy parsed = *parseConflictPolicy(policy.toStdString());
+        auto applier = openApplier(parsed);
+        QVERIFY(applier);
+        const auto stats = applier->apply(entries);
+        const std::string first = schemaName + '.' + tableName;
+        const std::string second = schemaName + '.' + otherName;
+        if (parsed == ConflictPolicy::Stop) {
+            QVERIFY(!stats);
+            QCOMPARE(stats.error().describe(),
+                     "region eu: " + first
+                             + ": insert conflicts with an existing row (conflicts: stop)");
+            QCOMPARE(rows(), std::string("1|local|;2|local|"));
+            QCOMPARE(rowsOf(otherName), std::string("1|local|"));
+            return;
+        }
+        QVERIFY2(stats, stats ? "" : stats.error().describe().c_str());
+        const bool sourceWins = parsed == ConflictPolicy::SourceWins;
+        QCOMPARE(rows(), std::string(sourceWins ? "1|s1|;2|s2|;8|u8|" : "1|local|;2|local|"));
+        QCOMPARE(rowsOf(otherName),
+                 std::string(sourceWins ? "1|s1|;2|s2|;4|s4|;5|u5|" : "1|local|;2|s2|;4|s4|"));
+        const std::map<std::pair<std::string, std::string>, std::int64_t> expected
+                = {{{first, "insert_exists"}, 2},   {{first, "update_missing"}, 1},
+                   {{first, "delete_missing"}, 1},  {{second, "insert_exists"}, 1},
+                   {{second, "update_missing"}, 1}, {{second, "delete_missing"}, 1}};
+        QCOMPARE(stats->conflicts, expected);
+        QCOMPARE(regionValue("SELECT string_agg(table_name || ' ' || kind || '=' || count, ','"
+                             " ORDER BY table_name <> "
+                             + db::quoteLiteral(first) + ", kind) FROM _envsync.cdc_conflicts"),
+                 first + " delete_missing=1," + first + " insert_exists=2," + first
+                         + " update_missing=1," + second + " delete_missing=1," + second
+                         + " insert_exists=1," + second + " update_missing=1");
+    }
+
 private:
+    const std::string otherName = "Andere \"2\"";
+
+    /// A second table like the first, in both databases; `uniqueNote`: note is unique too.
+    void createOther(bool uniqueNote = false)
+    {
+        for (const std::string database : {"src", "eu"})
+            QVERIFY(m_cluster.execute("CREATE TABLE " + table(otherName)
+                                              + " (id integer PRIMARY KEY, "
+                                              + db::quoteIdentifier(nameColumn) + " text, note text"
+                                              + (uniqueNote ? " UNIQUE" : "") + ")",
+                                      database));
+    }
+
+    std::string rowsOf(const std::string &name)
+    {
+        return regionValue("SELECT string_agg(id || '|' || coalesce("
+                           + db::quoteIdentifier(nameColumn)
+                           + ", '') || '|' || coalesce(note, ''),"
+                             " ';' ORDER BY id) FROM "
+                           + table(name));
+    }
+
     RegionApplierOptions options(ConflictPolicy policy, std::set<std::string> skip)
     {
         RegionApplierOptions options;

@@ -237,6 +237,10 @@ private slots:
         QCOMPARE(textArrayLiteral({&a, &n, &word, &empty}),
                  std::string("{\"a\\\"b\\\\c,{d} \t\xe2\x82\xac\",NULL,\"NULL\",\"\"}"));
         QCOMPARE(textArrayLiteral({}), std::string("{}"));
+        // escapes first, last and in a row
+        const TupleValue edges = text("\"\\x\"\"y\\");
+        QCOMPARE(textArrayLiteral({&edges, &empty}),
+                 std::string("{\"\\\"\\\\x\\\"\\\"y\\\\\",\"\"}"));
     }
 
     void setStatementsBindArraysAndQuoteNames()

@@ -23,6 +23,7 @@
 #include <random>
 #include <set>
 #include <sstream>
+#include <string_view>
 #include <thread>
 
 using namespace envsync;
@@ -301,6 +302,30 @@ private slots:
         QCOMPARE(crc32c("123456789"), 0xE3069283u);
         QCOMPARE(crc32c(""), 0u);
         QCOMPARE(crc32c("56789", crc32c("1234")), 0xE3069283u);
+    }
+
+    /// Every length and alignment (the word-at-a-time path and its byte tail) gives what the
+    /// polynomial bit by bit gives.
+    void crc32cMatchesABitwiseReferenceAtEveryLengthAndOffset()
+    {
+        std::string bytes;
+        for (int i = 0; i < 80; ++i)
+            bytes += static_cast<char>((i * 131 + 7) & 0xff);
+        const auto reference = [](std::string_view data) {
+            std::uint32_t crc = ~0u;
+            for (const char c : data) {
+                crc ^= static_cast<std::uint8_t>(c);
+                for (int bit = 0; bit < 8; ++bit)
+                    crc = (crc & 1) ? (crc >> 1) ^ 0x82f63b78u : crc >> 1;
+            }
+            return ~crc;
+        };
+        for (std::size_t offset = 0; offset < 8; ++offset) {
+            for (std::size_t length = 0; offset + length <= bytes.size(); ++length) {
+                const std::string_view data = std::string_view(bytes).substr(offset, length);
+                QCOMPARE(crc32c(data), reference(data));
+            }
+        }
     }
 
     void encodingRoundTrips_data()

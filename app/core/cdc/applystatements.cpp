@@ -2,6 +2,8 @@
 
 #include "core/db/sqlquote.h"
 
+#include <string_view>
+
 namespace envsync::cdc {
 
 namespace {
@@ -287,7 +289,12 @@ std::string setKey(const Relation &relation, const RowChange &change)
 
 std::string textArrayLiteral(const std::vector<const TupleValue *> &values)
 {
-    std::string out = "{";
+    std::size_t size = 2;
+    for (const TupleValue *value : values)
+        size += value->text.size() + 4; // quotes, comma; a few escapes grow it once more
+    std::string out;
+    out.reserve(size);
+    out += '{';
     for (const TupleValue *value : values) {
         if (out.size() > 1)
             out += ',';
@@ -296,11 +303,16 @@ std::string textArrayLiteral(const std::vector<const TupleValue *> &values)
             continue;
         }
         out += '"';
-        for (const char c : value->text) {
-            if (c == '"' || c == '\\')
-                out += '\\';
-            out += c;
+        // Runs without a character to escape are copied whole (this builds every set's arrays).
+        std::string_view rest = value->text;
+        for (auto special = rest.find_first_of("\"\\"); special != std::string_view::npos;
+             special = rest.find_first_of("\"\\")) {
+            out.append(rest.substr(0, special));
+            out += '\\';
+            out += rest[special];
+            rest.remove_prefix(special + 1);
         }
+        out.append(rest);
         out += '"';
     }
     out += '}';

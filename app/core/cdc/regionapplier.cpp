@@ -169,7 +169,7 @@ RegionApplier::RegionApplier(RegionApplier &&other) noexcept
     , m_pipeline(std::exchange(other.m_pipeline, false))
     , m_pending(std::move(other.m_pending))
     , m_pendingBytes(std::exchange(other.m_pendingBytes, 0))
-    , m_set(std::exchange(other.m_set, {}))
+    , m_sets(std::exchange(other.m_sets, {}))
 {
 }
 
@@ -186,7 +186,7 @@ RegionApplier &RegionApplier::operator=(RegionApplier &&other) noexcept
         m_pipeline = std::exchange(other.m_pipeline, false);
         m_pending = std::move(other.m_pending);
         m_pendingBytes = std::exchange(other.m_pendingBytes, 0);
-        m_set = std::exchange(other.m_set, {});
+        m_sets = std::exchange(other.m_sets, {});
     }
     return *this;
 }
@@ -201,7 +201,7 @@ void RegionApplier::disconnect()
     m_pending.clear();
     m_pendingBytes = 0;
     m_pipeline = false;
-    m_set = {};
+    m_sets.clear();
 }
 
 std::string RegionApplier::who() const
@@ -561,7 +561,7 @@ Result<void> RegionApplier::send(const KnownRelation &known, const ApplyStatemen
 
 Result<void> RegionApplier::drain(Batch &batch)
 {
-    if (auto flushed = flushSet(batch); !flushed)
+    if (auto flushed = flushSets(batch); !flushed)
         return flushed;
     if (!m_pipeline)
         return {};
@@ -690,46 +690,86 @@ Result<void> RegionApplier::applyChange(const RowChange &change, Batch &batch)
     if (shape && shape->kind == SetKind::Update && known.uniqueIndexes > 1)
         shape.reset();
     if (!shape) {
-        if (auto flushed = flushSet(batch); !flushed) // it comes before this change
+        if (auto flushed = flushTable(known, batch); !flushed) // they come before this change
             return flushed;
         return applyRow(known, change, batch);
     }
     std::string key = setKey(relation, change);
-    // A set ends at another relation or shape, and before a key it holds: a later change of
-    // a row must see the earlier one. Bounded, so its arrays stay a few MB at most.
-    constexpr std::size_t maxSetRows = 1000;
-    if (m_set.known != &known || m_set.shape != *shape || m_set.keys.contains(key)
-        || m_set.changes.size() >= maxSetRows) {
-        if (auto flushed = flushSet(batch); !flushed)
-            return flushed;
-        m_set.known = &known;
-        m_set.shape = std::move(*shape);
+    const auto findTable = [&] {
+        return std::ranges::find(m_sets, &known, &PendingTable::known);
+    };
+    auto table = findTable();
+    if (table != m_sets.end()) {
+        // A key the table holds: a later change of a row must see the earlier one. Another
+        // shape of a table with a unique index besides its key: across keys the order matters
+        // there (checked row by row). A full set: its arrays stay a few MB at most.
+        constexpr std::size_t maxSetRows = 1000;
+        const auto set = std::ranges::find(table->sets, *shape, &PendingSet::shape);
+        const bool full = set != table->sets.end() && set->changes.size() >= maxSetRows;
+        const bool reordered = set == table->sets.end() && known.uniqueIndexes > 1;
+        if (full || reordered || table->keys.contains(key)) {
+            if (auto flushed = flushTable(known, batch); !flushed)
+                return flushed;
+            table = findTable(); // gone (and a drain may have sent the other tables too)
+        }
     }
-    m_set.changes.push_back(&change);
-    m_set.keys.insert(std::move(key));
+    if (table == m_sets.end()) {
+        m_sets.push_back({&known, {}, {}});
+        table = std::prev(m_sets.end());
+    }
+    auto set = std::ranges::find(table->sets, *shape, &PendingSet::shape);
+    if (set == table->sets.end()) {
+        table->sets.push_back({std::move(*shape), {}});
+        set = std::prev(table->sets.end());
+    }
+    set->changes.push_back(&change);
+    table->keys.insert(std::move(key));
     return {};
 }
 
-Result<void> RegionApplier::flushSet(Batch &batch)
+Result<void> RegionApplier::flushSets(Batch &batch)
 {
-    if (m_set.changes.empty())
+    // send() may drain(), which comes back here: what is taken out is sent once.
+    const std::vector<PendingTable> tables = std::exchange(m_sets, {});
+    for (const PendingTable &table : tables) {
+        for (const PendingSet &set : table.sets) {
+            if (auto sent = sendSet(*table.known, set, batch); !sent)
+                return sent;
+        }
+    }
+    return {};
+}
+
+Result<void> RegionApplier::flushTable(const KnownRelation &known, Batch &batch)
+{
+    auto it = std::ranges::find(m_sets, &known, &PendingTable::known);
+    if (it == m_sets.end())
         return {};
-    const PendingSet set = std::exchange(m_set, {}); // send() may drain(), which flushes
+    const PendingTable table = std::move(*it);
+    m_sets.erase(it);
+    for (const PendingSet &set : table.sets) {
+        if (auto sent = sendSet(known, set, batch); !sent)
+            return sent;
+    }
+    return {};
+}
+
+Result<void> RegionApplier::sendSet(const KnownRelation &known, const PendingSet &set, Batch &batch)
+{
     if (set.changes.size() < std::max<std::size_t>(m_options.minSetChanges, 2)) {
         for (const RowChange *change : set.changes) {
-            if (auto applied = applyRow(*set.known, *change, batch); !applied)
+            if (auto applied = applyRow(known, *change, batch); !applied)
                 return applied;
         }
         return {};
     }
-    auto statement = setStatement(set.known->relation, set.shape, set.changes, set.known->baseTypes,
+    auto statement = setStatement(known.relation, set.shape, set.changes, known.baseTypes,
                                   m_options.policy);
     if (!statement)
         return std::unexpected(statement.error());
-    return send(
-            *set.known, statement->statement,
-            {Check::Set, set.known, set.shape.kind, static_cast<std::int64_t>(set.changes.size())},
-            batch);
+    return send(known, statement->statement,
+                {Check::Set, &known, set.shape.kind, static_cast<std::int64_t>(set.changes.size())},
+                batch);
 }
 
 Result<void> RegionApplier::applyRow(const KnownRelation &known, const RowChange &change,

@@ -15,7 +15,9 @@
 #include <set>
 #include <span>
 #include <string>
+#include <unordered_set>
 #include <utility>
+#include <vector>
 
 struct pg_conn;
 struct pg_result;
@@ -34,6 +36,7 @@ struct RegionApplierOptions
     /// A run of fewer changes of one relation and shape is applied row by row: a set
     /// statement's fixed cost (arrays, unnest, casts) outweighs what it saves there on wide
     /// tables (bench_cdc.sh: runs of 2-4 changes of 15 columns cost the region more as sets).
+    /// A run is what the batch holds of a table between barriers (see RegionApplier).
     std::size_t minSetChanges = 8;
 };
 
@@ -55,9 +58,11 @@ struct ApplyStats
 /// native logical replication. A relation whose columns differ from the region's table is
 /// brought in line with the drift engine's reconcile DDL (that table only) in the transaction
 /// that applies its rows; the catalogs are read on connections of their own, so what the batch
-/// applied before it is committed first. Row statements run in libpq pipeline mode; consecutive
-/// changes of one relation and shape are applied as one set statement (applystatements.h:
-/// setShape), never holding a key twice.
+/// applied before it is committed first. Row statements run in libpq pipeline mode. Within a batch,
+/// each table's changes are gathered across source transactions (keeping that table's order)
+/// and changes of one relation and shape are applied as one set statement (applystatements.h:
+/// setShape), never holding a key twice; relation and sequence entries, truncates, schema
+/// parity and the commit send everything gathered first.
 /// Blocking: use it from one worker thread.
 class RegionApplier
 {
@@ -103,14 +108,23 @@ private:
         SetKind setKind = SetKind::Insert; ///< Check::Set: what the set statement did
         std::int64_t rows = 1;             ///< Check::Set: the changes it applied
     };
-    /// Consecutive changes of one relation and shape not sent yet (set-based apply). They point
-    /// into the entries apply() was given: sent by the next drain(), at the latest by commit().
+    /// Changes of one relation and shape not sent yet (set-based apply). They point into the
+    /// entries apply() was given: sent by the next drain(), at the latest by commit().
     struct PendingSet
     {
-        const KnownRelation *known = nullptr;
         SetShape shape;
         std::vector<const RowChange *> changes;
-        std::set<std::string> keys;
+    };
+    /// One relation's pending changes, gathered across the batch's source transactions: in the
+    /// region transaction (replica role: no triggers, no FK checks) only the order of changes
+    /// of one table matters, so each table's changes wait in sets of their own. Its sets never
+    /// hold a key twice between them, so they may be sent in any order; a table with a unique
+    /// index besides its key has at most one (its changes' order matters across keys).
+    struct PendingTable
+    {
+        const KnownRelation *known = nullptr;
+        std::vector<PendingSet> sets; ///< in the order of their first change
+        std::unordered_set<std::string> keys;
     };
     struct Batch;
 
@@ -133,7 +147,10 @@ private:
                                         const char *what, Batch &batch, std::int64_t count = 1);
     [[nodiscard]] Result<void> applyRow(const KnownRelation &known, const RowChange &change,
                                         Batch &batch);
-    [[nodiscard]] Result<void> flushSet(Batch &batch);
+    [[nodiscard]] Result<void> flushSets(Batch &batch);
+    [[nodiscard]] Result<void> flushTable(const KnownRelation &known, Batch &batch);
+    [[nodiscard]] Result<void> sendSet(const KnownRelation &known, const PendingSet &set,
+                                       Batch &batch);
     [[nodiscard]] Result<void> send(const KnownRelation &known, const ApplyStatement &statement,
                                     Pending pending, Batch &batch);
     [[nodiscard]] Result<void> drain(Batch &batch);
@@ -155,7 +172,7 @@ private:
     bool m_pipeline = false;
     std::vector<Pending> m_pending;
     std::size_t m_pendingBytes = 0;
-    PendingSet m_set;
+    std::vector<PendingTable> m_sets; ///< in the order of their first change in the batch
 };
 
 } // namespace envsync::cdc

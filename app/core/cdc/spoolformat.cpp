@@ -1,6 +1,7 @@
 #include "spoolformat.h"
 
 #include <array>
+#include <cstring>
 #include <limits>
 
 namespace envsync::cdc {
@@ -393,12 +394,46 @@ Result<SpoolEntry> decodeSpoolEntry(std::string_view bytes)
 
 #undef SPOOL_READ
 
-std::uint32_t crc32c(std::string_view bytes, std::uint32_t crc)
+namespace {
+
+std::uint32_t crc32cTableDriven(std::string_view bytes, std::uint32_t crc)
 {
-    crc = ~crc;
     for (const char c : bytes)
         crc = crcTable[(crc ^ static_cast<std::uint8_t>(c)) & 0xff] ^ (crc >> 8);
-    return ~crc;
+    return crc;
+}
+
+#if defined(__x86_64__)
+// SSE 4.2's crc32 instruction computes CRC-32C (Castagnoli), eight bytes at a time: the table
+// above costs a byte per step, and every spool frame is checksummed when written and read.
+__attribute__((target("sse4.2"))) std::uint32_t crc32cHardware(std::string_view bytes,
+                                                               std::uint32_t crc)
+{
+    const char *data = bytes.data();
+    std::size_t size = bytes.size();
+    std::uint64_t wide = crc;
+    for (; size >= 8; data += 8, size -= 8) {
+        std::uint64_t word;
+        std::memcpy(&word, data, sizeof word);
+        wide = __builtin_ia32_crc32di(wide, word);
+    }
+    crc = static_cast<std::uint32_t>(wide);
+    for (; size > 0; ++data, --size)
+        crc = __builtin_ia32_crc32qi(crc, static_cast<unsigned char>(*data));
+    return crc;
+}
+#endif
+
+} // namespace
+
+std::uint32_t crc32c(std::string_view bytes, std::uint32_t crc)
+{
+#if defined(__x86_64__)
+    static const bool hardware = __builtin_cpu_supports("sse4.2");
+    if (hardware)
+        return ~crc32cHardware(bytes, ~crc);
+#endif
+    return ~crc32cTableDriven(bytes, ~crc);
 }
 
 } // namespace envsync::cdc
