@@ -1,5 +1,6 @@
 #include "cli.h"
 #include "interruptguard.h"
+#include "virtrecordcommand.h"
 
 #include "core/virt/recordingversions.h"
 #include "core/virt/virtservices.h"
@@ -70,6 +71,7 @@ int runVirt(const QStringList &args)
                       QStringLiteral("serve: worker threads per service (default: the number "
                                      "of cores)."),
                       QStringLiteral("N")});
+    addVirtRecordOptions(parser);
     if (auto stop = parseCommandLine(parser, args))
         return *stop;
     const QStringList positional = parser.positionalArguments();
@@ -82,8 +84,7 @@ int runVirt(const QStringList &args)
     const InterruptGuard interrupt;
     if (action == QLatin1String("serve"))
         return runServe(parser, interrupt.token());
-    printError("virt record is not in this build yet");
-    return Exit::Usage;
+    return runVirtRecord(parser, interrupt.token());
 }
 
 namespace {
