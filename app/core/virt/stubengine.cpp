@@ -1,10 +1,12 @@
 #include "core/virt/stubengine.h"
 
+#include "core/virt/candidateindex.h"
 #include "core/virt/nearmissreport.h"
 #include "core/virt/requestcontext.h"
 #include "core/virt/responsetemplate.h"
 #include "core/virt/scenariostore.h"
 
+#include <QHash>
 #include <QJsonObject>
 #include <QMutex>
 
@@ -34,6 +36,7 @@ struct Snapshot
 {
     std::vector<StubPtr> byAdding;     ///< in the order they were added
     std::vector<StubPtr> byMatchOrder; ///< priority ascending, then newest first
+    CandidateIndex candidates;         ///< ranks into byMatchOrder by literal URL / path
 };
 
 HttpResponse prebuiltResponse(const ResponseDefinition &definition)
@@ -79,6 +82,10 @@ std::shared_ptr<const Snapshot> makeSnapshot(std::vector<StubPtr> byAdding)
                              return a->mapping.priority < b->mapping.priority;
                          return a->sequence > b->sequence;
                      });
+    for (int rank = 0; rank < int(snapshot->byMatchOrder.size()); ++rank) {
+        const RequestPattern &request = snapshot->byMatchOrder[size_t(rank)]->mapping.request;
+        snapshot->candidates.add(rank, request.urlKind, request.url);
+    }
     snapshot->byAdding = std::move(byAdding);
     return snapshot;
 }
@@ -180,24 +187,49 @@ StubEngine::StubEngine(std::vector<StubMapping> mappings)
 
 StubEngine::~StubEngine() = default;
 
+/// The first stub (in match order) that matches and whose scenario step succeeds; sets
+/// `lostRace` when a stub matched but its scenario was in another state.
+static const CompiledStub *firstMatch(const Snapshot &snapshot, const RequestContext &context,
+                                      ScenarioStore &scenarios, bool *lostRace)
+{
+    const CompiledStub *found = nullptr;
+    snapshot.candidates.visit(context.request().url, context.rawPath(), [&](int rank) {
+        const CompiledStub &stub = *snapshot.byMatchOrder[size_t(rank)];
+        if (!stub.matcher || !stub.matcher->matches(context))
+            return false;
+        const StubMapping &mapping = stub.mapping;
+        // The state check and the move happen under one lock: only one thread takes a step.
+        if (mapping.scenarioName.isEmpty()
+            || scenarios.tryStep(mapping.scenarioName, mapping.requiredScenarioState,
+                                 mapping.newScenarioState)) {
+            found = &stub;
+            return true;
+        }
+        *lostRace = true;
+        return false;
+    });
+    return found;
+}
+
 StubOutcome StubEngine::respond(const HttpRequest &request)
 {
+    constexpr int maxScenarioRetries = 1000;
     const std::shared_ptr<const Snapshot> snapshot = m_state->current();
     const RequestContext context(request);
     StubOutcome outcome;
-    for (const StubPtr &stub : snapshot->byMatchOrder) {
-        if (!stub->matcher || !stub->matcher->matches(context))
-            continue;
-        const StubMapping &mapping = stub->mapping;
-        // The state check and the move happen under one lock: only one thread takes a step.
-        if (!mapping.scenarioName.isEmpty()
-            && !m_state->scenarios.tryStep(mapping.scenarioName, mapping.requiredScenarioState,
-                                           mapping.newScenarioState))
-            continue;
-        outcome.matched = true;
-        outcome.mappingId = mapping.id;
-        outcome.response = answer(*stub, request);
-        return outcome;
+    for (int attempt = 0; attempt <= maxScenarioRetries; ++attempt) {
+        const quint64 version = m_state->scenarios.version();
+        bool lostRace = false;
+        if (const CompiledStub *stub
+            = firstMatch(*snapshot, context, m_state->scenarios, &lostRace)) {
+            outcome.matched = true;
+            outcome.mappingId = stub->mapping.id;
+            outcome.response = answer(*stub, request);
+            return outcome;
+        }
+        // Retry only if a scenario moved while we looked: another thread made progress.
+        if (!lostRace || m_state->scenarios.version() == version)
+            break;
     }
     outcome.nearMisses = nearMisses(request);
     outcome.response.status = 404;
@@ -238,12 +270,16 @@ bool StubEngine::removeMapping(const QString &id)
 
 void StubEngine::resetMappings(std::vector<StubMapping> mappings)
 {
+    // A later mapping with the same id replaces an earlier one, as addMapping does.
+    QHash<QString, qsizetype> lastById;
+    for (qsizetype i = 0; i < qsizetype(mappings.size()); ++i)
+        lastById.insert(mappings[size_t(i)].id, i);
     std::vector<StubPtr> stubs;
-    stubs.reserve(mappings.size());
+    stubs.reserve(size_t(lastById.size()));
     QMutexLocker lock(&m_state->mutex);
-    for (StubMapping &mapping : mappings) {
-        std::erase_if(stubs, [&](const StubPtr &stub) { return stub->mapping.id == mapping.id; });
-        stubs.push_back(compileStub(std::move(mapping), m_state->nextSequence++));
+    for (qsizetype i = 0; i < qsizetype(mappings.size()); ++i) {
+        if (lastById.value(mappings[size_t(i)].id) == i)
+            stubs.push_back(compileStub(std::move(mappings[size_t(i)]), m_state->nextSequence++));
     }
     m_state->publish(std::move(stubs));
 }
