@@ -40,8 +40,9 @@ bool flagged(const std::string &name, const std::string &type, const std::string
 std::unexpected<Error> refuse(const std::string &where)
 {
     Error error{ErrorCode::Refused,
-                where + " looks like personal data and no mask rule covers it (add a mask rule "
-                        "or list it under keep)",
+                where
+                        + " looks like personal data and no mask rule covers it (add a mask rule "
+                          "or list it under keep)",
                 "recording"};
     return std::unexpected(std::move(error));
 }
@@ -57,6 +58,15 @@ QByteArray encodeQueryPart(const QString &part)
 }
 
 } // namespace
+
+QString redactedPath(const QString &path)
+{
+    QStringList segments = path.split(u'/');
+    for (QString &segment : segments)
+        if (!segment.isEmpty() && flagged({}, "text", segment.toStdString()))
+            segment = QStringLiteral("{redacted}");
+    return segments.join(u'/');
+}
 
 std::optional<QJsonValue> parseJsonBody(const QByteArray &body)
 {
@@ -79,7 +89,7 @@ Result<ExchangeMasker> ExchangeMasker::create(const config::ServiceConfig &servi
     ExchangeMasker masker;
     for (const config::ServiceMaskRule &rule : service.mask) {
         const std::string where = configPath + ':' + std::to_string(rule.location.line) + ':'
-                + std::to_string(rule.location.column);
+                                  + std::to_string(rule.location.column);
         auto transform = masking::makeTransform(rule.transform, rule.params, rule.unique, key);
         if (!transform)
             return fail(ErrorCode::Config,
@@ -110,8 +120,8 @@ const ExchangeMasker::Rule *ExchangeMasker::ruleFor(Target target, const QByteAr
             continue;
         const QByteArray selector = QByteArray::fromStdString(rule.selector);
         const bool same = target == Target::Header
-                ? name.compare(selector, Qt::CaseInsensitive) == 0
-                : name == selector;
+                                  ? name.compare(selector, Qt::CaseInsensitive) == 0
+                                  : name == selector;
         if (same)
             return &rule;
     }
@@ -221,6 +231,10 @@ Result<RecordedExchange> ExchangeMasker::apply(const HttpRequest &request,
                                                const HttpResponse &response) const
 {
     RecordedExchange out{request, response};
+    const QStringList segments = request.path.split(u'/', Qt::SkipEmptyParts);
+    for (qsizetype i = 0; i < segments.size(); ++i)
+        if (flagged({}, "text", segments[i].toStdString()))
+            return refuse("request path segment " + std::to_string(i + 1));
     QList<QPair<QString, QString>> query;
     for (const auto &[name, value] : request.query) {
         if (const Rule *rule = ruleFor(Target::Query, name.toUtf8())) {
@@ -239,7 +253,7 @@ Result<RecordedExchange> ExchangeMasker::apply(const HttpRequest &request,
     QByteArray url = queryStart < 0 ? request.url : request.url.left(queryStart);
     for (qsizetype i = 0; i < query.size(); ++i)
         url += (i == 0 ? "?" : "&") + encodeQueryPart(query[i].first) + '='
-                + encodeQueryPart(query[i].second);
+               + encodeQueryPart(query[i].second);
     out.request.url = url;
 
     auto requestHeaders = maskHeaders(request.headers, "request");

@@ -116,7 +116,7 @@ QString jsonPathText(const LeafPath &path)
                 out += u'.' + key;
             else
                 out += QStringLiteral("['") + QString(key).replace(u'\'', QStringLiteral("\\'"))
-                        + QStringLiteral("']");
+                       + QStringLiteral("']");
         } else {
             out += u'[' + QString::number(step.toLongLong()) + u']';
         }
@@ -148,7 +148,7 @@ QString randomLike(const QJsonValue &sample)
         const QString digits = QString::number(std::max<qsizetype>(1, text.size() - 1));
         // A leading 1 keeps the number valid JSON (no leading zero).
         return QStringLiteral("1{{randomValue length=") + digits
-                + QStringLiteral(" type='NUMERIC'}}");
+               + QStringLiteral(" type='NUMERIC'}}");
     }
     if (uuid.match(text).hasMatch())
         return QStringLiteral("{{randomValue type='UUID'}}");
@@ -159,9 +159,9 @@ QString randomLike(const QJsonValue &sample)
     const QString length = QString::number(std::max<qsizetype>(1, text.size()));
     if (hex.match(text).hasMatch())
         return QStringLiteral("{{randomValue length=") + length
-                + QStringLiteral(" type='HEXADECIMAL'}}");
+               + QStringLiteral(" type='HEXADECIMAL'}}");
     return QStringLiteral("{{randomValue length=") + length
-            + QStringLiteral(" type='ALPHANUMERIC'}}");
+           + QStringLiteral(" type='ALPHANUMERIC'}}");
 }
 
 /// Request values a volatile response value may echo: (template expression, value per
@@ -242,6 +242,7 @@ ValuePattern literal(ValuePattern::Op op, QString operand)
 RequestPattern learnRequest(const std::vector<RecordedExchange> &observations)
 {
     const HttpRequest &first = observations.front().request;
+    const bool single = observations.size() == 1; // nothing to compare: every value literal
     RequestPattern pattern;
     pattern.method = first.method;
     pattern.urlKind = RequestPattern::UrlKind::UrlPath;
@@ -252,27 +253,29 @@ RequestPattern learnRequest(const std::vector<RecordedExchange> &observations)
         if (seen.contains(name))
             continue;
         seen.append(name);
-        const bool same = std::ranges::all_of(observations, [&](const RecordedExchange &o) {
-            return o.request.queryValues(name).value(0) == value;
-        });
+        const bool same
+                = single || std::ranges::all_of(observations, [&](const RecordedExchange &o) {
+                      return o.request.queryValues(name).value(0) == value;
+                  });
         pattern.queryParameters.append(
                 {name, same ? literal(ValuePattern::Op::EqualTo, value)
                             : literal(ValuePattern::Op::Matches, QStringLiteral(".*"))});
     }
     for (const HttpHeader &header : first.headers) {
-        const bool same = std::ranges::all_of(observations, [&](const RecordedExchange &o) {
-            return o.request.header(header.name) == header.value;
-        });
-        pattern.headers.append({QString::fromUtf8(header.name),
-                                same ? literal(ValuePattern::Op::EqualTo,
-                                               QString::fromUtf8(header.value))
-                                     : literal(ValuePattern::Op::Matches, QStringLiteral(".*"))});
+        const bool same
+                = single || std::ranges::all_of(observations, [&](const RecordedExchange &o) {
+                      return o.request.header(header.name) == header.value;
+                  });
+        pattern.headers.append(
+                {QString::fromUtf8(header.name),
+                 same ? literal(ValuePattern::Op::EqualTo, QString::fromUtf8(header.value))
+                      : literal(ValuePattern::Op::Matches, QStringLiteral(".*"))});
     }
     if (first.body.isEmpty())
         return pattern;
     if (auto json = parseJsonBody(first.body)) {
         QJsonValue expected = *json;
-        for (const auto &[path, value] : leavesOf(*json)) {
+        for (const auto &[path, value] : single ? decltype(leavesOf(*json))() : leavesOf(*json)) {
             const bool same = std::ranges::all_of(observations, [&](const RecordedExchange &o) {
                 const auto other = parseJsonBody(o.request.body);
                 if (!other)
@@ -283,8 +286,7 @@ RequestPattern learnRequest(const std::vector<RecordedExchange> &observations)
                 return false;
             });
             if (!same)
-                expected = replaceAt(expected, path, 0,
-                                     QStringLiteral("${json-unit.ignore}"));
+                expected = replaceAt(expected, path, 0, QStringLiteral("${json-unit.ignore}"));
         }
         pattern.bodyPatterns.append(
                 literal(ValuePattern::Op::EqualToJson, QString::fromUtf8(compact(expected))));
@@ -308,8 +310,8 @@ ResponseDefinition learnResponse(const std::vector<RecordedExchange> &observatio
                                               : ResponseDefinition::BodyKind::Base64;
     response.headers = first.headers;
     // A body that already holds "{{" would be read as a template: such a response stays
-    // literal (the first observation).
-    if (first.body.contains("{{"))
+    // literal (the first observation), as does one seen once.
+    if (first.body.contains("{{") || observations.size() == 1)
         return response;
     const std::vector<EchoSource> sources = echoSources(observations);
     bool templated = false;
@@ -339,14 +341,15 @@ ResponseDefinition learnResponse(const std::vector<RecordedExchange> &observatio
     for (const auto &[path, value] : leavesOf(*json)) {
         std::vector<QString> values;
         for (const auto &leaves : others) {
-            const auto it = std::ranges::find(leaves, path, &std::pair<LeafPath, QJsonValue>::first);
+            const auto it
+                    = std::ranges::find(leaves, path, &std::pair<LeafPath, QJsonValue>::first);
             values.push_back(it == leaves.end() ? QStringLiteral("\x01missing")
                                                 : leafText(it->second));
         }
         if (std::ranges::all_of(values, [&](const QString &v) { return v == values.front(); }))
             continue;
         const QString marker = QStringLiteral("@@envsync-template-")
-                + QString::number(replacements.size()) + QStringLiteral("@@");
+                               + QString::number(replacements.size()) + QStringLiteral("@@");
         const QString expression = templateFor(values, value, sources);
         // A string stays a string (the quotes stay around the expression); a number is bare.
         replacements.emplace_back(u'"' + marker + u'"',
@@ -366,7 +369,7 @@ ResponseDefinition learnResponse(const std::vector<RecordedExchange> &observatio
 
 } // namespace
 
-QByteArray exchangeGroupKey(const RecordedExchange &exchange)
+QByteArray exchangeGroupKey(const RecordedExchange &exchange, bool exact)
 {
     const HttpRequest &request = exchange.request;
     QByteArray key = request.method + ' ';
@@ -374,16 +377,19 @@ QByteArray exchangeGroupKey(const RecordedExchange &exchange)
     key += (queryStart < 0 ? request.url : request.url.left(queryStart)) + '\n';
     QStringList names;
     for (const auto &[name, value] : request.query)
-        names.append(name);
+        names.append(exact ? name + u'=' + value : name);
     names.sort();
     key += names.join(u'&').toUtf8() + '\n';
     QList<QByteArray> headers;
     for (const HttpHeader &header : request.headers)
-        headers.append(lower(header.name));
+        headers.append(exact ? lower(header.name) + ':' + header.value : lower(header.name));
     std::ranges::sort(headers);
-    key += headers.join(',') + '\n';
-    if (const auto json = parseJsonBody(request.body))
+    key += headers.join('\n') + '\n';
+    const auto json = parseJsonBody(request.body);
+    if (json && !exact)
         key += shapeOf(*json).toUtf8();
+    else if (json)
+        key += compact(*json);
     else
         key += QCryptographicHash::hash(request.body, QCryptographicHash::Sha256).toHex();
     return key;
