@@ -52,6 +52,7 @@ namespace {
 
 constexpr int stateTimeoutMs = 20000;
 const QString customerId = QStringLiteral("6f1c2a52-3c41-4d7e-9d0b-2b8f1d1e0a42");
+const QString paymentId = QStringLiteral("0b7d7a55-9d7c-4c53-9a55-0c8e5f0e0003");
 
 using envsync::uitest::screenshotDir;
 
@@ -189,8 +190,7 @@ private slots:
                                    QStringLiteral("customer-42"))
                         .has_value());
         QVERIFY(virt::writeMapping(payments / "golden_v2",
-                                   stub(QStringLiteral("0b7d7a55-9d7c-4c53-9a55-0c8e5f0e0003"),
-                                        QStringLiteral("create payment"), "POST",
+                                   stub(paymentId, QStringLiteral("create payment"), "POST",
                                         QStringLiteral("/payments"), 201, R"({"ok":true})"),
                                    QStringLiteral("payment"))
                         .has_value());
@@ -355,6 +355,26 @@ private slots:
         QTest::qWait(50);
         QVERIFY(window.grab().save(screenshotDir() + QStringLiteral("/services.png")));
 
+        // A near miss opens too: the mapping the request nearly matched.
+        QVERIFY(!view.openMappingButton()->isEnabled());
+        QTreeWidget *misses = view.nearMissTree();
+        QTreeWidgetItem *payment = misses->topLevelItem(1);
+        QCOMPARE(payment->text(0), QStringLiteral("create payment"));
+        QTest::mouseClick(misses->viewport(), Qt::LeftButton, {},
+                          misses->visualItemRect(payment).center());
+        QVERIFY(view.openMappingButton()->isEnabled());
+        QTest::mouseClick(view.openMappingButton(), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(view.mappingDialog() != nullptr, stateTimeoutMs);
+        QCOMPARE(QJsonDocument::fromJson(view.mappingDialog()->jsonView()->toPlainText().toUtf8())
+                         .object()
+                         .value(u"id")
+                         .toString(),
+                 paymentId);
+        QCOMPARE(QDir::fromNativeSeparators(view.mappingDialog()->fileLabel()->text()),
+                 path(QStringLiteral("virt/payments-eu/golden_v2/mappings/payment.json")));
+        view.mappingDialog()->close();
+        QTRY_VERIFY(view.mappingDialog() == nullptr);
+
         // The matched request: Open mapping shows its JSON and file.
         clickRow(view.journalTable(), view.journalModel()->index(1, JournalModel::Path));
         QCOMPARE(view.nearMissTree()->topLevelItemCount(), 0);
@@ -428,6 +448,47 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(stateOf(view, QStringLiteral("payments-eu")),
                                   QStringLiteral("Stopped"), stateTimeoutMs);
         QVERIFY(!view.stopButton()->isEnabled());
+    }
+
+    /// Reopening the config keeps a service serving (a config change cancels no running work);
+    /// a config without it, or closing the view, stops it: no server is left on the port.
+    void configChangeAndClosing()
+    {
+        auto view = std::make_unique<ServicesView>();
+        view->resize(1280, 720);
+        view->show();
+        QVERIFY(QTest::qWaitForWindowExposed(view.get()));
+        view->setConfig(loadConfig(m_configPath));
+        QTRY_VERIFY(view->servicesModel()->indexOfService(QStringLiteral("payments-eu")).isValid());
+        view->controller()->start({QStringLiteral("payments-eu")});
+        QTRY_COMPARE_WITH_TIMEOUT(stateOf(*view, QStringLiteral("payments-eu")),
+                                  QStringLiteral("Serving"), stateTimeoutMs);
+        QCOMPARE(send(m_paymentsPort, "GET", QStringLiteral("/customers/42")).status, 200);
+        QTRY_COMPARE_WITH_TIMEOUT(view->journalModel()->rowCount(), 1, stateTimeoutMs);
+
+        QSignalSpy reset(view->controller(), &ServicesController::servicesReset);
+        view->setConfig(loadConfig(m_configPath));
+        QVERIFY(reset.wait(stateTimeoutMs));
+        QCOMPARE(stateOf(*view, QStringLiteral("payments-eu")), QStringLiteral("Serving"));
+        QCOMPARE(send(m_paymentsPort, "GET", QStringLiteral("/customers/42")).status, 200);
+        QVERIFY(view->selectService(QStringLiteral("payments-eu")));
+        QTRY_COMPARE_WITH_TIMEOUT(view->journalModel()->rowCount(), 2, stateTimeoutMs);
+
+        view->setConfig(loadConfig(m_emptyConfigPath));
+        QTRY_VERIFY_WITH_TIMEOUT(view->emptyLabel()->text().contains(u"lists no virtual services"),
+                                 stateTimeoutMs);
+        QCOMPARE(send(m_paymentsPort, "GET", QStringLiteral("/customers/42")).error,
+                 QNetworkReply::ConnectionRefusedError);
+
+        view->setConfig(loadConfig(m_configPath));
+        QTRY_VERIFY(view->servicesModel()->indexOfService(QStringLiteral("payments-eu")).isValid());
+        QCOMPARE(stateOf(*view, QStringLiteral("payments-eu")), QStringLiteral("Stopped"));
+        view->controller()->start({QStringLiteral("payments-eu")});
+        QTRY_COMPARE_WITH_TIMEOUT(stateOf(*view, QStringLiteral("payments-eu")),
+                                  QStringLiteral("Serving"), stateTimeoutMs);
+        view.reset();
+        QCOMPARE(send(m_paymentsPort, "GET", QStringLiteral("/customers/42")).error,
+                 QNetworkReply::ConnectionRefusedError);
     }
 
     /// Record… proxies to the upstream and shows each exchange live; Stop, then Start serves

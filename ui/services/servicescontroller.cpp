@@ -4,6 +4,8 @@
 
 #include <QMetaObject>
 
+#include <algorithm>
+
 namespace envsync::ui {
 
 namespace {
@@ -144,8 +146,14 @@ const std::deque<virt::RecordingEvent> &ServicesController::recorded(const QStri
 void ServicesController::onServicesReset(const QList<ServiceInfo> &services)
 {
     m_services = services;
-    m_journals.clear();
-    m_recorded.clear();
+    // What a service that kept running served and recorded stays; the rest goes.
+    const auto running = [&services](const QString &name) {
+        return std::ranges::any_of(services, [&name](const ServiceInfo &info) {
+            return info.name == name && info.isRunning();
+        });
+    };
+    std::erase_if(m_journals, [&running](const auto &entry) { return !running(entry.first); });
+    std::erase_if(m_recorded, [&running](const auto &entry) { return !running(entry.first); });
     emit servicesReset();
 }
 

@@ -34,7 +34,8 @@ public:
     explicit ServicesController(QObject *parent = nullptr);
     ~ServicesController() override;
 
-    /// Stops what the previous config served or recorded and lists `config`'s services.
+    /// Lists `config`'s services; what runs keeps running if `config` describes it the same
+    /// way, the rest is stopped.
     void useConfig(std::shared_ptr<const config::Config> config);
     void start(const QStringList &names);
     void stop(const QStringList &names);

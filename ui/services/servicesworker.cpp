@@ -71,13 +71,40 @@ void ServicesWorker::markFailed(ServiceInfo &info, const QString &error)
 
 void ServicesWorker::useConfig(std::shared_ptr<const config::Config> config)
 {
-    shutdown();
+    // A service that runs keeps running when the new config describes it the same way (a
+    // config change never cancels running work); any other is stopped.
+    const std::shared_ptr<const config::Config> previous = m_config;
+    const auto unchanged = [&](const QString &name) {
+        const config::ServiceConfig *before = previous ? configOf(name) : nullptr;
+        const config::ServiceConfig *after
+                = config ? config->findService(name.toStdString()) : nullptr;
+        return before && after && before->listen == after->listen
+               && before->upstream == after->upstream && before->region == after->region
+               && previous->serviceMappingsPath(*before) == config->serviceMappingsPath(*after);
+    };
+    QList<ServiceInfo> kept;
+    for (const ServiceInfo &info : m_services) {
+        if (!info.isRunning())
+            continue;
+        if (unchanged(info.name))
+            kept.push_back(info);
+        else if (info.state == ServiceInfo::State::Recording)
+            stopRecording(info.name);
+        else
+            stop(info.name);
+    }
     m_config = std::move(config);
     m_services.clear();
     if (m_config) {
         for (const config::ServiceConfig &service : m_config->services) {
+            const QString name = text(service.name);
+            const auto running = std::ranges::find(kept, name, &ServiceInfo::name);
+            if (running != kept.end()) {
+                m_services.push_back(*running);
+                continue;
+            }
             ServiceInfo info;
-            info.name = text(service.name);
+            info.name = name;
             info.region = text(service.region);
             info.listen = text(service.listen);
             info.upstream = text(service.upstream);

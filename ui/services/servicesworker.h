@@ -28,8 +28,9 @@ public:
     explicit ServicesWorker(QObject *parent = nullptr);
     ~ServicesWorker() override;
 
-    /// Stops everything of the previous config (a recording writes what it learned) and lists
-    /// the services of `config`, all stopped.
+    /// Lists the services of `config`. One that runs keeps running when `config` describes it
+    /// the same way (listen, upstream, region, mappings); any other is stopped (a recording
+    /// writes what it learned).
     void useConfig(std::shared_ptr<const config::Config> config);
     /// Serves the recording of the version its region holds (newest when it has none or the
     /// control database cannot say).
