@@ -395,6 +395,19 @@ private slots:
         dialog->close();
         QTRY_VERIFY(view.mappingDialog() == nullptr);
 
+        // A request with a body: listed, matched; the view keeps no request bodies.
+        const Reply created = send(m_paymentsPort, "POST", QStringLiteral("/payments"),
+                                   QByteArrayLiteral("{\"amount\": 10}"));
+        QCOMPARE(created.status, 201);
+        QTRY_COMPARE_WITH_TIMEOUT(view.journalModel()->rowCount(), 3, stateTimeoutMs);
+        QCOMPARE(journalCell(view, 0, JournalModel::Method), QStringLiteral("POST"));
+        QCOMPARE(journalCell(view, 0, JournalModel::Result), QStringLiteral("matched"));
+        QCOMPARE(journalCell(view, 0, JournalModel::Status), QStringLiteral("201"));
+        const auto &kept = view.controller()->journal(QStringLiteral("payments-eu"));
+        QCOMPARE(kept.size(), std::size_t(3));
+        QCOMPARE(kept.back().request.method, QByteArray("POST"));
+        QVERIFY(kept.back().request.body.isEmpty());
+
         // Stop: the port closes.
         QTest::mouseClick(view.stopButton(), Qt::LeftButton);
         QTRY_COMPARE_WITH_TIMEOUT(stateOf(view, QStringLiteral("payments-eu")),
@@ -403,7 +416,7 @@ private slots:
                  address); // the configured one, greyed
         const Reply closed = send(m_paymentsPort, "GET", QStringLiteral("/customers/42"));
         QCOMPARE(closed.error, QNetworkReply::ConnectionRefusedError);
-        QCOMPARE(view.journalModel()->rowCount(), 2); // what it served stays readable
+        QCOMPARE(view.journalModel()->rowCount(), 3); // what it served stays readable
         QVERIFY(!view.openMappingButton()->isEnabled());
     }
 
