@@ -4,7 +4,10 @@
 
 #include <QMetaObject>
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
+#include <exception>
 
 namespace envsync::ui {
 
@@ -60,8 +63,13 @@ ServicesController::~ServicesController()
 
 template<typename Work> void ServicesController::post(Work work)
 {
-    QMetaObject::invokeMethod(m_worker,
-                              [worker = m_worker, work = std::move(work)] { work(*worker); });
+    QMetaObject::invokeMethod(m_worker, [worker = m_worker, work = std::move(work)] {
+        try {
+            work(*worker);
+        } catch (const std::exception &e) { // never out of the worker's event loop
+            spdlog::error("virt services: {}", e.what());
+        }
+    });
 }
 
 void ServicesController::useConfig(std::shared_ptr<const config::Config> config)

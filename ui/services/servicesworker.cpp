@@ -31,6 +31,9 @@ QString describe(const Error &error)
     return text(error.describe());
 }
 
+/// At most this many journal entries per service and poll go to the view (it keeps as many).
+constexpr std::size_t maxJournalBatch = 2000;
+
 /// Mapping files bigger than this are not searched for an id (a stub is a few KiB).
 constexpr std::uintmax_t maxSearchedFileBytes = 8 * 1024 * 1024;
 
@@ -343,27 +346,32 @@ void ServicesWorker::stopRecording(const QString &name)
 
 void ServicesWorker::pollJournals()
 {
-    for (auto &[name, running] : m_running) {
-        virt::VirtServer *server = running.services->server(name);
-        ServiceInfo *info = find(name);
-        if (!server || !info)
-            continue;
-        std::vector<virt::JournalEntry> entries
-                = server->journal().entriesSince(running.lastSequence);
-        if (entries.empty())
-            continue;
-        running.lastSequence = entries.back().sequence;
-        // The view shows no bodies; without them 2,000 kept entries stay small (a body may be
-        // 64 KiB).
-        for (virt::JournalEntry &entry : entries)
-            entry.request.body.clear();
-        info->requests = server->journal().total();
-        for (const virt::JournalEntry &entry : entries)
-            info->unmatched += entry.matched ? 0 : 1;
-        changed(*info);
-        emit journalEntries(name, entries);
+    try {
+        for (auto &[name, running] : m_running) {
+            virt::VirtServer *server = running.services->server(name);
+            ServiceInfo *info = find(name);
+            if (!server || !info)
+                continue;
+            std::vector<virt::JournalEntry> entries
+                    = server->journal().entriesSince(running.lastSequence);
+            if (entries.empty())
+                continue;
+            running.lastSequence = entries.back().sequence;
+            info->requests = server->journal().total();
+            info->unmatched += std::uint64_t(std::ranges::count_if(
+                    entries, [](const virt::JournalEntry &entry) { return !entry.matched; }));
+            // The view keeps the newest maxJournalBatch and shows no bodies (each up to 64 KiB).
+            if (entries.size() > maxJournalBatch)
+                entries.erase(entries.begin(), entries.end() - std::ptrdiff_t(maxJournalBatch));
+            for (virt::JournalEntry &entry : entries)
+                entry.request.body.clear();
+            changed(*info);
+            emit journalEntries(name, entries);
+        }
+    } catch (const std::exception &e) {
+        spdlog::error("virt: reading the request journals failed: {}", e.what());
     }
-    emit journalsPolled();
+    emit journalsPolled(); // always: the next poll waits for it
 }
 
 QString ServicesWorker::mappingFile(const std::filesystem::path &root, const QString &id) const
