@@ -10,6 +10,7 @@
 #include "uitestsettings.h"
 
 #include "core/config/configloader.h"
+#include "core/db/threadguard.h"
 #include "core/virt/mappingstore.h"
 #include "ui/mainwindow.h"
 #include "ui/services/journalmodel.h"
@@ -233,7 +234,11 @@ private slots:
         m_emptyConfigPath = path(QStringLiteral("noservices.yaml"));
         writeFile(m_emptyConfigPath, head);
         QVERIFY(loadConfig(m_configPath));
+        // As the console does: a database call on this thread is refused (and would show).
+        db::registerGuiThread();
     }
+
+    void cleanupTestCase() { db::unregisterGuiThread(); }
 
     /// Without a config, and with one that lists no services, the tab says what to do.
     void emptyStatesSayWhatToDo()
@@ -300,6 +305,10 @@ private slots:
                  qPrintable(cellText(view, QStringLiteral("payments-eu"),
                                      ServicesTreeModel::Version)));
         QVERIFY(view.noticeBanner()->isVisible());
+        // Asked on the worker: the database itself refused, not the GUI-thread guard.
+        QVERIFY2(view.noticeBanner()->text().contains(u"port 1 failed")
+                         && !view.noticeBanner()->text().contains(u"GUI thread"),
+                 qPrintable(view.noticeBanner()->text()));
         QVERIFY2(view.noticeBanner()->text().contains(
                          u"serving the newest recording: which golden version eu holds is unknown"),
                  qPrintable(view.noticeBanner()->text()));
