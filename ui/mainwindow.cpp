@@ -16,6 +16,7 @@
 #include "ui/masking/maskingview.h"
 #include "ui/refresh/refreshcontroller.h"
 #include "ui/refresh/refreshview.h"
+#include "ui/services/servicesview.h"
 #include "ui/dashboard/regiontreemodel.h"
 #include "ui/snapshots/snapshotcontroller.h"
 #include "ui/snapshots/snapshotsview.h"
@@ -275,6 +276,10 @@ void MainWindow::createMenus()
     QAction *showCdc = m_viewMenu->addAction(QStringLiteral("C&DC"));
     showCdc->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_9));
     connect(showCdc, &QAction::triggered, this, [this] { m_tabs->setCurrentWidget(m_cdcView); });
+    QAction *showServices = m_viewMenu->addAction(QStringLiteral("Ser&vices"));
+    showServices->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_0));
+    connect(showServices, &QAction::triggered, this,
+            [this] { m_tabs->setCurrentWidget(m_servicesView); });
     m_viewMenu->addSeparator();
     m_viewMenu->addAction(m_treeDock->toggleViewAction());
     m_viewMenu->addAction(m_chartDock->toggleViewAction());
@@ -400,6 +405,9 @@ void MainWindow::createCentralWidget()
     m_cdcView = new CdcView;
     m_cdcView->setObjectName(QStringLiteral("cdcView"));
     m_tabs->addTab(m_cdcView, QStringLiteral("CDC"));
+    m_servicesView = new ServicesView;
+    m_servicesView->setObjectName(QStringLiteral("servicesView"));
+    m_tabs->addTab(m_servicesView, QStringLiteral("Services"));
 
     m_centralStack = new QStackedWidget;
     m_centralStack->addWidget(placeholder);
@@ -691,6 +699,7 @@ void MainWindow::onConfigLoaded(const QString &path,
     m_calendarView->setConfig(m_controller->config());
     m_reportsView->setConfig(m_controller->config());
     m_cdcView->setConfig(m_controller->config());
+    m_servicesView->setConfig(m_controller->config());
     m_refreshAction->setEnabled(true);
     if (jobs.isEmpty()) {
         statusBar()->showMessage(QStringLiteral("Opened %1").arg(QDir::toNativeSeparators(path)),

@@ -32,6 +32,7 @@ class AgeChartView;
 class CalendarView;
 class CdcView;
 class ReportsView;
+class ServicesView;
 class DashboardModel;
 class DashboardProxyModel;
 class DriftView;
@@ -82,6 +83,8 @@ public:
     [[nodiscard]] ReportsView *reportsView() const { return m_reportsView; }
     /// The CDC tab (Ctrl+9): slot, lag and throughput per region, pause/resume.
     [[nodiscard]] CdcView *cdcView() const { return m_cdcView; }
+    /// The Services tab (Ctrl+0): virtual services per region, their journals, start/stop.
+    [[nodiscard]] ServicesView *servicesView() const { return m_servicesView; }
     /// The region a tree row stands for (empty for source, golden and groups).
     [[nodiscard]] QString regionAt(const QModelIndex &treeIndex) const;
     [[nodiscard]] QTabWidget *centralTabs() const { return m_tabs; }
@@ -159,6 +162,7 @@ private:
     CalendarView *m_calendarView = nullptr;
     ReportsView *m_reportsView = nullptr;
     CdcView *m_cdcView = nullptr;
+    ServicesView *m_servicesView = nullptr;
     QTreeView *m_tree = nullptr;
     AgeChartView *m_chart = nullptr;
     LogView *m_log = nullptr;
