@@ -52,5 +52,6 @@ int runCalendar(const QStringList &args);
 int runAgent(const QStringList &args);
 int runReport(const QStringList &args);
 int runCdc(const QStringList &args);
+int runVirt(const QStringList &args);
 
 } // namespace envsync::cli

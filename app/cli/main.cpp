@@ -40,8 +40,8 @@ Commands:
                             freshness of every region: age vs SLA, refreshes, drift
   cdc      init|run|status|pause|resume|drop -c FILE [--region R] [--until-caught-up]
                             production's changes, masked, streamed into the regions
-
-Planned (not in this build yet): virt.
+  virt     serve|record -c FILE [--service S | --region R]
+                            recorded regional HTTP APIs replayed as WireMock stubs, masked
 
 Exit codes: 0 ok · 1 found something (drift, conflicts, overdue) · 2 usage/config error ·
             3 runtime failure (database, I/O) · 4 refused by a safety guard
@@ -114,6 +114,7 @@ int main(int argc, char *argv[])
             {QStringLiteral("agent"), envsync::cli::runAgent},
             {QStringLiteral("report"), envsync::cli::runReport},
             {QStringLiteral("cdc"), envsync::cli::runCdc},
+            {QStringLiteral("virt"), envsync::cli::runVirt},
     };
     const auto it = commands.find(command);
     if (it == commands.end()) {

@@ -369,6 +369,48 @@ private slots:
         row("service upstream not http",
             withExtra("services:\n  - { name: pay, upstream: \"ftp://x\" }\n"), 10, 28,
             "services[0].upstream", "expected an http:// or https:// URL");
+        row("service region unknown",
+            withExtra("services:\n  - { name: pay, region: ue }\n"), 10, 26,
+            "services[0].region", "unknown region \"ue\" (did you mean \"eu\"?)");
+        row("service mask rule names no field",
+            withExtra("services:\n  - { name: pay, mask: [ { transform: email } ] }\n"), 10, 26,
+            "services[0].mask[0]", "a mask rule names a field");
+        row("service mask rule names two fields",
+            withExtra("services:\n  - { name: pay, mask: [ { json: $.a, header: X-A, "
+                      "transform: email } ] }\n"),
+            10, 39, "services[0].mask[0].header", "give one of json, header or query");
+        row("service mask path without $",
+            withExtra("services:\n  - { name: pay, mask: [ { json: \"customer.email\", "
+                      "transform: email } ] }\n"),
+            10, 35, "services[0].mask[0].json", "a JSON path starts with \"$\"");
+        row("service mask path with a filter",
+            withExtra("services:\n  - { name: pay, mask: [ { json: \"$.a[?(@.b)]\", "
+                      "transform: email } ] }\n"),
+            10, 39, "services[0].mask[0].json", "filters are not supported");
+        row("service mask unknown transform",
+            withExtra("services:\n  - { name: pay, mask: [ { query: email, transform: emial } ] "
+                      "}\n"),
+            10, 53, "services[0].mask[0].transform", "(did you mean \"email\"?)");
+        row("service mask on a secret header",
+            withExtra("services:\n  - { name: pay, mask: [ { header: X-Api-Key, transform: "
+                      "hash } ] }\n"),
+            10, 36, "services[0].mask[0].header", "is a secret header");
+        row("service keep path bad",
+            withExtra("services:\n  - { name: pay, keep: [ \"$.a..\" ] }\n"), 10, 32,
+            "services[0].keep[0]", "expected a member name");
+        row("service keep path also masked",
+            withExtra("services:\n  - { name: pay, mask: [ { json: $.email, transform: email } ], "
+                      "keep: [ $.email ] }\n"),
+            10, 73, "services[0].keep[0]", "both kept and masked");
+        row("service records a secret header",
+            withExtra("services:\n  - { name: pay, record_headers: [ Accept, Authorization ] }\n"),
+            10, 44, "services[0].record_headers[1]", "\"Authorization\" is a secret header");
+        row("service records a bad header name",
+            withExtra("services:\n  - { name: pay, record_headers: [ \"Content Type\" ] }\n"),
+            10, 36, "services[0].record_headers[0]", "invalid header name");
+        row("service records a header twice",
+            withExtra("services:\n  - { name: pay, record_headers: [ Accept, accept ] }\n"),
+            10, 44, "services[0].record_headers[1]", "is listed twice");
         row("drift ignore typo", withExtra("drift: { ignore: { schema: [x] } }\n"), 9, 20,
             "drift.ignore.schema", "did you mean \"schemas\"?");
         row("timeouts is a list", withExtra("timeouts: [5s]\n"), 9, 11, "timeouts",
@@ -564,6 +606,50 @@ private slots:
         QCOMPARE(config.driftIgnore.kinds, std::vector<std::string>{"comment"});
         QCOMPARE(config.timeouts.connect, std::chrono::seconds(5));
         QCOMPARE(config.timeouts.statement, std::chrono::seconds(300));
+    }
+
+    void readsServiceSettings()
+    {
+        const LoadResult result = parseConfig(
+                withExtra("services:\n"
+                          "  - name: payments-eu\n"
+                          "    region: eu\n"
+                          "    upstream: \"http://127.0.0.1:9000\"\n"
+                          "    mappings: virt/payments-eu\n"
+                          "    mask:\n"
+                          "      - { json: \"$.customers[*].email\", transform: email, unique: "
+                          "true }\n"
+                          "      - { header: X-Customer-Phone, transform: phone }\n"
+                          "      - { query: iban, transform: partial, keep_last: 4 }\n"
+                          "    keep: [ \"$..country\", \"$['odd key'][0]\" ]\n"
+                          "    record_headers: [ Accept, X-Region ]\n"
+                          "  - { name: tax-us }\n"),
+                "/etc/envsync/services.yaml");
+        QVERIFY2(result.has_value(), qPrintable(problems(result)));
+        QCOMPARE(result->services.size(), std::size_t(2));
+        const auto *payments = result->findService("payments-eu");
+        QVERIFY(payments);
+        QCOMPARE(payments->region, std::string("eu"));
+        QCOMPARE(payments->mask.size(), std::size_t(3));
+        using Target = envsync::config::ServiceMaskRule::Target;
+        QCOMPARE(payments->mask[0].target, Target::Json);
+        QCOMPARE(payments->mask[0].selector, std::string("$.customers[*].email"));
+        QVERIFY(payments->mask[0].unique);
+        QCOMPARE(payments->mask[0].location.line, 15);
+        QCOMPARE(payments->mask[1].target, Target::Header);
+        QCOMPARE(payments->mask[1].transform, std::string("phone"));
+        QCOMPARE(payments->mask[2].target, Target::Query);
+        QCOMPARE(payments->mask[2].params.at("keep_last"), std::string("4"));
+        QCOMPARE(payments->keep,
+                 (std::vector<std::string>{"$..country", "$['odd key'][0]"}));
+        QCOMPARE(payments->recordHeaders, (std::vector<std::string>{"Accept", "X-Region"}));
+        QCOMPARE(result->serviceMappingsPath(*payments),
+                 std::string("/etc/envsync/virt/payments-eu"));
+        const auto *tax = result->findService("tax-us");
+        QVERIFY(tax);
+        QVERIFY(tax->region.empty());
+        QVERIFY(tax->mask.empty());
+        QCOMPARE(tax->recordHeaders, std::vector<std::string>{"Content-Type"});
     }
 
     void appliesDefaults()

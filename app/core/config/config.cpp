@@ -19,6 +19,20 @@ std::string Config::cdcSpoolPath() const
     return (std::filesystem::path(path).parent_path() / spoolPath).lexically_normal().string();
 }
 
+const ServiceConfig *Config::findService(const std::string &name) const
+{
+    const auto it = std::ranges::find(services, name, &ServiceConfig::name);
+    return it == services.end() ? nullptr : &*it;
+}
+
+std::string Config::serviceMappingsPath(const ServiceConfig &service) const
+{
+    const std::filesystem::path mappingsPath(service.mappings);
+    if (mappingsPath.is_absolute() || path.empty())
+        return mappingsPath.lexically_normal().string();
+    return (std::filesystem::path(path).parent_path() / mappingsPath).lexically_normal().string();
+}
+
 const std::vector<std::string> &knownTransforms()
 {
     static const std::vector<std::string> transforms = {

@@ -120,12 +120,30 @@ struct CdcConfig
     int batch = 500; ///< at most this many source transactions per applied target transaction
 };
 
+/// A masking rule of a virtual service: what it masks in a recorded exchange and how (the
+/// transform and its parameters as in masking rules; the same keys as golden).
+struct ServiceMaskRule
+{
+    enum class Target { Json, Header, Query };
+    Target target = Target::Json;
+    std::string selector;  ///< a JSON path ("$.customer.email"), a header or a query parameter
+    std::string transform; ///< one of knownTransforms()
+    bool unique = false;
+    std::map<std::string, std::string> params;
+    SourceLocation location;
+};
+
 struct ServiceConfig
 {
     std::string name;
+    std::string region;   ///< the region whose data the service answers with; may be empty
     std::string listen;   ///< host:port
     std::string upstream; ///< http(s) URL
     std::string mappings; ///< folder of recorded stubs, relative to the config file
+    std::vector<ServiceMaskRule> mask;
+    std::vector<std::string> keep; ///< JSON paths deliberately recorded unmasked
+    /// Request headers a recorded mapping matches on (names as written).
+    std::vector<std::string> recordHeaders{"Content-Type"};
     SourceLocation location;
 };
 
@@ -159,6 +177,9 @@ struct Config
     [[nodiscard]] const RegionConfig *findRegion(const std::string &name) const;
     /// cdc.spool as an absolute path: a relative one is relative to the config file's directory.
     [[nodiscard]] std::string cdcSpoolPath() const;
+    [[nodiscard]] const ServiceConfig *findService(const std::string &name) const;
+    /// A service's `mappings` folder as an absolute path (relative to the config file).
+    [[nodiscard]] std::string serviceMappingsPath(const ServiceConfig &service) const;
 };
 
 /// The masking transforms EnvSync knows (issue "copy-and-mask engine").

@@ -2,7 +2,9 @@
 
 #include "core/config/documentscan.h"
 #include "core/config/formats.h"
+#include "core/config/jsonfieldpath.h"
 #include "core/config/rrulecheck.h"
+#include "core/config/secretheaders.h"
 #include "core/config/suggest.h"
 #include "core/config/yamlreader.h"
 #include "core/db/dsn.h"
@@ -552,10 +554,141 @@ void readCdc(YamlReader &reader, const YamlField &field, CdcConfig &cdc)
     readCount(reader, map->get("batch"), cdc.batch, 1000000);
 }
 
-void readService(YamlReader &reader, const YamlField &field, std::vector<ServiceConfig> &services,
+/// Reports a malformed JSON path at the offending character of the value (see reportNameError).
+void reportPathError(YamlReader &reader, const YamlField &field,
+                     const JsonFieldPath::ParseError &error)
+{
+    reportNameError(reader, field, NameError{error.message, error.offset});
+}
+
+std::optional<JsonFieldPath> readJsonPath(YamlReader &reader, const YamlField &field,
+                                          const std::optional<std::string> &text)
+{
+    if (!text)
+        return std::nullopt;
+    auto path = JsonFieldPath::parse(*text);
+    if (!path) {
+        reportPathError(reader, field, path.error());
+        return std::nullopt;
+    }
+    return std::move(*path);
+}
+
+void readServiceMaskRule(YamlReader &reader, const YamlField &field,
+                         std::vector<ServiceMaskRule> &rules)
+{
+    static const std::vector<std::string> ruleKeys
+            = {"json", "header", "query", "transform", "unique"};
+    const auto map = reader.mapping(field, ruleKeys, {"transform"}, true);
+    if (!map)
+        return;
+    ServiceMaskRule rule;
+    rule.location = reader.location(field);
+    const std::array<std::pair<const char *, ServiceMaskRule::Target>, 3> targets = {{
+            {"json", ServiceMaskRule::Target::Json},
+            {"header", ServiceMaskRule::Target::Header},
+            {"query", ServiceMaskRule::Target::Query},
+    }};
+    int given = 0;
+    for (const auto &[key, target] : targets) {
+        const YamlField selectorField = map->get(key);
+        if (!selectorField.exists)
+            continue;
+        if (++given > 1) {
+            reader.reportKey(selectorField, "give one of json, header or query per rule");
+            continue;
+        }
+        rule.target = target;
+        const std::optional<std::string> selector = reader.string(selectorField);
+        if (!selector) {
+            if (selectorField.node.IsNull())
+                reader.reportValue(selectorField, "missing value");
+            continue;
+        }
+        rule.selector = *selector;
+        if (target == ServiceMaskRule::Target::Json) {
+            (void)readJsonPath(reader, selectorField, selector);
+        } else if (target == ServiceMaskRule::Target::Header && !isHeaderName(*selector)) {
+            reader.reportValue(selectorField,
+                               "invalid header name " + YamlReader::quote(*selector));
+        } else if (target == ServiceMaskRule::Target::Header && isSecretHeaderName(*selector)) {
+            reader.reportValue(selectorField, YamlReader::quote(*selector)
+                                                      + " is a secret header: it is never "
+                                                        "recorded, so there is nothing to mask");
+        } else if (target == ServiceMaskRule::Target::Query && selector->empty()) {
+            reader.reportValue(selectorField, "query parameter name must not be empty");
+        }
+    }
+    if (given == 0)
+        reader.reportValue(field, "a mask rule names a field: json: \"$.path\", header: NAME "
+                                  "or query: NAME");
+
+    const YamlField transformField = map->get("transform");
+    if (const std::optional<std::string> transform = reader.string(transformField)) {
+        rule.transform = *transform;
+        if (std::ranges::find(knownTransforms(), *transform) == knownTransforms().end()) {
+            std::string message = "unknown transform " + YamlReader::quote(*transform);
+            const std::string suggestion = nearestMatch(*transform, knownTransforms());
+            if (!suggestion.empty())
+                message += " (did you mean \"" + suggestion + "\"?)";
+            reader.reportValue(transformField, message);
+        }
+    }
+    if (const std::optional<bool> unique = reader.boolean(map->get("unique")))
+        rule.unique = *unique;
+    for (const auto &[key, value] : map->entries) {
+        if (std::ranges::find(ruleKeys, key) != ruleKeys.end())
+            continue;
+        const auto typo = std::ranges::find_if(ruleKeys, [&key](const std::string &ruleKey) {
+            return editDistance(key, ruleKey) <= 2;
+        });
+        if (typo != ruleKeys.end()) {
+            reader.reportKey(value, "unknown key " + YamlReader::quote(key) + " (did you mean \""
+                                            + *typo + "\"?)");
+            continue;
+        }
+        if (value.node.IsNull() || !value.node.IsScalar()) {
+            reader.reportValue(value, "transform parameter " + YamlReader::quote(key)
+                                              + " must be a single value");
+            continue;
+        }
+        rule.params.emplace(key, value.node.Scalar());
+    }
+    rules.push_back(std::move(rule));
+}
+
+void readRecordHeaders(YamlReader &reader, const YamlField &field, ServiceConfig &service)
+{
+    if (!field.exists)
+        return;
+    service.recordHeaders.clear();
+    std::vector<std::string> seen;
+    for (auto &[item, name] : reader.stringList(field)) {
+        std::string lower = name;
+        std::ranges::transform(lower, lower.begin(), [](char c) {
+            return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+        });
+        if (!isHeaderName(name))
+            reader.reportValue(item, "invalid header name " + YamlReader::quote(name));
+        else if (isSecretHeaderName(name))
+            reader.reportValue(item, YamlReader::quote(name)
+                                             + " is a secret header: it is never recorded");
+        else if (std::ranges::find(seen, lower) != seen.end())
+            reader.reportValue(item, "header " + YamlReader::quote(name) + " is listed twice");
+        else
+            service.recordHeaders.push_back(name);
+        seen.push_back(std::move(lower));
+    }
+}
+
+void readService(Context &ctx, const YamlField &field, std::vector<ServiceConfig> &services,
                  std::map<std::string, int, std::less<>> &serviceLines)
 {
-    const auto map = reader.mapping(field, {"name", "listen", "upstream", "mappings"}, {"name"});
+    YamlReader &reader = ctx.reader;
+    const auto map = reader.mapping(field,
+                                    {"name", "region", "listen", "upstream", "mappings", "mask",
+                                     "keep", "record_headers"},
+                                    {"name"});
     if (!map)
         return;
     ServiceConfig service;
@@ -573,6 +706,20 @@ void readService(YamlReader &reader, const YamlField &field, std::vector<Service
             serviceLines.emplace(*name, reader.location(nameField).line);
         }
     }
+    const YamlField regionField = map->get("region");
+    if (const std::optional<std::string> region = reader.string(regionField)) {
+        service.region = *region;
+        if (!ctx.regionLines.contains(*region)) {
+            std::vector<std::string> names;
+            for (const auto &[known, line] : ctx.regionLines)
+                names.push_back(known);
+            std::string message = "unknown region " + YamlReader::quote(*region);
+            const std::string suggestion = nearestMatch(*region, names);
+            if (!suggestion.empty())
+                message += " (did you mean \"" + suggestion + "\"?)";
+            reader.reportValue(regionField, message);
+        }
+    }
     const YamlField listenField = map->get("listen");
     if (const std::optional<std::string> listen = reader.string(listenField)) {
         if (const auto valid = checkListenAddress(*listen); !valid)
@@ -586,6 +733,21 @@ void readService(YamlReader &reader, const YamlField &field, std::vector<Service
         service.upstream = *upstream;
     }
     readText(reader, map->get("mappings"), service.mappings);
+    for (const YamlField &item : reader.sequence(map->get("mask")))
+        readServiceMaskRule(reader, item, service.mask);
+    for (auto &[item, text] : reader.stringList(map->get("keep"))) {
+        if (!readJsonPath(reader, item, text))
+            continue;
+        const bool masked = std::ranges::any_of(service.mask, [&text](const ServiceMaskRule &r) {
+            return r.target == ServiceMaskRule::Target::Json && r.selector == text;
+        });
+        if (masked)
+            reader.reportValue(item, "path " + YamlReader::quote(text)
+                                             + " is both kept and masked by a rule");
+        else
+            service.keep.push_back(text);
+    }
+    readRecordHeaders(reader, map->get("record_headers"), service);
     services.push_back(std::move(service));
 }
 
@@ -679,7 +841,7 @@ void readConfig(Context &ctx, const YAML::Node &document, Config &config)
     }
     std::map<std::string, int, std::less<>> serviceLines;
     for (const YamlField &item : reader.sequence(root->get("services")))
-        readService(reader, item, config.services, serviceLines);
+        readService(ctx, item, config.services, serviceLines);
     readDrift(reader, root->get("drift"), config.driftIgnore);
     readTimeouts(reader, root->get("timeouts"), config.timeouts);
     crossCheck(ctx);
