@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs every Debian 12 package EnvSync needs to build, test and run. Idempotent, non-interactive.
-#   usage: packaging/install-deps.sh [--bench]    (--bench adds pgcopydb and hyperfine)
+#   usage: packaging/install-deps.sh [--bench]    (--bench adds pgcopydb, hyperfine, wrk, curl)
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 
@@ -13,13 +13,21 @@ packages=(
     libssl-dev
     postgresql-15 postgresql-contrib postgresql-client-15
     xvfb xauth fonts-dejavu-core poppler-utils tzdata ca-certificates
+    # virtual services: the interop tests run real WireMock (npm pack wiremock; a Java jar)
+    default-jre-headless npm
 )
 if [[ "${1:-}" == "--bench" ]]; then
-    packages+=(pgcopydb hyperfine)
+    packages+=(pgcopydb hyperfine wrk curl)
 fi
 
+# Present when their command is: a machine with Node.js or a JDK from elsewhere (nodesource's
+# nodejs conflicts with Debian's npm) must not get a second, conflicting copy.
+declare -A command_of=([npm]=npm [default-jre-headless]=java)
 missing=()
 for p in "${packages[@]}"; do
+    if [[ -n ${command_of[$p]:-} ]] && command -v "${command_of[$p]}" >/dev/null 2>&1; then
+        continue
+    fi
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 if ((${#missing[@]} == 0)); then

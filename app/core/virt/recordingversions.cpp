@@ -58,8 +58,15 @@ Result<RecordingChoice> chooseRecording(const std::filesystem::path &dir, const 
     const bool hasUnversioned = isRoot(dir / unversioned);
     if (!golden.empty()) {
         const auto wanted = versionNumber(golden);
-        if (!wanted)
-            return fail(ErrorCode::Usage, "\"" + golden + "\" is not a golden version name");
+        if (!wanted) {
+            // A region loaded some other way (the demo's seed data): no version to follow.
+            auto newest = chooseRecording(dir, {});
+            if (newest)
+                newest->warning = "the region holds " + golden
+                                  + ", not a golden version: serving the newest recording"
+                                  + (newest->version.empty() ? "" : " (" + newest->version + ")");
+            return newest;
+        }
         if (std::ranges::find(versions, golden) != versions.end())
             return RecordingChoice{dir / golden, golden, std::nullopt};
         for (auto it = versions.rbegin(); it != versions.rend(); ++it) {

@@ -26,6 +26,7 @@ struct RecordingChoice
 /// For `golden` (a region's version): that recording, else the newest older one (warning),
 /// else the unversioned one (warning); an error when none fits. `golden` empty: the newest
 /// recording, else the unversioned one, else DIR itself when it is a plain WireMock root.
+/// `golden` not a golden_vN name (a region seeded another way): as empty, with a warning.
 [[nodiscard]] Result<RecordingChoice> chooseRecording(const std::filesystem::path &dir,
                                                       const std::string &golden);
 

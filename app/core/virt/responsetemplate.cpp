@@ -4,10 +4,8 @@
 
 #include <QDateTime>
 #include <QJsonArray>
-#include <QJsonDocument>
 #include <QRandomGenerator>
 #include <QRegularExpression>
-#include <QTimeZone>
 #include <QUuid>
 
 #include <optional>

@@ -16,6 +16,7 @@ void ScenarioStore::reset()
     QMutexLocker lock(&m_mutex);
     for (auto it = m_states.begin(); it != m_states.end(); ++it)
         it.value() = startedState;
+    m_version.fetch_add(1, std::memory_order_release);
 }
 
 bool ScenarioStore::tryStep(const QString &scenario, const QString &requiredState,
@@ -27,8 +28,10 @@ bool ScenarioStore::tryStep(const QString &scenario, const QString &requiredStat
         it = m_states.insert(scenario, startedState);
     if (!requiredState.isEmpty() && it.value() != requiredState)
         return false;
-    if (!newState.isEmpty())
+    if (!newState.isEmpty() && it.value() != newState) {
         it.value() = newState;
+        m_version.fetch_add(1, std::memory_order_release);
+    }
     return true;
 }
 

@@ -5,6 +5,8 @@
 #include <QString>
 #include <QStringList>
 
+#include <atomic>
+
 namespace envsync::virt {
 
 /// The state of every scenario, the engine's only shared mutable state. A step (check the
@@ -23,8 +25,12 @@ public:
     bool tryStep(const QString &scenario, const QString &requiredState, const QString &newState);
     [[nodiscard]] QString state(const QString &scenario) const;
     [[nodiscard]] QHash<QString, QString> states() const;
+    /// Changes with every state change: a matcher that lost a race to another thread's step
+    /// sees it moved and tries again rather than answering 404.
+    [[nodiscard]] quint64 version() const { return m_version.load(std::memory_order_acquire); }
 
 private:
+    std::atomic<quint64> m_version{0};
     mutable QMutex m_mutex;
     QHash<QString, QString> m_states;
 };

@@ -180,24 +180,44 @@ StubEngine::StubEngine(std::vector<StubMapping> mappings)
 
 StubEngine::~StubEngine() = default;
 
-StubOutcome StubEngine::respond(const HttpRequest &request)
+/// The first stub (in match order) that matches and whose scenario step succeeds; sets
+/// `lostRace` when a stub matched but its scenario was in another state.
+static const CompiledStub *firstMatch(const Snapshot &snapshot, const RequestContext &context,
+                                      ScenarioStore &scenarios, bool *lostRace)
 {
-    const std::shared_ptr<const Snapshot> snapshot = m_state->current();
-    const RequestContext context(request);
-    StubOutcome outcome;
-    for (const StubPtr &stub : snapshot->byMatchOrder) {
+    for (const StubPtr &stub : snapshot.byMatchOrder) {
         if (!stub->matcher || !stub->matcher->matches(context))
             continue;
         const StubMapping &mapping = stub->mapping;
         // The state check and the move happen under one lock: only one thread takes a step.
-        if (!mapping.scenarioName.isEmpty()
-            && !m_state->scenarios.tryStep(mapping.scenarioName, mapping.requiredScenarioState,
-                                           mapping.newScenarioState))
-            continue;
-        outcome.matched = true;
-        outcome.mappingId = mapping.id;
-        outcome.response = answer(*stub, request);
-        return outcome;
+        if (mapping.scenarioName.isEmpty()
+            || scenarios.tryStep(mapping.scenarioName, mapping.requiredScenarioState,
+                                 mapping.newScenarioState))
+            return stub.get();
+        *lostRace = true;
+    }
+    return nullptr;
+}
+
+StubOutcome StubEngine::respond(const HttpRequest &request)
+{
+    constexpr int maxScenarioRetries = 1000;
+    const std::shared_ptr<const Snapshot> snapshot = m_state->current();
+    const RequestContext context(request);
+    StubOutcome outcome;
+    for (int attempt = 0; attempt <= maxScenarioRetries; ++attempt) {
+        const quint64 version = m_state->scenarios.version();
+        bool lostRace = false;
+        if (const CompiledStub *stub
+            = firstMatch(*snapshot, context, m_state->scenarios, &lostRace)) {
+            outcome.matched = true;
+            outcome.mappingId = stub->mapping.id;
+            outcome.response = answer(*stub, request);
+            return outcome;
+        }
+        // Retry only if a scenario moved while we looked: another thread made progress.
+        if (!lostRace || m_state->scenarios.version() == version)
+            break;
     }
     outcome.nearMisses = nearMisses(request);
     outcome.response.status = 404;

@@ -2,6 +2,7 @@
 
 #include <QAbstractHttpServer>
 #include <QElapsedTimer>
+#include <QHash>
 #include <QHttpServerRequest>
 #include <QPointer>
 #include <QTcpServer>
@@ -308,16 +309,19 @@ protected:
 
 private:
     /// Answers now, or after `delay` on a timer (never blocking the thread), in request order.
-    static void send(QTcpSocket *socket, QByteArray bytes, std::chrono::milliseconds delay,
-                     bool close)
+    void send(QTcpSocket *socket, QByteArray bytes, std::chrono::milliseconds delay, bool close)
     {
-        auto *order = socket->findChild<ConnectionOrder *>(QString(), Qt::FindDirectChildrenOnly);
+        ConnectionOrder *order = m_orders.value(socket);
         if (delay.count() <= 0 && (!order || order->idle())) {
             writeTo(socket, bytes, close);
             return;
         }
-        if (!order)
+        if (!order) {
             order = new ConnectionOrder(socket);
+            m_orders.insert(socket, order);
+            QObject::connect(order, &QObject::destroyed, this,
+                             [this, socket] { m_orders.remove(socket); });
+        }
         const quint64 ticket = order->take();
         if (delay.count() <= 0) {
             order->complete(ticket, std::move(bytes), close);
@@ -329,6 +333,8 @@ private:
         });
     }
 
+    /// Connections that ever had a delayed answer (the socket's child, so it dies with it).
+    QHash<QTcpSocket *, ConnectionOrder *> m_orders;
     std::shared_ptr<Shared> m_shared;
 };
 
