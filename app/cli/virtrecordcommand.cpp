@@ -74,8 +74,7 @@ void addVirtRecordOptions(QCommandLineParser &parser)
                       QStringLiteral("golden_vN")});
 }
 
-int runVirtRecord(const QCommandLineParser &parser,
-                  const std::shared_ptr<job::CancelToken> &cancel)
+int runVirtRecord(const QCommandLineParser &parser, const std::shared_ptr<job::CancelToken> &cancel)
 {
     const auto config = loadConfigOrReport(parser);
     if (!config)
@@ -131,8 +130,7 @@ int runVirtRecord(const QCommandLineParser &parser,
                          .string()
                          .c_str(),
                  version->c_str(),
-                 learn > 1 ? (", learning from " + std::to_string(learn) + " runs").c_str()
-                           : "");
+                 learn > 1 ? (", learning from " + std::to_string(learn) + " runs").c_str() : "");
     QObject::connect(recorder->get(), &virt::Recorder::exchangeRecorded, recorder->get(),
                      &printEvent);
     const auto registration = cancel->onCancel([] {

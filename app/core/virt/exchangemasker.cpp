@@ -40,8 +40,9 @@ bool flagged(const std::string &name, const std::string &type, const std::string
 std::unexpected<Error> refuse(const std::string &where)
 {
     Error error{ErrorCode::Refused,
-                where + " looks like personal data and no mask rule covers it (add a mask rule "
-                        "or list it under keep)",
+                where
+                        + " looks like personal data and no mask rule covers it (add a mask rule "
+                          "or list it under keep)",
                 "recording"};
     return std::unexpected(std::move(error));
 }
@@ -79,7 +80,7 @@ Result<ExchangeMasker> ExchangeMasker::create(const config::ServiceConfig &servi
     ExchangeMasker masker;
     for (const config::ServiceMaskRule &rule : service.mask) {
         const std::string where = configPath + ':' + std::to_string(rule.location.line) + ':'
-                + std::to_string(rule.location.column);
+                                  + std::to_string(rule.location.column);
         auto transform = masking::makeTransform(rule.transform, rule.params, rule.unique, key);
         if (!transform)
             return fail(ErrorCode::Config,
@@ -110,8 +111,8 @@ const ExchangeMasker::Rule *ExchangeMasker::ruleFor(Target target, const QByteAr
             continue;
         const QByteArray selector = QByteArray::fromStdString(rule.selector);
         const bool same = target == Target::Header
-                ? name.compare(selector, Qt::CaseInsensitive) == 0
-                : name == selector;
+                                  ? name.compare(selector, Qt::CaseInsensitive) == 0
+                                  : name == selector;
         if (same)
             return &rule;
     }
@@ -239,7 +240,7 @@ Result<RecordedExchange> ExchangeMasker::apply(const HttpRequest &request,
     QByteArray url = queryStart < 0 ? request.url : request.url.left(queryStart);
     for (qsizetype i = 0; i < query.size(); ++i)
         url += (i == 0 ? "?" : "&") + encodeQueryPart(query[i].first) + '='
-                + encodeQueryPart(query[i].second);
+               + encodeQueryPart(query[i].second);
     out.request.url = url;
 
     auto requestHeaders = maskHeaders(request.headers, "request");

@@ -40,7 +40,7 @@ QList<HttpHeader> recordableRequestHeaders(const QList<HttpHeader> &headers,
         const bool wanted = std::ranges::any_of(recordHeaders, [&header](const std::string &n) {
             return header.name.compare(QByteArrayView(n.data(), qsizetype(n.size())),
                                        Qt::CaseInsensitive)
-                    == 0;
+                   == 0;
         });
         if (wanted)
             kept.append(header);

@@ -12,8 +12,9 @@ namespace envsync::virt {
 
 /// Request headers a mapping matches on: those named in `recordHeaders` (case-insensitive),
 /// never a secret one.
-[[nodiscard]] QList<HttpHeader> recordableRequestHeaders(const QList<HttpHeader> &headers,
-                                                         const std::vector<std::string> &recordHeaders);
+[[nodiscard]] QList<HttpHeader>
+recordableRequestHeaders(const QList<HttpHeader> &headers,
+                         const std::vector<std::string> &recordHeaders);
 
 /// Response headers a mapping answers with: all but secrets, hop-by-hop headers, Content-Length
 /// (the body may change when masked), Content-Encoding and Date (the server sets its own).

@@ -28,16 +28,26 @@ QByteArray methodName(QHttpServerRequest::Method method)
 {
     using M = QHttpServerRequest::Method;
     switch (method) {
-    case M::Get: return "GET";
-    case M::Put: return "PUT";
-    case M::Delete: return "DELETE";
-    case M::Post: return "POST";
-    case M::Head: return "HEAD";
-    case M::Options: return "OPTIONS";
-    case M::Patch: return "PATCH";
-    case M::Connect: return "CONNECT";
-    case M::Trace: return "TRACE";
-    default: return {};
+    case M::Get:
+        return "GET";
+    case M::Put:
+        return "PUT";
+    case M::Delete:
+        return "DELETE";
+    case M::Post:
+        return "POST";
+    case M::Head:
+        return "HEAD";
+    case M::Options:
+        return "OPTIONS";
+    case M::Patch:
+        return "PATCH";
+    case M::Connect:
+        return "CONNECT";
+    case M::Trace:
+        return "TRACE";
+    default:
+        return {};
     }
 }
 
@@ -93,9 +103,13 @@ bool isOurMapping(const std::filesystem::path &file, const QString &signature)
     if (!in.open(QIODevice::ReadOnly) || in.size() > 64 * 1024 * 1024)
         return false;
     const QJsonObject json = QJsonDocument::fromJson(in.readAll()).object();
-    return json.value(u"metadata").toObject().value(u"envsync").toObject().value(u"signature")
+    return json.value(u"metadata")
+                   .toObject()
+                   .value(u"envsync")
+                   .toObject()
+                   .value(u"signature")
                    .toString()
-            == signature;
+           == signature;
 }
 
 } // namespace
@@ -240,8 +254,8 @@ Result<QStringList> Recorder::finish()
     for (const QByteArray &key : m_groupOrder) {
         const std::size_t count = m_groups[key].size();
         const int passes = count % static_cast<std::size_t>(m_options.learnPasses) == 0
-                ? m_options.learnPasses
-                : 1; // not N passes of the same traffic: nothing to learn from
+                                   ? m_options.learnPasses
+                                   : 1; // not N passes of the same traffic: nothing to learn from
         auto files = writeGroup(key, passes);
         if (!files)
             return std::unexpected(files.error());
@@ -304,31 +318,36 @@ Result<void> Recorder::removeStale(const QString &signature, const QStringList &
     for (fs::directory_iterator it(mappings, error), end; !error && it != end;
          it.increment(error)) {
         const QString name = QString::fromStdString(it->path().filename().string());
+        std::error_code statusError;
         if (!ours.match(name).hasMatch()
-            || fs::symlink_status(it->path(), error).type() != fs::file_type::regular
+            || fs::symlink_status(it->path(), statusError).type() != fs::file_type::regular
             || !isOurMapping(it->path(), signature))
             continue;
         stems.push_back(name.chopped(5));
     }
     if (error)
         return fail(ErrorCode::Io, "cannot list " + mappings.string() + ": " + error.message());
+    std::error_code ignored;
+    const bool hasFiles = fs::symlink_status(files, ignored).type() == fs::file_type::directory;
     for (const QString &stem : stems) {
         // Its body file goes in any case: writeMapping makes a new one if the body is large.
-        if (fs::symlink_status(files, error).type() == fs::file_type::directory) {
+        std::error_code removeError;
+        if (hasFiles) {
             const std::string prefix = stem.toStdString() + "-body.";
-            for (fs::directory_iterator it(files, error), end; !error && it != end;
-                 it.increment(error)) {
+            std::error_code listError;
+            for (fs::directory_iterator it(files, listError), end; !listError && it != end;
+                 it.increment(listError)) {
                 const std::string name = it->path().filename().string();
                 if (name.starts_with(prefix)
-                    && fs::symlink_status(it->path(), error).type() == fs::file_type::regular)
-                    fs::remove(it->path(), error);
+                    && fs::symlink_status(it->path(), ignored).type() == fs::file_type::regular)
+                    fs::remove(it->path(), removeError);
             }
         }
-        if (!keep.contains(stem))
-            fs::remove(mappings / (stem.toStdString() + ".json"), error);
-        if (error)
-            return fail(ErrorCode::Io, "cannot remove an outdated recording of " + stem.toStdString()
-                                               + ": " + error.message());
+        if (!removeError && !keep.contains(stem))
+            fs::remove(mappings / (stem.toStdString() + ".json"), removeError);
+        if (removeError)
+            return fail(ErrorCode::Io, "cannot remove an outdated recording of "
+                                               + stem.toStdString() + ": " + removeError.message());
     }
     return {};
 }

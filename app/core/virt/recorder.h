@@ -36,10 +36,10 @@ struct RecorderOptions
 struct RecordingEvent
 {
     QByteArray method;
-    QString path;       ///< path only: a query may hold personal data before masking
-    int status = 0;     ///< the upstream's status; 0 when it could not be reached
-    QStringList files;  ///< mapping files written (relative to the root)
-    bool held = false;  ///< learning: kept until finish()
+    QString path;               ///< path only: a query may hold personal data before masking
+    int status = 0;             ///< the upstream's status; 0 when it could not be reached
+    QStringList files;          ///< mapping files written (relative to the root)
+    bool held = false;          ///< learning: kept until finish()
     std::optional<Error> error; ///< refused (unmasked PII) or not written (I/O)
 };
 
@@ -53,8 +53,8 @@ class Recorder : public QAbstractHttpServer
     Q_OBJECT
 public:
     /// `key` is HmacKey(salt) of masking.salt: the same key golden is masked with.
-    [[nodiscard]] static Result<std::unique_ptr<Recorder>>
-    create(RecorderOptions options, const masking::HmacKey &key);
+    [[nodiscard]] static Result<std::unique_ptr<Recorder>> create(RecorderOptions options,
+                                                                  const masking::HmacKey &key);
     ~Recorder() override;
 
     /// Listens on the service's `listen` address (port 0: any free port). Returns the port.

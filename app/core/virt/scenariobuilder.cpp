@@ -52,8 +52,8 @@ std::vector<BuiltMapping> buildMappings(const QString &service,
     };
     std::vector<Partition> partitions;
     for (const LearnedStep &step : steps) {
-        const QByteArray json = QJsonDocument(requestPatternJson(step.request))
-                                        .toJson(QJsonDocument::Compact);
+        const QByteArray json
+                = QJsonDocument(requestPatternJson(step.request)).toJson(QJsonDocument::Compact);
         auto it = std::ranges::find(partitions, json, &Partition::patternJson);
         if (it == partitions.end()) {
             partitions.push_back({json, &step.request, {}});
@@ -70,32 +70,32 @@ std::vector<BuiltMapping> buildMappings(const QString &service,
                && sameResponse(*partition.responses.back(),
                                *partition.responses[partition.responses.size() - 2]))
             partition.responses.pop_back();
-        const QByteArray signature
-                = QCryptographicHash::hash(QByteArray(service.toUtf8() + '\n' + partition.patternJson),
-                                           QCryptographicHash::Sha256)
-                          .toHex()
-                          .left(16);
+        const QByteArray signature = QCryptographicHash::hash(QByteArray(service.toUtf8() + '\n'
+                                                                         + partition.patternJson),
+                                                              QCryptographicHash::Sha256)
+                                             .toHex()
+                                             .left(16);
         const QString stem = slug(partition.pattern->method, partition.pattern->url) + u'-'
-                + QString::fromLatin1(signature);
+                             + QString::fromLatin1(signature);
         const bool scenario = partition.responses.size() > 1;
         for (std::size_t i = 0; i < partition.responses.size(); ++i) {
             BuiltMapping out;
             out.signature = QString::fromLatin1(signature);
-            out.fileStem = scenario ? stem + QStringLiteral("-step") + QString::number(i + 1)
-                                    : stem;
+            out.fileStem
+                    = scenario ? stem + QStringLiteral("-step") + QString::number(i + 1) : stem;
             StubMapping &mapping = out.mapping;
             mapping.id = QUuid::createUuidV5(idNamespace, service + u'/' + out.fileStem)
                                  .toString(QUuid::WithoutBraces);
             mapping.name = QString::fromLatin1(partition.pattern->method) + u' '
-                    + partition.pattern->url;
+                           + partition.pattern->url;
             mapping.request = *partition.pattern;
             mapping.response = *partition.responses[i];
             if (scenario) {
                 mapping.scenarioName = service + u' ' + mapping.name + u' '
-                        + QString::fromLatin1(signature.left(8));
-                mapping.requiredScenarioState = i == 0
-                        ? QStringLiteral("Started")
-                        : QStringLiteral("step ") + QString::number(i + 1);
+                                       + QString::fromLatin1(signature.left(8));
+                mapping.requiredScenarioState
+                        = i == 0 ? QStringLiteral("Started")
+                                 : QStringLiteral("step ") + QString::number(i + 1);
                 if (i + 1 < partition.responses.size())
                     mapping.newScenarioState = QStringLiteral("step ") + QString::number(i + 2);
             }

@@ -116,7 +116,7 @@ QString jsonPathText(const LeafPath &path)
                 out += u'.' + key;
             else
                 out += QStringLiteral("['") + QString(key).replace(u'\'', QStringLiteral("\\'"))
-                        + QStringLiteral("']");
+                       + QStringLiteral("']");
         } else {
             out += u'[' + QString::number(step.toLongLong()) + u']';
         }
@@ -148,7 +148,7 @@ QString randomLike(const QJsonValue &sample)
         const QString digits = QString::number(std::max<qsizetype>(1, text.size() - 1));
         // A leading 1 keeps the number valid JSON (no leading zero).
         return QStringLiteral("1{{randomValue length=") + digits
-                + QStringLiteral(" type='NUMERIC'}}");
+               + QStringLiteral(" type='NUMERIC'}}");
     }
     if (uuid.match(text).hasMatch())
         return QStringLiteral("{{randomValue type='UUID'}}");
@@ -159,9 +159,9 @@ QString randomLike(const QJsonValue &sample)
     const QString length = QString::number(std::max<qsizetype>(1, text.size()));
     if (hex.match(text).hasMatch())
         return QStringLiteral("{{randomValue length=") + length
-                + QStringLiteral(" type='HEXADECIMAL'}}");
+               + QStringLiteral(" type='HEXADECIMAL'}}");
     return QStringLiteral("{{randomValue length=") + length
-            + QStringLiteral(" type='ALPHANUMERIC'}}");
+           + QStringLiteral(" type='ALPHANUMERIC'}}");
 }
 
 /// Request values a volatile response value may echo: (template expression, value per
@@ -263,10 +263,10 @@ RequestPattern learnRequest(const std::vector<RecordedExchange> &observations)
         const bool same = std::ranges::all_of(observations, [&](const RecordedExchange &o) {
             return o.request.header(header.name) == header.value;
         });
-        pattern.headers.append({QString::fromUtf8(header.name),
-                                same ? literal(ValuePattern::Op::EqualTo,
-                                               QString::fromUtf8(header.value))
-                                     : literal(ValuePattern::Op::Matches, QStringLiteral(".*"))});
+        pattern.headers.append(
+                {QString::fromUtf8(header.name),
+                 same ? literal(ValuePattern::Op::EqualTo, QString::fromUtf8(header.value))
+                      : literal(ValuePattern::Op::Matches, QStringLiteral(".*"))});
     }
     if (first.body.isEmpty())
         return pattern;
@@ -283,8 +283,7 @@ RequestPattern learnRequest(const std::vector<RecordedExchange> &observations)
                 return false;
             });
             if (!same)
-                expected = replaceAt(expected, path, 0,
-                                     QStringLiteral("${json-unit.ignore}"));
+                expected = replaceAt(expected, path, 0, QStringLiteral("${json-unit.ignore}"));
         }
         pattern.bodyPatterns.append(
                 literal(ValuePattern::Op::EqualToJson, QString::fromUtf8(compact(expected))));
@@ -339,14 +338,15 @@ ResponseDefinition learnResponse(const std::vector<RecordedExchange> &observatio
     for (const auto &[path, value] : leavesOf(*json)) {
         std::vector<QString> values;
         for (const auto &leaves : others) {
-            const auto it = std::ranges::find(leaves, path, &std::pair<LeafPath, QJsonValue>::first);
+            const auto it
+                    = std::ranges::find(leaves, path, &std::pair<LeafPath, QJsonValue>::first);
             values.push_back(it == leaves.end() ? QStringLiteral("\x01missing")
                                                 : leafText(it->second));
         }
         if (std::ranges::all_of(values, [&](const QString &v) { return v == values.front(); }))
             continue;
         const QString marker = QStringLiteral("@@envsync-template-")
-                + QString::number(replacements.size()) + QStringLiteral("@@");
+                               + QString::number(replacements.size()) + QStringLiteral("@@");
         const QString expression = templateFor(values, value, sources);
         // A string stays a string (the quotes stay around the expression); a number is bare.
         replacements.emplace_back(u'"' + marker + u'"',
