@@ -4,6 +4,7 @@
 #include <QHostAddress>
 #include <QHttpServerRequest>
 #include <QHttpServerResponder>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QUrlQuery>
@@ -25,12 +26,23 @@ void reply(QHttpServerResponder &responder, int status, const QJsonObject &body,
     responder.writeBody(bytes);
 }
 
-QJsonObject alice()
+QJsonObject customer(const QString &email, const QString &fullName)
 {
     return QJsonObject{{QStringLiteral("id"), 42},
-                       {QStringLiteral("email"), QStringLiteral("alice.meyer@example.com")},
+                       {QStringLiteral("email"), email},
+                       {QStringLiteral("full_name"), fullName},
                        {QStringLiteral("country"), QStringLiteral("DE")},
                        {QStringLiteral("active"), true}};
+}
+
+QJsonObject catalog()
+{
+    QJsonArray items;
+    for (int i = 0; i < 800; ++i)
+        items.append(QJsonObject{
+                {QStringLiteral("sku"), QStringLiteral("SKU-%1").arg(i, 6, 10, QLatin1Char('0'))},
+                {QStringLiteral("price"), 10 + i / 4.0}});
+    return QJsonObject{{QStringLiteral("items"), items}};
 }
 
 } // namespace
@@ -48,15 +60,15 @@ bool TestUpstream::handleRequest(const QHttpServerRequest &request, QTcpSocket *
     const QString path = request.url().path();
     const bool get = request.method() == QHttpServerRequest::Method::Get;
     if (get && path == QLatin1String("/customers/42")) {
-        reply(responder, 200, alice(),
+        reply(responder, 200, customer(m_email, m_fullName),
               {{"Set-Cookie", "session=upstream-c00kie-value; HttpOnly"},
                {"X-Upstream-Token", "t0ps3cret-token-value"},
                {"X-Region", "eu"}});
     } else if (get && path == QLatin1String("/customers")) {
         const QString email = QUrlQuery(request.url())
                                       .queryItemValue(QStringLiteral("email"), QUrl::FullyDecoded);
-        if (email == alice().value(u"email").toString())
-            reply(responder, 200, alice());
+        if (email == m_email)
+            reply(responder, 200, customer(m_email, m_fullName));
         else
             reply(responder, 404, QJsonObject{{QStringLiteral("error"), QStringLiteral("none")}});
     } else if (get && path == QLatin1String("/orders/7/status")) {
@@ -75,6 +87,8 @@ bool TestUpstream::handleRequest(const QHttpServerRequest &request, QTcpSocket *
                           {QStringLiteral("requestId"), in.value(u"requestId")},
                           {QStringLiteral("at"),
                            QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs)}});
+    } else if (get && path == QLatin1String("/catalog")) {
+        reply(responder, 200, catalog());
     } else if (get && path == QLatin1String("/profile")) {
         reply(responder, 200,
               QJsonObject{{QStringLiteral("nickname"), QStringLiteral("al")},

@@ -101,6 +101,7 @@ private slots:
     void refusesHostileBodyFiles_data();
     void refusesHostileBodyFiles();
     void refusesMappingSymlinkLeavingRoot();
+    void refusesDirectorySymlinksLeavingRoot();
     void writesSmallBodyInline();
     void writesLargeBodyToFiles();
     void writesBinaryBodyAsBase64();
@@ -299,6 +300,36 @@ void TestVirtMapping::refusesMappingSymlinkLeavingRoot()
     QVERIFY(loaded);
     QVERIFY(loaded->mappings.empty());
     QCOMPARE(loaded->skipped.size(), size_t(1));
+}
+
+void TestVirtMapping::refusesDirectorySymlinksLeavingRoot()
+{
+    QTemporaryDir dir;
+    const QString outside = dir.filePath(QStringLiteral("outside"));
+    writeText(outside + QStringLiteral("/mappings/m.json"),
+              mappingWithBodyFile(QStringLiteral("b.txt")));
+    writeText(outside + QStringLiteral("/__files/b.txt"), "outside body");
+    // mappings/ itself a symlink out of the root: the whole root is refused.
+    const QString linkedMappings = dir.filePath(QStringLiteral("root1"));
+    QDir().mkpath(linkedMappings);
+    QVERIFY(QFile::link(outside + QStringLiteral("/mappings"),
+                        linkedMappings + QStringLiteral("/mappings")));
+    auto first = loadMappings(linkedMappings.toStdString());
+    QVERIFY(!first);
+    QVERIFY(QString::fromStdString(first.error().describe())
+                    .contains(QStringLiteral("leaving the root")));
+    // __files a symlink out of the root: the mapping using it is skipped.
+    const QString linkedFiles = dir.filePath(QStringLiteral("root2"));
+    writeText(linkedFiles + QStringLiteral("/mappings/m.json"),
+              mappingWithBodyFile(QStringLiteral("b.txt")));
+    QVERIFY(QFile::link(outside + QStringLiteral("/__files"),
+                        linkedFiles + QStringLiteral("/__files")));
+    auto second = loadMappings(linkedFiles.toStdString());
+    QVERIFY(second);
+    QVERIFY(second->mappings.empty());
+    QCOMPARE(second->skipped.size(), size_t(1));
+    QVERIFY(QString::fromStdString(second->skipped.front().describe())
+                    .contains(QStringLiteral("__files leaves the root")));
 }
 
 void TestVirtMapping::writesSmallBodyInline()

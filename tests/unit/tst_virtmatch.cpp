@@ -53,6 +53,9 @@ class TestVirtMatch : public QObject
     Q_OBJECT
 
 private slots:
+    void parsesRequestUrl_data();
+    void parsesRequestUrl();
+    void headerAndCookieLookup();
     void matches_data();
     void matches();
     void lowestPriorityWins();
@@ -70,6 +73,59 @@ private slots:
     void unmatchedIs404WithReport();
     void invalidMappingNeverMatches();
 };
+
+void TestVirtMatch::parsesRequestUrl_data()
+{
+    QTest::addColumn<QByteArray>("url");
+    QTest::addColumn<QString>("path");
+    QTest::addColumn<QStringList>("query"); // "key=value" after decoding, in order
+    QTest::newRow("plain") << QByteArray("/a/b") << QStringLiteral("/a/b") << QStringList{};
+    QTest::newRow("encoded path") << QByteArray("/a%20b/%C3%A9") << QStringLiteral("/a b/\u00e9")
+                                  << QStringList{};
+    QTest::newRow("query in order with repeats")
+            << QByteArray("/q?b=2&a=1&b=3") << QStringLiteral("/q")
+            << QStringList{QStringLiteral("b=2"), QStringLiteral("a=1"), QStringLiteral("b=3")};
+    // '+' is a space in a query (checked: WireMock matches equalTo "a b" for ?x=a+b).
+    QTest::newRow("plus and percent in query")
+            << QByteArray("/q?x=a+b&y=c%2Bd&z=%26") << QStringLiteral("/q")
+            << QStringList{QStringLiteral("x=a b"), QStringLiteral("y=c+d"), QStringLiteral("z=&")};
+    QTest::newRow("key without value")
+            << QByteArray("/q?flag&&k=") << QStringLiteral("/q")
+            << QStringList{QStringLiteral("flag="), QStringLiteral("k=")};
+    QTest::newRow("plus in path stays")
+            << QByteArray("/a+b") << QStringLiteral("/a+b") << QStringList{};
+}
+
+void TestVirtMatch::parsesRequestUrl()
+{
+    QFETCH(QByteArray, url);
+    QFETCH(QString, path);
+    QFETCH(QStringList, query);
+    const HttpRequest parsed = HttpRequest::fromUrl("get", url);
+    QCOMPARE(parsed.method, QByteArray("GET"));
+    QCOMPARE(parsed.url, url);
+    QCOMPARE(parsed.path, path);
+    QStringList actual;
+    for (const auto &[key, value] : parsed.query)
+        actual.append(key + u'=' + value);
+    QCOMPARE(actual, query);
+}
+
+void TestVirtMatch::headerAndCookieLookup()
+{
+    const HttpRequest r = request(
+            "GET", "/?b=2&b=3",
+            {"Accept: a", "ACCEPT: b", "Cookie: x=1; session = abc ; y=", "cookie: late=2"});
+    QCOMPARE(r.header("accept"), QByteArray("a"));
+    QCOMPARE(r.headerValues("Accept"), (QList<QByteArray>{"a", "b"}));
+    QVERIFY(r.header("missing").isEmpty());
+    QCOMPARE(r.queryValues(QStringLiteral("b")),
+             (QStringList{QStringLiteral("2"), QStringLiteral("3")}));
+    QCOMPARE(r.cookie(QStringLiteral("session")), std::optional<QString>(QStringLiteral("abc")));
+    QCOMPARE(r.cookie(QStringLiteral("y")), std::optional<QString>(QString()));
+    QCOMPARE(r.cookie(QStringLiteral("late")), std::optional<QString>(QStringLiteral("2")));
+    QCOMPARE(r.cookie(QStringLiteral("nope")), std::nullopt);
+}
 
 void TestVirtMatch::matches_data()
 {
@@ -121,6 +177,28 @@ void TestVirtMatch::matches_data()
     QTest::newRow("urlPathPattern partial is no match")
             << QByteArray(R"({"urlPathPattern": "/c"})") << QByteArray("GET") << QByteArray("/c/42")
             << H{} << QByteArray() << false;
+    // the literal-prefix shortcut must never reject what the regex accepts
+    QTest::newRow("pattern optional last literal")
+            << QByteArray(R"({"urlPathPattern": "/ab?c"})") << QByteArray("GET")
+            << QByteArray("/ac") << H{} << QByteArray() << true;
+    QTest::newRow("pattern star after literal")
+            << QByteArray(R"({"urlPathPattern": "/xy*z"})") << QByteArray("GET")
+            << QByteArray("/xz") << H{} << QByteArray() << true;
+    QTest::newRow("pattern counted after literal")
+            << QByteArray(R"({"urlPathPattern": "/ab{0}c"})") << QByteArray("GET")
+            << QByteArray("/ac") << H{} << QByteArray() << true;
+    QTest::newRow("pattern alternation")
+            << QByteArray(R"({"urlPathPattern": "/left|/right"})") << QByteArray("GET")
+            << QByteArray("/right") << H{} << QByteArray() << true;
+    QTest::newRow("pattern inline flag")
+            << QByteArray(R"({"urlPathPattern": "(?i)/abc"})") << QByteArray("GET")
+            << QByteArray("/ABC") << H{} << QByteArray() << true;
+    QTest::newRow("pattern escape")
+            << QByteArray(R"({"urlPattern": "/a\\?b=1"})") << QByteArray("GET")
+            << QByteArray("/a?b=1") << H{} << QByteArray() << true;
+    QTest::newRow("pattern prefix rejects")
+            << QByteArray(R"({"urlPathPattern": "/orders/[0-9]+"})") << QByteArray("GET")
+            << QByteArray("/order/1") << H{} << QByteArray() << false;
     // header value patterns
     QTest::newRow("header equalTo, name case-insensitive")
             << QByteArray(R"({"headers": {"accept": {"equalTo": "text/plain"}}})")

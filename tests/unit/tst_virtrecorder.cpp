@@ -2,6 +2,7 @@
 // test's own (tests/support/testupstream.h) and writes WireMock mappings — secrets dropped,
 // values masked with the golden keys, unmasked PII refused, stateful answers as a scenario,
 // re-recording without duplicates, volatile fields learned from two passes.
+#include "testsupport.h"
 #include "testupstream.h"
 
 #include "core/config/jsonfieldpath.h"
@@ -19,7 +20,9 @@
 #include <QJsonObject>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
+#include <QProcess>
 #include <QSignalSpy>
+#include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QUrl>
@@ -112,6 +115,41 @@ HttpRequest request(const QByteArray &method, const QByteArray &url, const QByte
     return r;
 }
 
+/// A config file with one service recording from `upstreamPort`, for the CLI tests (the
+/// databases are never contacted: --golden names the version).
+QString writeConfig(const QString &dir, quint16 upstreamPort, quint16 listenPort)
+{
+    const QString path = dir + QStringLiteral("/envsync.yaml");
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly))
+        return {};
+    file.write("version: 1\n"
+               "source: { dsn: \"host=/nonexistent dbname=prod\" }\n"
+               "golden: { dsn: \"host=/nonexistent dbname=golden\" }\n"
+               "regions: [ { name: eu, dsn: \"host=/nonexistent dbname=eu\" } ]\n"
+               "masking: { salt: { env: TST_VIRTRECORDER_SALT } }\n"
+               "services:\n"
+               "  - name: customers-eu\n"
+               "    region: eu\n"
+               "    listen: \"127.0.0.1:"
+               + QByteArray::number(listenPort)
+               + "\"\n"
+                 "    upstream: \"http://127.0.0.1:"
+               + QByteArray::number(upstreamPort)
+               + "\"\n"
+                 "    mappings: recorded\n"
+                 "    mask: [ { json: \"$..email\", transform: email },\n            { json: "
+                 "\"$.full_name\", transform: person_name } ]\n");
+    return path;
+}
+
+quint16 freePort()
+{
+    QTcpServer probe;
+    probe.listen(QHostAddress::LocalHost, 0);
+    return probe.serverPort();
+}
+
 config::ServiceConfig service(quint16 upstreamPort)
 {
     config::ServiceConfig s;
@@ -122,7 +160,13 @@ config::ServiceConfig service(quint16 upstreamPort)
     s.mask = {config::ServiceMaskRule{
                       config::ServiceMaskRule::Target::Json, "$..email", "email", false, {}, {}},
               config::ServiceMaskRule{
-                      config::ServiceMaskRule::Target::Query, "email", "email", false, {}, {}}};
+                      config::ServiceMaskRule::Target::Query, "email", "email", false, {}, {}},
+              config::ServiceMaskRule{config::ServiceMaskRule::Target::Json,
+                                      "$.full_name",
+                                      "person_name",
+                                      false,
+                                      {},
+                                      {}}};
     s.recordHeaders = {"Accept"};
     return s;
 }
@@ -211,6 +255,29 @@ private slots:
         }
         QCOMPARE(parsed->covers(steps), covers);
         QCOMPARE(QString::fromStdString(JsonFieldPath::format(steps)), location);
+    }
+
+    void badTransformParameterNamesTheRule()
+    {
+        config::ServiceConfig s = service(1);
+        config::ServiceMaskRule rule{config::ServiceMaskRule::Target::Json,
+                                     "$.id",
+                                     "hash",
+                                     false,
+                                     {{"length", "many"}},
+                                     {}};
+        rule.location = {12, 9};
+        s.mask.push_back(rule);
+        RecorderOptions options;
+        options.service = s;
+        options.configPath = "/etc/envsync/envsync.yaml";
+        options.root = "/nonexistent";
+        const auto made = Recorder::create(std::move(options), masking::HmacKey(salt));
+        QVERIFY(!made.has_value());
+        QCOMPARE(made.error().code, ErrorCode::Config);
+        QCOMPARE(made.error().context, std::string("/etc/envsync/envsync.yaml:12:9"));
+        QVERIFY2(made.error().message.find("length") != std::string::npos,
+                 made.error().message.c_str());
     }
 
     void secretsNeverLandInFiles()
@@ -336,7 +403,20 @@ private slots:
                  error.message.c_str());
         QVERIFY(error.describe().find("1234567") == std::string::npos);
         QVERIFY(filesUnder(dir.path()).empty());
-        QCOMPARE(session->recorder->refusedCount(), 1);
+
+        // An e-mail in the path cannot be masked (the URL matches literally): refused, and the
+        // event's path is redacted.
+        QCOMPARE(send(network, session->port, "GET", QStringLiteral("/users/bob%40example.org/x"))
+                         .status,
+                 404);
+        QCOMPARE(session->events.size(), std::size_t(2));
+        QVERIFY(session->events[1].error.has_value());
+        QVERIFY2(session->events[1].error->message.find("request path segment 2")
+                         != std::string::npos,
+                 session->events[1].error->message.c_str());
+        QCOMPARE(session->events[1].path, QStringLiteral("/users/{redacted}/x"));
+        QVERIFY(filesUnder(dir.path()).empty());
+        QCOMPARE(session->recorder->refusedCount(), 2);
 
         // keep: lets it through unmasked, deliberately.
         config::ServiceConfig s = service(upstream.port());
@@ -520,6 +600,79 @@ private slots:
         QVERIFY(!engine->respond(
                                request("POST", "/payments", "{\"requestId\":\"r\",\"amount\":11}"))
                          .matched);
+    }
+
+    void cliRejectsBadUsage_data()
+    {
+        QTest::addColumn<QStringList>("extra");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("no service") << QStringList{} << "virt record needs --service NAME";
+        QTest::newRow("unknown service")
+                << QStringList{QStringLiteral("--service"), QStringLiteral("tax-us")}
+                << "no service \"tax-us\"";
+        QTest::newRow("learn 1") << QStringList{QStringLiteral("--service"),
+                                                QStringLiteral("customers-eu"),
+                                                QStringLiteral("--learn"), QStringLiteral("1")}
+                                 << "--learn takes a number of runs from 2 to 100";
+        QTest::newRow("golden path")
+                << QStringList{QStringLiteral("--service"), QStringLiteral("customers-eu"),
+                               QStringLiteral("--golden"), QStringLiteral("../../etc")}
+                << "--golden takes a snapshot name";
+    }
+
+    void cliRejectsBadUsage()
+    {
+        QFETCH(QStringList, extra);
+        QFETCH(QString, message);
+        QTemporaryDir dir;
+        const QString config = writeConfig(dir.path(), 1, freePort());
+        const test::CliRun run
+                = test::runCli(QStringList{QStringLiteral("virt"), QStringLiteral("record"),
+                                           QStringLiteral("-c"), config}
+                               + extra);
+        QCOMPARE(run.exitCode, 2);
+        QVERIFY2(run.err.contains(message), qPrintable(run.err));
+        QVERIFY(!QFileInfo::exists(dir.path() + QStringLiteral("/recorded")));
+    }
+
+    /// The CLI records into DIR/<golden>, prints one line per exchange, and exits 4 when an
+    /// exchange was refused for unmasked personal data (named by path, never by value).
+    void cliRecordsUntilTerminated()
+    {
+        test::TestUpstream upstream;
+        QTemporaryDir dir;
+        const quint16 listen = freePort();
+        const QString config = writeConfig(dir.path(), upstream.port(), listen);
+        QProcess record;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("TST_VIRTRECORDER_SALT"), QString::fromLatin1(salt));
+        record.setProcessEnvironment(env);
+        record.start(QString::fromStdString(test::cliPath()),
+                     {QStringLiteral("virt"), QStringLiteral("record"), QStringLiteral("-c"),
+                      config, QStringLiteral("--service"), QStringLiteral("customers-eu"),
+                      QStringLiteral("--golden"), QStringLiteral("golden_v7")});
+        QVERIFY(record.waitForStarted());
+        record.setReadChannel(QProcess::StandardError);
+        QByteArray banner;
+        while (!banner.contains('\n') && record.waitForReadyRead(15000))
+            banner += record.readAllStandardError();
+        QVERIFY2(banner.startsWith("recording customers-eu on port"), banner.constData());
+        QNetworkAccessManager network;
+        QCOMPARE(send(network, listen, "GET", QStringLiteral("/customers/42")).status, 200);
+        QCOMPARE(send(network, listen, "GET", QStringLiteral("/profile")).status, 200);
+        record.terminate();
+        QVERIFY(record.waitForFinished(15000));
+        const QByteArray out = record.readAllStandardOutput();
+        const QByteArray err = banner + record.readAllStandardError();
+        QCOMPARE(record.exitCode(), 4);
+        QVERIFY2(out.contains("GET /customers/42 -> 200  mappings/get-customers-42-"),
+                 QByteArray(out + "|" + err).constData());
+        QVERIFY2(err.contains("GET /profile: not recorded") && err.contains("$.phone"),
+                 err.constData());
+        QVERIFY2(!err.contains("1234567") && !out.contains("1234567"), err.constData());
+        const auto files = filesUnder(dir.path() + QStringLiteral("/recorded/golden_v7"));
+        QCOMPARE(files.size(), std::size_t(1));
+        QVERIFY(files.begin()->first.startsWith(QLatin1String("mappings/get-customers-42-")));
     }
 
     void unreachableUpstreamIsNotRecorded()

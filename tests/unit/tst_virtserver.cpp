@@ -451,6 +451,27 @@ private slots:
                  5);
     }
 
+    void journalBoundsTheBodiesItKeeps()
+    {
+        RequestJournal journal(10000);
+        const int large = int(RequestJournal::maxTotalBodyBytes / RequestJournal::maxBodyBytes) * 2;
+        for (int i = 0; i < large; ++i) {
+            JournalEntry entry;
+            entry.request = HttpRequest::fromUrl("POST", "/upload");
+            entry.request.body = QByteArray(RequestJournal::maxBodyBytes * 2, 'b');
+            journal.record(std::move(entry));
+        }
+        const auto entries = journal.entries();
+        qsizetype kept = 0;
+        for (const JournalEntry &entry : entries) {
+            QCOMPARE(entry.request.body.size(), RequestJournal::maxBodyBytes); // cut, not dropped
+            kept += entry.request.body.size();
+        }
+        QVERIFY2(kept <= RequestJournal::maxTotalBodyBytes, qPrintable(QString::number(kept)));
+        QVERIFY(entries.size() < std::size_t(large));
+        QCOMPARE(journal.total(), std::uint64_t(large));
+    }
+
     void choosesTheRecordingOfTheRegionsVersion_data()
     {
         QTest::addColumn<QStringList>("folders");

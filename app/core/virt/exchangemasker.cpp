@@ -59,6 +59,15 @@ QByteArray encodeQueryPart(const QString &part)
 
 } // namespace
 
+QString redactedPath(const QString &path)
+{
+    QStringList segments = path.split(u'/');
+    for (QString &segment : segments)
+        if (!segment.isEmpty() && flagged({}, "text", segment.toStdString()))
+            segment = QStringLiteral("{redacted}");
+    return segments.join(u'/');
+}
+
 std::optional<QJsonValue> parseJsonBody(const QByteArray &body)
 {
     const QByteArray trimmed = body.trimmed();
@@ -222,6 +231,10 @@ Result<RecordedExchange> ExchangeMasker::apply(const HttpRequest &request,
                                                const HttpResponse &response) const
 {
     RecordedExchange out{request, response};
+    const QStringList segments = request.path.split(u'/', Qt::SkipEmptyParts);
+    for (qsizetype i = 0; i < segments.size(); ++i)
+        if (flagged({}, "text", segments[i].toStdString()))
+            return refuse("request path segment " + std::to_string(i + 1));
     QList<QPair<QString, QString>> query;
     for (const auto &[name, value] : request.query) {
         if (const Rule *rule = ruleFor(Target::Query, name.toUtf8())) {

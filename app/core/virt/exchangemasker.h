@@ -37,8 +37,9 @@ public:
                                                        const std::string &configPath);
 
     /// Masks the JSON bodies, the masked headers and query parameters of both sides (a
-    /// request's masked values are what clients of the masked region send). Fails with
-    /// ErrorCode::Refused naming where the unmasked personal data is (a JSON path, a header or
+    /// request's masked values are what clients of the masked region send). A path segment
+    /// that looks personal cannot be masked (the URL is matched literally) and is refused. Fails
+    /// with ErrorCode::Refused naming where the unmasked personal data is (a JSON path, a header or
     /// a query parameter), never the value itself.
     [[nodiscard]] Result<RecordedExchange> apply(const HttpRequest &request,
                                                  const HttpResponse &response) const;
@@ -74,6 +75,10 @@ private:
     std::vector<Rule> m_rules;
     std::vector<config::JsonFieldPath> m_keep;
 };
+
+/// The path with every segment the PII detector flags replaced by "{redacted}": what logs and
+/// the CLI may print.
+[[nodiscard]] QString redactedPath(const QString &path);
 
 /// A JSON body (a parsed object or array), or nullopt for anything else.
 [[nodiscard]] std::optional<QJsonValue> parseJsonBody(const QByteArray &body);

@@ -1,5 +1,7 @@
 #include "core/virt/jsonmatcher.h"
 
+#include "core/virt/regexcache.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -62,9 +64,7 @@ void JsonMatcher::collectRegexes(const QJsonValue &value, int depth)
         return;
     if (value.isString() && value.toString().startsWith(regexPrefix)) {
         const QString pattern = value.toString().mid(regexPrefix.size());
-        QRegularExpression regex(QRegularExpression::anchoredPattern(pattern));
-        regex.optimize();
-        m_regexes.insert(value.toString(), regex);
+        m_regexes.insert(value.toString(), fullMatchRegex(pattern));
     } else if (value.isObject()) {
         const QJsonObject object = value.toObject();
         for (auto it = object.begin(); it != object.end(); ++it)

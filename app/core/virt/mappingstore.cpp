@@ -47,6 +47,16 @@ Result<QByteArray> readFile(const fs::path &path)
     return data;
 }
 
+/// "mappings/x.json" for messages: the path below the root, by text (no file system calls).
+QString relativeName(const fs::path &path, const fs::path &root)
+{
+    const std::string full = path.string();
+    std::string prefix = root.string();
+    if (!prefix.empty() && prefix.back() != '/')
+        prefix += '/';
+    return QString::fromStdString(full.starts_with(prefix) ? full.substr(prefix.size()) : full);
+}
+
 bool isInside(const fs::path &path, const fs::path &dir)
 {
     auto mismatch = std::mismatch(dir.begin(), dir.end(), path.begin(), path.end());
@@ -68,6 +78,8 @@ Result<fs::path> resolveBodyFile(const fs::path &root, const QString &name)
     const fs::path files = fs::canonical(root / "__files", ec);
     if (ec)
         return fail(ErrorCode::Config, "response.bodyFileName: no __files directory");
+    if (!isInside(files, fs::canonical(root, ec)))
+        return fail(ErrorCode::Config, "response.bodyFileName: __files leaves the root");
     const fs::path resolved = fs::canonical(files / relative, ec);
     if (ec)
         return fail(ErrorCode::Config, "response.bodyFileName: no such file in __files");
@@ -108,7 +120,7 @@ QList<QJsonObject> mappingObjects(const QJsonDocument &doc)
 /// served entirely or not at all.
 Result<std::vector<StubMapping>> loadFile(const fs::path &file, const fs::path &root)
 {
-    const QString where = QString::fromStdString(fs::relative(file, root).string());
+    const QString where = relativeName(file, root);
     auto data = readFile(file);
     if (!data)
         return std::unexpected(data.error());
@@ -133,7 +145,8 @@ Result<std::vector<StubMapping>> loadFile(const fs::path &file, const fs::path &
     return mappings;
 }
 
-/// The *.json files under <root>/mappings, sorted, each resolved inside the root.
+/// The *.json files under <root>/mappings, sorted. Symlinked directories are not entered; a
+/// symlinked file is taken only when it resolves inside the root.
 Result<std::vector<fs::path>> mappingFiles(const fs::path &root, std::vector<Error> &skipped)
 {
     std::vector<fs::path> files;
@@ -142,6 +155,8 @@ Result<std::vector<fs::path>> mappingFiles(const fs::path &root, std::vector<Err
     if (!fs::exists(fs::symlink_status(dir, ec)))
         return files;
     const fs::path canonicalRoot = fs::canonical(root, ec);
+    if (!isInside(fs::canonical(dir, ec), canonicalRoot))
+        return fail(ErrorCode::Config, "mappings/ is a symlink leaving the root", dir.string());
     fs::recursive_directory_iterator it(dir, fs::directory_options::none, ec);
     if (ec)
         return fail(ErrorCode::Io, "cannot list: " + ec.message(), dir.string());
@@ -151,9 +166,9 @@ Result<std::vector<fs::path>> mappingFiles(const fs::path &root, std::vector<Err
         const fs::path &path = it->path();
         if (path.extension() != ".json" || !it->is_regular_file(ec))
             continue;
-        if (!isInside(fs::canonical(path, ec), canonicalRoot)) {
+        if (it->is_symlink(ec) && !isInside(fs::canonical(path, ec), canonicalRoot)) {
             skipped.push_back(Error{ErrorCode::Config, "a symlink leaving the root",
-                                    fs::relative(path, root).string()});
+                                    relativeName(path, root).toStdString()});
             continue;
         }
         files.push_back(path);

@@ -24,6 +24,9 @@ namespace envsync::virt {
 
 namespace {
 
+/// Far above any API answer worth a stub; WireMock keeps such bodies in memory too.
+constexpr qint64 maxAnswerBytes = 64LL * 1024 * 1024;
+
 QByteArray methodName(QHttpServerRequest::Method method)
 {
     using M = QHttpServerRequest::Method;
@@ -166,7 +169,7 @@ bool Recorder::handleRequest(const QHttpServerRequest &request, QTcpSocket *sock
     const HttpRequest incoming = toHttpRequest(request);
     RecordingEvent event;
     event.method = incoming.method;
-    event.path = incoming.path;
+    event.path = redactedPath(incoming.path);
     if (incoming.method.isEmpty()) {
         respond(*responder, 501, {}, "method not supported by the recorder\n");
         return true;
@@ -182,10 +185,15 @@ bool Recorder::handleRequest(const QHttpServerRequest &request, QTcpSocket *sock
     // Unencoded answers only: the body is masked and compared.
     forward.setRawHeader("Accept-Encoding", "identity");
     QNetworkReply *reply = m_network->sendCustomRequest(forward, incoming.method, incoming.body);
+    // An answer is held in memory to be masked and written: a runaway one is cut off.
+    connect(reply, &QNetworkReply::downloadProgress, reply, [reply](qint64 received, qint64) {
+        if (received > maxAnswerBytes)
+            reply->abort();
+    });
     connect(reply, &QNetworkReply::finished, this, [this, reply, responder, incoming, event]() {
         reply->deleteLater();
         const QVariant status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute);
-        if (!status.isValid()) {
+        if (!status.isValid() || reply->error() == QNetworkReply::OperationCanceledError) {
             RecordingEvent failed = event;
             failed.error = Error{ErrorCode::Unreachable,
                                  "upstream: " + reply->errorString().toStdString(),
@@ -229,7 +237,7 @@ void Recorder::record(const HttpRequest &request, const HttpResponse &response,
         emit exchangeRecorded(event);
         return;
     }
-    const QByteArray key = exchangeGroupKey(*masked);
+    const QByteArray key = exchangeGroupKey(*masked, m_options.learnPasses <= 1);
     if (!m_groups.contains(key))
         m_groupOrder.push_back(key);
     m_groups[key].push_back(std::move(*masked));

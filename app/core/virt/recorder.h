@@ -36,10 +36,10 @@ struct RecorderOptions
 struct RecordingEvent
 {
     QByteArray method;
-    QString path;               ///< path only: a query may hold personal data before masking
-    int status = 0;             ///< the upstream's status; 0 when it could not be reached
-    QStringList files;          ///< mapping files written (relative to the root)
-    bool held = false;          ///< learning: kept until finish()
+    QString path;      ///< path only (a query may hold personal data), personal segments redacted
+    int status = 0;    ///< the upstream's status; 0 when it could not be reached
+    QStringList files; ///< mapping files written (relative to the root)
+    bool held = false; ///< learning: kept until finish()
     std::optional<Error> error; ///< refused (unmasked PII) or not written (I/O)
 };
 

@@ -89,9 +89,13 @@ void RequestJournal::record(JournalEntry entry)
     entry.sequence = ++m_sequence;
     entry.id = randomUuid(m_random);
     ++m_total;
+    m_bodyBytes += entry.request.body.size();
     m_entries.push_back(std::move(entry));
-    while (qsizetype(m_entries.size()) > m_capacity)
+    while (qsizetype(m_entries.size()) > m_capacity
+           || (m_bodyBytes > maxTotalBodyBytes && m_entries.size() > 1)) {
+        m_bodyBytes -= m_entries.front().request.body.size();
         m_entries.pop_front();
+    }
 }
 
 std::vector<JournalEntry> RequestJournal::entries() const
@@ -123,6 +127,7 @@ void RequestJournal::clear()
     QMutexLocker lock(&m_mutex);
     m_entries.clear();
     m_total = 0;
+    m_bodyBytes = 0;
 }
 
 std::uint64_t RequestJournal::total() const

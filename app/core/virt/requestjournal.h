@@ -36,10 +36,13 @@ class RequestJournal
 {
 public:
     static constexpr qsizetype maxBodyBytes = 64 * 1024;
+    /// The bodies kept together stay under this: 10,000 large requests must not hold 640 MiB.
+    static constexpr qsizetype maxTotalBodyBytes = 32 * 1024 * 1024;
 
     explicit RequestJournal(qsizetype capacity = 10000);
 
-    /// Stores `entry` (numbered and given an id here); drops the oldest beyond the capacity.
+    /// Stores `entry` (numbered and given an id here); drops the oldest beyond the capacity
+    /// (entries, or body bytes).
     void record(JournalEntry entry);
     /// Newest first.
     [[nodiscard]] std::vector<JournalEntry> entries() const;
@@ -72,7 +75,8 @@ private:
     std::deque<JournalEntry> m_entries; ///< oldest first
     std::uint64_t m_sequence = 0;
     std::uint64_t m_total = 0;
-    std::mt19937_64 m_random; ///< request ids only (not secrets): seeded once from the system
+    qsizetype m_bodyBytes = 0; ///< of the entries kept
+    std::mt19937_64 m_random;  ///< request ids only (not secrets): seeded once from the system
 };
 
 } // namespace envsync::virt

@@ -1,5 +1,6 @@
 #include "core/virt/requestmatcher.h"
 
+#include "core/virt/regexcache.h"
 #include "core/virt/requestcontext.h"
 
 #include <algorithm>
@@ -27,6 +28,26 @@ QString urlKindLabel(UrlKind kind)
     return QStringLiteral("[any] ");
 }
 
+/// The literal text a regex's every match starts with ("/orders/" for "/orders/[0-9]+"), so
+/// most URLs are turned away by a byte compare before the regex runs. Empty when unsure:
+/// alternation, escapes, groups or a quantifier on the last literal character.
+QByteArray literalPrefix(const QString &regex)
+{
+    static const QString special = QStringLiteral("\\^$.|?*+()[]{}");
+    if (regex.contains(u'|'))
+        return {};
+    QString prefix;
+    for (const QChar c : regex) {
+        if (special.contains(c)) {
+            if (c == u'?' || c == u'*' || c == u'+' || c == u'{')
+                prefix.chop(1);
+            break;
+        }
+        prefix.append(c);
+    }
+    return prefix.toUtf8();
+}
+
 QString sourceLabel(int source)
 {
     static const QString labels[]
@@ -45,8 +66,8 @@ Result<RequestMatcher> RequestMatcher::compile(const RequestPattern &pattern)
     matcher.m_url = pattern.url;
     matcher.m_urlBytes = pattern.url.toUtf8();
     if (pattern.urlKind == UrlKind::UrlPattern || pattern.urlKind == UrlKind::UrlPathPattern) {
-        matcher.m_urlRegex = QRegularExpression(QRegularExpression::anchoredPattern(pattern.url));
-        matcher.m_urlRegex.optimize();
+        matcher.m_urlRegex = fullMatchRegex(pattern.url);
+        matcher.m_urlLiteralPrefix = literalPrefix(pattern.url);
         if (!matcher.m_urlRegex.isValid())
             return fail(ErrorCode::Config,
                         "invalid URL regular expression: "
@@ -99,9 +120,11 @@ bool RequestMatcher::urlMatches(const RequestContext &context) const
     case UrlKind::UrlPath:
         return context.rawPath() == m_urlBytes;
     case UrlKind::UrlPattern:
-        return m_urlRegex.match(context.urlText()).hasMatch();
+        return context.request().url.startsWith(m_urlLiteralPrefix)
+               && m_urlRegex.match(context.urlText()).hasMatch();
     case UrlKind::UrlPathPattern:
-        return m_urlRegex.match(context.rawPathText()).hasMatch();
+        return context.rawPath().startsWith(m_urlLiteralPrefix)
+               && m_urlRegex.match(context.rawPathText()).hasMatch();
     }
     return false;
 }

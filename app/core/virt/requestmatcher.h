@@ -55,6 +55,8 @@ private:
     QString m_url;
     QByteArray m_urlBytes;
     QRegularExpression m_urlRegex;
+    QByteArray m_urlLiteralPrefix; ///< what every URL the regex accepts starts with
+
     std::vector<Named> m_query, m_headers, m_cookies;
     std::vector<ValueMatcher> m_body;
 };

@@ -1,10 +1,12 @@
 #include "core/virt/stubengine.h"
 
+#include "core/virt/candidateindex.h"
 #include "core/virt/nearmissreport.h"
 #include "core/virt/requestcontext.h"
 #include "core/virt/responsetemplate.h"
 #include "core/virt/scenariostore.h"
 
+#include <QHash>
 #include <QJsonObject>
 #include <QMutex>
 
@@ -34,6 +36,7 @@ struct Snapshot
 {
     std::vector<StubPtr> byAdding;     ///< in the order they were added
     std::vector<StubPtr> byMatchOrder; ///< priority ascending, then newest first
+    CandidateIndex candidates;         ///< ranks into byMatchOrder by literal URL / path
 };
 
 HttpResponse prebuiltResponse(const ResponseDefinition &definition)
@@ -79,6 +82,10 @@ std::shared_ptr<const Snapshot> makeSnapshot(std::vector<StubPtr> byAdding)
                              return a->mapping.priority < b->mapping.priority;
                          return a->sequence > b->sequence;
                      });
+    for (int rank = 0; rank < int(snapshot->byMatchOrder.size()); ++rank) {
+        const RequestPattern &request = snapshot->byMatchOrder[size_t(rank)]->mapping.request;
+        snapshot->candidates.add(rank, request.urlKind, request.url);
+    }
     snapshot->byAdding = std::move(byAdding);
     return snapshot;
 }
@@ -185,18 +192,23 @@ StubEngine::~StubEngine() = default;
 static const CompiledStub *firstMatch(const Snapshot &snapshot, const RequestContext &context,
                                       ScenarioStore &scenarios, bool *lostRace)
 {
-    for (const StubPtr &stub : snapshot.byMatchOrder) {
-        if (!stub->matcher || !stub->matcher->matches(context))
-            continue;
-        const StubMapping &mapping = stub->mapping;
+    const CompiledStub *found = nullptr;
+    snapshot.candidates.visit(context.request().url, context.rawPath(), [&](int rank) {
+        const CompiledStub &stub = *snapshot.byMatchOrder[size_t(rank)];
+        if (!stub.matcher || !stub.matcher->matches(context))
+            return false;
+        const StubMapping &mapping = stub.mapping;
         // The state check and the move happen under one lock: only one thread takes a step.
         if (mapping.scenarioName.isEmpty()
             || scenarios.tryStep(mapping.scenarioName, mapping.requiredScenarioState,
-                                 mapping.newScenarioState))
-            return stub.get();
+                                 mapping.newScenarioState)) {
+            found = &stub;
+            return true;
+        }
         *lostRace = true;
-    }
-    return nullptr;
+        return false;
+    });
+    return found;
 }
 
 StubOutcome StubEngine::respond(const HttpRequest &request)
@@ -258,12 +270,16 @@ bool StubEngine::removeMapping(const QString &id)
 
 void StubEngine::resetMappings(std::vector<StubMapping> mappings)
 {
+    // A later mapping with the same id replaces an earlier one, as addMapping does.
+    QHash<QString, qsizetype> lastById;
+    for (qsizetype i = 0; i < qsizetype(mappings.size()); ++i)
+        lastById.insert(mappings[size_t(i)].id, i);
     std::vector<StubPtr> stubs;
-    stubs.reserve(mappings.size());
+    stubs.reserve(size_t(lastById.size()));
     QMutexLocker lock(&m_state->mutex);
-    for (StubMapping &mapping : mappings) {
-        std::erase_if(stubs, [&](const StubPtr &stub) { return stub->mapping.id == mapping.id; });
-        stubs.push_back(compileStub(std::move(mapping), m_state->nextSequence++));
+    for (qsizetype i = 0; i < qsizetype(mappings.size()); ++i) {
+        if (lastById.value(mappings[size_t(i)].id) == i)
+            stubs.push_back(compileStub(std::move(mappings[size_t(i)]), m_state->nextSequence++));
     }
     m_state->publish(std::move(stubs));
 }

@@ -1,6 +1,7 @@
 #include "core/virt/stubmapping.h"
 
 #include "core/virt/jsonpath.h"
+#include "core/virt/regexcache.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -92,7 +93,7 @@ Result<void> checkOperand(ValuePattern &pattern, const QJsonValue &value, const 
         return invalid(where, member, "must be a string");
     pattern.operand = value.toString();
     if (pattern.op == Op::Matches || pattern.op == Op::DoesNotMatch) {
-        const QRegularExpression regex(pattern.operand);
+        const QRegularExpression regex = fullMatchRegex(pattern.operand);
         if (!regex.isValid())
             return invalid(where, member,
                            QString(QStringLiteral("is not a valid regular expression: ")
@@ -237,7 +238,7 @@ Result<void> parseUrl(RequestPattern &request, const QJsonObject &json, const QS
         request.url = value.toString();
         const bool regex = key.kind == RequestPattern::UrlKind::UrlPattern
                            || key.kind == RequestPattern::UrlKind::UrlPathPattern;
-        if (regex && !QRegularExpression(request.url).isValid())
+        if (regex && !fullMatchRegex(request.url).isValid())
             return invalid(where, QStringLiteral("request.") + key.name,
                            "is not a valid regular expression");
     }

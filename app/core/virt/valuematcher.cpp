@@ -1,5 +1,6 @@
 #include "core/virt/valuematcher.h"
 
+#include "core/virt/regexcache.h"
 #include "core/virt/requestcontext.h"
 
 #include <algorithm>
@@ -12,14 +13,6 @@ namespace {
 using Op = ValuePattern::Op;
 
 constexpr qsizetype maxLevenshteinLength = 512;
-
-QRegularExpression fullMatchRegex(const QString &pattern)
-{
-    // Java's String.matches(): the whole value must match.
-    QRegularExpression regex(QRegularExpression::anchoredPattern(pattern));
-    regex.optimize();
-    return regex;
-}
 
 } // namespace
 

@@ -242,6 +242,7 @@ ValuePattern literal(ValuePattern::Op op, QString operand)
 RequestPattern learnRequest(const std::vector<RecordedExchange> &observations)
 {
     const HttpRequest &first = observations.front().request;
+    const bool single = observations.size() == 1; // nothing to compare: every value literal
     RequestPattern pattern;
     pattern.method = first.method;
     pattern.urlKind = RequestPattern::UrlKind::UrlPath;
@@ -252,17 +253,19 @@ RequestPattern learnRequest(const std::vector<RecordedExchange> &observations)
         if (seen.contains(name))
             continue;
         seen.append(name);
-        const bool same = std::ranges::all_of(observations, [&](const RecordedExchange &o) {
-            return o.request.queryValues(name).value(0) == value;
-        });
+        const bool same
+                = single || std::ranges::all_of(observations, [&](const RecordedExchange &o) {
+                      return o.request.queryValues(name).value(0) == value;
+                  });
         pattern.queryParameters.append(
                 {name, same ? literal(ValuePattern::Op::EqualTo, value)
                             : literal(ValuePattern::Op::Matches, QStringLiteral(".*"))});
     }
     for (const HttpHeader &header : first.headers) {
-        const bool same = std::ranges::all_of(observations, [&](const RecordedExchange &o) {
-            return o.request.header(header.name) == header.value;
-        });
+        const bool same
+                = single || std::ranges::all_of(observations, [&](const RecordedExchange &o) {
+                      return o.request.header(header.name) == header.value;
+                  });
         pattern.headers.append(
                 {QString::fromUtf8(header.name),
                  same ? literal(ValuePattern::Op::EqualTo, QString::fromUtf8(header.value))
@@ -272,7 +275,7 @@ RequestPattern learnRequest(const std::vector<RecordedExchange> &observations)
         return pattern;
     if (auto json = parseJsonBody(first.body)) {
         QJsonValue expected = *json;
-        for (const auto &[path, value] : leavesOf(*json)) {
+        for (const auto &[path, value] : single ? decltype(leavesOf(*json))() : leavesOf(*json)) {
             const bool same = std::ranges::all_of(observations, [&](const RecordedExchange &o) {
                 const auto other = parseJsonBody(o.request.body);
                 if (!other)
@@ -307,8 +310,8 @@ ResponseDefinition learnResponse(const std::vector<RecordedExchange> &observatio
                                               : ResponseDefinition::BodyKind::Base64;
     response.headers = first.headers;
     // A body that already holds "{{" would be read as a template: such a response stays
-    // literal (the first observation).
-    if (first.body.contains("{{"))
+    // literal (the first observation), as does one seen once.
+    if (first.body.contains("{{") || observations.size() == 1)
         return response;
     const std::vector<EchoSource> sources = echoSources(observations);
     bool templated = false;
@@ -366,7 +369,7 @@ ResponseDefinition learnResponse(const std::vector<RecordedExchange> &observatio
 
 } // namespace
 
-QByteArray exchangeGroupKey(const RecordedExchange &exchange)
+QByteArray exchangeGroupKey(const RecordedExchange &exchange, bool exact)
 {
     const HttpRequest &request = exchange.request;
     QByteArray key = request.method + ' ';
@@ -374,16 +377,19 @@ QByteArray exchangeGroupKey(const RecordedExchange &exchange)
     key += (queryStart < 0 ? request.url : request.url.left(queryStart)) + '\n';
     QStringList names;
     for (const auto &[name, value] : request.query)
-        names.append(name);
+        names.append(exact ? name + u'=' + value : name);
     names.sort();
     key += names.join(u'&').toUtf8() + '\n';
     QList<QByteArray> headers;
     for (const HttpHeader &header : request.headers)
-        headers.append(lower(header.name));
+        headers.append(exact ? lower(header.name) + ':' + header.value : lower(header.name));
     std::ranges::sort(headers);
-    key += headers.join(',') + '\n';
-    if (const auto json = parseJsonBody(request.body))
+    key += headers.join('\n') + '\n';
+    const auto json = parseJsonBody(request.body);
+    if (json && !exact)
         key += shapeOf(*json).toUtf8();
+    else if (json)
+        key += compact(*json);
     else
         key += QCryptographicHash::hash(request.body, QCryptographicHash::Sha256).toHex();
     return key;

@@ -18,8 +18,9 @@ struct LearnedStep
 
 /// Exchanges that may be the same step seen in different learning passes: same method, path,
 /// query parameter names, recorded header names and JSON body shape (member names and value
-/// types, not values).
-[[nodiscard]] QByteArray exchangeGroupKey(const RecordedExchange &exchange);
+/// types, not values). With `exact` (no learning) the values count too: only identical requests
+/// share a key, so rewriting a group touches one request's files.
+[[nodiscard]] QByteArray exchangeGroupKey(const RecordedExchange &exchange, bool exact);
 
 /// Builds a step from its observations (the same step seen once per learning pass; one
 /// observation: everything literal). Values that differ between observations are volatile:
