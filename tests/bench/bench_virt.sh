@@ -135,7 +135,7 @@ run_wrk() { # name port → sets RPS P99 P50 NON200
     NON200=${NON200:-0}
 }
 
-result "bench_virt: $(date -u +%FT%TZ), $(nproc) cores, envsyncctl $("$ENVSYNCCTL" --version | head -n 1),"
+result "bench_virt: $(date -u +%FT%TZ), $(nproc) cores, $("$ENVSYNCCTL" --version | head -n 1),"
 result "  WireMock $(basename "$WIREMOCK_JAR"), $("$JAVA" -version 2>&1 | head -n 1), $("$WRK" --version 2>&1 | head -n 1 | cut -c1-40)"
 
 # --- 1 throughput and latency -----------------------------------------------------------------

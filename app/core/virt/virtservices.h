@@ -45,7 +45,9 @@ struct ServiceStatus
 };
 
 /// Several virtual services in one process, one port each (`virt serve`, the GUI's Services
-/// view). Used from one thread; each server runs its own worker threads.
+/// view). Used from one thread; each server runs its own worker threads. start() reads the
+/// mapping files: a GUI calls it from a worker, never the UI thread. A live journal view polls
+/// server(name)->journal().entriesSince(lastSequence).
 class VirtServices
 {
 public:
