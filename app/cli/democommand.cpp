@@ -4,6 +4,7 @@
 
 #include "core/config/configloader.h"
 #include "core/demo/demo.h"
+#include "core/demo/demoupstream.h"
 #include "core/demo/demowriter.h"
 
 #include <unistd.h>
@@ -102,6 +103,44 @@ int runWrite(const std::filesystem::path &dir, const QCommandLineParser &parser)
     return Exit::Ok;
 }
 
+/// `demo upstream`: the partner API the sample virtual services are recorded from, until Ctrl-C.
+int runUpstream(const std::filesystem::path &dir, const QCommandLineParser &parser)
+{
+    const std::string region = parser.value(QStringLiteral("region")).toStdString();
+    if (demo::DemoUpstream::regionCountries(region).empty()) {
+        printError("--region must be eu, us or apac");
+        return Exit::Usage;
+    }
+    bool ok = false;
+    const uint port = parser.value(QStringLiteral("port")).toUInt(&ok);
+    if (!ok || port > 65535) {
+        printError("--port must be a number from 0 to 65535");
+        return Exit::Usage;
+    }
+    auto state = demo::status(dir.empty() ? demo::defaultDirectory() : dir);
+    if (!state)
+        return reportError(state.error());
+    auto config = config::loadConfigFile(state->configPath.string());
+    if (!config) {
+        printError("no running demo in " + state->dir.string() + " (envsyncctl demo up)");
+        return Exit::Usage;
+    }
+    const InterruptGuard interrupt;
+    auto upstream
+            = demo::DemoUpstream::start(config->source.dsn, region, static_cast<quint16>(port));
+    if (!upstream)
+        return reportError(upstream.error());
+    std::printf("%s\n", (*upstream)->baseUrl().c_str());
+    std::fflush(stdout);
+    std::fprintf(stderr,
+                 "demo: partner API of %s on %s (send \"Authorization: Bearer %s\"); Ctrl-C "
+                 "stops it\n",
+                 region.c_str(), (*upstream)->baseUrl().c_str(), demo::DemoUpstream::token);
+    while (!interrupt.token()->isCancelled())
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    return Exit::Ok;
+}
+
 } // namespace
 
 int runDemo(const QStringList &args)
@@ -117,11 +156,14 @@ int runDemo(const QStringList &args)
             "  status  show which clusters run\n"
             "  write   a random write workload on the demo's source (inserts, updates, also of\n"
             "          keys, deletes; PII-like values) for --seconds at --rate transactions/s:\n"
-            "          something for `envsyncctl cdc run` to stream. Ctrl-C stops it.\n\n"
+            "          something for `envsyncctl cdc run` to stream. Ctrl-C stops it.\n"
+            "  upstream  the regional partner API of --region (customers, payments; PII, a\n"
+            "          bearer token, ids and timestamps that change) on 127.0.0.1:--port, until\n"
+            "          Ctrl-C: what the demo's sample virtual services are recorded from.\n\n"
             "Examples:\n  envsyncctl status -c \"$(envsyncctl demo up)\"\n"
             "  envsyncctl demo write --seconds 60 --rate 200"));
     parser.addPositionalArgument(QStringLiteral("action"),
-                                 QStringLiteral("up, down, status or write"));
+                                 QStringLiteral("up, down, status, write or upstream"));
     parser.addOption(
             {QStringLiteral("dir"),
              QStringLiteral("Where the clusters live: a new or empty directory, or one 'up' "
@@ -131,13 +173,19 @@ int runDemo(const QStringList &args)
     parser.addOption({QStringLiteral("rows"),
                       QStringLiteral("Orders to seed (customers = rows/4; default 100000)."),
                       QStringLiteral("N"), QStringLiteral("100000")});
-    parser.addOption({QStringLiteral("seconds"),
-                      QStringLiteral("write: how long (default 30)."), QStringLiteral("N"),
-                      QStringLiteral("30")});
+    parser.addOption({QStringLiteral("seconds"), QStringLiteral("write: how long (default 30)."),
+                      QStringLiteral("N"), QStringLiteral("30")});
     parser.addOption({QStringLiteral("rate"),
                       QStringLiteral("write: transactions per second (default 100; 0: as fast as "
                                      "the source takes them)."),
                       QStringLiteral("N"), QStringLiteral("100")});
+    parser.addOption({QStringLiteral("region"),
+                      QStringLiteral("upstream: the region whose partner API to serve (eu, us, "
+                                     "apac)."),
+                      QStringLiteral("R"), QStringLiteral("eu")});
+    parser.addOption({QStringLiteral("port"),
+                      QStringLiteral("upstream: the port (default 0: any free one, printed)."),
+                      QStringLiteral("P"), QStringLiteral("0")});
     if (auto stop = parseCommandLine(parser, args))
         return *stop;
     const QStringList positional = parser.positionalArguments();
@@ -150,8 +198,9 @@ int runDemo(const QStringList &args)
         return Exit::Usage;
     }
     if (positional.size() != 1) {
-        printError("demo takes one action: up, down, status or write (see 'envsyncctl demo "
-                   "--help')");
+        printError(
+                "demo takes one action: up, down, status, write or upstream (see 'envsyncctl demo "
+                "--help')");
         return Exit::Usage;
     }
 
@@ -183,8 +232,10 @@ int runDemo(const QStringList &args)
     }
     if (action == QLatin1String("write"))
         return runWrite(dir, parser);
+    if (action == QLatin1String("upstream"))
+        return runUpstream(dir, parser);
     printError("unknown demo action \"" + action.toStdString()
-               + "\" (up, down, status or write)");
+               + "\" (up, down, status, write or upstream)");
     return Exit::Usage;
 }
 

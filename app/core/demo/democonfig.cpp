@@ -1,6 +1,7 @@
 #include "core/demo/democonfig.h"
 
 #include "core/config/formats.h"
+#include "core/demo/demoservices.h"
 
 #include <fstream>
 #include <sstream>
@@ -80,7 +81,8 @@ constexpr const char *maskingRules = R"(masking:
 } // namespace
 
 Result<void> writeDemoConfig(const std::filesystem::path &path,
-                             const std::map<std::string, std::string> &dsns)
+                             const std::map<std::string, std::string> &dsns,
+                             const std::map<std::string, int> &regionPorts)
 {
     std::ostringstream yaml;
     yaml << "# EnvSync demo estate, written by 'envsyncctl demo up'. Local clusters only.\n"
@@ -108,7 +110,8 @@ Result<void> writeDemoConfig(const std::filesystem::path &path,
          // the spool lives in the demo directory, next to this file
          << "cdc: { plugin: pgoutput, max_lag: 60s, spool: cdc-spool, slot: envsync,"
             " publication: envsync, max_retained_wal: 10GB, batch: 500 }\n"
-         << "timeouts: { connect: 5s, statement: 5m }\n";
+         << "timeouts: { connect: 5s, statement: 5m }\n"
+         << demoServicesYaml(regionPorts);
 
     const auto temporary = path.string() + ".tmp";
     {
