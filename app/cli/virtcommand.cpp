@@ -89,25 +89,6 @@ int runVirt(const QStringList &args)
 
 namespace {
 
-/// A service's region: `region:` arrives with the recording half of issue 19 (config); until
-/// both halves are merged a service without one simply has none.
-template<typename Service> std::string regionOf(const Service &service)
-{
-    if constexpr (requires { service.region; })
-        return service.region;
-    else
-        return {};
-}
-
-std::filesystem::path mappingsDir(const config::Config &config,
-                                  const config::ServiceConfig &service)
-{
-    const std::filesystem::path dir(service.mappings);
-    if (dir.is_absolute())
-        return dir;
-    return std::filesystem::path(config.path).parent_path() / dir;
-}
-
 void warn(const std::string &message)
 {
     std::fprintf(stderr, "envsyncctl: warning: %s\n", message.c_str());
@@ -153,7 +134,7 @@ configDefinitions(const config::Config &config, const QCommandLineParser &parser
     std::map<std::string, std::optional<std::string>> goldenOfRegion;
     std::vector<virt::ServiceDefinition> definitions;
     for (const config::ServiceConfig &service : config.services) {
-        const std::string region = regionOf(service);
+        const std::string region = service.region;
         if ((!onlyService.empty() && service.name != onlyService)
             || (!onlyRegion.empty() && region != onlyRegion))
             continue;
@@ -170,7 +151,7 @@ configDefinitions(const config::Config &config, const QCommandLineParser &parser
         }
         const std::string golden
                 = region.empty() ? std::string() : goldenOfRegion[region].value_or(std::string());
-        const auto choice = virt::chooseRecording(mappingsDir(config, service), golden);
+        const auto choice = virt::chooseRecording(config.serviceMappingsPath(service), golden);
         if (!choice) {
             exitCode = reportError(choice.error());
             return std::nullopt;

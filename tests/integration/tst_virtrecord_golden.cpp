@@ -75,7 +75,10 @@ private slots:
         {
             QFile out(configPath);
             QVERIFY(out.open(QIODevice::WriteOnly | QIODevice::Truncate));
-            out.write(readAll(estate.configPath()));
+            // The demo's own sample services (its last section) give way to this one.
+            const QByteArray demo = readAll(estate.configPath());
+            const qsizetype services = demo.indexOf("\nservices:\n");
+            out.write(services < 0 ? demo : demo.left(services + 1));
             out.write("services:\n  - name: customers-eu\n    region: eu\n    listen: \"127.0.0.1:"
                       + QByteArray::number(listen) + "\"\n    upstream: \"http://127.0.0.1:"
                       + QByteArray::number(upstream.port()) + "\"\n    mappings: \""

@@ -239,8 +239,8 @@ private slots:
         MainWindow window;
         auto *tabs = window.findChild<QTabWidget *>(QStringLiteral("centralTabs"));
         QVERIFY(tabs);
-        // Reports, then CDC (Ctrl+8, Ctrl+9): the last two tabs.
-        QCOMPARE(tabs->indexOf(window.reportsView()), tabs->count() - 2);
+        // Reports, then CDC and Services (Ctrl+8, Ctrl+9, Ctrl+0): the last three tabs.
+        QCOMPARE(tabs->indexOf(window.reportsView()), tabs->count() - 3);
         QCOMPARE(tabs->tabText(tabs->indexOf(window.reportsView())), QStringLiteral("Reports"));
         QCOMPARE(window.reportsView()->exportAction()->shortcut(),
                  QKeySequence(Qt::CTRL | Qt::Key_E));
