@@ -13,16 +13,15 @@ packages=(
     libssl-dev
     postgresql-15 postgresql-contrib postgresql-client-15
     xvfb xauth fonts-dejavu-core poppler-utils tzdata ca-certificates
-    # virtual services: the interop tests run real WireMock (npm pack wiremock; a Java jar)
-    default-jre-headless npm
+    # virtual services: the interop tests run real WireMock (a Java jar, fetched by the tests)
+    default-jre-headless
 )
 if [[ "${1:-}" == "--bench" ]]; then
     packages+=(pgcopydb hyperfine wrk curl)
 fi
 
-# Present when their command is: a machine with Node.js or a JDK from elsewhere (nodesource's
-# nodejs conflicts with Debian's npm) must not get a second, conflicting copy.
-declare -A command_of=([npm]=npm [default-jre-headless]=java)
+# Present when its command is: a machine with a JDK from elsewhere needs no second Java.
+declare -A command_of=([default-jre-headless]=java)
 missing=()
 for p in "${packages[@]}"; do
     if [[ -n ${command_of[$p]:-} ]] && command -v "${command_of[$p]}" >/dev/null 2>&1; then

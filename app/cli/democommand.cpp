@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <optional>
 #include <thread>
 
 #include <cstdio>
@@ -58,6 +59,24 @@ void printNextSteps(const demo::DemoState &state)
                  config.c_str(), consoleDir.c_str(), consoleDir.c_str(), downDir.c_str());
 }
 
+/// The source DSN of the demo in `dir` (empty: the default directory), only when it is a demo
+/// (its marker) with its config; otherwise the error is printed and `exitCode` set.
+std::optional<std::string> demoSourceDsn(const std::filesystem::path &dir, int &exitCode)
+{
+    auto state = demo::status(dir.empty() ? demo::defaultDirectory() : dir);
+    if (!state) {
+        exitCode = reportError(state.error());
+        return std::nullopt;
+    }
+    auto config = config::loadConfigFile(state->configPath.string());
+    if (!config) {
+        printError("no running demo in " + state->dir.string() + " (envsyncctl demo up)");
+        exitCode = Exit::Usage;
+        return std::nullopt;
+    }
+    return config->source.dsn;
+}
+
 /// `demo write`: the writer runs until --seconds pass or Ctrl-C.
 int runWrite(const std::filesystem::path &dir, const QCommandLineParser &parser)
 {
@@ -73,17 +92,13 @@ int runWrite(const std::filesystem::path &dir, const QCommandLineParser &parser)
         return Exit::Usage;
     }
     // Only a demo's own source: the directory must be a demo (its marker), running.
-    auto state = demo::status(dir.empty() ? demo::defaultDirectory() : dir);
-    if (!state)
-        return reportError(state.error());
-    auto config = config::loadConfigFile(state->configPath.string());
-    if (!config) {
-        printError("no running demo in " + state->dir.string() + " (envsyncctl demo up)");
-        return Exit::Usage;
-    }
+    int exitCode = Exit::Ok;
+    const std::optional<std::string> sourceDsn = demoSourceDsn(dir, exitCode);
+    if (!sourceDsn)
+        return exitCode;
     const InterruptGuard interrupt;
     demo::DemoWriter::Options options;
-    options.dsn = config->source.dsn;
+    options.dsn = *sourceDsn;
     options.seed = static_cast<unsigned>(::getpid());
     options.rate = rate;
     options.pauseMicros = 0;
@@ -117,17 +132,12 @@ int runUpstream(const std::filesystem::path &dir, const QCommandLineParser &pars
         printError("--port must be a number from 0 to 65535");
         return Exit::Usage;
     }
-    auto state = demo::status(dir.empty() ? demo::defaultDirectory() : dir);
-    if (!state)
-        return reportError(state.error());
-    auto config = config::loadConfigFile(state->configPath.string());
-    if (!config) {
-        printError("no running demo in " + state->dir.string() + " (envsyncctl demo up)");
-        return Exit::Usage;
-    }
+    int exitCode = Exit::Ok;
+    const std::optional<std::string> sourceDsn = demoSourceDsn(dir, exitCode);
+    if (!sourceDsn)
+        return exitCode;
     const InterruptGuard interrupt;
-    auto upstream
-            = demo::DemoUpstream::start(config->source.dsn, region, static_cast<quint16>(port));
+    auto upstream = demo::DemoUpstream::start(*sourceDsn, region, static_cast<quint16>(port));
     if (!upstream)
         return reportError(upstream.error());
     std::printf("%s\n", (*upstream)->baseUrl().c_str());

@@ -406,6 +406,55 @@ void readSalt(YamlReader &reader, const YamlField &field, SaltSource &salt)
     salt.name = *name;
 }
 
+/// The transform, `unique` and the transform parameters (every key that is not one of ruleKeys)
+/// of a masking rule or of a virtual service's mask rule: read and checked the same way.
+void readTransformSpec(YamlReader &reader, const YamlMap &map,
+                       const std::vector<std::string> &ruleKeys, std::string &transformName,
+                       bool &unique, std::map<std::string, std::string> &params)
+{
+    const YamlField transformField = map.get("transform");
+    if (const std::optional<std::string> transform = reader.string(transformField)) {
+        transformName = *transform;
+        if (std::ranges::find(knownTransforms(), *transform) == knownTransforms().end()) {
+            std::string message = "unknown transform " + YamlReader::quote(*transform);
+            const std::string suggestion = nearestMatch(*transform, knownTransforms());
+            if (!suggestion.empty())
+                message += " (did you mean \"" + suggestion + "\"?)";
+            reader.reportValue(transformField, message);
+        }
+    }
+
+    if (const std::optional<bool> given = reader.boolean(map.get("unique")))
+        unique = *given;
+
+    for (const auto &[key, value] : map.entries) {
+        if (std::ranges::find(ruleKeys, key) != ruleKeys.end())
+            continue;
+        // Other keys are transform parameters, but one a letter or two away from a rule key is
+        // far more likely a typo ("uniqe: true") than a parameter.
+        const auto typo = std::ranges::find_if(ruleKeys, [&key](const std::string &ruleKey) {
+            return editDistance(key, ruleKey) <= 2;
+        });
+        if (typo != ruleKeys.end()) {
+            reader.reportKey(value, "unknown key " + YamlReader::quote(key) + " (did you mean \""
+                                            + *typo + "\"?)");
+            continue;
+        }
+        if (value.node.IsNull()) {
+            reader.reportValue(value,
+                               "transform parameter " + YamlReader::quote(key) + " has no value");
+            continue;
+        }
+        if (!value.node.IsScalar()) {
+            reader.reportValue(value, "transform parameter " + YamlReader::quote(key)
+                                              + " must be a single value, not "
+                                              + YamlReader::describe(value.node));
+            continue;
+        }
+        params.emplace(key, value.node.Scalar());
+    }
+}
+
 void readRule(YamlReader &reader, const YamlField &field, std::vector<MaskRule> &rules,
               std::map<std::string, int, std::less<>> &ruleLines,
               const std::vector<std::string> &kept)
@@ -438,47 +487,7 @@ void readRule(YamlReader &reader, const YamlField &field, std::vector<MaskRule> 
         }
     }
 
-    const YamlField transformField = map->get("transform");
-    if (const std::optional<std::string> transform = reader.string(transformField)) {
-        rule.transform = *transform;
-        if (std::ranges::find(knownTransforms(), *transform) == knownTransforms().end()) {
-            std::string message = "unknown transform " + YamlReader::quote(*transform);
-            const std::string suggestion = nearestMatch(*transform, knownTransforms());
-            if (!suggestion.empty())
-                message += " (did you mean \"" + suggestion + "\"?)";
-            reader.reportValue(transformField, message);
-        }
-    }
-
-    if (const std::optional<bool> unique = reader.boolean(map->get("unique")))
-        rule.unique = *unique;
-
-    for (const auto &[key, value] : map->entries) {
-        if (std::ranges::find(ruleKeys, key) != ruleKeys.end())
-            continue;
-        // Other keys are transform parameters, but one a letter or two away from a rule key is
-        // far more likely a typo ("uniqe: true") than a parameter.
-        const auto typo = std::ranges::find_if(ruleKeys, [&key](const std::string &ruleKey) {
-            return editDistance(key, ruleKey) <= 2;
-        });
-        if (typo != ruleKeys.end()) {
-            reader.reportKey(value, "unknown key " + YamlReader::quote(key) + " (did you mean \""
-                                            + *typo + "\"?)");
-            continue;
-        }
-        if (value.node.IsNull()) {
-            reader.reportValue(value,
-                               "transform parameter " + YamlReader::quote(key) + " has no value");
-            continue;
-        }
-        if (!value.node.IsScalar()) {
-            reader.reportValue(value, "transform parameter " + YamlReader::quote(key)
-                                              + " must be a single value, not "
-                                              + YamlReader::describe(value.node));
-            continue;
-        }
-        rule.params.emplace(key, value.node.Scalar());
-    }
+    readTransformSpec(reader, *map, ruleKeys, rule.transform, rule.unique, rule.params);
     rules.push_back(std::move(rule));
 }
 
@@ -623,37 +632,7 @@ void readServiceMaskRule(YamlReader &reader, const YamlField &field,
         reader.reportValue(field, "a mask rule names a field: json: \"$.path\", header: NAME "
                                   "or query: NAME");
 
-    const YamlField transformField = map->get("transform");
-    if (const std::optional<std::string> transform = reader.string(transformField)) {
-        rule.transform = *transform;
-        if (std::ranges::find(knownTransforms(), *transform) == knownTransforms().end()) {
-            std::string message = "unknown transform " + YamlReader::quote(*transform);
-            const std::string suggestion = nearestMatch(*transform, knownTransforms());
-            if (!suggestion.empty())
-                message += " (did you mean \"" + suggestion + "\"?)";
-            reader.reportValue(transformField, message);
-        }
-    }
-    if (const std::optional<bool> unique = reader.boolean(map->get("unique")))
-        rule.unique = *unique;
-    for (const auto &[key, value] : map->entries) {
-        if (std::ranges::find(ruleKeys, key) != ruleKeys.end())
-            continue;
-        const auto typo = std::ranges::find_if(ruleKeys, [&key](const std::string &ruleKey) {
-            return editDistance(key, ruleKey) <= 2;
-        });
-        if (typo != ruleKeys.end()) {
-            reader.reportKey(value, "unknown key " + YamlReader::quote(key) + " (did you mean \""
-                                            + *typo + "\"?)");
-            continue;
-        }
-        if (value.node.IsNull() || !value.node.IsScalar()) {
-            reader.reportValue(value, "transform parameter " + YamlReader::quote(key)
-                                              + " must be a single value");
-            continue;
-        }
-        rule.params.emplace(key, value.node.Scalar());
-    }
+    readTransformSpec(reader, *map, ruleKeys, rule.transform, rule.unique, rule.params);
     rules.push_back(std::move(rule));
 }
 

@@ -2,6 +2,7 @@
 
 #include "core/virt/headerfilter.h"
 #include "core/virt/mappingstore.h"
+#include "core/virt/qtrequest.h"
 #include "core/virt/scenariobuilder.h"
 
 #include <QDateTime>
@@ -26,48 +27,6 @@ namespace {
 
 /// Far above any API answer worth a stub; WireMock keeps such bodies in memory too.
 constexpr qint64 maxAnswerBytes = 64LL * 1024 * 1024;
-
-QByteArray methodName(QHttpServerRequest::Method method)
-{
-    using M = QHttpServerRequest::Method;
-    switch (method) {
-    case M::Get:
-        return "GET";
-    case M::Put:
-        return "PUT";
-    case M::Delete:
-        return "DELETE";
-    case M::Post:
-        return "POST";
-    case M::Head:
-        return "HEAD";
-    case M::Options:
-        return "OPTIONS";
-    case M::Patch:
-        return "PATCH";
-    case M::Connect:
-        return "CONNECT";
-    case M::Trace:
-        return "TRACE";
-    default:
-        return {};
-    }
-}
-
-HttpRequest toHttpRequest(const QHttpServerRequest &request)
-{
-    const QUrl url = request.url();
-    QByteArray raw = url.path(QUrl::FullyEncoded).toUtf8();
-    if (raw.isEmpty())
-        raw = "/";
-    if (url.hasQuery())
-        raw += '?' + url.query(QUrl::FullyEncoded).toUtf8();
-    HttpRequest out = HttpRequest::fromUrl(methodName(request.method()), raw);
-    for (const auto &[name, value] : request.headers())
-        out.headers.append({name, value});
-    out.body = request.body();
-    return out;
-}
 
 void respond(QHttpServerResponder &responder, int status, const QList<HttpHeader> &headers,
              const QByteArray &body)
@@ -166,11 +125,11 @@ Result<quint16> Recorder::start()
 bool Recorder::handleRequest(const QHttpServerRequest &request, QTcpSocket *socket)
 {
     auto responder = std::make_shared<QHttpServerResponder>(makeResponder(request, socket));
-    const HttpRequest incoming = toHttpRequest(request);
+    const HttpRequest incoming = fromQtRequest(request);
     RecordingEvent event;
     event.method = incoming.method;
     event.path = redactedPath(incoming.path);
-    if (incoming.method.isEmpty()) {
+    if (incoming.method == "UNKNOWN") {
         respond(*responder, 501, {}, "method not supported by the recorder\n");
         return true;
     }

@@ -1,5 +1,7 @@
 #include "core/virt/virtserver.h"
 
+#include "core/virt/qtrequest.h"
+
 #include <QAbstractHttpServer>
 #include <QElapsedTimer>
 #include <QHash>
@@ -23,33 +25,6 @@
 namespace envsync::virt {
 
 namespace {
-
-QByteArray methodName(QHttpServerRequest::Method method)
-{
-    using M = QHttpServerRequest::Method;
-    switch (method) {
-    case M::Get:
-        return "GET";
-    case M::Put:
-        return "PUT";
-    case M::Delete:
-        return "DELETE";
-    case M::Post:
-        return "POST";
-    case M::Head:
-        return "HEAD";
-    case M::Options:
-        return "OPTIONS";
-    case M::Patch:
-        return "PATCH";
-    case M::Connect:
-        return "CONNECT";
-    case M::Trace:
-        return "TRACE";
-    default:
-        return "UNKNOWN";
-    }
-}
 
 QByteArray reasonPhrase(int status)
 {
@@ -123,21 +98,6 @@ QByteArray serialize(const HttpResponse &response, bool head, bool close, const 
     if (!head)
         out += response.body;
     return out;
-}
-
-HttpRequest toHttpRequest(const QHttpServerRequest &request)
-{
-    QByteArray target = request.url().toEncoded(QUrl::RemoveScheme | QUrl::RemoveAuthority
-                                                | QUrl::RemoveFragment);
-    if (target.isEmpty() || target.front() != '/')
-        target.prepend('/');
-    HttpRequest result = HttpRequest::fromUrl(methodName(request.method()), target);
-    const auto headers = request.headers();
-    result.headers.reserve(headers.size());
-    for (const auto &[name, value] : headers)
-        result.headers.append({name, value});
-    result.body = request.body();
-    return result;
 }
 
 void writeTo(QTcpSocket *socket, const QByteArray &bytes, bool close)
@@ -269,7 +229,7 @@ protected:
     {
         QElapsedTimer clock;
         clock.start();
-        HttpRequest request = toHttpRequest(httpRequest);
+        HttpRequest request = fromQtRequest(httpRequest);
         const bool head = request.method == "HEAD";
         const bool close
                 = httpRequest.value("Connection").compare("close", Qt::CaseInsensitive) == 0;
