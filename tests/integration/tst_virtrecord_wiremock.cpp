@@ -8,6 +8,7 @@
 #include "rawhttpclient.h"
 #include "testsupport.h"
 #include "testupstream.h"
+#include "virtserveprocess.h"
 #include "wiremockprocess.h"
 
 #include "core/masking/hmackey.h"
@@ -227,19 +228,10 @@ private slots:
         wiremock.stop();
 
         // 3. EnvSync's own server answers exactly like WireMock.
-        QProcess serve;
-        serve.start(QString::fromStdString(test::cliPath()),
-                    {QStringLiteral("virt"), QStringLiteral("serve"), QStringLiteral("--root"),
-                     root.path(), QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0")});
-        QVERIFY(serve.waitForStarted());
-        QByteArray out;
-        while (!out.contains('\n') && serve.waitForReadyRead(15000))
-            out += serve.readAllStandardOutput();
-        QVERIFY2(out.startsWith("serving "),
-                 QByteArray(out + serve.readAllStandardError()).constData());
-        const qsizetype colon = out.indexOf(':');
-        const quint16 servePort
-                = quint16(out.mid(colon + 1, out.indexOf(' ', colon) - colon - 1).toUInt());
+        test::VirtServeProcess serve;
+        QString serveError;
+        QVERIFY2(serve.start(root.path(), serveError), qPrintable(serveError));
+        const quint16 servePort = serve.port();
         RawHttpClient envsyncClient;
         QVERIFY(envsyncClient.connectTo(servePort));
         for (qsizetype i = 0; i < all.size(); ++i) {
@@ -252,8 +244,7 @@ private slots:
                                 + describe(*reply) + QStringLiteral(", WireMock ")
                                 + describe(reference[i])));
         }
-        serve.terminate();
-        QVERIFY(serve.waitForFinished(10000));
+        QVERIFY(serve.stop() != -1);
     }
 
     void wireMockRendersLearnedTemplates()

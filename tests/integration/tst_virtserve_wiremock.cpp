@@ -6,6 +6,7 @@
 
 #include "rawhttpclient.h"
 #include "testsupport.h"
+#include "virtserveprocess.h"
 #include "wiremockprocess.h"
 
 #include <QAbstractHttpServer>
@@ -197,20 +198,10 @@ private slots:
                  "WireMock kept every body inline: the __files/ path is not exercised");
 
         // 2. EnvSync serves the recorder's mappings: the same answers, in the same order.
-        QProcess serve;
-        serve.start(QString::fromStdString(envsync::test::cliPath()),
-                    {QStringLiteral("virt"), QStringLiteral("serve"), QStringLiteral("--root"),
-                     root.path(), QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0")});
-        QVERIFY(serve.waitForStarted());
-        QByteArray out;
-        while (!out.contains('\n') && serve.waitForReadyRead(15000))
-            out += serve.readAllStandardOutput();
-        QVERIFY2(out.startsWith("serving "),
-                 QByteArray(out + serve.readAllStandardError()).constData());
-        const qsizetype colon = out.indexOf(':');
-        const quint16 port
-                = quint16(out.mid(colon + 1, out.indexOf(' ', colon) - colon - 1).toUInt());
+        envsync::test::VirtServeProcess serve;
         QString error;
+        QVERIFY2(serve.start(root.path(), error), qPrintable(error));
+        const quint16 port = serve.port();
         const QList<RawReply> served = replay(port, error);
         QVERIFY2(error.isEmpty(), qPrintable(error));
         for (qsizetype i = 0; i < calls.size(); ++i) {
@@ -230,9 +221,7 @@ private slots:
             QCOMPARE(unknown->status, 404);
             QVERIFY(unknown->body.contains("Request was not matched"));
         }
-        serve.terminate();
-        QVERIFY(serve.waitForFinished(10000));
-        QCOMPARE(serve.exitCode(), 0);
+        QCOMPARE(serve.stop(), 0);
 
         // 3. WireMock replaying the same folder answers exactly like EnvSync did.
         envsync::test::WireMockProcess wiremock;

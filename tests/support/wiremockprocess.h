@@ -20,7 +20,7 @@ public:
     WireMockProcess(const WireMockProcess &) = delete;
     WireMockProcess &operator=(const WireMockProcess &) = delete;
 
-    /// Starts it and waits (up to 60 s) until its admin API answers; false with `error` set.
+    /// Starts it and waits (up to 120 s) until its admin API answers; false with `error` set.
     [[nodiscard]] bool start(const QString &rootDir, QString &error);
     void stop();
     [[nodiscard]] quint16 port() const { return m_port; }
