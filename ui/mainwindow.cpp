@@ -22,6 +22,7 @@
 #include "ui/snapshots/snapshotsview.h"
 #include "ui/dashboard/statuscontroller.h"
 #include "ui/common/statusicons.h"
+#include "ui/common/timedisplay.h"
 
 #include <QAction>
 #include <QApplication>
@@ -68,6 +69,7 @@ const QString geometryKey = QStringLiteral("mainWindow/geometry");
 const QString stateKey = QStringLiteral("mainWindow/state");
 const QString autoRefreshKey = QStringLiteral("status/autoRefresh");
 const QString autoRefreshSecondsKey = QStringLiteral("status/autoRefreshSeconds");
+const QString utcTimesKey = QStringLiteral("display/utcTimes");
 const QString lastDirKey = QStringLiteral("mainWindow/lastConfigDir");
 const QString snapshotColumnsKey = QStringLiteral("snapshots/listColumns");
 const QString maskingColumnsKey = QStringLiteral("masking/tableColumns");
@@ -94,6 +96,7 @@ MainWindow::MainWindow(QWidget *parent)
                 = settings.value(autoRefreshSecondsKey, defaultAutoRefreshSeconds).toInt();
         if (m_autoRefreshSeconds <= 0)
             m_autoRefreshSeconds = defaultAutoRefreshSeconds;
+        TimeDisplay::instance().setUtc(settings.value(utcTimesKey, false).toBool());
     }
     setObjectName(QStringLiteral("mainWindow"));
     setWindowTitle(QStringLiteral("EnvSync"));
@@ -210,6 +213,17 @@ void MainWindow::createActions()
             QStringLiteral("Probe every endpoint again a while after each check"));
     connect(m_autoRefreshAction, &QAction::triggered, this, &MainWindow::setAutoRefresh);
 
+    m_utcTimesAction = new QAction(QStringLiteral("Show Times in &UTC"), this);
+    m_utcTimesAction->setObjectName(QStringLiteral("utcTimesAction"));
+    m_utcTimesAction->setCheckable(true);
+    m_utcTimesAction->setChecked(TimeDisplay::instance().utc());
+    m_utcTimesAction->setStatusTip(
+            QStringLiteral("Show every time in UTC instead of this computer's time zone"));
+    connect(m_utcTimesAction, &QAction::toggled, this, [this](bool utc) {
+        TimeDisplay::instance().setUtc(utc);
+        m_settingsWriter.setValue(utcTimesKey, utc);
+    });
+
     m_aboutAction = new QAction(QStringLiteral("&About EnvSync"), this);
     m_aboutAction->setMenuRole(QAction::AboutRole);
     connect(m_aboutAction, &QAction::triggered, this, &MainWindow::showAbout);
@@ -287,6 +301,7 @@ void MainWindow::createMenus()
     m_viewMenu->addSeparator();
     m_viewMenu->addAction(m_problemsOnlyAction);
     m_viewMenu->addAction(m_autoRefreshAction);
+    m_viewMenu->addAction(m_utcTimesAction);
 
     // The region commands work on the Refresh tab's region (the tree selection follows it);
     // in the menu bar their shortcuts work from every tab.

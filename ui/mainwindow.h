@@ -179,6 +179,7 @@ private:
     QAction *m_copyAction = nullptr;
     QAction *m_problemsOnlyAction = nullptr;
     QAction *m_autoRefreshAction = nullptr;
+    QAction *m_utcTimesAction = nullptr;
     QAction *m_aboutAction = nullptr;
     QMenu *m_recentMenu = nullptr;
     QMenu *m_viewMenu = nullptr;

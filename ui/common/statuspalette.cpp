@@ -1,5 +1,8 @@
 #include "ui/common/statuspalette.h"
 
+#include <algorithm>
+#include <cmath>
+
 namespace envsync::ui {
 
 using status::EndpointRole;
@@ -18,6 +21,41 @@ QColor StatusPalette::freshnessColor(Freshness freshness)
         break;
     }
     return QColor(0x9e, 0x9e, 0x9e);
+}
+
+QColor StatusPalette::freshnessTextColor(Freshness freshness)
+{
+    switch (freshness) {
+    case Freshness::Ok:
+        return QColor(0x1b, 0x6e, 0x30);
+    case Freshness::Due:
+        return QColor(0x8a, 0x55, 0x00);
+    case Freshness::Overdue:
+        return QColor(0xb7, 0x1c, 0x1c);
+    case Freshness::Unknown:
+        break;
+    }
+    return QColor(0x5f, 0x5f, 0x5f);
+}
+
+namespace {
+
+double relativeLuminance(const QColor &color)
+{
+    const auto channel = [](double value) {
+        return value <= 0.03928 ? value / 12.92 : std::pow((value + 0.055) / 1.055, 2.4);
+    };
+    return 0.2126 * channel(color.redF()) + 0.7152 * channel(color.greenF())
+           + 0.0722 * channel(color.blueF());
+}
+
+} // namespace
+
+double StatusPalette::contrastRatio(const QColor &a, const QColor &b)
+{
+    const double la = relativeLuminance(a);
+    const double lb = relativeLuminance(b);
+    return (std::max(la, lb) + 0.05) / (std::min(la, lb) + 0.05);
 }
 
 QColor StatusPalette::reachableColor()

@@ -13,6 +13,11 @@ struct StatusPalette
 {
     /// ok green, due amber, overdue red, unknown grey.
     [[nodiscard]] static QColor freshnessColor(status::Freshness freshness);
+    /// The same states as text colours on the light base: darker where the fill colour would
+    /// miss WCAG AA (4.5:1) against white — amber "due" text is dark amber, not yellow.
+    [[nodiscard]] static QColor freshnessTextColor(status::Freshness freshness);
+    /// WCAG 2 contrast ratio of two opaque colours (1..21).
+    [[nodiscard]] static double contrastRatio(const QColor &a, const QColor &b);
     /// Reachable source/golden (no SLA of their own).
     [[nodiscard]] static QColor reachableColor();
     [[nodiscard]] static QColor unreachableColor();
