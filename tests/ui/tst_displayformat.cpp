@@ -1,13 +1,21 @@
 // The console's shared display rules: one time format with its zone and a UTC toggle, status
 // text colours that meet WCAG AA, region colours that are never a status colour.
+#include "ui/common/emptystate.h"
 #include "ui/common/regionpalette.h"
 #include "ui/common/statuspalette.h"
 #include "ui/common/timedisplay.h"
+#include "ui/common/viewwidgets.h"
+
+#include <QAction>
+#include <QStandardItemModel>
+#include <QTableView>
+#include <QToolButton>
 
 #include <QSignalSpy>
 #include <QTest>
 
 using envsync::status::Freshness;
+using envsync::ui::EmptyState;
 using envsync::ui::RegionPalette;
 using envsync::ui::StatusPalette;
 using envsync::ui::TimeDisplay;
@@ -99,7 +107,45 @@ private slots:
         }
         QCOMPARE(RegionPalette::color(RegionPalette::size()), RegionPalette::color(0));
     }
+
+    void emptyViewsSayWhy()
+    {
+        QStandardItemModel model(0, 1);
+        QTableView view;
+        view.setModel(&model);
+        view.resize(400, 300);
+        QString filter = QStringLiteral("zz");
+        EmptyState *state = EmptyState::attach(&view, [&filter] {
+            return QStringLiteral("Nothing matches “%1”").arg(filter);
+        });
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        QVERIFY(state->isVisible());
+        QCOMPARE(state->text(), QStringLiteral("Nothing matches “zz”"));
+        model.appendRow(new QStandardItem(QStringLiteral("row")));
+        QVERIFY(!state->isVisible());
+        model.removeRow(0);
+        QVERIFY(state->isVisible());
+        filter = QStringLiteral("eu");
+        state->update();
+        QCOMPARE(state->text(), QStringLiteral("Nothing matches “eu”"));
+    }
+
+    void destructiveActionsLookDestructive()
+    {
+        QAction harmless(QStringLiteral("Reload Status"));
+        QAction destructive(QStringLiteral("Refresh Region…"));
+        destructive.setStatusTip(QStringLiteral("Rebuild the region"));
+        envsync::ui::viewwidgets::markDestructive(&destructive);
+        QVERIFY(destructive.property("destructive").toBool());
+        QVERIFY(!destructive.icon().isNull());
+        QVERIFY(destructive.statusTip().startsWith(QStringLiteral("Destructive: ")));
+        std::unique_ptr<QToolButton> button(envsync::ui::viewwidgets::toolButton(&destructive));
+        QVERIFY(button->styleSheet().contains(QStringLiteral("color")));
+        std::unique_ptr<QToolButton> plain(envsync::ui::viewwidgets::toolButton(&harmless));
+        QVERIFY(plain->styleSheet().isEmpty());
+    }
 };
 
-QTEST_GUILESS_MAIN(DisplayFormatTest)
+QTEST_MAIN(DisplayFormatTest)
 #include "tst_displayformat.moc"
